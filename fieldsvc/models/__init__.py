@@ -1,0 +1,30 @@
+"""SQLModel tables and their Create/Public families. No logic lives here."""
+
+from fieldsvc.models.bin import Bin, BinCreate, BinPublic, Inspection, InspectionPublic
+from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
+from fieldsvc.models.people import Household, User, UserVillage
+from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
+from fieldsvc.models.survey import Attachment, Submission
+
+__all__ = [
+    "Attachment",
+    "Bin",
+    "BinCreate",
+    "BinPublic",
+    "Channel",
+    "Condition",
+    "Household",
+    "Inspection",
+    "InspectionPublic",
+    "InspectionSource",
+    "ReviewState",
+    "Role",
+    "Stream",
+    "Submission",
+    "Subdistrict",
+    "SubdistrictPublic",
+    "User",
+    "UserVillage",
+    "Village",
+    "VillagePublic",
+]

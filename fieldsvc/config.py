@@ -1,0 +1,79 @@
+"""The one settings object. Nothing else in fieldsvc reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Deployment settings, read from ``FIELDSVC_*`` environment variables or a ``.env`` file.
+
+    The analysis defaults are those of ``DOMAIN.md``; every one can be overridden per deployment
+    (and most per village in the database).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FIELDSVC_", env_file=".env", extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(default=Path("var"), description="Working folder for the embedded DB")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Empty: SQLite file under data_dir. "
+        "PostgreSQL + PostGIS: postgresql+psycopg://user:pass@host/db",
+    )
+    media_dir: Path | None = Field(default=None, description="Photos; default data_dir/media")
+    sql_echo: bool = False
+
+    # --- web -----------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str | None = Field(
+        default=None, description="URL phones use to reach this server, e.g. https://bins.example"
+    )
+    office_name: str = "องค์การบริหารส่วนตำบลตัวอย่าง"
+    office_name_en: str = "Sample Subdistrict Administrative Organization"
+
+    # --- field checks --------------------------------------------------------------------
+    max_gps_accuracy_m: float = Field(default=25.0, gt=0, description="Worse fixes are flagged")
+    duplicate_radius_m: float = Field(default=5.0, gt=0, description="New bin this close = same?")
+    max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_submission_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+    # --- analysis defaults (DOMAIN.md) ----------------------------------------------------
+    waste_kg_per_person_day: float = Field(default=0.7, gt=0)
+    collection_interval_days: float = Field(default=3.0, gt=0)
+    peak_factor: float = Field(default=1.3, ge=1)
+    collected_share: float = Field(default=0.65, gt=0, le=1)
+    bin_density_kg_m3: float = Field(default=130.0, gt=0)
+    bin_fill_fraction: float = Field(default=0.8, gt=0, le=1)
+    persons_per_household: float = Field(default=3.1, gt=0)
+    service_radius_m: float = Field(default=200.0, gt=0)
+    detour_factor: float = Field(default=1.3, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("FIELDSVC_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL actually used: the configured one or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'fieldsvc.sqlite3').resolve()}"
+
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir or (self.data_dir / "media")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

@@ -1,0 +1,66 @@
+"""Controlled vocabularies. Stored as plain strings so SQLite and PostgreSQL agree."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stream(StrEnum):
+    """Waste stream, with the Thai bin colour code (blue, green, yellow, red)."""
+
+    general = "general"
+    organic = "organic"
+    recyclable = "recyclable"
+    hazardous = "hazardous"
+
+
+class Condition(StrEnum):
+    """What a surveyor sees."""
+
+    usable = "usable"
+    damaged = "damaged"
+    missing = "missing"
+    overflowing = "overflowing"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    health_staff = "health_staff"
+    village_head = "village_head"
+    viewer = "viewer"
+
+
+class Channel(StrEnum):
+    """How a survey reached the server."""
+
+    openrosa = "openrosa"
+    web = "web"
+    sheet = "sheet"
+    staff = "staff"
+
+
+class ReviewState(StrEnum):
+    received = "received"
+    approved = "approved"
+    has_issues = "has_issues"
+    rejected = "rejected"
+
+
+class InspectionSource(StrEnum):
+    survey = "survey"
+    inventory_import = "inventory_import"
+    correction = "correction"
+
+
+STREAM_TH = {
+    Stream.general: "ขยะทั่วไป",
+    Stream.organic: "ขยะอินทรีย์",
+    Stream.recyclable: "ขยะรีไซเคิล",
+    Stream.hazardous: "ขยะอันตราย",
+}
+CONDITION_TH = {
+    Condition.usable: "ใช้งานได้",
+    Condition.damaged: "ชำรุด",
+    Condition.missing: "สูญหาย",
+    Condition.overflowing: "ขยะล้น",
+}

@@ -1,0 +1,40 @@
+"""Households (demand points) and users. Both hold personal data: never on public pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from fieldsvc.models.enums import Role
+from fieldsvc.models.types import UTCDateTime, utc_now
+
+
+class Household(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=80, unique=True, description="External id, for idempotent import")
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    lon: float
+    lat: float
+    persons: float | None = Field(default=None, ge=0)
+    house_no: str | None = Field(default=None, max_length=40, description="Personal data")
+
+
+class UserVillage(SQLModel, table=True):
+    user_id: int = Field(foreign_key="appuser.id", primary_key=True)
+    village_id: int = Field(foreign_key="village.id", primary_key=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "appuser"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(max_length=200)
+    phone: str | None = Field(default=None, max_length=40, description="Personal data")
+    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    token_created_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))

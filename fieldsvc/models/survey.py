@@ -1,0 +1,58 @@
+"""Submissions as received (immutable) and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from fieldsvc.models.enums import Channel, ReviewState
+from fieldsvc.models.types import UTCDateTime, utc_now
+
+
+class Submission(SQLModel, table=True):
+    """One version of one survey, exactly as it arrived.
+
+    ``raw_payload`` is never changed. An edit (ODK ``deprecatedID``, or a staff correction) is a
+    new row whose ``deprecated_id`` names the version it replaces; ``root_id`` ties the versions.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: str = Field(max_length=120, unique=True, index=True)
+    root_id: str = Field(max_length=120, index=True)
+    deprecated_id: str | None = Field(default=None, max_length=120)
+    is_current: bool = Field(default=True, description="False once a newer version exists")
+    form_id: str = Field(max_length=80)
+    form_version: str | None = Field(default=None, max_length=80)
+    channel: Channel = Field(sa_column=Column(String(16), nullable=False))
+    received_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+    observed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    submitter_id: int | None = Field(default=None, foreign_key="appuser.id", index=True)
+    device_id: str | None = Field(default=None, max_length=120)
+    gps_accuracy_m: float | None = None
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    bin_id: int | None = Field(default=None, foreign_key="bin.id", index=True)
+    raw_payload: str = Field(sa_column=Column(Text, nullable=False))
+    payload_sha256: str = Field(max_length=64)
+    content_type: str = Field(default="application/xml", max_length=80)
+    complete: bool = Field(default=True, description="False while attachments are still due")
+    applied: bool = Field(default=False, description="True once applied to the bin register")
+    review_state: ReviewState = Field(
+        default=ReviewState.received, sa_column=Column(String(16), nullable=False)
+    )
+    flags: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    parsed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Attachment(SQLModel, table=True):
+    """A file named by a submission. ``sha256`` is empty until its bytes have arrived."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    name: str = Field(max_length=255, description="File name as the phone declared it")
+    sha256: str | None = Field(default=None, max_length=64, index=True)
+    media_type: str | None = Field(default=None, max_length=80)
+    size_bytes: int | None = None
+    received_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

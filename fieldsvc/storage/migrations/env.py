@@ -1,0 +1,21 @@
+"""Alembic environment: the engine comes from fieldsvc, never from an ini file."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import fieldsvc.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()
