@@ -1,0 +1,295 @@
+"""The one bridge between database rows and GeoDataFrames (always EPSG:4326).
+
+Analysis code receives these frames and never touches the database; imports hand frames here.
+Column names are the contract with ``fieldsvc.analysis``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlmodel import Session, col, select
+
+from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
+from fieldsvc.storage.register import create_bin, get_bin_by_code, village_containing
+
+WGS84 = "EPSG:4326"
+
+VILLAGE_COLUMNS = [
+    "village_id",
+    "number",
+    "name",
+    "code",
+    "households",
+    "population",
+    "collection_interval_days",
+    "waste_kg_per_person_day",
+]
+BIN_COLUMNS = [
+    "bin_id",
+    "code",
+    "village_id",
+    "capacity_l",
+    "stream",
+    "condition",
+    "households_served",
+    "installed_on",
+    "last_inspected_at",
+]
+HOUSEHOLD_COLUMNS = ["household_id", "ref", "village_id", "persons"]
+
+
+def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
+    """Villages as a GeoDataFrame; ``geometry`` is None where no boundary is known."""
+    query = select(Village).order_by(col(Village.number))
+    if subdistrict_id is not None:
+        query = query.where(Village.subdistrict_id == subdistrict_id)
+    rows = session.exec(query).all()
+    records = [
+        {
+            "village_id": v.id,
+            "number": v.number,
+            "name": v.name,
+            "code": v.code,
+            "households": v.households,
+            "population": v.population,
+            "collection_interval_days": v.collection_interval_days,
+            "waste_kg_per_person_day": v.waste_kg_per_person_day,
+        }
+        for v in rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=VILLAGE_COLUMNS)
+    for column in ("households", "population"):
+        frame[column] = frame[column].astype("Int64")
+    return gpd.GeoDataFrame(frame, geometry=[v.boundary for v in rows], crs=WGS84)
+
+
+def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd.GeoDataFrame:
+    """The current state of every bin as points."""
+    query = select(Bin).order_by(col(Bin.code))
+    if village_ids is not None:
+        query = query.where(col(Bin.village_id).in_(village_ids))
+    rows = session.exec(query).all()
+    frame = pd.DataFrame.from_records(
+        [
+            {
+                "bin_id": b.id,
+                "code": b.code,
+                "village_id": b.village_id,
+                "capacity_l": b.capacity_l,
+                "stream": str(b.stream),
+                "condition": str(b.condition),
+                "households_served": b.households_served,
+                "installed_on": b.installed_on,
+                "last_inspected_at": b.last_inspected_at,
+            }
+            for b in rows
+        ],
+        columns=BIN_COLUMNS,
+    )
+    frame["village_id"] = frame["village_id"].astype("Int64")
+    geometry = shapely.points([b.lon for b in rows], [b.lat for b in rows])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+
+
+def households_frame(*, session: Session, include_personal: bool = False) -> gpd.GeoDataFrame:
+    """Household (demand) points. ``house_no`` is personal data and only added on request."""
+    rows = session.exec(select(Household).order_by(col(Household.id))).all()
+    columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
+    records: list[dict[str, Any]] = []
+    for h in rows:
+        record: dict[str, Any] = {
+            "household_id": h.id,
+            "ref": h.ref,
+            "village_id": h.village_id,
+            "persons": h.persons,
+        }
+        if include_personal:
+            record["house_no"] = h.house_no
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["village_id"] = frame["village_id"].astype("Int64")
+    frame["persons"] = frame["persons"].astype("float64")
+    geometry = shapely.points([h.lon for h in rows], [h.lat for h in rows])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+
+
+@dataclass
+class SaveCounts:
+    """What a save did, for the import report."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"สร้างใหม่ {self.created} · ปรับปรุง {self.updated} · ไม่เปลี่ยน {self.unchanged} "
+            f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
+        )
+
+
+def _as_multipolygon(geometry: BaseGeometry | None) -> MultiPolygon | None:
+    if geometry is None or geometry.is_empty:
+        return None
+    if isinstance(geometry, Polygon):
+        return MultiPolygon([geometry])
+    if isinstance(geometry, MultiPolygon):
+        return geometry
+    raise ValueError(f"village boundary must be polygonal, got {geometry.geom_type}")
+
+
+def _set_if_changed(row: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        current = getattr(row, name)
+        same = (
+            current.equals(value)
+            if isinstance(current, BaseGeometry) and isinstance(value, BaseGeometry)
+            else current == value
+        )
+        if not same:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _clean(value: Any) -> Any:
+    """pandas missing values (NaN, NA, NaT) become None; numpy scalars become Python ones."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def save_villages(
+    *, session: Session, subdistrict: Subdistrict, villages: gpd.GeoDataFrame
+) -> SaveCounts:
+    """Insert or update villages by (subdistrict, number). Re-running never duplicates.
+
+    ``villages`` has columns ``number, name`` and optionally ``code, households, population,
+    collection_interval_days`` and a geometry in EPSG:4326.
+    """
+    if villages.crs is not None and villages.crs.to_epsg() != 4326:
+        raise ValueError("save_villages expects EPSG:4326; reproject first")
+    counts = SaveCounts()
+    existing = {
+        v.number: v
+        for v in session.exec(select(Village).where(Village.subdistrict_id == subdistrict.id))
+    }
+    for record in villages.to_dict("records"):
+        number = int(record["number"])
+        values: dict[str, Any] = {"name": str(record["name"])}
+        for name in ("code", "households", "population", "collection_interval_days"):
+            if name in record and _clean(record[name]) is not None:
+                values[name] = _clean(record[name])
+        values["boundary"] = _as_multipolygon(record.get("geometry"))
+        row = existing.get(number)
+        if row is None:
+            session.add(Village(subdistrict_id=subdistrict.id or 0, number=number, **values))
+            counts.created += 1
+        elif _set_if_changed(row, values):
+            session.add(row)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    session.flush()
+    return counts
+
+
+def _village_id_for(
+    *, session: Session, number: Any, lon: float, lat: float, by_number: dict[int, int]
+) -> int | None:
+    """A point's village: the one whose boundary holds it, else the number the surveyor gave."""
+    village = village_containing(session=session, lon=lon, lat=lat)
+    if village is not None:
+        return village.id
+    number = _clean(number)
+    return by_number.get(int(number)) if number is not None else None
+
+
+def _villages_by_number(session: Session) -> dict[int, int]:
+    return {v.number: v.id for v in session.exec(select(Village)) if v.id is not None}
+
+
+def save_households(*, session: Session, households: gpd.GeoDataFrame) -> SaveCounts:
+    """Insert or update household points by ``ref``; columns ``ref, persons, village_number,
+    house_no`` (optional) and point geometry in EPSG:4326."""
+    counts = SaveCounts()
+    by_number = _villages_by_number(session)
+    existing = {h.ref: h for h in session.exec(select(Household))}
+    for record in households.to_dict("records"):
+        point = record["geometry"]
+        values: dict[str, Any] = {
+            "lon": round(float(point.x), 7),
+            "lat": round(float(point.y), 7),
+            "persons": _clean(record.get("persons")),
+            "house_no": _clean(record.get("house_no")),
+        }
+        values["village_id"] = _village_id_for(
+            session=session,
+            number=record.get("village_number"),
+            lon=values["lon"],
+            lat=values["lat"],
+            by_number=by_number,
+        )
+        ref = str(record["ref"])
+        row = existing.get(ref)
+        if row is None:
+            row = Household(ref=ref, **values)
+            session.add(row)
+            existing[ref] = row
+            counts.created += 1
+        elif _set_if_changed(row, values):
+            session.add(row)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    session.flush()
+    return counts
+
+
+def save_bin_inventory(*, session: Session, bins: gpd.GeoDataFrame) -> SaveCounts:
+    """Register an initial bin inventory by ``code``. A code already registered is left as it
+    is (its history belongs to inspections); the note says so."""
+    counts = SaveCounts()
+    by_number = _villages_by_number(session)
+    for record in bins.to_dict("records"):
+        code = str(record["code"])
+        if get_bin_by_code(session=session, code=code) is not None:
+            counts.unchanged += 1
+            continue
+        point = record["geometry"]
+        lon, lat = round(float(point.x), 7), round(float(point.y), 7)
+        bin_in = BinCreate(
+            code=code,
+            lon=lon,
+            lat=lat,
+            capacity_l=int(record["capacity_l"]),
+            stream=record["stream"],
+            condition=record["condition"],
+            installed_on=_clean(record.get("installed_on")),
+            households_served=_clean(record.get("households_served")),
+            village_id=_village_id_for(
+                session=session,
+                number=record.get("village_number"),
+                lon=lon,
+                lat=lat,
+                by_number=by_number,
+            ),
+        )
+        create_bin(session=session, bin_in=bin_in, observed_at=_clean(record.get("observed_at")))
+        counts.created += 1
+    session.flush()
+    return counts

@@ -1,0 +1,195 @@
+"""Keyword-only data functions for the register: places, bins and their inspections."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+import shapely
+from shapely.geometry import Point
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.models import (
+    Bin,
+    BinCreate,
+    Condition,
+    Inspection,
+    InspectionSource,
+    Stream,
+    Subdistrict,
+    Village,
+)
+from fieldsvc.models.types import utc_now
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def get_bin_by_code(*, session: Session, code: str) -> Bin | None:
+    return session.exec(select(Bin).where(Bin.code == code)).first()
+
+
+def require_bin(*, session: Session, code: str) -> Bin:
+    found = get_bin_by_code(session=session, code=code)
+    if found is None:
+        raise NotFound(
+            f"No bin has the code {code!r}",
+            message_th=f"ไม่พบถังขยะรหัส {code}",
+            field="bin_code",
+            details={"value": code},
+        )
+    return found
+
+
+def list_villages(*, session: Session, subdistrict_id: int | None = None) -> Sequence[Village]:
+    query = select(Village).order_by(col(Village.subdistrict_id), col(Village.number))
+    if subdistrict_id is not None:
+        query = query.where(Village.subdistrict_id == subdistrict_id)
+    return session.exec(query).all()
+
+
+def get_village_by_number(
+    *, session: Session, number: int, subdistrict_id: int | None = None
+) -> Village | None:
+    query = select(Village).where(Village.number == number)
+    if subdistrict_id is not None:
+        query = query.where(Village.subdistrict_id == subdistrict_id)
+    return session.exec(query.order_by(col(Village.subdistrict_id))).first()
+
+
+def only_subdistrict(*, session: Session) -> Subdistrict | None:
+    """The subdistrict of a single-office install (None when there are none or several)."""
+    rows = session.exec(select(Subdistrict).limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def village_containing(*, session: Session, lon: float, lat: float) -> Village | None:
+    """The village whose boundary contains the point (lon, lat), if any.
+
+    PostGIS answers with its GiST index; on SQLite the boundaries are tested with Shapely.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.exec(  # type: ignore[call-overload]
+            text(
+                "SELECT id FROM village WHERE boundary IS NOT NULL AND "
+                "ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+                "ORDER BY number LIMIT 1"
+            ).bindparams(lon=lon, lat=lat)
+        ).first()
+        return session.get(Village, row[0]) if row else None
+    point = Point(lon, lat)
+    for village in session.exec(
+        select(Village).where(col(Village.boundary).is_not(None)).order_by(col(Village.number))
+    ):
+        if village.boundary is not None and shapely.intersects(village.boundary, point):
+            return village
+    return None
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres (accurate to ~0.5 % — enough for "a few metres" checks)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def bins_near(
+    *,
+    session: Session,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    stream: Stream | None = None,
+    limit: int = 50,
+) -> list[tuple[Bin, float]]:
+    """Bins within ``radius_m`` of a point, nearest first, with their distance in metres."""
+    dlat = radius_m / 111_000.0
+    dlon = radius_m / (111_000.0 * max(math.cos(math.radians(lat)), 0.01))
+    query = select(Bin).where(
+        col(Bin.lat).between(lat - dlat, lat + dlat), col(Bin.lon).between(lon - dlon, lon + dlon)
+    )
+    if stream is not None:
+        query = query.where(Bin.stream == stream)
+    found = [(b, haversine_m(lon, lat, b.lon, b.lat)) for b in session.exec(query)]
+    found = [(b, d) for b, d in found if d <= radius_m]
+    found.sort(key=lambda pair: (pair[1], pair[0].code))
+    return found[:limit]
+
+
+def create_bin(*, session: Session, bin_in: BinCreate, observed_at: datetime | None = None) -> Bin:
+    """Register a new bin and its first inspection (the observation that found it)."""
+    if get_bin_by_code(session=session, code=bin_in.code) is not None:
+        raise InvalidInput(
+            f"A bin with code {bin_in.code!r} already exists",
+            message_th=f"มีถังขยะรหัส {bin_in.code} อยู่แล้ว",
+            field="code",
+            details={"value": bin_in.code},
+        )
+    bin_row = Bin.model_validate(bin_in)
+    if bin_row.village_id is None:
+        village = village_containing(session=session, lon=bin_row.lon, lat=bin_row.lat)
+        bin_row.village_id = village.id if village else None
+    session.add(bin_row)
+    session.flush()
+    record_inspection(
+        session=session,
+        bin_row=bin_row,
+        inspection=Inspection(
+            bin_id=bin_row.id or 0,
+            observed_at=observed_at or utc_now(),
+            condition=bin_row.condition,
+            capacity_l=bin_row.capacity_l,
+            stream=bin_row.stream,
+            lon=bin_row.lon,
+            lat=bin_row.lat,
+            households_served=bin_row.households_served,
+            source=InspectionSource.inventory_import,
+        ),
+    )
+    return bin_row
+
+
+def record_inspection(*, session: Session, bin_row: Bin, inspection: Inspection) -> Inspection:
+    """Append an inspection to a bin's history and bring the bin's current state in step.
+
+    History is never overwritten. The bin shows the state of its most recent *observation*
+    (by ``observed_at``): a survey done offline last week and sent today does not override one
+    made yesterday. Both run in the caller's transaction.
+    """
+    if bin_row.id is None:
+        session.add(bin_row)
+        session.flush()
+    inspection.bin_id = bin_row.id  # type: ignore[assignment]
+    session.add(inspection)
+    session.flush()
+    latest = bin_row.last_inspected_at
+    if latest is None or inspection.observed_at >= latest:
+        bin_row.condition = Condition(inspection.condition)
+        if inspection.capacity_l is not None:
+            bin_row.capacity_l = inspection.capacity_l
+        if inspection.stream is not None:
+            bin_row.stream = Stream(inspection.stream)
+        if inspection.households_served is not None:
+            bin_row.households_served = inspection.households_served
+        if inspection.lon is not None and inspection.lat is not None:
+            bin_row.lon, bin_row.lat = inspection.lon, inspection.lat
+            village = village_containing(session=session, lon=inspection.lon, lat=inspection.lat)
+            if village is not None:
+                bin_row.village_id = village.id
+        bin_row.last_inspected_at = inspection.observed_at
+    bin_row.updated_at = utc_now()
+    session.add(bin_row)
+    session.flush()
+    return inspection
+
+
+def bin_history(*, session: Session, bin_id: int) -> Sequence[Inspection]:
+    """Every inspection of a bin, oldest observation first."""
+    return session.exec(
+        select(Inspection)
+        .where(Inspection.bin_id == bin_id)
+        .order_by(col(Inspection.observed_at), col(Inspection.id))
+    ).all()

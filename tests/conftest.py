@@ -1,0 +1,77 @@
+"""Shared fixtures. The database under test is SQLite unless FIELDSVC_TEST_DATABASE_URL names a
+PostgreSQL + PostGIS database (``make test`` runs the whole suite once on each)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from fieldsvc.config import Settings
+from fieldsvc.storage.engine import make_engine
+from fieldsvc.storage.migrate import upgrade_database
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+
+def _test_database_url(tmp_root: Path) -> str:
+    return os.environ.get("FIELDSVC_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _test_database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        # Each test run starts from an empty schema, built by the real migrations.
+        # (PostGIS itself lives in the schema and needs a superuser to create: keep it.)
+        with engine.begin() as connection:
+            names = connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'spatial_ref_sys'"
+                )
+            ).scalars()
+            for name in list(names):
+                connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """A migrated, empty database; emptied again after the test."""
+    _empty_all_tables(migrated_engine)
+    yield migrated_engine
+    _empty_all_tables(migrated_engine)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "var", database_url=database_url)
