@@ -1,0 +1,57 @@
+"""The channel-independent survey record that every intake path produces.
+
+OpenRosa XML, the web form's JSON and spreadsheet rows are each turned into ``SurveyRecord``
+objects; ``fieldsvc.storage.submissions.receive_submission`` stores and applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fieldsvc.models.enums import Channel, Condition, Stream
+
+BIN_SURVEY_FORM = "bin_survey"
+VILLAGE_HOUSEHOLDS_FORM = "village_households"
+
+
+@dataclass(frozen=True)
+class SurveyRecord:
+    """One survey as understood, whatever channel it came through.
+
+    Attributes
+    ----------
+    instance_id
+        Globally unique id of this version (ODK ``meta/instanceID``, ``uuid:…``; the web form's
+        client-generated id; a deterministic id for a spreadsheet row).
+    form_id, form_version
+        Which form (``bin_survey`` or ``village_households``) and its version.
+    deprecated_id
+        The instance id this version replaces (an edit), or None.
+    lat, lon, altitude_m, accuracy_m
+        The GPS fix; accuracy in metres (0 = hand-placed or mocked).
+    photo_names
+        Attachment file names the survey refers to (bytes may arrive separately).
+    """
+
+    instance_id: str
+    form_id: str
+    channel: Channel
+    form_version: str | None = None
+    deprecated_id: str | None = None
+    bin_code: str | None = None
+    village_number: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    altitude_m: float | None = None
+    accuracy_m: float | None = None
+    condition: Condition | None = None
+    capacity_l: int | None = None
+    stream: Stream | None = None
+    households_served: int | None = None
+    village_households: int | None = None
+    village_population: int | None = None
+    note: str | None = None
+    observed_at: datetime | None = None
+    device_id: str | None = None
+    photo_names: tuple[str, ...] = field(default_factory=tuple)
