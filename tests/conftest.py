@@ -75,3 +75,15 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "var", database_url=database_url)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostGIS run, only the tests that use the database run again: the pure analysis and
+    file-reading tests do not depend on the backend and already ran on the SQLite pass."""
+    if not os.environ.get("FIELDSVC_TEST_DATABASE_URL"):
+        return
+    keep = [i for i in items if "migrated_engine" in getattr(i, "fixturenames", ())]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

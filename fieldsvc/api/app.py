@@ -1,0 +1,59 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from fieldsvc import __version__
+from fieldsvc.api.errors import install_error_handlers
+from fieldsvc.api.routes import register
+from fieldsvc.config import Settings, get_settings
+from fieldsvc.storage.engine import engine_from_settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app. Tests pass their own settings and engine; production reads the env."""
+    settings = settings or get_settings()
+    engine = engine or engine_from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="fieldsvc",
+        version=__version__,
+        summary="ทะเบียนและสำรวจถังขยะ อบต. · Waste-bin survey and asset register",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    app.include_router(register.router)
+    settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        return (
+            "<!doctype html><html lang='th'><meta charset='utf-8'><title>fieldsvc</title>"
+            f"<h1>fieldsvc · {settings.office_name}</h1>"
+            "<ul><li><a href='/docs'>API (OpenAPI)</a></li></ul></html>"
+        )
+
+    return app

@@ -1,0 +1,85 @@
+"""FastAPI dependencies: settings, a database session per request, the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import Forbidden, Unauthorized
+from fieldsvc.models import Role, User
+from fieldsvc.storage.users import user_for_token
+
+TOKEN_COOKIE = "fieldsvc_token"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def request_token(request: Request) -> str | None:
+    """A token from ``Authorization: Bearer``, the sign-in cookie, or a ``/key/{token}/`` path."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    if TOKEN_COOKIE in request.cookies:
+        return request.cookies[TOKEN_COOKIE]
+    token = request.path_params.get("token")
+    return str(token) if token else None
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    token = request_token(request)
+    return user_for_token(session=session, token=token) if token else None
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized(
+            "Sign in with your access link or send 'Authorization: Bearer <token>'",
+            message_th="กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว",
+        )
+    return user
+
+
+def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """Health staff, admins and read-only viewers; not village heads."""
+    if user.role == Role.village_head:
+        raise Forbidden(
+            "This page is for health-division staff",
+            message_th="หน้านี้สำหรับเจ้าหน้าที่กองสาธารณสุขเท่านั้น",
+        )
+    return user
+
+
+def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
+    if user.role == Role.viewer:
+        raise Forbidden(
+            "Read-only users cannot change data", message_th="ผู้ใช้แบบอ่านอย่างเดียวแก้ไขข้อมูลไม่ได้"
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+StaffUser = Annotated[User, Depends(staff_user)]
+EditorUser = Annotated[User, Depends(editor_user)]

@@ -1,0 +1,84 @@
+"""One error shape for every API failure: {"error": {code, message, message_th, field, details}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fieldsvc.errors import FieldsvcError
+
+
+def error_body(
+    code: str,
+    message: str,
+    *,
+    message_th: str | None = None,
+    field: str | None = None,
+    details: Any = None,
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "message_th": message_th or message,
+            "field": field,
+            "details": details or {},
+        }
+    }
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FieldsvcError)
+    return JSONResponse({"error": exc.as_dict()}, status_code=exc.status)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {
+            "field": _field_name(e.get("loc", ())),
+            "message": e.get("msg", ""),
+            "value": e.get("input") if isinstance(e.get("input"), str | int | float) else None,
+        }
+        for e in exc.errors()
+    ]
+    first = problems[0] if problems else {"field": "body", "message": "invalid"}
+    return JSONResponse(
+        error_body(
+            "invalid_input",
+            f"{first['field']}: {first['message']}",
+            message_th=f"ข้อมูลไม่ถูกต้องที่ช่อง {first['field']}: {first['message']}",
+            field=str(first["field"]),
+            details={"problems": problems},
+        ),
+        status_code=422,
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    messages_th = {404: "ไม่พบหน้าที่ต้องการ", 401: "กรุณาเข้าสู่ระบบ", 403: "ไม่มีสิทธิ์เข้าถึง"}
+    return JSONResponse(
+        error_body(
+            f"http_{exc.status_code}",
+            str(exc.detail),
+            message_th=messages_th.get(exc.status_code),
+        ),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(FieldsvcError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,57 @@
+"""The register: villages and bins, as GeoJSON for maps and as JSON for forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from fieldsvc.api.deps import CurrentUser, SessionDep
+from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
+from fieldsvc.errors import Forbidden
+from fieldsvc.models import BinPublic, InspectionPublic
+from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.storage.register import bin_history, require_bin
+from fieldsvc.storage.users import village_ids_of
+
+router = APIRouter(prefix="/api/v1", tags=["register"])
+
+
+@router.get("/villages", response_class=GeoJSONResponse, summary="Villages as GeoJSON")
+def list_villages_geojson(session: SessionDep, user: CurrentUser) -> Any:
+    frame = villages_frame(session=session)
+    allowed = village_ids_of(session=session, user=user)
+    if allowed is not None:
+        frame = frame[frame["village_id"].isin(allowed)]
+    return GeoJSONResponse(frame_to_geojson(frame))
+
+
+@router.get("/bins", response_class=GeoJSONResponse, summary="Bins (current state) as GeoJSON")
+def list_bins_geojson(session: SessionDep, user: CurrentUser) -> Any:
+    frame = bins_frame(session=session, village_ids=village_ids_of(session=session, user=user))
+    for column in ("installed_on", "last_inspected_at"):
+        frame[column] = frame[column].map(lambda v: v.isoformat() if v is not None else None)
+    return GeoJSONResponse(frame_to_geojson(frame))
+
+
+class BinWithHistory(BaseModel):
+    bin: BinPublic
+    history: list[InspectionPublic]
+
+
+@router.get("/bins/{code}", response_model=BinWithHistory, summary="One bin and its history")
+def get_bin(code: str, session: SessionDep, user: CurrentUser) -> BinWithHistory:
+    bin_row = require_bin(session=session, code=code)
+    allowed = village_ids_of(session=session, user=user)
+    if allowed is not None and bin_row.village_id not in allowed:
+        raise Forbidden(
+            "This bin is in a village you do not survey",
+            message_th="ถังนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
+            field="code",
+        )
+    history = bin_history(session=session, bin_id=bin_row.id or 0)
+    return BinWithHistory(
+        bin=BinPublic.model_validate(bin_row),
+        history=[InspectionPublic.model_validate(h) for h in history],
+    )

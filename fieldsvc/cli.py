@@ -1,0 +1,204 @@
+"""The ``fieldsvc`` command. Thin: it parses options and calls the same functions as the API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fieldsvc.config import Settings, get_settings
+from fieldsvc.errors import FieldsvcError
+from fieldsvc.storage.engine import engine_from_settings, session_scope
+from fieldsvc.storage.migrate import upgrade_database
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _say(*lines: str) -> None:
+    for line in lines:
+        print(line, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"ผิดพลาด / error: {message}", file=sys.stderr, flush=True)
+    return 2
+
+
+# --- db --------------------------------------------------------------------------------------
+def cmd_db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    _say(f"ฐานข้อมูลเป็นรุ่นล่าสุดแล้ว / database is up to date: {engine.url.render_as_string()}")
+    return 0
+
+
+# --- import ----------------------------------------------------------------------------------
+def _layer_options(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import services
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    path = Path(args.path)
+    common = _layer_options(args, ["encoding", "layer", "source_crs"])
+    with session_scope(engine) as session:
+        _say(f"กำลังนำเข้า / importing {path} …")
+        if args.what == "villages":
+            subdistrict = services.ensure_subdistrict(
+                session=session, code=args.subdistrict_code, name=args.subdistrict_name
+            )
+            fields = ["name_field", "number_field", "code_field", "households_field"]
+            outcome = services.import_villages(
+                session=session,
+                path=path,
+                subdistrict=subdistrict,
+                **common,
+                **_layer_options(args, [*fields, "population_field"]),
+            )
+        elif args.what == "households":
+            outcome = services.import_households(session=session, path=path, **common)
+        else:
+            outcome = services.import_bin_layer(session=session, path=path, **common)
+    _say(outcome.summary())
+    return 0
+
+
+# --- demo / serve ----------------------------------------------------------------------------
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from fieldsvc.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def cmd_serve(_args: argparse.Namespace, settings: Settings) -> int:
+    upgrade_database(engine_from_settings(settings))
+    _serve(settings)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import services
+    from fieldsvc.models import Role
+    from fieldsvc.storage.users import create_user, get_user, rotate_token
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    _say("กำลังโหลดข้อมูลตัวอย่าง (สังเคราะห์) / loading the synthetic sample data …")
+    with session_scope(engine) as session:
+        for outcome in services.load_sample_data(session=session):
+            _say(outcome.saved.summary())
+        try:
+            admin = get_user(session=session, username="demo-admin")
+            token = rotate_token(session=session, user=admin)
+        except FieldsvcError:
+            admin, token = create_user(
+                session=session,
+                username="demo-admin",
+                display_name="ผู้ดูแลระบบ (ตัวอย่าง)",
+                role=Role.admin,
+            )
+    base = f"http://{settings.host}:{settings.port}"
+    _say(
+        "",
+        "fieldsvc พร้อมใช้งาน / is ready (ข้อมูลตัวอย่างเป็นข้อมูลสังเคราะห์ / sample data is synthetic)",
+        f"  หน้าแรก / home:            {base}/",
+        f"  เข้าสู่ระบบ / sign in:       {base}/login/{token}",
+        f"  API (OpenAPI):             {base}/docs",
+        f"  โทเค็นผู้ดูแล / admin token: {token}",
+        "  กด Ctrl+C เพื่อหยุด / press Ctrl+C to stop",
+        "",
+    )
+    if args.no_serve:
+        return 0
+    _serve(settings)
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldsvc",
+        description="ทะเบียนและสำรวจถังขยะ อบต. · Waste-bin survey and asset register. "
+        "Settings come from FIELDSVC_* environment variables (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="create the embedded database, load the synthetic sample data and serve the app",
+        description="Create the embedded SQLite database (or use FIELDSVC_DATABASE_URL), load the "
+        "synthetic sample subdistrict from geodata/, create a demo admin and serve the app.",
+    )
+    demo.add_argument("--no-serve", action="store_true", help="load the data, then exit")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the web app and APIs",
+        description="Upgrade the schema if needed and serve the app.",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_sub.add_parser(
+        "upgrade",
+        help="apply schema migrations (Alembic) to the newest",
+        description="Apply every pending schema migration.",
+    )
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    imp = sub.add_parser("import", help="import villages, households or a bin inventory from files")
+    imp_sub = imp.add_subparsers(dest="what", required=True, metavar="LAYER")
+    for what, helptext in (
+        ("villages", "village boundaries: GeoJSON, GeoPackage, Shapefile (.shp or .zip), KML"),
+        ("households", "household / demand points: GeoJSON, GeoPackage, Shapefile, KML"),
+        ("bins", "an initial bin inventory: GeoJSON, GeoPackage, Shapefile, KML"),
+    ):
+        p = imp_sub.add_parser(
+            what,
+            help=helptext,
+            description=f"Import {helptext}. Re-running "
+            "updates what changed and never duplicates. Prints what was loaded, "
+            "repaired and rejected, row by row.",
+        )
+        p.add_argument("path", help="the file to import")
+        p.add_argument("--encoding", help="text encoding of attributes, e.g. cp874 (TIS-620)")
+        p.add_argument("--layer", help="layer name inside a GeoPackage or KML")
+        p.add_argument(
+            "--crs",
+            dest="source_crs",
+            help="CRS of a file that does not say, e.g. EPSG:24047 (Indian 1975 / UTM 47N)",
+        )
+        p.set_defaults(handler=cmd_import)
+        if what == "villages":
+            p.add_argument("--name-field", help="column with the village name")
+            p.add_argument("--number-field", help="column with the village number (หมู่ที่)")
+            p.add_argument("--code-field", help="column with the village code")
+            p.add_argument("--households-field", help="column with the number of households")
+            p.add_argument("--population-field", help="column with the population")
+            p.add_argument("--subdistrict-code", help="subdistrict code (when none exists yet)")
+            p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args, get_settings())
+    except FieldsvcError as exc:
+        return _fail(f"{exc.message_th} / {exc.message_en}")
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

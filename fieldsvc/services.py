@@ -1,0 +1,110 @@
+"""Use cases shared by the CLI and the API: each opens no session of its own and returns what
+it did. (Thin glue between ingest, storage and analysis; no web or terminal code here.)"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import shape
+from sqlmodel import Session, select
+
+from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.layers import read_points, read_villages
+from fieldsvc.ingest.report import ImportReport
+from fieldsvc.models import Subdistrict
+from fieldsvc.storage.frames import (
+    SaveCounts,
+    save_bin_inventory,
+    save_households,
+    save_villages,
+)
+from fieldsvc.storage.register import only_subdistrict
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "geodata"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import read (the file report) and what it stored (the save counts)."""
+
+    report: ImportReport
+    saved: SaveCounts
+
+    def summary(self) -> str:
+        return f"{self.report.summary()}\n{self.saved.summary()}"
+
+
+def ensure_subdistrict(
+    *,
+    session: Session,
+    code: str | None = None,
+    name: str | None = None,
+    boundary_path: Path | None = None,
+) -> Subdistrict:
+    """The subdistrict to import into: by code, the only one, or a new one from the options."""
+    if code:
+        found = session.exec(select(Subdistrict).where(Subdistrict.code == code)).first()
+        if found is not None:
+            return found
+    else:
+        found = only_subdistrict(session=session)
+        if found is not None:
+            return found
+    if not code or not name:
+        raise InvalidInput(
+            "No subdistrict yet: give --subdistrict-code and --subdistrict-name",
+            message_th="ยังไม่มีข้อมูลตำบล: โปรดระบุ --subdistrict-code และ --subdistrict-name",
+            field="subdistrict_code",
+        )
+    boundary = None
+    if boundary_path is not None:
+        data = json.loads(boundary_path.read_text(encoding="utf-8"))
+        boundary = shape(data["features"][0]["geometry"])
+    subdistrict = Subdistrict(code=code, name=name, boundary=boundary)
+    session.add(subdistrict)
+    session.flush()
+    return subdistrict
+
+
+def import_villages(
+    *, session: Session, path: Path, subdistrict: Subdistrict, **options: Any
+) -> ImportOutcome:
+    layer = read_villages(path, **options)
+    saved = save_villages(session=session, subdistrict=subdistrict, villages=layer.villages)
+    return ImportOutcome(report=layer.report, saved=saved)
+
+
+def import_households(*, session: Session, path: Path, **options: Any) -> ImportOutcome:
+    layer = read_points(path, kind="households", **options)
+    saved = save_households(session=session, households=layer.points)
+    return ImportOutcome(report=layer.report, saved=saved)
+
+
+def import_bin_layer(*, session: Session, path: Path, **options: Any) -> ImportOutcome:
+    layer = read_points(path, kind="bins", **options)
+    saved = save_bin_inventory(session=session, bins=layer.points)
+    return ImportOutcome(report=layer.report, saved=saved)
+
+
+def load_sample_data(*, session: Session, sample_dir: Path = SAMPLE_DIR) -> list[ImportOutcome]:
+    """Load the synthetic sample subdistrict (idempotent)."""
+    meta = json.loads((sample_dir / "sample_subdistrict.geojson").read_text(encoding="utf-8"))
+    props = meta["features"][0]["properties"]
+    subdistrict = ensure_subdistrict(
+        session=session,
+        code=str(props["subdistrict_code"]),
+        name=str(props["name_th"]),
+        boundary_path=sample_dir / "sample_subdistrict.geojson",
+    )
+    if subdistrict.name_en is None and props.get("name_en"):
+        subdistrict.name_en = props["name_en"]
+    return [
+        import_villages(
+            session=session, path=sample_dir / "sample_villages.geojson", subdistrict=subdistrict
+        ),
+        import_households(session=session, path=sample_dir / "sample_households.geojson"),
+        import_bin_layer(session=session, path=sample_dir / "sample_bins.geojson"),
+    ]

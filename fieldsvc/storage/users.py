@@ -1,0 +1,111 @@
+"""Users and their access tokens. Tokens are random, shown once, stored only as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.models import Role, User, UserVillage, Village
+from fieldsvc.models.types import utc_now
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    # 32 bytes of randomness, URL-safe: it travels inside the Collect server URL.
+    return secrets.token_urlsafe(32)
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    village_ids: Sequence[int] = (),
+    phone: str | None = None,
+) -> tuple[User, str]:
+    """Create a user and return it with its new token (the only time the token is visible)."""
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise InvalidInput(
+            f"User {username!r} already exists",
+            message_th=f"มีผู้ใช้ชื่อ {username} อยู่แล้ว",
+            field="username",
+            details={"value": username},
+        )
+    if role == Role.village_head and not village_ids:
+        raise InvalidInput(
+            "A village head needs at least one village",
+            message_th="ผู้ใหญ่บ้านต้องระบุหมู่บ้านอย่างน้อยหนึ่งหมู่",
+            field="villages",
+        )
+    token = new_token()
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        phone=phone,
+        token_hash=hash_token(token),
+        token_created_at=utc_now(),
+    )
+    session.add(user)
+    session.flush()
+    for village_id in village_ids:
+        if session.get(Village, village_id) is None:
+            raise NotFound(f"No village with id {village_id}", field="villages")
+        session.add(UserVillage(user_id=user.id or 0, village_id=village_id))
+    session.flush()
+    return user, token
+
+
+def rotate_token(*, session: Session, user: User) -> str:
+    token = new_token()
+    user.token_hash = hash_token(token)
+    user.token_created_at = utc_now()
+    user.revoked_at = None
+    session.add(user)
+    session.flush()
+    return token
+
+
+def revoke_user(*, session: Session, user: User) -> None:
+    user.revoked_at = utc_now()
+    user.token_hash = None
+    session.add(user)
+    session.flush()
+
+
+def user_for_token(*, session: Session, token: str) -> User | None:
+    """The active user holding ``token``, or None."""
+    if not token:
+        return None
+    user = session.exec(select(User).where(User.token_hash == hash_token(token))).first()
+    if user is None or user.revoked_at is not None:
+        return None
+    return user
+
+
+def village_ids_of(*, session: Session, user: User) -> list[int] | None:
+    """The villages a user may see: a list for village heads, None (= all) for other roles."""
+    if user.role != Role.village_head:
+        return None
+    return list(
+        session.exec(
+            select(UserVillage.village_id)
+            .where(UserVillage.user_id == user.id)
+            .order_by(col(UserVillage.village_id))
+        )
+    )
+
+
+def get_user(*, session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"No user {username!r}", message_th=f"ไม่พบผู้ใช้ {username}", field="username")
+    return user

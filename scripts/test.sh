@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test run: system packages, Python and front-end packages, lint and types, then the
+# test suite on SQLite and again on PostgreSQL + PostGIS. `make test` and .ci/run call this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh
+bash scripts/setup-python.sh test
+
+export PYTHAINLP_OFFLINE=1 PYTHAINLP_DATA="$PWD/.venv/pythainlp-data"
+echo "== lint and types"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy fieldsvc
+
+echo "== tests on SQLite (the embedded default)"
+.venv/bin/pytest -q -p no:cacheprovider "$@"
+
+echo "== tests on PostgreSQL + PostGIS"
+url=$(bash scripts/start-postgis.sh fieldsvc_test)
+FIELDSVC_TEST_DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider "$@"
