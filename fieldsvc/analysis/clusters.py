@@ -1,0 +1,127 @@
+"""Grouping households (typically the uncovered ones) into clusters with polygons."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from pyproj import CRS
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from fieldsvc.analysis.crs import xy_to_lonlat
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def household_clusters(
+    xy: FloatArray,
+    village_pos: npt.NDArray[np.intp],
+    persons: FloatArray,
+    village_ids: pd.Index,
+    stream: str,
+    link_m: float,
+    buffer_m: float,
+    metric_crs: CRS,
+) -> gpd.GeoDataFrame:
+    """Single-linkage groups of households: pairs closer than ``link_m`` share a group.
+
+    Parameters
+    ----------
+    xy
+        Household coordinates in ``metric_crs`` (metres), shape (n, 2).
+    village_pos
+        Position of each household's village in ``village_ids``.
+    persons
+        Persons per household (weights summed per cluster).
+    village_ids
+        Village identifiers; each cluster is labelled with its majority village.
+    stream
+        Stream label copied to the output.
+    link_m
+        Linkage distance, metres.
+    buffer_m
+        Buffer around each cluster's convex hull, metres.
+    metric_crs
+        CRS of ``xy``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 polygons with ``stream, cluster_id, village_id, households, persons,
+        centroid_lon, centroid_lat``, largest cluster first.
+    """
+    n = len(xy)
+    if n == 0:
+        return empty_clusters()
+    pairs = cKDTree(xy).query_pairs(link_m, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    # Number clusters by their first household so the labelling is deterministic.
+    _, first_seen = np.unique(labels, return_index=True)
+    relabel = np.empty(len(first_seen), dtype=np.intp)
+    relabel[np.argsort(np.argsort(first_seen))] = np.arange(len(first_seen))
+    labels = relabel[labels]
+    n_c = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=n_c)
+    order = np.argsort(labels, kind="stable")
+    hulls = shapely.convex_hull(shapely.multipoints(xy[order], indices=labels[order]))
+    polygons = shapely.buffer(hulls, buffer_m)
+    centroid = np.column_stack(
+        [
+            np.bincount(labels, weights=xy[:, 0]) / counts,
+            np.bincount(labels, weights=xy[:, 1]) / counts,
+        ]
+    )
+    # Majority village per cluster (ties: lowest village position).
+    key = labels.astype(np.int64) * len(village_ids) + village_pos
+    uniq, key_counts = np.unique(key, return_counts=True)
+    cl, vp = uniq // len(village_ids), uniq % len(village_ids)
+    best = np.lexsort((vp, -key_counts, cl))
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = cl[best][1:] != cl[best][:-1]
+    majority = np.empty(n_c, dtype=np.intp)
+    majority[cl[best][first]] = vp[best][first]
+    lonlat = xy_to_lonlat(centroid, metric_crs)
+    frame = gpd.GeoDataFrame(
+        {
+            "stream": stream,
+            "cluster_id": np.arange(n_c),
+            "village_id": village_ids.to_numpy()[majority],
+            "households": counts,
+            "persons": np.bincount(labels, weights=persons, minlength=n_c),
+            "centroid_lon": lonlat[:, 0],
+            "centroid_lat": lonlat[:, 1],
+        },
+        geometry=gpd.GeoSeries(polygons, crs=metric_crs).to_crs(4326).values,
+        crs=4326,
+    )
+    return frame.sort_values(["households", "cluster_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def empty_clusters() -> gpd.GeoDataFrame:
+    """An empty cluster frame with the standard columns."""
+    columns = [
+        "stream",
+        "cluster_id",
+        "village_id",
+        "households",
+        "persons",
+        "centroid_lon",
+        "centroid_lat",
+    ]
+    return gpd.GeoDataFrame(
+        {c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=4326), crs=4326
+    )
+
+
+def concat_clusters(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Stack cluster frames (EPSG:4326)."""
+    if not frames:
+        return empty_clusters()
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)

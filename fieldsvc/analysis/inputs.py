@@ -1,0 +1,134 @@
+"""Checks on the columns of the frames handed to the analysis engine.
+
+The storage bridge produces these frames (all EPSG:4326):
+
+villages
+    ``village_id, number, name, households, population, collection_interval_days,
+    geometry`` (Polygon/MultiPolygon or None; ``households``, ``population`` and
+    ``collection_interval_days`` are nullable).
+bins
+    ``bin_id, code, village_id, capacity_l, stream, condition, geometry`` (Point or None).
+households
+    ``household_id, village_id, persons, geometry`` (Point; ``persons`` nullable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from fieldsvc.analysis.errors import AnalysisInputError
+from fieldsvc.analysis.sizing import CONDITIONS, STREAMS
+
+VILLAGE_COLUMNS = ("village_id", "households", "population", "collection_interval_days")
+BIN_COLUMNS = ("bin_id", "village_id", "capacity_l", "stream", "condition")
+HOUSEHOLD_COLUMNS = ("household_id", "village_id", "persons")
+
+
+def require_columns(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+    """Raise :class:`AnalysisInputError` naming every missing column of ``frame``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisInputError(
+            f"{name} is missing column(s) {missing}; it has {list(frame.columns)}",
+            code="column_missing",
+            message_th=f"ข้อมูล {name} ขาดคอลัมน์ {', '.join(missing)}",
+            field=f"{name}.{missing[0]}",
+            details={"missing": missing, "present": [str(c) for c in frame.columns]},
+        )
+
+
+def require_unique(values: pd.Series, name: str) -> None:
+    """Raise when ``values`` has duplicates or nulls (an identifier column)."""
+    if values.isna().any():
+        raise AnalysisInputError(
+            f"{name} has empty identifiers",
+            code="identifier_missing",
+            field=name,
+            details={"rows": values.index[values.isna()][:10].tolist()},
+        )
+    dup = values[values.duplicated()]
+    if len(dup):
+        raise AnalysisInputError(
+            f"{name} has duplicate identifiers, e.g. {dup.iloc[0]!r}",
+            code="identifier_duplicate",
+            field=name,
+            details={"values": dup.unique()[:10].tolist()},
+        )
+
+
+def require_allowed(values: pd.Series, name: str, allowed: Iterable[str]) -> None:
+    """Raise when ``values`` contains anything outside ``allowed`` (nulls included)."""
+    allowed = tuple(allowed)
+    bad = ~values.isin(allowed)
+    if bad.any():
+        examples = values[bad].astype(str).unique()[:10].tolist()
+        raise AnalysisInputError(
+            f"{name} has value(s) {examples}; expected one of {list(allowed)}",
+            code="value_not_allowed",
+            field=name,
+            details={"value": examples, "expected": list(allowed)},
+        )
+
+
+def village_positions(
+    village_ids: pd.Index, referring: pd.Series, name: str
+) -> npt.NDArray[np.intp]:
+    """Row position in ``village_ids`` of each value of ``referring``; raise on unknown ids."""
+    pos = village_ids.get_indexer(referring)
+    if (pos < 0).any():
+        examples = referring[pos < 0].astype(str).unique()[:10].tolist()
+        raise AnalysisInputError(
+            f"{name} refers to village(s) {examples} that are not in villages",
+            code="village_unknown",
+            message_th="มีข้อมูลที่อ้างถึงหมู่บ้านที่ไม่มีในรายการ",
+            field=name,
+            details={"value": examples},
+        )
+    return np.asarray(pos, dtype=np.intp)
+
+
+def check_bins(bins: pd.DataFrame) -> None:
+    """Validate the columns and values of a bins frame."""
+    require_columns(bins, "bins", BIN_COLUMNS)
+    require_unique(bins["bin_id"], "bins.bin_id")
+    require_allowed(bins["stream"], "bins.stream", STREAMS)
+    require_allowed(bins["condition"], "bins.condition", CONDITIONS)
+    cap = pd.to_numeric(bins["capacity_l"], errors="coerce")
+    bad = cap.isna() | (cap <= 0)
+    if bad.any():
+        raise AnalysisInputError(
+            f"bins.capacity_l must be a positive number of litres; bad bin_id(s) "
+            f"{bins.loc[bad, 'bin_id'].astype(str).tolist()[:10]}",
+            code="bin_capacity_invalid",
+            message_th="ความจุถังขยะ (ลิตร) ต้องเป็นจำนวนบวก",
+            field="bins.capacity_l",
+        )
+
+
+def check_villages(villages: pd.DataFrame) -> None:
+    """Validate the columns of a villages frame."""
+    require_columns(villages, "villages", VILLAGE_COLUMNS)
+    require_unique(villages["village_id"], "villages.village_id")
+    for col in ("households", "population"):
+        values = pd.to_numeric(villages[col], errors="coerce")
+        if (values < 0).any():
+            raise AnalysisInputError(
+                f"villages.{col} must not be negative", code="count_negative", field=col
+            )
+
+
+def check_households(households: pd.DataFrame) -> None:
+    """Validate the columns of a households frame."""
+    require_columns(households, "households", HOUSEHOLD_COLUMNS)
+    require_unique(households["household_id"], "households.household_id")
+    persons = pd.to_numeric(households["persons"], errors="coerce")
+    if (persons < 0).any():
+        raise AnalysisInputError(
+            "households.persons must not be negative",
+            code="count_negative",
+            field="households.persons",
+        )
