@@ -34,6 +34,12 @@ def cmd_db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"\r  {done:,}/{total:,} ({100 * done // max(total, 1)}%)", end="", file=sys.stderr)
+    if done == total:
+        print(file=sys.stderr)
+
+
 # --- import ----------------------------------------------------------------------------------
 def _layer_options(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
@@ -61,9 +67,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 **_layer_options(args, [*fields, "population_field"]),
             )
         elif args.what == "households":
-            outcome = services.import_households(session=session, path=path, **common)
+            outcome = services.import_households(
+                session=session, path=path, progress=_progress, **common
+            )
         else:
-            outcome = services.import_bin_layer(session=session, path=path, **common)
+            outcome = services.import_bin_layer(
+                session=session, path=path, progress=_progress, **common
+            )
     _say(outcome.summary())
     return 0
 
@@ -189,11 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input or file)."""
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args, get_settings())
+        return handler(args, settings or get_settings())
     except FieldsvcError as exc:
         return _fail(f"{exc.message_th} / {exc.message_en}")
     except KeyboardInterrupt:

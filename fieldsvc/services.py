@@ -16,6 +16,7 @@ from fieldsvc.ingest.layers import read_points, read_villages
 from fieldsvc.ingest.report import ImportReport
 from fieldsvc.models import Subdistrict
 from fieldsvc.storage.frames import (
+    Progress,
     SaveCounts,
     save_bin_inventory,
     save_households,
@@ -77,15 +78,19 @@ def import_villages(
     return ImportOutcome(report=layer.report, saved=saved)
 
 
-def import_households(*, session: Session, path: Path, **options: Any) -> ImportOutcome:
+def import_households(
+    *, session: Session, path: Path, progress: Progress | None = None, **options: Any
+) -> ImportOutcome:
     layer = read_points(path, kind="households", **options)
-    saved = save_households(session=session, households=layer.points)
+    saved = save_households(session=session, households=layer.points, progress=progress)
     return ImportOutcome(report=layer.report, saved=saved)
 
 
-def import_bin_layer(*, session: Session, path: Path, **options: Any) -> ImportOutcome:
+def import_bin_layer(
+    *, session: Session, path: Path, progress: Progress | None = None, **options: Any
+) -> ImportOutcome:
     layer = read_points(path, kind="bins", **options)
-    saved = save_bin_inventory(session=session, bins=layer.points)
+    saved = save_bin_inventory(session=session, bins=layer.points, progress=progress)
     return ImportOutcome(report=layer.report, saved=saved)
 
 

@@ -6,6 +6,7 @@ Column names are the contract with ``fieldsvc.analysis``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,11 @@ from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session, col, select
 
 from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
-from fieldsvc.storage.register import create_bin, get_bin_by_code, village_containing
+from fieldsvc.storage.register import VillageLocator, create_bin, get_bin_by_code
+
+#: Called as ``progress(done, total)`` during long saves.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000
 
 WGS84 = "EPSG:4326"
 
@@ -208,28 +213,39 @@ def save_villages(
     return counts
 
 
-def _village_id_for(
-    *, session: Session, number: Any, lon: float, lat: float, by_number: dict[int, int]
-) -> int | None:
-    """A point's village: the one whose boundary holds it, else the number the surveyor gave."""
-    village = village_containing(session=session, lon=lon, lat=lat)
-    if village is not None:
-        return village.id
-    number = _clean(number)
-    return by_number.get(int(number)) if number is not None else None
+class _VillageAssigner:
+    """A point's village: the one whose boundary holds it, else the number the file gave."""
+
+    def __init__(self, session: Session) -> None:
+        self._locator = VillageLocator(session=session)
+        self._by_number = {
+            v.number: v.id for v in session.exec(select(Village)) if v.id is not None
+        }
+
+    def village_id(self, *, number: Any, lon: float, lat: float) -> int | None:
+        found = self._locator.village_id(lon, lat)
+        if found is not None:
+            return found
+        number = _clean(number)
+        return self._by_number.get(int(number)) if number is not None else None
 
 
-def _villages_by_number(session: Session) -> dict[int, int]:
-    return {v.number: v.id for v in session.exec(select(Village)) if v.id is not None}
+def _report_progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(done, total)
 
 
-def save_households(*, session: Session, households: gpd.GeoDataFrame) -> SaveCounts:
+def save_households(
+    *, session: Session, households: gpd.GeoDataFrame, progress: Progress | None = None
+) -> SaveCounts:
     """Insert or update household points by ``ref``; columns ``ref, persons, village_number,
     house_no`` (optional) and point geometry in EPSG:4326."""
     counts = SaveCounts()
-    by_number = _villages_by_number(session)
+    assigner = _VillageAssigner(session)
     existing = {h.ref: h for h in session.exec(select(Household))}
-    for record in households.to_dict("records"):
+    records = households.to_dict("records")
+    for done, record in enumerate(records, start=1):
+        _report_progress(progress, done, len(records))
         point = record["geometry"]
         values: dict[str, Any] = {
             "lon": round(float(point.x), 7),
@@ -237,12 +253,8 @@ def save_households(*, session: Session, households: gpd.GeoDataFrame) -> SaveCo
             "persons": _clean(record.get("persons")),
             "house_no": _clean(record.get("house_no")),
         }
-        values["village_id"] = _village_id_for(
-            session=session,
-            number=record.get("village_number"),
-            lon=values["lon"],
-            lat=values["lat"],
-            by_number=by_number,
+        values["village_id"] = assigner.village_id(
+            number=record.get("village_number"), lon=values["lon"], lat=values["lat"]
         )
         ref = str(record["ref"])
         row = existing.get(ref)
@@ -260,12 +272,16 @@ def save_households(*, session: Session, households: gpd.GeoDataFrame) -> SaveCo
     return counts
 
 
-def save_bin_inventory(*, session: Session, bins: gpd.GeoDataFrame) -> SaveCounts:
+def save_bin_inventory(
+    *, session: Session, bins: gpd.GeoDataFrame, progress: Progress | None = None
+) -> SaveCounts:
     """Register an initial bin inventory by ``code``. A code already registered is left as it
-    is (its history belongs to inspections); the note says so."""
+    is: its state after that belongs to inspections."""
     counts = SaveCounts()
-    by_number = _villages_by_number(session)
-    for record in bins.to_dict("records"):
+    assigner = _VillageAssigner(session)
+    records = bins.to_dict("records")
+    for done, record in enumerate(records, start=1):
+        _report_progress(progress, done, len(records))
         code = str(record["code"])
         if get_bin_by_code(session=session, code=code) is not None:
             counts.unchanged += 1
@@ -281,13 +297,7 @@ def save_bin_inventory(*, session: Session, bins: gpd.GeoDataFrame) -> SaveCount
             condition=record["condition"],
             installed_on=_clean(record.get("installed_on")),
             households_served=_clean(record.get("households_served")),
-            village_id=_village_id_for(
-                session=session,
-                number=record.get("village_number"),
-                lon=lon,
-                lat=lat,
-                by_number=by_number,
-            ),
+            village_id=assigner.village_id(number=record.get("village_number"), lon=lon, lat=lat),
         )
         create_bin(session=session, bin_in=bin_in, observed_at=_clean(record.get("observed_at")))
         counts.created += 1

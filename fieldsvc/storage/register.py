@@ -88,6 +88,23 @@ def village_containing(*, session: Session, lon: float, lat: float) -> Village |
     return None
 
 
+class VillageLocator:
+    """Point-in-village lookups for a whole import: boundaries loaded once into an STRtree."""
+
+    def __init__(self, *, session: Session) -> None:
+        villages = [
+            v
+            for v in session.exec(select(Village).order_by(col(Village.number)))
+            if v.boundary is not None
+        ]
+        self._ids = [v.id for v in villages]
+        self._tree = shapely.STRtree([v.boundary for v in villages])
+
+    def village_id(self, lon: float, lat: float) -> int | None:
+        hits = self._tree.query(Point(lon, lat), predicate="intersects")
+        return self._ids[min(hits)] if len(hits) else None
+
+
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance in metres (accurate to ~0.5 % — enough for "a few metres" checks)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

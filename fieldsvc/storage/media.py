@@ -1,0 +1,80 @@
+"""Content-addressed media store: ``<media_dir>/ab/cd/abcdef…`` named by the SHA-256 of the bytes.
+
+Writes are crash-safe: a temporary file in the same folder is written, fsynced and renamed over
+the final name (``os.replace`` is atomic), then the folder is fsynced. A file that is already
+there is not written again: identical bytes have one name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput, NotFound
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def media_path(*, settings: Settings, sha256: str) -> Path:
+    """Where the bytes with this hash live (fan-out by the first two byte pairs)."""
+    if not SHA256_RE.match(sha256):
+        raise InvalidInput(
+            f"{sha256!r} is not a SHA-256 hex digest (64 characters 0-9 a-f)",
+            message_th="รหัสไฟล์ต้องเป็น SHA-256 (ตัวอักษร 0-9 a-f จำนวน 64 ตัว)",
+            field="sha256",
+            details={"value": sha256},
+        )
+    return settings.effective_media_dir / sha256[:2] / sha256[2:4] / sha256
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def store_media(*, settings: Settings, data: bytes) -> str:
+    """Store ``data`` and return its SHA-256 hex digest (idempotent)."""
+    digest = sha256_hex(data)
+    final = media_path(settings=settings, sha256=digest)
+    if final.is_file() and final.stat().st_size == len(data):
+        return digest
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, final)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(final.parent)
+    return digest
+
+
+def require_media(*, settings: Settings, sha256: str) -> Path:
+    """The stored file for ``sha256``, or ``NotFound``."""
+    path = media_path(settings=settings, sha256=sha256)
+    if not path.is_file():
+        raise NotFound(
+            f"No stored file has the hash {sha256}",
+            message_th="ไม่พบไฟล์ที่ต้องการ",
+            field="sha256",
+            details={"value": sha256},
+        )
+    return path
