@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from fieldsvc.models.enums import Channel, ReviewState
@@ -48,6 +48,8 @@ class Submission(SQLModel, table=True):
 
 class Attachment(SQLModel, table=True):
     """A file named by a submission. ``sha256`` is empty until its bytes have arrived."""
+
+    __table_args__ = (UniqueConstraint("submission_id", "name", name="uq_attachment_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)

@@ -49,12 +49,12 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(200), nullable=False),
         sa.Column("phone", sa.String(40)),
         sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("token_hash", sa.String(64), unique=True),
+        sa.Column("token_hash", sa.String(64)),
         sa.Column("token_created_at", UTCDateTime()),
         sa.Column("revoked_at", UTCDateTime()),
         sa.Column("created_at", UTCDateTime()),
     )
-    op.create_index("ix_appuser_token_hash", "appuser", ["token_hash"])
+    op.create_index("ix_appuser_token_hash", "appuser", ["token_hash"], unique=True)
     op.create_table(
         "uservillage",
         sa.Column("user_id", sa.Integer, sa.ForeignKey("appuser.id"), primary_key=True),
