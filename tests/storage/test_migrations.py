@@ -21,9 +21,8 @@ def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to
         return False
     if type_ == "column" and name == "geom":
         return False
-    if type_ == "index" and name and (name.endswith("_geom") or name.endswith("_boundary")):
-        return False
-    return True
+    is_gist_index = type_ == "index" and str(name).endswith(("_geom", "_boundary"))
+    return not is_gist_index
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
