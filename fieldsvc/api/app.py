@@ -7,13 +7,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
-from fieldsvc.api.routes import register
+from fieldsvc.api.routes import register, web
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.storage.engine import engine_from_settings
 
@@ -40,6 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     install_error_handlers(app)
     app.include_router(register.router)
+    app.include_router(web.router)
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -47,13 +47,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return (
-            "<!doctype html><html lang='th'><meta charset='utf-8'><title>fieldsvc</title>"
-            f"<h1>fieldsvc · {settings.office_name}</h1>"
-            "<ul><li><a href='/docs'>API (OpenAPI)</a></li></ul></html>"
-        )
 
     return app
