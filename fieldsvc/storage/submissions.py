@@ -10,24 +10,30 @@ Every channel (OpenRosa, the web form's JSON, spreadsheets, staff corrections) c
   and the edit reaches the bin as a ``correction`` inspection.
 
 Surveys with a ``"reject"`` flag are kept but not applied until staff approve or correct them
-(``fieldsvc.storage.reviews``). The caller commits.
+(``review_submission``, ``correct_submission``). The caller commits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
+import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 import shapely
 from pydantic import ValidationError
 from shapely.geometry import Point
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import Column, String, Text, func, or_, text
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import InvalidInput, SubmissionConflict
+from fieldsvc.errors import Conflict, InvalidInput, NotFound, SubmissionConflict
 from fieldsvc.ingest.checks import (
     CheckContext,
     Flag,
@@ -45,13 +51,13 @@ from fieldsvc.models import (
     InspectionSource,
     ReviewState,
     Role,
-    Submission,
     Subdistrict,
+    Submission,
     User,
     Village,
 )
 from fieldsvc.models.enums import Channel, Condition, Stream
-from fieldsvc.models.types import utc_now
+from fieldsvc.models.types import UTCDateTime, utc_now
 from fieldsvc.storage.register import (
     bins_near,
     get_bin_by_code,
@@ -91,8 +97,6 @@ def record_to_parsed(record: SurveyRecord) -> dict[str, Any]:
 
 
 def record_from_parsed(parsed: dict[str, Any]) -> SurveyRecord:
-    from datetime import datetime
-
     values = dict(parsed)
     values["channel"] = Channel(values["channel"])
     for name, enum in (("condition", Condition), ("stream", Stream)):
@@ -108,10 +112,8 @@ def payload_digest(raw_payload: str, content_type: str) -> str:
     """SHA-256 of the payload; JSON is compared canonically so a re-serialised retry matches."""
     body = raw_payload
     if "json" in content_type:
-        try:
+        with contextlib.suppress(ValueError):
             body = json.dumps(json.loads(raw_payload), sort_keys=True, ensure_ascii=False)
-        except ValueError:
-            pass
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -161,7 +163,9 @@ def _check_context(
     village_known: bool | None = None
     if record.village_number is not None and session.exec(select(Village.id)).first() is not None:
         village_known = resolve_village(session=session, number=record.village_number) is not None
-    inside, at_point, nearby = None, None, ()
+    inside: bool | None = None
+    at_point: int | None = None
+    nearby: tuple[NearbyBin, ...] = ()
     if coordinates_usable(record):
         lon, lat = float(record.lon or 0), float(record.lat or 0)
         found = village_containing(session=session, lon=lon, lat=lat)
@@ -230,8 +234,7 @@ def _edit_flags(record: SurveyRecord, previous: Submission | None) -> list[Flag]
             Flag(
                 "unknown_deprecated_id",
                 "meta/deprecatedID",
-                f"เป็นการแก้ไขข้อมูล {record.deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ "
-                "เก็บไว้เป็นข้อมูลใหม่",
+                f"เป็นการแก้ไขข้อมูล {record.deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ เก็บไว้เป็นข้อมูลใหม่",
                 f"meta/deprecatedID {record.deprecated_id!r} names a survey this server never "
                 "received; kept as a new survey",
                 "review",
@@ -481,9 +484,7 @@ def apply_submission(*, session: Session, submission: Submission, settings: Sett
     record = record_from_parsed(submission.parsed)
     previous = None
     if submission.deprecated_id:
-        previous = get_submission_by_instance(
-            session=session, instance_id=submission.deprecated_id
-        )
+        previous = get_submission_by_instance(session=session, instance_id=submission.deprecated_id)
     edit = previous is not None and previous.applied
     source = InspectionSource.correction if edit else InspectionSource.survey
     if record.form_id == BIN_SURVEY_FORM:
@@ -561,9 +562,7 @@ def attach_media(
     """Record that the bytes of attachment ``name`` arrived (idempotent; a re-sent file with
     other bytes replaces the pointer — the earlier bytes stay in the media store)."""
     row = session.exec(
-        select(Attachment).where(
-            Attachment.submission_id == submission.id, Attachment.name == name
-        )
+        select(Attachment).where(Attachment.submission_id == submission.id, Attachment.name == name)
     ).first()
     if row is None:
         row = Attachment(submission_id=submission.id or 0, name=name)
@@ -587,3 +586,234 @@ def add_flags(*, session: Session, submission: Submission, flags: list[Flag]) ->
         submission.review_state = ReviewState.has_issues
     session.add(submission)
     session.flush()
+
+
+# --- review and corrections --------------------------------------------------------------------
+
+
+class SubmissionReview(SQLModel, table=True):
+    """A staff decision on a submission version (append-only history; migration 0002)."""
+
+    __tablename__ = "submission_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    state: ReviewState = Field(sa_column=Column(String(16), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    reviewer_id: int | None = Field(default=None, foreign_key="appuser.id")
+    reviewed_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+
+
+def reviews_of(*, session: Session, submission_id: int | None) -> list[SubmissionReview]:
+    return list(
+        session.exec(
+            select(SubmissionReview)
+            .where(SubmissionReview.submission_id == submission_id)
+            .order_by(col(SubmissionReview.reviewed_at), col(SubmissionReview.id))
+        ).all()
+    )
+
+
+def review_submission(
+    *,
+    session: Session,
+    submission: Submission,
+    state: ReviewState,
+    comment: str | None,
+    reviewer: User,
+    settings: Settings,
+) -> Submission:
+    """Record a staff decision. Approving a held (not yet applied) current version applies it
+    now, as it stands; to change values use ``correct_submission`` instead. Rejecting does not
+    undo an inspection already applied (history is append-only): correct the bin instead."""
+    if (
+        state == ReviewState.approved
+        and submission.is_current
+        and submission.complete
+        and not submission.applied
+    ):
+        apply_submission(session=session, submission=submission, settings=settings)
+    submission.review_state = state
+    session.add(submission)
+    session.add(
+        SubmissionReview(
+            submission_id=submission.id or 0, state=state, comment=comment, reviewer_id=reviewer.id
+        )
+    )
+    session.flush()
+    return submission
+
+
+CORRECTABLE_FIELDS = (
+    "bin_code",
+    "village_number",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "condition",
+    "capacity_l",
+    "stream",
+    "households_served",
+    "village_households",
+    "village_population",
+    "note",
+    "observed_at",
+)
+
+
+def correct_submission(
+    *,
+    session: Session,
+    submission: Submission,
+    changes: dict[str, Any],
+    editor: User,
+    settings: Settings,
+    comment: str | None = None,
+) -> ReceiveResult:
+    """A staff correction: a new version (channel ``staff``, ``deprecated_id`` = this one) with
+    ``changes`` applied, checked again and re-applied to the register. The original is kept."""
+    if not submission.is_current:
+        raise Conflict(
+            "Only the current version of a survey can be corrected",
+            message_th="แก้ไขได้เฉพาะฉบับล่าสุดของข้อมูลสำรวจ",
+            field="id",
+            details={"submission_id": submission.id},
+        )
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
+    if unknown or not changes:
+        raise InvalidInput(
+            f"cannot correct {', '.join(unknown) or 'nothing'}; expected some of "
+            f"{', '.join(CORRECTABLE_FIELDS)}",
+            message_th="ระบุช่องที่จะแก้ไขไม่ถูกต้อง",
+            field=unknown[0] if unknown else "body",
+        )
+    old = record_from_parsed(submission.parsed)
+    new = dataclasses.replace(
+        old,
+        **changes,
+        instance_id=f"uuid:{uuid.uuid4()}",
+        deprecated_id=submission.instance_id,
+        channel=Channel.staff,
+    )
+    raw = json.dumps(
+        {
+            "corrects": submission.instance_id,
+            "changes": {k: record_to_parsed(new)[k] for k in sorted(changes)},
+            "comment": comment,
+            "by": editor.username,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    result = receive_submission(
+        session=session,
+        record=new,
+        raw_payload=raw,
+        content_type="application/json",
+        submitter=editor,
+        settings=settings,
+    )
+    session.add(
+        SubmissionReview(
+            submission_id=submission.id or 0,
+            state=submission.review_state,
+            comment=f"corrected by {result.submission.instance_id}"
+            + (f": {comment}" if comment else ""),
+            reviewer_id=editor.id,
+        )
+    )
+    session.flush()
+    return result
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+FLAG_CODE_RE = re.compile(r"^[a-z_]{1,40}$")
+
+
+def require_submission(*, session: Session, key: str) -> Submission:
+    """A submission by database id (digits) or instance id (``uuid:…`` or a bare UUID)."""
+    found = None
+    if key.isdigit():
+        found = session.get(Submission, int(key))
+    else:
+        found = get_submission_by_instance(session=session, instance_id=key)
+        if found is None and not key.startswith("uuid:"):
+            found = get_submission_by_instance(session=session, instance_id=f"uuid:{key}")
+    if found is None:
+        raise NotFound(f"No submission {key!r}", message_th=f"ไม่พบข้อมูลสำรวจ {key}", field="id")
+    return found
+
+
+def list_submissions(
+    *,
+    session: Session,
+    village_ids: Sequence[int] | None = None,
+    own_submitter_id: int | None = None,
+    village_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    flag_code: str | None = None,
+    review_state: ReviewState | None = None,
+    form_id: str | None = None,
+    current_only: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Submission]:
+    """Submissions newest first. ``village_ids`` (a village head's scope) keeps those villages
+    plus the user's own submissions (``own_submitter_id``); None means every village."""
+    query = select(Submission)
+    if village_ids is not None:
+        query = query.where(
+            or_(
+                col(Submission.village_id).in_(list(village_ids)),
+                col(Submission.submitter_id) == own_submitter_id,
+            )
+        )
+    if village_id is not None:
+        query = query.where(Submission.village_id == village_id)
+    when = func.coalesce(Submission.observed_at, Submission.received_at)
+    if date_from is not None:
+        query = query.where(when >= date_from)
+    if date_to is not None:
+        query = query.where(when < date_to)
+    if flag_code is not None:
+        if not FLAG_CODE_RE.match(flag_code):
+            raise InvalidInput(
+                f"flag = {flag_code!r} is not a flag code; expected e.g. poor_gps_accuracy",
+                message_th="รหัสปัญหาไม่ถูกต้อง เช่น poor_gps_accuracy",
+                field="flag",
+            )
+        # Both backends store the JSON text as Python's json.dumps wrote it.
+        query = query.where(
+            func.cast(Submission.flags, Text).like(f'%"code": "{flag_code}"%')  # type: ignore[arg-type]
+        )
+    if review_state is not None:
+        query = query.where(Submission.review_state == review_state)
+    if form_id is not None:
+        query = query.where(Submission.form_id == form_id)
+    if current_only:
+        query = query.where(col(Submission.is_current).is_(True))
+    query = query.order_by(col(Submission.received_at).desc(), col(Submission.id).desc())
+    return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def submission_versions(*, session: Session, root_id: str) -> list[Submission]:
+    """Every version of one survey, oldest first."""
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.root_id == root_id)
+            .order_by(col(Submission.received_at), col(Submission.id))
+        ).all()
+    )
+
+
+def submissions_holding_media(*, session: Session, sha256: str) -> list[Submission]:
+    return list(
+        session.exec(
+            select(Submission)
+            .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
+            .where(Attachment.sha256 == sha256)
+        ).all()
+    )

@@ -1,0 +1,206 @@
+"""receive_submission: kept as received, idempotent, edits as versions, applied to the register."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import SubmissionConflict
+from fieldsvc.ingest.openrosa import parse_submission_xml
+from fieldsvc.models import Bin, Inspection, InspectionSource, ReviewState, Submission, Village
+from fieldsvc.storage.register import bin_history, require_bin
+from fieldsvc.storage.submissions import (
+    correct_submission,
+    receive_submission,
+    review_submission,
+    submission_versions,
+)
+from tests.intake.conftest import Place, add_bin, bin_xml, households_xml
+
+
+def _receive(session: Session, settings: Settings, xml: str, place: Place, complete: bool = True):
+    parsed = parse_submission_xml(xml.encode())
+    result = receive_submission(
+        session=session,
+        record=parsed.record,
+        raw_payload=parsed.raw_xml,
+        content_type="text/xml",
+        submitter=place.staff,
+        settings=settings,
+        complete=complete,
+        intake_flags=parsed.flags,
+    )
+    session.commit()
+    return result
+
+
+def test_new_code_registers_bin_with_first_inspection_from_the_survey(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    result = _receive(session, settings, bin_xml(), place)
+    assert result.outcome == "created" and result.flags == []
+    bin_row = require_bin(session=session, code="NB-0101")
+    assert (bin_row.lat, bin_row.lon, bin_row.capacity_l) == (16.305, 103.305, 200)
+    assert bin_row.village_id == place.village_ids[1]
+    history = bin_history(session=session, bin_id=bin_row.id or 0)
+    assert [(h.source, h.submission_id) for h in history] == [
+        (InspectionSource.survey, result.submission.id)
+    ]
+    stored = result.submission
+    assert stored.applied and stored.review_state == ReviewState.received
+    assert stored.raw_payload == bin_xml()  # kept exactly as received
+    assert stored.bin_id == bin_row.id and stored.gps_accuracy_m == 4.5
+
+
+def test_identical_resend_is_a_duplicate_without_a_new_row(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    first = _receive(session, settings, bin_xml(), place)
+    again = _receive(session, settings, bin_xml(), place)
+    assert again.outcome == "duplicate" and again.submission.id == first.submission.id
+    assert len(session.exec(select(Submission)).all()) == 1
+    assert len(session.exec(select(Inspection)).all()) == 1
+
+
+def test_same_instance_id_with_other_content_is_a_conflict(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    _receive(session, settings, bin_xml(), place)
+    with pytest.raises(SubmissionConflict) as caught:
+        _receive(session, settings, bin_xml(condition="damaged"), place)
+    assert caught.value.status == 409 and caught.value.code == "submission_conflict"
+    assert caught.value.field == "meta/instanceID"
+
+
+def test_incomplete_is_stored_not_applied_until_the_last_part(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    first = _receive(session, settings, bin_xml(), place, complete=False)
+    assert first.outcome == "created" and not first.submission.applied
+    assert session.exec(select(Bin)).all() == []
+    last = _receive(session, settings, bin_xml(), place, complete=True)
+    assert last.outcome == "duplicate" and last.submission.applied
+    assert require_bin(session=session, code="NB-0101").condition == "usable"
+
+
+def test_edit_keeps_old_version_and_corrects_the_bin(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    old = _receive(session, settings, bin_xml(), place)
+    edit = _receive(
+        session,
+        settings,
+        bin_xml(
+            "uuid:6f1c2d3e-0000-4000-8000-000000000002",
+            condition="damaged",
+            deprecated_id=old.submission.instance_id,
+        ),
+        place,
+    )
+    assert edit.outcome == "edited"
+    versions = submission_versions(session=session, root_id=old.submission.instance_id)
+    assert [(v.instance_id, v.is_current) for v in versions] == [
+        (old.submission.instance_id, False),
+        (edit.submission.instance_id, True),
+    ]
+    bin_row = require_bin(session=session, code="NB-0101")
+    assert bin_row.condition == "damaged"
+    sources = [h.source for h in bin_history(session=session, bin_id=bin_row.id or 0)]
+    assert sources == [InspectionSource.survey, InspectionSource.correction]
+
+
+def test_known_code_records_an_inspection_of_that_bin(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    add_bin(session, "NB-0007", 16.3051, 103.3051)
+    result = _receive(session, settings, bin_xml(code="NB-0007", condition="overflowing"), place)
+    bin_row = require_bin(session=session, code="NB-0007")
+    assert result.submission.bin_id == bin_row.id and bin_row.condition == "overflowing"
+    assert len(bin_history(session=session, bin_id=bin_row.id or 0)) == 2
+
+
+def test_poor_fix_inspection_does_not_move_a_known_bin(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    add_bin(session, "NB-0007", 16.3051, 103.3051)
+    result = _receive(
+        session, settings, bin_xml(code="NB-0007", location="16.3089 103.3088 150 3000"), place
+    )
+    assert [f.code for f in result.flags] == ["poor_gps_accuracy"]
+    bin_row = require_bin(session=session, code="NB-0007")
+    assert (bin_row.lat, bin_row.lon) == (16.3051, 103.3051)
+
+
+def test_village_households_updates_the_village(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    result = _receive(session, settings, households_xml(), place)
+    assert result.submission.applied
+    village = session.get(Village, place.village_ids[1])
+    assert village is not None and (village.households, village.population) == (165, 512)
+
+
+def test_older_count_arriving_late_does_not_override_a_newer_one(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    _receive(session, settings, households_xml(households="170", survey_date="2026-11-20"), place)
+    _receive(
+        session,
+        settings,
+        households_xml("uuid:late-0001", households="150", survey_date="2026-10-01"),
+        place,
+    )
+    village = session.get(Village, place.village_ids[1])
+    assert village is not None and village.households == 170
+
+
+def test_held_survey_applies_after_staff_correction(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    held = _receive(session, settings, bin_xml(location="103.305 16.305 150 4"), place)
+    assert [f.code for f in held.flags] == ["coordinates_swapped"]
+    assert not held.submission.applied and held.submission.review_state == "has_issues"
+    assert session.exec(select(Bin)).all() == []
+    fixed = correct_submission(
+        session=session,
+        submission=held.submission,
+        changes={"lat": 16.305, "lon": 103.305},
+        editor=place.staff,
+        settings=settings,
+        comment="สลับพิกัด",
+    )
+    session.commit()
+    assert fixed.outcome == "edited" and fixed.flags == []
+    assert fixed.submission.channel == "staff"
+    assert fixed.submission.deprecated_id == held.submission.instance_id
+    assert fixed.submission.applied
+    assert require_bin(session=session, code="NB-0101").lat == 16.305
+    session.refresh(held.submission)
+    assert held.submission.is_current is False
+    assert held.submission.raw_payload == bin_xml(location="103.305 16.305 150 4")
+
+
+def test_approving_a_held_survey_applies_it_as_it_stands(
+    session: Session, settings: Settings, place: Place
+) -> None:
+    add_bin(session, "NB-0007", 16.3051, 103.3051)
+    held = _receive(
+        session,
+        settings,
+        bin_xml(code="NB-0007", start="2026-11-20T09:15:02+07:00", capacity="0"),
+        place,
+    )
+    assert [f.code for f in held.flags] == ["impossible_value"]
+    assert not held.submission.applied
+    review_submission(
+        session=session,
+        submission=held.submission,
+        state=ReviewState.approved,
+        comment="ขนาดถังไม่ทราบ ใช้ของเดิม",
+        reviewer=place.staff,
+        settings=settings,
+    )
+    session.commit()
+    assert held.submission.applied and held.submission.review_state == "approved"
+    assert require_bin(session=session, code="NB-0007").capacity_l == 200
