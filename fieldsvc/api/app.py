@@ -14,6 +14,7 @@ from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.routes import register, web
 from fieldsvc.config import Settings, get_settings
+from fieldsvc.maps.assets import VENDOR_DIR
 from fieldsvc.storage.engine import engine_from_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if VENDOR_DIR.is_dir():
+        app.mount("/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
