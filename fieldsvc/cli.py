@@ -45,9 +45,31 @@ def _layer_options(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
+    """``import bins`` of a CSV/Excel survey sheet: each row is received as a survey."""
+    from fieldsvc.sheet_import import import_bin_sheet
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        _say(f"กำลังนำเข้าแบบสำรวจ / importing survey sheet {args.path} …")
+        outcome = import_bin_sheet(
+            session=session,
+            path=Path(args.path),
+            settings=settings,
+            encoding=args.encoding,
+            sheet=args.sheet,
+        )
+    _say(outcome.summary())
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc import services
+    from fieldsvc.ingest.sheet_files import SHEET_SUFFIXES
 
+    if args.what == "bins" and Path(args.path).suffix.casefold() in SHEET_SUFFIXES:
+        return cmd_import_bin_sheet(args, settings)
     engine = engine_from_settings(settings)
     upgrade_database(engine)
     path = Path(args.path)
@@ -170,7 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     for what, helptext in (
         ("villages", "village boundaries: GeoJSON, GeoPackage, Shapefile (.shp or .zip), KML"),
         ("households", "household / demand points: GeoJSON, GeoPackage, Shapefile, KML"),
-        ("bins", "an initial bin inventory: GeoJSON, GeoPackage, Shapefile, KML"),
+        (
+            "bins",
+            "a bin inventory (GeoJSON, GeoPackage, Shapefile, KML) or a survey sheet "
+            "(CSV, Excel .xlsx, Kobo/ODK CSV export)",
+        ),
     ):
         p = imp_sub.add_parser(
             what,
@@ -196,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--population-field", help="column with the population")
             p.add_argument("--subdistrict-code", help="subdistrict code (when none exists yet)")
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
+        if what == "bins":
+            p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
     return parser
 
 
