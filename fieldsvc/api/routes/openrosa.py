@@ -1,0 +1,419 @@
+"""OpenRosa 1.0 server for ODK Collect / KoboCollect: ``/openrosa/{token}/…``.
+
+The Collect "server URL" is ``https://HOST/openrosa/<user token>`` (set by a settings QR code).
+
+Choices where the protocol leaves room:
+
+* A bad or revoked token is **401** with an OpenRosaResponse body and
+  ``WWW-Authenticate: Token realm="fieldsvc"`` (not Basic: there is no password that could
+  work, so Collect must not be invited to ask for one). Read-only viewers get **403** on POST.
+* A village head's formList and forms are the same as anyone's, but ``villages.csv`` lists only
+  their villages. A submission claiming another village is **stored and flagged**
+  (``village_not_assigned``, held until staff decide) and answered 201: the survey is not lost
+  and the phone does not retry forever.
+* A photo that is not a JPEG/PNG/WebP (415) or is too large (413) refuses the whole POST and
+  stores nothing, so the surveyor can fix the unsent form on the phone and send it again.
+* Every response from this router carries ``X-OpenRosa-Version: 1.0``, errors included.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import xml.etree.ElementTree as StdET
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from xml.sax.saxutils import escape
+
+from defusedxml.ElementTree import parse as safe_parse
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from fieldsvc.api.deps import SessionDep, SettingsDep
+from fieldsvc.config import Settings
+from fieldsvc.errors import FieldsvcError, Forbidden, NotFound, PayloadTooLarge, Unauthorized
+from fieldsvc.ingest.checks import Flag
+from fieldsvc.ingest.openrosa import ParsedSubmission, parse_submission_xml, read_openrosa_multipart
+from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
+from fieldsvc.models import Role, User
+from fieldsvc.storage.media import store_media
+from fieldsvc.storage.register import list_villages
+from fieldsvc.storage.submissions import (
+    ReceiveResult,
+    add_flags,
+    attach_media,
+    receive_submission,
+)
+from fieldsvc.storage.users import user_for_token, village_ids_of
+
+FORMS_DIR = Path(__file__).resolve().parents[3] / "mobile_forms" / "built"
+OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
+XML_TYPE = "text/xml; charset=utf-8"
+VILLAGES_CSV = "villages.csv"
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+def openrosa_message(message: str, *, status: int, nature: str = "") -> Response:
+    """An ``<OpenRosaResponse>``: Collect shows ``message`` to the surveyor."""
+    nature_attr = f' nature="{escape(nature)}"' if nature else ""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<OpenRosaResponse xmlns="http://openrosa.org/http/response">'
+        f"<message{nature_attr}>{escape(message)}</message></OpenRosaResponse>"
+    )
+    return Response(body, status_code=status, media_type=XML_TYPE, headers=OPENROSA_VERSION)
+
+
+def _error_response(exc: FieldsvcError) -> Response:
+    text = (
+        exc.message_th
+        if exc.message_th == exc.message_en
+        else (f"{exc.message_th} / {exc.message_en}")
+    )
+    response = openrosa_message(text, status=exc.status, nature="error")
+    if isinstance(exc, Unauthorized):
+        response.headers["WWW-Authenticate"] = 'Token realm="fieldsvc"'
+    return response
+
+
+class OpenRosaRoute(APIRoute):
+    """Routes whose every response — errors included — is OpenRosa-shaped with its header."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def openrosa_handler(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except FieldsvcError as exc:
+                response = _error_response(exc)
+            except RequestValidationError as exc:
+                first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                response = openrosa_message(
+                    f"คำขอไม่ถูกต้อง / Invalid request: {where} {first.get('msg', '')}",
+                    status=400,
+                    nature="error",
+                )
+            response.headers["X-OpenRosa-Version"] = "1.0"
+            return response
+
+        return openrosa_handler
+
+
+router = APIRouter(prefix="/openrosa/{token}", tags=["openrosa"], route_class=OpenRosaRoute)
+
+
+def openrosa_user(token: str, session: SessionDep) -> User:
+    """The user whose token is in the path (Collect cannot send a bearer header)."""
+    user = user_for_token(session=session, token=token)
+    if user is None:
+        raise Unauthorized(
+            "This server link is wrong or has been revoked; ask the health office for a new "
+            "settings QR code",
+            message_th="ลิงก์เซิร์ฟเวอร์ไม่ถูกต้องหรือถูกยกเลิกแล้ว กรุณาขอ QR ตั้งค่าใหม่จากกองสาธารณสุข",
+            field="token",
+        )
+    return user
+
+
+OpenRosaUser = Annotated[User, Depends(openrosa_user)]
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormFile:
+    form_id: str
+    version: str
+    title: str
+    data: bytes
+    media: tuple[str, ...]
+
+    @property
+    def md5(self) -> str:
+        return "md5:" + hashlib.md5(self.data).hexdigest()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+@lru_cache(maxsize=8)
+def _read_form(path: Path, _mtime_ns: int) -> FormFile:
+    root = safe_parse(str(path), forbid_dtd=True).getroot()
+    title, form_id, version, media = "", "", "", []
+    for element in root.iter():
+        name = _local(str(element.tag))
+        if name == "title" and not title:
+            title = (element.text or "").strip()
+        elif name == "instance":
+            src = element.get("src")
+            if src:
+                media.append(src.rsplit("/", 1)[-1])
+            elif not form_id:
+                data = next(iter(element), None)
+                if data is not None:
+                    form_id, version = data.get("id", ""), data.get("version", "")
+    return FormFile(form_id, version, title or form_id, path.read_bytes(), tuple(media))
+
+
+def available_forms(forms_dir: Path = FORMS_DIR) -> dict[str, FormFile]:
+    """The built XForms, by form id (re-read when a file changes)."""
+    forms: dict[str, FormFile] = {}
+    for path in sorted(forms_dir.glob("*.xml")):
+        try:
+            form = _read_form(path, path.stat().st_mtime_ns)
+        except (OSError, StdET.ParseError):
+            continue
+        if form.form_id:
+            forms[form.form_id] = form
+    return forms
+
+
+def _require_form(form_id: str) -> FormFile:
+    form = available_forms().get(form_id)
+    if form is None:
+        raise NotFound(f"No form {form_id!r}", message_th=f"ไม่พบแบบฟอร์ม {form_id}", field="form_id")
+    return form
+
+
+def villages_csv(*, session: Session, user: User) -> bytes:
+    """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
+    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
+    allowed = village_ids_of(session=session, user=user)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "label"])
+    seen: set[int] = set()
+    for village in list_villages(session=session):
+        if village.number in seen or (allowed is not None and village.id not in allowed):
+            continue
+        seen.add(village.number)
+        writer.writerow([village.number, f"หมู่ที่ {village.number} {village.name}".strip()])
+    return out.getvalue().encode("utf-8")
+
+
+def _base_url(request: Request, settings: Settings, token: str) -> str:
+    base = (settings.public_base_url or str(request.base_url)).rstrip("/")
+    return f"{base}/openrosa/{token}"
+
+
+@router.get("/formList", summary="OpenRosa form list")
+def form_list(request: Request, token: str, settings: SettingsDep, _user: OpenRosaUser) -> Response:
+    base = _base_url(request, settings, token)
+    wanted = request.query_params.get("formID")
+    items = []
+    for form in available_forms().values():
+        if wanted and form.form_id != wanted:
+            continue
+        manifest = (
+            f"<manifestUrl>{escape(f'{base}/forms/{form.form_id}/manifest')}</manifestUrl>"
+            if form.media
+            else ""
+        )
+        items.append(
+            "<xform>"
+            f"<formID>{escape(form.form_id)}</formID><name>{escape(form.title)}</name>"
+            f"<version>{escape(form.version)}</version><hash>{form.md5}</hash>"
+            f"<downloadUrl>{escape(f'{base}/forms/{form.form_id}.xml')}</downloadUrl>"
+            f"{manifest}</xform>"
+        )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xforms xmlns="http://openrosa.org/xforms/xformsList">' + "".join(items) + "</xforms>"
+    )
+    return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
+
+
+@router.get("/forms/{form_id}.xml", summary="Download an XForm (byte for byte)")
+def form_download(form_id: str, _user: OpenRosaUser) -> Response:
+    form = _require_form(form_id)
+    return Response(form.data, media_type=XML_TYPE, headers=OPENROSA_VERSION)
+
+
+@router.get("/forms/{form_id}/manifest", summary="OpenRosa manifest of a form's media files")
+def form_manifest(
+    request: Request,
+    token: str,
+    form_id: str,
+    settings: SettingsDep,
+    session: SessionDep,
+    user: OpenRosaUser,
+) -> Response:
+    form = _require_form(form_id)
+    base = _base_url(request, settings, token)
+    files = []
+    for name in form.media:
+        if name != VILLAGES_CSV:
+            continue
+        digest = hashlib.md5(villages_csv(session=session, user=user)).hexdigest()
+        files.append(
+            f"<mediaFile><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
+            f"<downloadUrl>{escape(f'{base}/forms/{form_id}/media/{name}')}</downloadUrl>"
+            "</mediaFile>"
+        )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<manifest xmlns="http://openrosa.org/xforms/xformsManifest">'
+        + "".join(files)
+        + "</manifest>"
+    )
+    return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
+
+
+@router.get("/forms/{form_id}/media/{filename}", summary="A form's media file (villages.csv)")
+def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaUser) -> Response:
+    form = _require_form(form_id)
+    if filename not in form.media or filename != VILLAGES_CSV:
+        raise NotFound(
+            f"Form {form_id!r} has no media file {filename!r}",
+            message_th=f"แบบฟอร์ม {form_id} ไม่มีไฟล์ {filename}",
+            field="filename",
+        )
+    return Response(
+        villages_csv(session=session, user=user),
+        media_type="text/csv; charset=utf-8",
+        headers=OPENROSA_VERSION,
+    )
+
+
+# --- submissions -------------------------------------------------------------------------------
+
+
+@router.head("/submission", status_code=204, summary="Pre-flight before a submission")
+def submission_preflight(settings: SettingsDep, _user: OpenRosaUser) -> Response:
+    return Response(
+        status_code=204,
+        headers={
+            **OPENROSA_VERSION,
+            "X-OpenRosa-Accept-Content-Length": str(settings.max_submission_bytes),
+        },
+    )
+
+
+def _store(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    parsed: ParsedSubmission,
+    complete: bool,
+    photos: list[tuple[str, CleanPhoto]],
+) -> ReceiveResult:
+    """Store, check, apply and attach in one transaction; a concurrent twin (unique
+    instance id) makes the first try fail: the second then sees it as a duplicate."""
+    for attempt in (1, 2):
+        try:
+            result = receive_submission(
+                session=session,
+                record=parsed.record,
+                raw_payload=parsed.raw_xml,
+                content_type="text/xml",
+                submitter=user,
+                settings=settings,
+                complete=complete,
+                intake_flags=parsed.flags,
+            )
+            for name, photo in photos:
+                digest = store_media(settings=settings, data=photo.data)
+                attach_media(
+                    session=session,
+                    submission=result.submission,
+                    name=name,
+                    sha256=digest,
+                    media_type=photo.media_type,
+                    size_bytes=len(photo.data),
+                )
+            undeclared = [n for n, _ in photos if n not in parsed.record.photo_names]
+            if undeclared:
+                add_flags(
+                    session=session,
+                    submission=result.submission,
+                    flags=[
+                        Flag(
+                            "undeclared_attachment",
+                            name,
+                            f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
+                            f"file {name!r} is not named in the form; it was kept",
+                            "review",
+                            {"value": name},
+                        )
+                        for name in undeclared
+                    ],
+                )
+            session.commit()
+            return result
+        except IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _success_text(result: ReceiveResult) -> str:
+    head = {
+        "created": "ได้รับข้อมูลแล้ว ขอบคุณครับ / Received, thank you",
+        "duplicate": "ได้รับข้อมูลนี้แล้ว (ส่งซ้ำ) / Already received (re-sent)",
+        "edited": "ได้รับข้อมูลที่แก้ไขแล้ว / Edited survey received",
+    }[result.outcome]
+    if not result.flags:
+        return head
+    issues = "; ".join(f.message_th for f in result.flags[:3])
+    return f"{head} — มีข้อควรตรวจสอบ: {issues}"
+
+
+@router.post("/submission", status_code=201, summary="Receive a submission (multipart)")
+async def submission(
+    request: Request, settings: SettingsDep, session: SessionDep, user: OpenRosaUser
+) -> Response:
+    if user.role == Role.viewer:
+        raise Forbidden(
+            "Read-only users cannot send surveys",
+            message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
+        )
+    limit = settings.max_submission_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"The submission is {int(declared):,} bytes; this server accepts {limit:,} bytes",
+            message_th=f"ข้อมูลที่ส่งมีขนาด {int(declared):,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+            field="body",
+            details={"max_bytes": limit},
+        )
+    upload = await read_openrosa_multipart(request.headers, request.stream(), max_bytes=limit)
+    parsed = parse_submission_xml(upload.xml)
+
+    def clean_all() -> list[tuple[str, CleanPhoto]]:
+        return [
+            (
+                safe_attachment_name(f.name),
+                clean_photo(f.data, name=f.name, max_bytes=settings.max_photo_bytes),
+            )
+            for f in upload.files
+        ]
+
+    photos = await run_in_threadpool(clean_all)
+    result = await run_in_threadpool(
+        lambda: _store(
+            session=session,
+            settings=settings,
+            user=user,
+            parsed=parsed,
+            complete=not upload.incomplete,
+            photos=photos,
+        )
+    )
+    return openrosa_message(_success_text(result), status=201, nature="submit_success")
