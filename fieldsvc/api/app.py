@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
-from fieldsvc.api.routes import openrosa, register, web
+from fieldsvc.api.routes import openrosa, register, submissions, web
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.maps.assets import VENDOR_DIR
 from fieldsvc.storage.engine import engine_from_settings
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    app.include_router(submissions.router)  # before register: /bins/near ≠ /bins/{code}
     app.include_router(register.router)
     app.include_router(openrosa.router)
     app.include_router(web.router)
