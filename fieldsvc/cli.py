@@ -153,6 +153,142 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- users ---------------------------------------------------------------------------------
+def _village_number(text: str) -> int:
+    from fieldsvc.ingest.sheet_values import arabic_digits
+
+    return int(arabic_digits(text.strip()))
+
+
+def _show_phone_setup(settings: Settings, user_line: str, token: str, qr_png: str | None) -> None:
+    from fieldsvc import collect_settings as cs
+
+    server_url = cs.collect_server_url(settings, token)
+    payload = cs.encode_collect_settings(
+        cs.collect_settings(server_url=server_url, project_name=settings.office_name)
+    )
+    _say(
+        user_line,
+        f"  ODK Collect server URL:      {server_url}",
+        f"  แบบฟอร์มบนเว็บ / web form:    {cs.web_form_url(settings, token)}",
+        "  สแกนใน ODK Collect (เพิ่มโครงการ → สแกนรหัส QR) / "
+        "scan in ODK Collect (Add project → Scan QR code):",
+        cs.qr_text(payload),
+    )
+    if qr_png:
+        _say(f"  บันทึก QR สำหรับพิมพ์ / QR saved for printing: {cs.save_qr_png(payload, Path(qr_png))}")
+    if not cs.phones_can_reach(settings):
+        _say(
+            f"  คำเตือน: โทรศัพท์เข้าถึง {cs.public_base_url(settings)} ไม่ได้ "
+            "ตั้งค่า FIELDSVC_PUBLIC_BASE_URL ก่อนแจก QR",
+            f"  warning: phones cannot reach {cs.public_base_url(settings)}; "
+            "set FIELDSVC_PUBLIC_BASE_URL before handing out the QR code",
+        )
+    _say("  โทเค็นแสดงเพียงครั้งเดียว เก็บเป็นความลับ / the token is shown once: keep it secret")
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.field_users import add_field_user
+    from fieldsvc.models import Role
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        user, token = add_field_user(
+            session=session,
+            username=args.username,
+            display_name=args.name,
+            role=Role(args.role),
+            village_numbers=args.village or [],
+            phone=args.phone,
+        )
+    villages = ", ".join(str(n) for n in dict.fromkeys(args.village or [])) or "-"
+    line = f"ผู้ใช้ใหม่ / new user: {user.username} ({user.display_name}) · {user.role} · หมู่ {villages}"
+    _show_phone_setup(settings, line, token, args.qr_png)
+    return 0
+
+
+def cmd_users_token(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.storage.users import get_user, rotate_token
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        user = get_user(session=session, username=args.username)
+        token = rotate_token(session=session, user=user)
+    line = (
+        f"โทเค็นใหม่ (โทเค็นเดิมใช้ไม่ได้แล้ว) / new token (the old one no longer works): {user.username}"
+    )
+    _show_phone_setup(settings, line, token, args.qr_png)
+    return 0
+
+
+def cmd_users_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.storage.users import get_user, revoke_user
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        revoke_user(session=session, user=get_user(session=session, username=args.username))
+    _say(
+        f"ยกเลิกสิทธิ์แล้ว / revoked: {args.username} (ออกโทเค็นใหม่ด้วย users token / "
+        "issue a new token with `users token`)"
+    )
+    return 0
+
+
+def cmd_users_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.field_users import list_field_users
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        rows = list_field_users(session=session)
+    _say(f"{'username':<20} {'role':<13} {'villages':<10} {'status':<8} name")
+    for row in rows:
+        villages = ",".join(str(n) for n in row.village_numbers) or "-"
+        status = "active" if row.active else "revoked"
+        _say(f"{row.username:<20} {row.role:<13} {villages:<10} {status:<8} {row.display_name}")
+    _say(f"ผู้ใช้ {len(rows)} คน / {len(rows)} users")
+    return 0
+
+
+def _add_users_parser(sub: Any) -> None:
+    from fieldsvc.models import Role
+
+    users = sub.add_parser("users", help="field users, their tokens and phone set-up QR codes")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    qr_help = "also save the ODK Collect settings QR code as a PNG for printing"
+    add = users_sub.add_parser(
+        "add",
+        help="create a user; prints the Collect server URL, web-form link and settings QR code",
+    )
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help='the person\'s name, e.g. "นายสมชาย ใจดี"')
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument(
+        "--village",
+        action="append",
+        type=_village_number,
+        metavar="N",
+        help="village number (หมู่ที่) the user surveys; repeat for several",
+    )
+    add.add_argument("--phone", help="phone number (personal data: never shown publicly)")
+    add.add_argument("--qr-png", metavar="FILE", help=qr_help)
+    add.set_defaults(handler=cmd_users_add)
+    listing = users_sub.add_parser("list", help="list users, their villages and status")
+    listing.set_defaults(handler=cmd_users_list)
+    revoke = users_sub.add_parser("revoke", help="revoke a user's token at once")
+    revoke.add_argument("username")
+    revoke.set_defaults(handler=cmd_users_revoke)
+    token = users_sub.add_parser(
+        "token", help="issue a new token (the old one stops working) and print the set-up again"
+    )
+    token.add_argument("username")
+    token.add_argument("--qr-png", metavar="FILE", help=qr_help)
+    token.set_defaults(handler=cmd_users_token)
+
+
 # --- parser ----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -224,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
         if what == "bins":
             p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+    _add_users_parser(sub)
     return parser
 
 

@@ -1,0 +1,115 @@
+"""Field users as the office manages them: by village number (หมู่ที่), not database ids.
+
+Thin use cases over ``fieldsvc.storage.users`` for the CLI (and later the admin pages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.models import Role, User, UserVillage, Village
+from fieldsvc.storage.register import get_village_by_number, only_subdistrict
+from fieldsvc.storage.users import create_user
+
+_USERNAME = re.compile(r"[^\s/#?%]{1,80}")  # it may appear in URLs and logs: no spaces
+
+
+@dataclass(frozen=True)
+class FieldUserRow:
+    """One user for a list: no phone number or token (personal data and secrets stay out)."""
+
+    username: str
+    display_name: str
+    role: Role
+    village_numbers: list[int]
+    active: bool
+    token_created_at: datetime | None
+
+
+def village_ids_for_numbers(*, session: Session, numbers: Sequence[int]) -> list[int]:
+    """The ids of villages หมู่ที่ ``numbers`` (in the office's subdistrict when there is one).
+
+    Raises
+    ------
+    NotFound
+        Naming the first number with no village.
+    """
+    subdistrict = only_subdistrict(session=session)
+    ids: list[int] = []
+    for number in dict.fromkeys(numbers):
+        village = get_village_by_number(
+            session=session, number=number, subdistrict_id=subdistrict.id if subdistrict else None
+        )
+        if village is None or village.id is None:
+            known = sorted(set(session.exec(select(Village.number)).all()))
+            raise NotFound(
+                f"No village number {number} (known: {', '.join(map(str, known)) or 'none'}); "
+                "import the villages first",
+                message_th=f"ไม่พบหมู่ที่ {number} (มี: {', '.join(map(str, known)) or 'ไม่มี'}) "
+                "กรุณานำเข้าหมู่บ้านก่อน",
+                field="village",
+                details={"value": number, "known": known},
+            )
+        ids.append(village.id)
+    return ids
+
+
+def add_field_user(
+    *,
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    village_numbers: Sequence[int] = (),
+    phone: str | None = None,
+) -> tuple[User, str]:
+    """Create a user linked to villages by number; returns the user and its new token."""
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput(
+            f"Username {username!r} must be 1–80 characters without spaces or / # ? %",
+            message_th="ชื่อผู้ใช้ต้องยาว 1–80 ตัวอักษร ไม่มีช่องว่างหรือ / # ? %",
+            field="username",
+            details={"value": username},
+        )
+    if not display_name.strip():
+        raise InvalidInput(
+            "The name is empty", message_th="กรุณาระบุชื่อ", field="name", details={"value": ""}
+        )
+    village_ids = village_ids_for_numbers(session=session, numbers=village_numbers)
+    return create_user(
+        session=session,
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        village_ids=village_ids,
+        phone=phone,
+    )
+
+
+def list_field_users(*, session: Session) -> list[FieldUserRow]:
+    """Every user with their village numbers, by username."""
+    links = session.exec(
+        select(UserVillage.user_id, Village.number)
+        .join(Village, col(Village.id) == col(UserVillage.village_id))
+        .order_by(col(Village.number))
+    ).all()
+    numbers: dict[int, list[int]] = {}
+    for user_id, number in links:
+        numbers.setdefault(user_id, []).append(number)
+    return [
+        FieldUserRow(
+            username=user.username,
+            display_name=user.display_name,
+            role=Role(user.role),
+            village_numbers=numbers.get(user.id or 0, []),
+            active=user.revoked_at is None and user.token_hash is not None,
+            token_created_at=user.token_created_at,
+        )
+        for user in session.exec(select(User).order_by(col(User.username))).all()
+    ]
