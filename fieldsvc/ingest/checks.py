@@ -411,7 +411,8 @@ def check_village(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
 def check_record(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
     """Every rule, in a stable order (location first, then values, then identity and place)."""
     flags = check_coordinates(record)
-    flags += check_accuracy(record, max_gps_accuracy_m=context.max_gps_accuracy_m)
+    if not any(f.code == "null_island" for f in flags):  # 0 0 0 0 is "no fix", said once
+        flags += check_accuracy(record, max_gps_accuracy_m=context.max_gps_accuracy_m)
     flags += check_values(record, now=context.now)
     flags += check_bin_identity(record, context=context)
     flags += check_village(record, context=context)

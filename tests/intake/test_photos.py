@@ -1,0 +1,86 @@
+"""Photo checks: the type from the bytes, size cap, EXIF removed; crash-safe content addressing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput, PayloadTooLarge
+from fieldsvc.ingest.photos import PhotoRejected, clean_photo, safe_attachment_name
+from fieldsvc.storage.media import media_path, require_media, store_media
+from tests.intake.conftest import jpeg_bytes
+
+
+def test_gps_exif_is_stripped_and_orientation_applied() -> None:
+    original = jpeg_bytes(with_gps_exif=True, size=(64, 48))
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(0x8825)  # the GPS block is there to begin with
+    clean = clean_photo(original, name="p.jpg", max_bytes=1_000_000)
+    assert clean.media_type == "image/jpeg" and (clean.width, clean.height) == (48, 64)
+    with Image.open(io.BytesIO(clean.data)) as after:
+        assert len(after.getexif()) == 0 and "exif" not in after.info
+    assert b"PhoneMaker" not in clean.data
+
+
+@pytest.mark.parametrize(("fmt", "media_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
+def test_png_and_webp_are_accepted(fmt: str, media_type: str) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10), (1, 2, 3)).save(out, fmt)
+    assert clean_photo(out.getvalue(), name="x", max_bytes=10**6).media_type == media_type
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF"),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8, "EXE"),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "GIF"),
+        (b"just some text pretending to be a photo", "not a JPEG, PNG or WebP"),
+    ],
+)
+def test_renamed_files_are_rejected_by_content(data: bytes, what: str) -> None:
+    with pytest.raises(PhotoRejected) as caught:
+        clean_photo(data, name="photo.jpg", max_bytes=10**6)
+    assert caught.value.status == 415 and what in caught.value.message_en
+    assert "photo.jpg" in caught.value.message_th
+
+
+def test_truncated_jpeg_is_rejected() -> None:
+    data = jpeg_bytes()[:40]
+    with pytest.raises(PhotoRejected):
+        clean_photo(data, name="cut.jpg", max_bytes=10**6)
+
+
+def test_photo_over_the_cap_is_too_large() -> None:
+    with pytest.raises(PayloadTooLarge) as caught:
+        clean_photo(jpeg_bytes(), name="big.jpg", max_bytes=100)
+    assert caught.value.status == 413 and "100" in caught.value.message_th
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd", "a/b.jpg", "..\\win.ini", "C:evil.jpg", ".htaccess", "", "x\x00.jpg"],
+)
+def test_unsafe_names_are_refused(name: str) -> None:
+    with pytest.raises(InvalidInput):
+        safe_attachment_name(name)
+
+
+def test_plain_names_pass() -> None:
+    assert safe_attachment_name(" 1764123456789.jpg ") == "1764123456789.jpg"
+    assert safe_attachment_name("รูปถัง 1.jpg") == "รูปถัง 1.jpg"
+
+
+def test_media_is_content_addressed_and_idempotent(settings: Settings) -> None:
+    digest = store_media(settings=settings, data=b"bytes of a photo")
+    path = media_path(settings=settings, sha256=digest)
+    assert path == settings.effective_media_dir / digest[:2] / digest[2:4] / digest
+    assert path.read_bytes() == b"bytes of a photo"
+    assert store_media(settings=settings, data=b"bytes of a photo") == digest
+    assert [p.name for p in path.parent.iterdir()] == [digest]  # no temp files left behind
+    assert require_media(settings=settings, sha256=digest) == path
+    with pytest.raises(InvalidInput):
+        media_path(settings=settings, sha256="../../etc/passwd")
