@@ -56,7 +56,6 @@ T = TypeVar("T")
 
 HEADER_SEARCH_ROWS: Final = 10  # offices often put a title (and a blank row) above the table
 MIN_RECOGNISED_HEADERS: Final = 2
-MAX_CAPACITY_L: Final = 20_000
 MAX_VILLAGE_NUMBER: Final = 99
 MAX_NOTE_CHARS: Final = 2000
 MAX_CODE_CHARS: Final = 40
@@ -309,7 +308,7 @@ def _parse_row(
     condition = get("condition", _condition)
     if condition is None and _cell(values, columns, "condition") is None:
         problems.append(_RowProblem("ไม่ได้ระบุสภาพถัง", "the condition is missing"))
-    capacity = get("capacity_l", _capacity)
+    capacity = get("capacity_l", parse_litres)
     stream = get("stream", _stream)
     village = get("village_number", _village_number)
     households = get("households_served", parse_whole)
@@ -367,8 +366,8 @@ _UNREADABLE: Final[Mapping[str, tuple[str, str]]] = {
     **{field: _BAD_DATE for field in _OBSERVED_FIELDS},
     "bin_code": ("รหัสถังไม่ถูกต้อง", "the bin code is not valid"),
     "capacity_l": (
-        f"ความจุต้องเป็นจำนวนลิตร 1–{MAX_CAPACITY_L:,}",
-        f"capacity must be whole litres, 1–{MAX_CAPACITY_L:,}",
+        "ความจุต้องเป็นจำนวนลิตรเต็ม เช่น 240 หรือ 240 ลิตร",
+        "capacity must be whole litres, e.g. 240 or 240 L",
     ),
     "village_number": (
         f"หมู่ที่ต้องเป็นตัวเลข 1–{MAX_VILLAGE_NUMBER}",
@@ -402,13 +401,6 @@ def _bin_code(value: object) -> str:
     if not code or len(code) > MAX_CODE_CHARS:
         raise ValueError(value)
     return code
-
-
-def _capacity(value: object) -> int:
-    litres = parse_litres(value)
-    if litres > MAX_CAPACITY_L:
-        raise ValueError(value)
-    return litres
 
 
 def _accuracy(value: object) -> float:

@@ -113,20 +113,22 @@ def test_a_kobo_row_changed_under_the_same_uuid_is_refused_and_the_rest_go_in(
     assert session.exec(select(Bin).where(Bin.code == "K-001")).one().condition == Condition.usable
 
 
-def test_swapped_coordinates_are_kept_for_staff_not_applied(
+def test_swapped_or_impossible_values_are_kept_for_staff_not_applied(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "swapped.csv"
     path.write_text(
         "code,lat,lon,capacity,stream,condition\n"
         "S-1,103.2797,16.3142,240,general,usable\n"
-        "S-2,16.3142,103.2797,240,general,usable\n",
+        "S-2,16.3142,103.2797,240,general,usable\n"
+        "S-3,16.3150,103.2810,50000,general,usable\n",
         encoding="utf-8",
     )
     outcome = import_bin_sheet(session=session, path=path, settings=settings)
     session.commit()
-    assert (outcome.created, outcome.flagged, outcome.held) == (2, 1, 1)
-    assert [note.row for note in outcome.flag_notes] == [2]
+    assert (outcome.created, outcome.flagged, outcome.held) == (3, 2, 2)
+    assert [note.row for note in outcome.flag_notes] == [2, 4]
     assert "swapped" in outcome.flag_notes[0].reason_en
+    assert "capacity_l = 50000" in outcome.flag_notes[1].reason_en
     assert [b.code for b in session.exec(select(Bin)).all()] == ["S-2"]
     assert "แถว 2" in outcome.summary()
