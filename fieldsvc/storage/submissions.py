@@ -161,7 +161,7 @@ def _check_context(
         record.bin_code and get_bin_by_code(session=session, code=record.bin_code) is not None
     )
     village_known: bool | None = None
-    if record.village_number is not None and session.exec(select(Village.id)).first() is not None:
+    if record.village_number is not None:
         village_known = resolve_village(session=session, number=record.village_number) is not None
     inside: bool | None = None
     at_point: int | None = None
@@ -320,7 +320,8 @@ def receive_submission(
         if complete and not existing.complete:
             existing.complete = True
             if not blocks_apply(flags):
-                apply_submission(session=session, submission=existing, settings=settings)
+                _apply_or_hold(session=session, submission=existing, settings=settings)
+                flags = [Flag.from_dict(f) for f in existing.flags or []]
             session.add(existing)
             session.flush()
         return ReceiveResult(submission=existing, outcome="duplicate", flags=flags)
@@ -379,7 +380,8 @@ def receive_submission(
         session=session, submission=submission, names=record.photo_names, previous=previous
     )
     if complete and not blocks_apply(flags):
-        apply_submission(session=session, submission=submission, settings=settings)
+        _apply_or_hold(session=session, submission=submission, settings=settings)
+        flags = [Flag.from_dict(f) for f in submission.flags or []]
     outcome: Outcome = "edited" if record.deprecated_id else "created"
     return ReceiveResult(submission=submission, outcome=outcome, flags=flags)
 
@@ -535,6 +537,30 @@ def apply_submission(*, session: Session, submission: Submission, settings: Sett
     submission.applied = True
     session.add(submission)
     session.flush()
+
+
+def _apply_or_hold(*, session: Session, submission: Submission, settings: Settings) -> None:
+    """Apply; if the register refuses (a case no rule foresaw), keep the survey, undo the
+    partial apply (savepoint) and hold it with a ``cannot_apply`` flag instead of failing."""
+    try:
+        with session.begin_nested():
+            apply_submission(session=session, submission=submission, settings=settings)
+    except InvalidInput as exc:
+        submission.applied = False
+        add_flags(
+            session=session,
+            submission=submission,
+            flags=[
+                Flag(
+                    "cannot_apply",
+                    exc.field or "",
+                    f"บันทึกลงทะเบียนไม่ได้: {exc.message_th}",
+                    f"could not be applied to the register: {exc.message_en}",
+                    "reject",
+                    {"value": exc.details.get("value")},
+                )
+            ],
+        )
 
 
 # --- attachments -------------------------------------------------------------------------------

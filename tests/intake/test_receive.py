@@ -204,3 +204,23 @@ def test_approving_a_held_survey_applies_it_as_it_stands(
     session.commit()
     assert held.submission.applied and held.submission.review_state == "approved"
     assert require_bin(session=session, code="NB-0007").capacity_l == 200
+
+
+def test_a_register_refusal_keeps_the_survey_and_undoes_the_partial_apply(
+    session: Session, settings: Settings, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fieldsvc.storage.submissions as module
+    from fieldsvc.errors import InvalidInput
+
+    real_apply = module.apply_submission
+
+    def apply_then_fail(**kwargs: object) -> None:
+        real_apply(**kwargs)  # type: ignore[arg-type]  # the bin is created, then …
+        raise InvalidInput("capacity_l: refused", message_th="ไม่รับ", field="capacity_l")
+
+    monkeypatch.setattr(module, "apply_submission", apply_then_fail)
+    result = _receive(session, settings, bin_xml(), place)
+    assert [f.code for f in result.flags] == ["cannot_apply"]
+    assert result.submission.applied is False and result.submission.id is not None
+    assert session.exec(select(Bin)).all() == []  # … and rolled back to the savepoint
+    assert session.exec(select(Submission)).one().raw_payload == bin_xml()

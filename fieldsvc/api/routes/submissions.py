@@ -7,7 +7,6 @@ applies as soon as its JSON arrives; its photos follow with ``PUT …/attachment
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
@@ -225,7 +224,7 @@ def _status(result: ReceiveResult) -> int:
     summary="Send a survey (JSON); retry-safe on submission_id",
     responses={200: {"description": "Already received (identical retry)", "model": ReceiveOut}},
 )
-def create_submission(
+async def create_submission(
     survey: SurveyIn,
     request: Request,
     response: Response,
@@ -236,12 +235,16 @@ def create_submission(
     """201 for a new survey or edit, 200 for an identical retry, 409 for the same
     ``submission_id`` with a different body. Implausible values are accepted and flagged."""
     _require_can_submit(user)
-    raw = json.dumps(survey.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-    result = _receive_json(
-        session=session, settings=settings, user=user, survey=survey, raw=raw, photos=[]
-    )
-    response.status_code = _status(result)
-    return _receive_out(session, result)
+    raw = (await request.body()).decode("utf-8")  # kept as received (already parsed as JSON)
+
+    def receive() -> ReceiveOut:
+        result = _receive_json(
+            session=session, settings=settings, user=user, survey=survey, raw=raw, photos=[]
+        )
+        response.status_code = _status(result)
+        return _receive_out(session, result)
+
+    return await run_in_threadpool(receive)
 
 
 MULTIPART_DOC = {
@@ -331,14 +334,13 @@ async def create_submission_multipart(
     photos = await run_in_threadpool(
         lambda: [(n, clean_photo(d, name=n, max_bytes=settings.max_photo_bytes)) for n, d in files]
     )
-    raw = json.dumps(survey.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     result = await run_in_threadpool(
         lambda: _receive_json(
-            session=session, settings=settings, user=user, survey=survey, raw=raw, photos=photos
+            session=session, settings=settings, user=user, survey=survey, raw=text, photos=photos
         )
     )
     response.status_code = _status(result)
-    return _receive_out(session, result)
+    return await run_in_threadpool(lambda: _receive_out(session, result))
 
 
 def _too_large(size: int, limit: int) -> PayloadTooLarge:
