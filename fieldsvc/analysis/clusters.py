@@ -68,8 +68,23 @@ def household_clusters(
     n_c = int(labels.max()) + 1
     counts = np.bincount(labels, minlength=n_c)
     order = np.argsort(labels, kind="stable")
-    hulls = shapely.convex_hull(shapely.multipoints(xy[order], indices=labels[order]))
-    polygons = shapely.buffer(hulls, buffer_m)
+    # Few segments per quarter circle: these are map outlines, not measurements. Lone
+    # households (most clusters) get a ready-made octagon; groups a buffered convex hull.
+    polygons = np.empty(n_c, dtype=object)
+    single = counts == 1
+    if single.any():
+        angles = np.linspace(0, 2 * np.pi, 9)
+        ring = np.column_stack([np.cos(angles), np.sin(angles)]) * buffer_m
+        lone_xy = np.empty((n_c, 2))
+        lone_xy[labels] = xy
+        polygons[single] = shapely.polygons(lone_xy[single][:, None, :] + ring[None, :, :])
+    if (~single).any():
+        grouped = ~single[labels[order]]
+        group_no = np.cumsum(~single) - 1  # 0..k-1 over the multi-household clusters
+        hulls = shapely.convex_hull(
+            shapely.multipoints(xy[order][grouped], indices=group_no[labels[order][grouped]])
+        )
+        polygons[~single] = shapely.buffer(hulls, buffer_m, quad_segs=2)
     centroid = np.column_stack(
         [
             np.bincount(labels, weights=xy[:, 0]) / counts,
@@ -86,6 +101,10 @@ def household_clusters(
     majority = np.empty(n_c, dtype=np.intp)
     majority[cl[best][first]] = vp[best][first]
     lonlat = xy_to_lonlat(centroid, metric_crs)
+
+    def to_wgs84(coords: FloatArray) -> FloatArray:
+        return xy_to_lonlat(coords, metric_crs)
+
     frame = gpd.GeoDataFrame(
         {
             "stream": stream,
@@ -96,7 +115,7 @@ def household_clusters(
             "centroid_lon": lonlat[:, 0],
             "centroid_lat": lonlat[:, 1],
         },
-        geometry=gpd.GeoSeries(polygons, crs=metric_crs).to_crs(4326).values,
+        geometry=shapely.transform(polygons, to_wgs84),
         crs=4326,
     )
     return frame.sort_values(["households", "cluster_id"], ascending=[False, True]).reset_index(

@@ -29,7 +29,11 @@ def grouped_quantiles(
     grp = np.asarray(groups, dtype=np.intp)
     keep = ~np.isnan(vals)
     vals, grp = vals[keep], grp[keep]
-    order = np.lexsort((vals, grp))
+    # Sort by value, then stably by group: with small group ids the second sort is a
+    # radix sort, several times faster than np.lexsort on a million rows.
+    by_value = np.argsort(vals)
+    group_dtype = np.uint16 if n_groups <= 2**16 else np.int64
+    order = by_value[np.argsort(grp[by_value].astype(group_dtype), kind="stable")]
     sorted_vals = vals[order]
     counts = np.bincount(grp, minlength=n_groups)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
