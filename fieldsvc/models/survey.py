@@ -58,3 +58,16 @@ class Attachment(SQLModel, table=True):
     media_type: str | None = Field(default=None, max_length=80)
     size_bytes: int | None = None
     received_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class SubmissionReview(SQLModel, table=True):
+    """A staff decision on a submission version (append-only history; migration 0002)."""
+
+    __tablename__ = "submission_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    state: ReviewState = Field(sa_column=Column(String(16), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    reviewer_id: int | None = Field(default=None, foreign_key="appuser.id")
+    reviewed_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))

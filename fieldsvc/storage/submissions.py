@@ -29,8 +29,8 @@ from typing import Any, Literal
 import shapely
 from pydantic import ValidationError
 from shapely.geometry import Point
-from sqlalchemy import Column, String, Text, func, or_, text
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import Text, func, or_, text
+from sqlmodel import Session, col, select
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import Conflict, InvalidInput, NotFound, SubmissionConflict
@@ -57,7 +57,8 @@ from fieldsvc.models import (
     Village,
 )
 from fieldsvc.models.enums import Channel, Condition, Stream
-from fieldsvc.models.types import UTCDateTime, utc_now
+from fieldsvc.models.survey import SubmissionReview
+from fieldsvc.models.types import utc_now
 from fieldsvc.storage.register import (
     bins_near,
     get_bin_by_code,
@@ -615,19 +616,6 @@ def add_flags(*, session: Session, submission: Submission, flags: list[Flag]) ->
 
 
 # --- review and corrections --------------------------------------------------------------------
-
-
-class SubmissionReview(SQLModel, table=True):
-    """A staff decision on a submission version (append-only history; migration 0002)."""
-
-    __tablename__ = "submission_review"
-
-    id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
-    state: ReviewState = Field(sa_column=Column(String(16), nullable=False))
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-    reviewer_id: int | None = Field(default=None, foreign_key="appuser.id")
-    reviewed_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
 
 
 def reviews_of(*, session: Session, submission_id: int | None) -> list[SubmissionReview]:

@@ -15,7 +15,6 @@ from sqlmodel import Session
 from fieldsvc.models import BinCreate, Condition, Role, Stream, Subdistrict, User
 from fieldsvc.storage.frames import save_villages
 from fieldsvc.storage.register import create_bin
-from fieldsvc.storage.submissions import SubmissionReview  # noqa: F401  (table on the metadata)
 from fieldsvc.storage.users import create_user
 
 # Three 0.01° squares side by side near 16.3 N 103.3 E: หมู่ 1, 2, 3 from west to east.

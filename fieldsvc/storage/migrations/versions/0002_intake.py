@@ -1,4 +1,4 @@
-"""Survey intake: staff review history, and indexes for the submission list filters.
+"""Survey intake: the history of staff review decisions on submissions.
 
 Revision ID: 0002
 Revises: 0001
@@ -27,11 +27,7 @@ def upgrade() -> None:
         sa.Column("reviewed_at", UTCDateTime()),
     )
     op.create_index("ix_submission_review_submission_id", "submission_review", ["submission_id"])
-    op.create_index("ix_submission_received_at", "submission", ["received_at"])
-    op.create_index("ix_submission_review_state", "submission", ["review_state"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_submission_review_state", table_name="submission")
-    op.drop_index("ix_submission_received_at", table_name="submission")
     op.drop_table("submission_review")
