@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.errors import FieldsvcError
 from fieldsvc.storage.engine import engine_from_settings, session_scope
@@ -323,6 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
+    from fieldsvc import cli_analysis
+
+    cli_analysis.register(sub)
+
     imp = sub.add_parser("import", help="import villages, households or a bin inventory from files")
     imp_sub = imp.add_subparsers(dest="what", required=True, metavar="LAYER")
     for what, helptext in (
@@ -370,7 +375,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
     handler: Handler = args.handler
     try:
         return handler(args, settings or get_settings())
-    except FieldsvcError as exc:
+    except (FieldsvcError, AnalysisInputError) as exc:
         return _fail(f"{exc.message_th} / {exc.message_en}")
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.errors import FieldsvcError
 
 
@@ -37,8 +38,9 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, FieldsvcError)
-    return JSONResponse({"error": exc.as_dict()}, status_code=exc.status)
+    assert isinstance(exc, FieldsvcError | AnalysisInputError)
+    status = exc.status if isinstance(exc, FieldsvcError) else 422
+    return JSONResponse({"error": exc.as_dict()}, status_code=status)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -80,5 +82,6 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FieldsvcError, _domain_error)
+    app.add_exception_handler(AnalysisInputError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

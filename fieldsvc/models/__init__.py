@@ -4,9 +4,11 @@ from fieldsvc.models.bin import Bin, BinCreate, BinPublic, Inspection, Inspectio
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
 from fieldsvc.models.people import Household, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
+from fieldsvc.models.plan import AllocationPlanRecord
 from fieldsvc.models.survey import Attachment, Submission
 
 __all__ = [
+    "AllocationPlanRecord",
     "Attachment",
     "Bin",
     "BinCreate",

@@ -1,0 +1,219 @@
+"""``fieldsvc coverage``, ``allocate``, ``plans`` and ``site``: thin wrappers over planning."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput
+from fieldsvc.storage.engine import engine_from_settings, session_scope
+from fieldsvc.storage.migrate import upgrade_database
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
+
+
+def write_table(frame: pd.DataFrame, out: Path, *, sheet: str = "data") -> None:
+    """Write a table by file extension: CSV (UTF-8 with BOM, for Excel), XLSX, GeoJSON/GPKG."""
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(
+            out, index=False, encoding="utf-8-sig"
+        )
+    elif suffix == ".xlsx":
+        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_excel(
+            out, index=False, sheet_name=sheet
+        )
+    elif suffix in (".geojson", ".json", ".gpkg"):
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise InvalidInput("this table has no geometry; write .csv or .xlsx", field="out")
+        frame.to_file(out, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
+    else:
+        raise InvalidInput(
+            f"unknown output type {out.suffix!r}; use one of {', '.join(TABLE_SUFFIXES)}",
+            message_th=f"ไม่รู้จักชนิดไฟล์ {out.suffix} ใช้ได้: {', '.join(TABLE_SUFFIXES)}",
+            field="out",
+            details={"value": str(out)},
+        )
+
+
+def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import planning
+    from fieldsvc.storage.frames import villages_frame
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        result = planning.compute_coverage(
+            session=session,
+            settings=settings,
+            radius_m=args.radius_m,
+            detour_factor=args.detour_factor,
+        )
+        table = result.by_village
+        if args.stream:
+            table = table[table["stream"] == args.stream]
+        if args.out and Path(args.out).suffix.lower() in (".geojson", ".json", ".gpkg"):
+            shapes = villages_frame(session=session)[["village_id", "geometry"]]
+            table = gpd.GeoDataFrame(
+                table.merge(shapes, on="village_id", how="left"), geometry="geometry", crs=4326
+            )
+    if args.out:
+        write_table(table, Path(args.out), sheet="coverage")
+        print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {args.out} ({len(table)} rows)")
+    columns = [
+        "number",
+        "name",
+        "stream",
+        "method",
+        "households",
+        "covered_share",
+        "bins_serving",
+        "capacity_ratio",
+        "median_distance_m",
+    ]
+    print(table[[c for c in columns if c in table.columns]].to_string(index=False))
+    print(f"distance method: {result.distance_method}; metric CRS: {result.metric_crs.to_string()}")
+    return 0
+
+
+def _plan_line(plan: Any) -> str:
+    budget = "—" if plan.budget_baht is None else f"{plan.budget_baht:,.0f}"
+    return (
+        f"#{plan.id} v{plan.version} [{plan.status}] {plan.title} · budget {budget} · "
+        f"spent {plan.spent_baht:,.0f} baht · {len(plan.recommendations)} items"
+    )
+
+
+def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import planning
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        plan = planning.create_plan(
+            session=session,
+            settings=settings,
+            budget_baht=args.budget_baht,
+            max_new_bins=args.bins,
+            equity_floor_share=args.equity_floor,
+            radius_m=args.radius_m,
+            title=args.title,
+        )
+        if args.publish:
+            planning.publish_plan(session=session, plan=plan)
+        print("บันทึกแผนแล้ว / plan saved: " + _plan_line(plan))
+        summary = pd.DataFrame(plan.summary)
+        print(summary.to_string(index=False))
+        if args.out:
+            write_table(pd.DataFrame(plan.recommendations), Path(args.out), sheet="plan")
+            print(f"รายการ / list written: {args.out}")
+    return 0
+
+
+def cmd_plans(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import planning
+
+    engine = engine_from_settings(settings)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        if args.publish is not None:
+            plan = planning.get_plan(session=session, plan_id=args.publish)
+            planning.publish_plan(session=session, plan=plan)
+        for plan in planning.list_plans(session=session):
+            print(_plan_line(plan))
+    return 0
+
+
+def cmd_site(args: argparse.Namespace, _settings: Settings) -> int:
+    from fieldsvc.analysis.site_frames import site_from_frames
+    from fieldsvc.ingest.layers import read_layer
+
+    demand = read_layer(Path(args.demand))
+    candidates = read_layer(Path(args.candidates))
+    fixed = read_layer(Path(args.fixed)) if args.fixed else None
+    chosen, result = site_from_frames(
+        demand,
+        candidates,
+        radius_m=args.radius_m,
+        count=args.count,
+        weight_column=args.weight,
+        fixed=fixed,
+        method="exact" if args.exact else "greedy",
+        time_limit_s=args.time_limit_s,
+    )
+    write_table(chosen, Path(args.out))
+    share = result.covered_weight / result.total_weight if result.total_weight else float("nan")
+    gap = "" if result.method == "greedy" else f", gap {result.gap:.4%}"
+    print(
+        f"เลือก {len(chosen)} จุด / chose {len(chosen)} sites ({result.method}, {result.status}"
+        f"{gap}): covered {result.covered_weight:,.1f} of {result.total_weight:,.1f} "
+        f"({share:.1%}); written to {args.out}"
+    )
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the analysis commands to the ``fieldsvc`` parser."""
+    cov = sub.add_parser(
+        "coverage",
+        help="coverage and capacity per village and stream (table to CSV/XLSX/GeoJSON)",
+        description="Households within reach of a usable bin, capacity against waste generated, "
+        "distances, per village and per stream, from the current register.",
+    )
+    cov.add_argument("--out", help="write the table: .csv (UTF-8 BOM), .xlsx, .geojson, .gpkg")
+    cov.add_argument("--stream", choices=["general", "organic", "recyclable", "hazardous"])
+    cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
+    cov.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
+    cov.set_defaults(handler=cmd_coverage)
+
+    alloc = sub.add_parser(
+        "allocate",
+        help="recommend replacements, new bins and sites for a budget; saved as a plan",
+        description="Run the allocation (replacements first, then capacity, then coverage sites "
+        "with an equity floor) and save it as the next plan version with all its parameters.",
+    )
+    limit = alloc.add_mutually_exclusive_group(required=True)
+    limit.add_argument("--budget-baht", type=float, help="money available, baht")
+    limit.add_argument("--bins", type=int, help="number of bins available")
+    alloc.add_argument(
+        "--equity-floor",
+        type=float,
+        default=0.5,
+        help="coverage share every village reaches first (0..1, default 0.5)",
+    )
+    alloc.add_argument("--radius-m", type=float, help="service radius, walking metres")
+    alloc.add_argument("--title", help="plan title (default: fiscal year and version)")
+    alloc.add_argument("--publish", action="store_true", help="publish it on the public page")
+    alloc.add_argument("--out", help="also write the list: .csv or .xlsx")
+    alloc.set_defaults(handler=cmd_allocate)
+
+    plans = sub.add_parser(
+        "plans",
+        help="list saved allocation plans; publish one",
+        description="List saved plans, newest first.",
+    )
+    plans.add_argument("--publish", type=int, metavar="PLAN_ID", help="publish this plan")
+    plans.set_defaults(handler=cmd_plans)
+
+    site = sub.add_parser(
+        "site",
+        help="choose sites that cover the most demand (any point files, any CRS)",
+        description="Maximal covering location on point files (GeoJSON, GPKG, SHP, KML): "
+        "choose COUNT candidates covering the most demand within RADIUS metres.",
+    )
+    site.add_argument("--demand", required=True, help="demand points (households, buildings)")
+    site.add_argument("--candidates", required=True, help="candidate sites")
+    site.add_argument("--fixed", help="existing sites whose coverage is given")
+    site.add_argument("--radius-m", type=float, required=True, help="coverage radius, metres")
+    site.add_argument("--count", type=int, required=True, help="number of sites to choose")
+    site.add_argument("--weight", help="demand column with weights (default 1 per point)")
+    site.add_argument("--exact", action="store_true", help="solve exactly (MILP, CBC)")
+    site.add_argument("--time-limit-s", type=float, default=60.0, help="exact solver limit")
+    site.add_argument("--out", required=True, help="output file: .geojson, .gpkg, .csv")
+    site.set_defaults(handler=cmd_site)

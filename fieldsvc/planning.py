@@ -1,0 +1,226 @@
+"""Coverage and allocation use cases: database → analysis frames → saved, versioned plans.
+
+The analysis itself is pure (``fieldsvc.analysis``); this module only gathers its inputs from
+the register, applies the office's settings, and records what was decided.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from sqlmodel import Session, col, func, select
+
+from fieldsvc.analysis.allocation import DEFAULT_UNIT_PRICE_BAHT, allocate_bins
+from fieldsvc.analysis.coverage import CoverageResult, coverage_by_village
+from fieldsvc.analysis.sizing import SizingParameters
+from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.models import AllocationPlanRecord, User
+from fieldsvc.models.types import utc_now
+from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
+
+THAI_TZ_OFFSET_H = 7
+
+
+def fiscal_year_be(day: date) -> int:
+    """Thai government fiscal year (พ.ศ.) of a date: October 2026 – September 2027 is 2570."""
+    return (day.year + 1 if day.month >= 10 else day.year) + 543
+
+
+def sizing_parameters(settings: Settings) -> SizingParameters:
+    """The office's sizing defaults (DOMAIN.md), from the one settings object."""
+    return SizingParameters(
+        g_kg_per_person_day=settings.waste_kg_per_person_day,
+        collection_interval_days=settings.collection_interval_days,
+        k_peak=settings.peak_factor,
+        f_coll=settings.collected_share,
+        density_kg_m3=settings.bin_density_kg_m3,
+        fill_fraction=settings.bin_fill_fraction,
+        persons_per_household=settings.persons_per_household,
+    )
+
+
+def analysis_inputs(
+    *, session: Session
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """Villages, bins and household points as the analysis expects them (EPSG:4326)."""
+    villages = villages_frame(session=session)
+    bins = bins_frame(session=session)
+    households = households_frame(session=session)
+    return villages, bins, (households if len(households) else None)
+
+
+def compute_coverage(
+    *,
+    session: Session,
+    settings: Settings,
+    radius_m: float | None = None,
+    detour_factor: float | None = None,
+) -> CoverageResult:
+    """Coverage per village and stream for the whole register, with the office defaults."""
+    villages, bins, households = analysis_inputs(session=session)
+    if villages.empty:
+        raise InvalidInput(
+            "There are no villages yet: import village boundaries or counts first",
+            message_th="ยังไม่มีข้อมูลหมู่บ้าน: โปรดนำเข้าขอบเขตหรือจำนวนครัวเรือนก่อน",
+            field="villages",
+        )
+    return coverage_by_village(
+        villages,
+        bins,
+        households,
+        radius_m=radius_m or settings.service_radius_m,
+        detour_factor=detour_factor or settings.detour_factor,
+        sizing=sizing_parameters(settings),
+    )
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe rows (NaN → None, numpy → Python, dates → ISO text)."""
+    plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    rows: list[dict[str, Any]] = json.loads(plain.to_json(orient="records", date_format="iso"))
+    return rows
+
+
+def _village_names(villages: pd.DataFrame) -> dict[Any, tuple[int, str]]:
+    return {
+        row.village_id: (int(row.number), str(row.name))
+        for row in villages[["village_id", "number", "name"]].itertuples()
+    }
+
+
+def _with_village_labels(
+    rows: list[dict[str, Any]], names: Mapping[Any, tuple[int, str]]
+) -> list[dict[str, Any]]:
+    for row in rows:
+        number, name = names.get(row.get("village_id"), (None, None))
+        row["village_number"], row["village_name"] = number, name
+    return rows
+
+
+def create_plan(
+    *,
+    session: Session,
+    settings: Settings,
+    budget_baht: float | None = None,
+    max_new_bins: int | None = None,
+    equity_floor_share: float = 0.5,
+    radius_m: float | None = None,
+    unit_price_baht: Mapping[float, float] | None = None,
+    new_bin_capacity_l: float = 240.0,
+    title: str | None = None,
+    created_by: User | None = None,
+    today: date | None = None,
+) -> AllocationPlanRecord:
+    """Run the allocation on the current register and save it as the next plan version."""
+    if budget_baht is None and max_new_bins is None:
+        raise InvalidInput(
+            "Give a budget in baht or a number of bins",
+            message_th="โปรดระบุงบประมาณ (บาท) หรือจำนวนถังที่จัดหาได้",
+            field="budget_baht",
+        )
+    villages, bins, households = analysis_inputs(session=session)
+    prices = dict(unit_price_baht or DEFAULT_UNIT_PRICE_BAHT)
+    radius = radius_m or settings.service_radius_m
+    sizing = sizing_parameters(settings)
+    plan = allocate_bins(
+        villages,
+        bins,
+        households,
+        budget_baht=budget_baht,
+        max_new_bins=max_new_bins,
+        unit_price_baht=prices,
+        new_bin_capacity_l=new_bin_capacity_l,
+        equity_floor_share=equity_floor_share,
+        radius_m=radius,
+        detour_factor=settings.detour_factor,
+        sizing=sizing,
+    )
+    day = today or (utc_now() + pd.Timedelta(hours=THAI_TZ_OFFSET_H)).date()
+    year = fiscal_year_be(day)
+    latest = session.exec(select(func.max(AllocationPlanRecord.version))).one()
+    version = int(latest or 0) + 1
+    names = _village_names(villages)
+    parameters: dict[str, Any] = {
+        "budget_baht": budget_baht,
+        "max_new_bins": max_new_bins,
+        "equity_floor_share": equity_floor_share,
+        "radius_m": radius,
+        "detour_factor": settings.detour_factor,
+        "new_bin_capacity_l": new_bin_capacity_l,
+        "unit_price_baht": {str(int(k)): v for k, v in prices.items()},
+        "sizing": {k: getattr(sizing, k) for k in sizing.__dataclass_fields__},
+        "register_counts": {
+            "villages": len(villages),
+            "bins": len(bins),
+            "households": 0 if households is None else len(households),
+        },
+        **{k: v for k, v in plan.parameters.items() if k not in ("unit_price_baht",)},
+    }
+    record = AllocationPlanRecord(
+        version=version,
+        title=title or f"แผนจัดสรรถังขยะ ปีงบประมาณ {year} (ฉบับที่ {version})",
+        fiscal_year_be=year,
+        created_by_id=created_by.id if created_by else None,
+        budget_baht=budget_baht,
+        spent_baht=float(plan.spent_baht),
+        parameters=json.loads(json.dumps(parameters, default=_json_default)),
+        summary=records(plan.summary),
+        villages=_with_village_labels(records(plan.villages), names),
+        recommendations=_with_village_labels(records(plan.recommendations), names),
+        deferred=_with_village_labels(records(plan.deferred), names),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def list_plans(*, session: Session) -> Sequence[AllocationPlanRecord]:
+    return session.exec(
+        select(AllocationPlanRecord).order_by(col(AllocationPlanRecord.version).desc())
+    ).all()
+
+
+def get_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
+    plan = session.get(AllocationPlanRecord, plan_id)
+    if plan is None:
+        raise NotFound(
+            f"No allocation plan {plan_id}",
+            message_th=f"ไม่พบแผนจัดสรรหมายเลข {plan_id}",
+            field="plan_id",
+        )
+    return plan
+
+
+def publish_plan(*, session: Session, plan: AllocationPlanRecord) -> AllocationPlanRecord:
+    """Mark a plan as the published one (earlier published plans stay, marked superseded)."""
+    for other in session.exec(
+        select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
+    ):
+        if other.id != plan.id:
+            other.status = "superseded"
+            session.add(other)
+    plan.status = "published"
+    plan.published_at = utc_now()
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def published_plan(*, session: Session) -> AllocationPlanRecord | None:
+    return session.exec(
+        select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
+    ).first()
