@@ -200,3 +200,43 @@ def test_cli_site_chooses_the_point_that_covers_most_demand(
         assert list(chosen["name"]) == ["middle"]
         assert list(chosen["added_weight"]) == [3.0]
     assert "covered 3.0 of 5.0" in capsys.readouterr().out
+
+
+def test_api_coverage_and_allocations(engine: Engine, settings: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from fieldsvc.api.app import create_app
+    from fieldsvc.models import Role
+    from fieldsvc.storage.users import create_user
+
+    with Session(engine) as session:
+        _seed(session)
+        _, staff = create_user(session=session, username="s", display_name="S", role=Role.admin)
+        _, head = create_user(
+            session=session, username="h", display_name="H", role=Role.village_head, village_ids=[1]
+        )
+        session.commit()
+    auth = {"Authorization": f"Bearer {staff}"}
+    with TestClient(create_app(settings, engine=engine)) as client:
+        coverage = client.get("/api/v1/coverage?stream=general", headers=auth)
+        assert coverage.status_code == 200
+        rows = {r["number"]: r for r in coverage.json()["villages"]}
+        assert rows[1]["households_covered"] == 20 and rows[2]["households_covered"] == 0
+        shapes = client.get("/api/v1/coverage?format=geojson", headers=auth)
+        assert shapes.headers["content-type"].startswith("application/geo+json")
+        refused = client.get("/api/v1/coverage", headers={"Authorization": f"Bearer {head}"})
+        assert refused.status_code == 403
+
+        bad = client.post("/api/v1/allocations", json={"equity_floor_share": 2}, headers=auth)
+        assert bad.status_code == 422
+        assert bad.json()["error"]["field"] == "equity_floor_share"
+
+        created = client.post("/api/v1/allocations", json={"budget_baht": 5000}, headers=auth)
+        assert created.status_code == 201
+        plan = created.json()
+        assert plan["version"] == 1 and plan["parameters"]["budget_baht"] == 5000
+        published = client.post(f"/api/v1/allocations/{plan['id']}/publish", headers=auth)
+        assert published.json()["status"] == "published"
+        listed = client.get("/api/v1/allocations", headers=auth).json()
+        assert [p["id"] for p in listed] == [plan["id"]]
+        assert client.get("/api/v1/allocations/999", headers=auth).status_code == 404

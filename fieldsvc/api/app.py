@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
-from fieldsvc.api.routes import openrosa, register, submissions, web
+from fieldsvc.api.routes import openrosa, planning, register, submissions, web
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.maps.assets import VENDOR_DIR
 from fieldsvc.storage.engine import engine_from_settings
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_error_handlers(app)
     app.include_router(submissions.router)  # before register: /bins/near ≠ /bins/{code}
     app.include_router(register.router)
+    app.include_router(planning.router)
     app.include_router(openrosa.router)
     app.include_router(web.router)
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,138 @@
+"""Coverage and allocation plans over HTTP: the same functions as ``fieldsvc coverage`` and
+``fieldsvc allocate``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import geopandas as gpd
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, model_validator
+
+from fieldsvc import planning
+from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
+from fieldsvc.models import Stream
+from fieldsvc.storage.frames import villages_frame
+
+router = APIRouter(prefix="/api/v1", tags=["coverage and allocation"])
+
+
+@router.get("/coverage", summary="Coverage and capacity per village and stream")
+def get_coverage(
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+    stream: Stream | None = None,
+    radius_m: float | None = Query(default=None, gt=0, le=5000),
+    detour_factor: float | None = Query(default=None, ge=1, le=5),
+    format: Literal["json", "geojson"] = "json",
+) -> Any:
+    """Rows per village × stream (see ``fieldsvc.analysis.coverage``); ``format=geojson`` adds
+    the village polygons. ``summary`` has one row per stream with the Gini of coverage and the
+    worst-served village."""
+    result = planning.compute_coverage(
+        session=session, settings=settings, radius_m=radius_m, detour_factor=detour_factor
+    )
+    table = result.by_village
+    if stream is not None:
+        table = table[table["stream"] == stream.value]
+    if format == "geojson":
+        shapes = villages_frame(session=session)[["village_id", "geometry"]]
+        frame = gpd.GeoDataFrame(
+            table.merge(shapes, on="village_id", how="left"), geometry="geometry", crs=4326
+        )
+        return GeoJSONResponse(frame_to_geojson(frame))
+    return {
+        "distance_method": result.distance_method,
+        "villages": planning.records(table),
+        "summary": planning.records(result.by_stream),
+    }
+
+
+class AllocationRequest(BaseModel):
+    budget_baht: float | None = Field(default=None, ge=0, description="Money available, baht")
+    max_new_bins: int | None = Field(default=None, ge=0, description="Bins available")
+    equity_floor_share: float = Field(default=0.5, ge=0, le=1)
+    radius_m: float | None = Field(default=None, gt=0, le=5000)
+    title: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> AllocationRequest:
+        if self.budget_baht is None and self.max_new_bins is None:
+            raise ValueError("give budget_baht or max_new_bins")
+        return self
+
+
+class PlanSummary(BaseModel):
+    id: int
+    version: int
+    title: str
+    fiscal_year_be: int
+    status: str
+    created_at: datetime
+    published_at: datetime | None
+    budget_baht: float | None
+    spent_baht: float
+    items: int
+
+
+class PlanDetail(PlanSummary):
+    parameters: dict[str, Any]
+    summary: list[dict[str, Any]]
+    villages: list[dict[str, Any]]
+    recommendations: list[dict[str, Any]]
+    deferred: list[dict[str, Any]]
+
+
+def _summary(plan: Any) -> dict[str, Any]:
+    data = plan.model_dump()
+    data["items"] = len(plan.recommendations)
+    return data
+
+
+@router.post(
+    "/allocations",
+    status_code=201,
+    response_model=PlanDetail,
+    summary="Run the allocation and save it as the next plan version",
+)
+def create_allocation(
+    body: AllocationRequest, session: SessionDep, settings: SettingsDep, user: EditorUser
+) -> Any:
+    plan = planning.create_plan(
+        session=session,
+        settings=settings,
+        budget_baht=body.budget_baht,
+        max_new_bins=body.max_new_bins,
+        equity_floor_share=body.equity_floor_share,
+        radius_m=body.radius_m,
+        title=body.title,
+        created_by=user,
+    )
+    session.commit()
+    return _summary(plan)
+
+
+@router.get("/allocations", response_model=list[PlanSummary], summary="Saved plans, newest first")
+def list_allocations(session: SessionDep, _user: StaffUser) -> Any:
+    return [_summary(p) for p in planning.list_plans(session=session)]
+
+
+@router.get("/allocations/{plan_id}", response_model=PlanDetail, summary="One saved plan")
+def get_allocation(plan_id: int, session: SessionDep, _user: StaffUser) -> Any:
+    return _summary(planning.get_plan(session=session, plan_id=plan_id))
+
+
+@router.post(
+    "/allocations/{plan_id}/publish",
+    response_model=PlanSummary,
+    summary="Publish a plan on the public page (the previous one is superseded)",
+)
+def publish_allocation(plan_id: int, session: SessionDep, _user: EditorUser) -> Any:
+    plan = planning.publish_plan(
+        session=session, plan=planning.get_plan(session=session, plan_id=plan_id)
+    )
+    session.commit()
+    return _summary(plan)
