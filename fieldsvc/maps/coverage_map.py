@@ -29,6 +29,7 @@ from fieldsvc.maps.assets import localize_assets
 from fieldsvc.maps.elements import (
     CONDITION_GLYPHS,
     BinClusterLayer,
+    InitialView,
     LegendControl,
     MapHelpers,
     ServiceRadiusLayer,
@@ -434,6 +435,8 @@ def build_coverage_map(
         name="viewport",
     )
     m.add_child(MapHelpers(), name="fieldsvc_helpers")
+    if bounds is not None:
+        m.add_child(InitialView(bounds), name="initial_view")
     if no_base:
         figure.header.add_child(  # type: ignore[attr-defined]
             Element("<style>.folium-map.leaflet-container{background:#f3f1ea}</style>"),
@@ -479,8 +482,6 @@ def build_coverage_map(
             has_recommended=recommended_layer is not None,
         )
     ).add_to(m)
-    if bounds is not None:
-        m.fit_bounds(bounds, padding=(10, 10))
     localize_assets(m, base_url=asset_base)
     setattr(m, ASSET_BASE_ATTR, asset_base)
     return m

@@ -48,13 +48,17 @@
   }
 
   /** Cluster bubble: neutral colour (stream colours are taken), count, and a red badge with
-   *  the number of bins that are not usable. */
-  function clusterIcon(cfg) {
+   *  the number of bins that are not usable. While a large register is still being clustered
+   *  (withBadge false) only the count is drawn: counting the problem bins of every visible
+   *  cluster after each loading chunk costs seconds at 100,000 bins. */
+  function clusterIcon(cfg, withBadge) {
     var usable = cfg.usableIndex;
     return function (cluster) {
-      var markers = cluster.getAllChildMarkers();
-      var n = markers.length, bad = 0;
-      for (var i = 0; i < n; i++) if (markers[i].row[COND] !== usable) bad++;
+      var n = cluster.getChildCount(), bad = 0;
+      if (withBadge) {
+        var markers = cluster.getAllChildMarkers();
+        for (var i = 0; i < n; i++) if (markers[i].row[COND] !== usable) bad++;
+      }
       var size = n < 100 ? 34 : n < 1000 ? 40 : n < 10000 ? 46 : 54;
       var html = "<div><span>" + n.toLocaleString("en-US") + "</span></div>";
       if (bad) {
@@ -93,6 +97,25 @@
     return box;
   }
 
+  var ZOOM_HANDLERS = ["scrollWheelZoom", "doubleClickZoom", "touchZoom", "boxZoom", "keyboard"];
+
+  /** No zooming while markercluster is still clustering: its zoom handler throws on clusters
+   *  whose bounds are not computed yet. Returns the function that unlocks. */
+  function lockZoom(map, message) {
+    var locked = ZOOM_HANDLERS.filter(function (h) {
+      return map[h] && map[h].enabled();
+    });
+    locked.forEach(function (h) { map[h].disable(); });
+    if (map.zoomControl) map.zoomControl.disable();
+    var note = L.DomUtil.create("div", "fs-loading", map.getContainer());
+    note.textContent = message;
+    return function () {
+      locked.forEach(function (h) { map[h].enable(); });
+      if (map.zoomControl) map.zoomControl.enable();
+      L.DomUtil.remove(note);
+    };
+  }
+
   /** Fill a markerClusterGroup with the bins of `data`. */
   function addBins(map, group, data, cfg) {
     var icon = iconMaker(cfg), rows = data.rows, markers = new Array(rows.length);
@@ -102,10 +125,17 @@
       m.row = r;
       markers[i] = m;
     }
-    group.options.iconCreateFunction = clusterIcon(cfg);
-    group.options.chunkProgress = function (processed, total) {
-      if (processed >= total) document.documentElement.setAttribute("data-bins-ready", "1");
-    };
+    var unlock = null;
+    function ready() {
+      if (unlock) unlock();
+      group.options.iconCreateFunction = clusterIcon(cfg, true);
+      group.refreshClusters();
+      // Signals for tests and bench/map_bench.py: all bins clustered and drawn.
+      global.fieldsvcBinsReadyAt = performance.now();
+      document.documentElement.setAttribute("data-bins-ready", "1");
+    }
+    group.options.iconCreateFunction = clusterIcon(cfg, false);
+
     group.on("click", function (e) {
       if (!e.layer.row) return;
       L.popup({ maxWidth: 260, minWidth: 180 })
@@ -113,8 +143,20 @@
         .setContent(popupContent(cfg, e.layer.row))
         .openOn(map);
     });
-    group.addLayers(markers);
-    if (!rows.length) document.documentElement.setAttribute("data-bins-ready", "1");
+    // Only once the group is on the map: before that, markercluster 1.1.0's addLayers checks
+    // each new marker against every queued one (quadratic: ~7 s for 100,000 bins).
+    var queued = markers;
+    group.on("add", function () {
+      if (!queued) return;
+      var batch = queued;
+      queued = null;
+      group.options.chunkProgress = function (processed, total) {
+        // Called before markercluster draws the last chunk: finish after it.
+        if (processed >= total && total === batch.length) setTimeout(ready, 0);
+      };
+      unlock = lockZoom(map, cfg.text.loading);
+      group.addLayers(batch);
+    });
   }
 
   /** Circles of radius_m around serving bins, built the first time the layer is shown. */
