@@ -159,8 +159,10 @@ def choose_metric_crs(
     crs = require_same_crs(dict(present))
     if crs.is_projected:
         return require_projected(next(iter(present.values())), "input")
-    bounds = np.array([f.total_bounds for f in present.values() if not f.is_empty.all()])
-    if bounds.size == 0 or not np.isfinite(bounds).all():
+    bounds = np.array([f.total_bounds for f in present.values()]).reshape(-1, 4)
+    # Frames with no geometry at all (e.g. villages without boundaries) have NaN bounds.
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    if bounds.size == 0:
         raise AnalysisInputError(
             "cannot choose a metric CRS: the inputs have no geometry",
             code="extent_invalid",

@@ -160,3 +160,13 @@ def test_missing_unit_price_is_named(broken_case: Any) -> None:
     assert err.value.code == "unit_price_missing"
     with pytest.raises(AnalysisInputError):
         allocate_bins(villages, bins, households, equity_floor_share=1.5)
+
+
+def test_villages_without_polygons_use_household_points_as_sites(equity_case: Any) -> None:
+    villages, bins, households = equity_case
+    no_polygons = villages.set_geometry(gpd.GeoSeries([None] * 3, crs=4326))
+    plan = allocate_bins(
+        no_polygons, bins, households, max_new_bins=2, stream_waste_share=NO_DEMAND
+    )
+    assert plan.recommendations["village_id"].tolist() == ["B", "A"]
+    assert plan.recommendations["households_added"].tolist() == [5, 60]

@@ -250,3 +250,14 @@ def test_bad_inputs_raise_named_errors(
     with pytest.raises(AnalysisInputError) as err:
         coverage_by_village(v, b, h)
     assert err.value.code == code
+
+
+def test_villages_frame_without_any_boundary(
+    three_villages: gpd.GeoDataFrame,
+    make_bins: Callable[..., gpd.GeoDataFrame],
+    make_households: Callable[..., gpd.GeoDataFrame],
+) -> None:
+    no_polygons = three_villages.set_geometry(gpd.GeoSeries([None] * 3, crs=4326))
+    res = coverage_by_village(no_polygons, _bins(make_bins), _households(make_households))
+    assert _row(res, "A")["households_covered"] == 2
+    assert res.metric_crs.to_epsg() == 32647
