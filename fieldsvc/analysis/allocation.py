@@ -18,7 +18,6 @@ The plan is deterministic: ties are broken by village order, then candidate orde
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,18 +25,13 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import shapely
-from scipy.spatial import cKDTree
 
-from fieldsvc.analysis.candidates import combine_candidates, grid_candidates, point_candidates
 from fieldsvc.analysis.coverage import DEFAULT_STREAM_WASTE_SHARE, coverage_by_village
-from fieldsvc.analysis.crs import point_xy, require_same_crs, xy_to_lonlat
+from fieldsvc.analysis.crs import xy_to_lonlat
+from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.errors import AnalysisInputError
-from fieldsvc.analysis.siting import coverage_matrix
 from fieldsvc.analysis.sizing import SizingParameters, bin_capacity_kg, bins_needed
-from fieldsvc.analysis.stats import gini
 
 #: Editable default unit prices in baht per bin, by capacity in litres. Illustrative
 #: figures for planning, not quotations: replace them with the อบต.'s own price list.
@@ -216,7 +210,7 @@ def allocate_bins(
     site_limit = purse.affordable(unit, 10**9) if math.isfinite(purse.money) else None
     if site_limit is None and math.isfinite(purse.bins):
         site_limit = int(purse.bins)
-    problem = _SitingProblem.build(
+    problem = EquitySiting.build(
         villages, bins, households, replaced, before, coverage_stream,
         radius_m / detour_factor, candidates, candidate_spacing_m,
     )  # fmt: skip
@@ -377,212 +371,3 @@ def _capacity(
             deferred.append(
                 {**base, "count": needed - count, "cost_baht": price * (needed - count)}
             )
-
-
-@dataclass(frozen=True, eq=False)
-class _SitingProblem:
-    """Household demand, existing reach and candidate sites for one stream, in metres."""
-
-    village_ids: pd.Index
-    hh_village: npt.NDArray[np.intp]
-    initial_covered: npt.NDArray[np.bool_]
-    own_bins: npt.NDArray[np.float64]
-    candidate_xy: npt.NDArray[np.float64]
-    candidate_village: npt.NDArray[Any]
-    candidate_village_pos: npt.NDArray[np.intp]
-    matrix: Any  # scipy.sparse.csr_matrix, candidates × households
-
-    @classmethod
-    def build(
-        cls,
-        villages: pd.DataFrame,
-        bins: gpd.GeoDataFrame,
-        households: gpd.GeoDataFrame | None,
-        replaced: pd.DataFrame,
-        before: Any,
-        stream: str,
-        reach_m: float,
-        candidates: gpd.GeoDataFrame | None,
-        spacing_m: float,
-    ) -> _SitingProblem:
-        crs = before.metric_crs
-        village_ids = pd.Index(villages["village_id"])
-        if households is not None and len(households):
-            hh_xy, located = point_xy(households.geometry, crs, name="households")
-            hh_xy = hh_xy[located]
-            hh_village = village_ids.get_indexer(households["village_id"].to_numpy()[located])
-        else:
-            hh_xy, hh_village = np.empty((0, 2)), np.empty(0, dtype=np.intp)
-        serving = bins[
-            (bins["stream"] == stream)
-            & (
-                bins["condition"].isin(["usable", "overflowing"])
-                | bins["bin_id"].isin(replaced["bin_id"])
-            )
-        ]
-        own_bins = np.bincount(
-            village_ids.get_indexer(serving["village_id"]), minlength=len(village_ids)
-        ).astype(float)
-        bin_xy, bin_located = point_xy(serving.geometry, crs, name="bins")
-        covered = np.zeros(len(hh_xy), dtype=bool)
-        if bin_located.any() and len(hh_xy):
-            dist, _ = cKDTree(bin_xy[bin_located]).query(hh_xy, k=1)
-            covered = dist <= reach_m
-        cand = _candidate_frame(villages, households, before, stream, candidates, spacing_m)
-        cand_xy = (
-            shapely.get_coordinates(cand.geometry.to_numpy()) if len(cand) else np.empty((0, 2))
-        )
-        cand_village = cand["village_id"].to_numpy() if len(cand) else np.empty(0, dtype=object)
-        cand_pos = village_ids.get_indexer(cand_village)
-        if (cand_pos < 0).any():
-            raise AnalysisInputError(
-                "candidates refer to villages that are not in villages",
-                code="village_unknown",
-                field="candidates.village_id",
-            )
-        return cls(
-            village_ids,
-            np.asarray(hh_village, dtype=np.intp),
-            covered,
-            own_bins,
-            cand_xy,
-            cand_village,
-            np.asarray(cand_pos, dtype=np.intp),
-            coverage_matrix(hh_xy, cand_xy, reach_m),
-        )
-
-    def _village_counts(self, covered: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        n_v = len(self.village_ids)
-        return np.bincount(self.hh_village[covered], minlength=n_v).astype(float)
-
-    def choose(
-        self, limit: int | None, floor: float, *, equity: bool
-    ) -> tuple[list[int], list[float]]:
-        """Sites in the order chosen and the households each one added."""
-        n_c = self.matrix.shape[0]
-        limit = n_c if limit is None else min(limit, n_c)
-        covered = self.initial_covered.copy()
-        located = np.bincount(self.hh_village, minlength=len(self.village_ids)).astype(float)
-        cov_count = self._village_counts(covered)
-        own = self.own_bins.copy()
-        chosen: list[int] = []
-        gains: list[float] = []
-        is_chosen = np.zeros(n_c, dtype=bool)
-
-        def take(site: int) -> None:
-            rows = self.matrix.indices[self.matrix.indptr[site] : self.matrix.indptr[site + 1]]
-            new = rows[~covered[rows]]
-            covered[new] = True
-            np.add.at(cov_count, self.hh_village[new], 1.0)
-            own[self.candidate_village_pos[site]] += 1
-            is_chosen[site] = True
-            chosen.append(site)
-            gains.append(float(len(new)))
-
-        exhausted = np.zeros(len(self.village_ids), dtype=bool)
-        while equity and len(chosen) < limit:
-            share = np.divide(cov_count, located, out=np.ones_like(located), where=located > 0)
-            lacks_bin = (own == 0) & (cov_count < located)
-            need = (located > 0) & ~exhausted & ((share < floor - 1e-12) | lacks_bin)
-            if not need.any():
-                break
-            villages = np.flatnonzero(need)
-            v = int(villages[np.argmin(share[villages])])  # worst first, ties by order
-            uncovered = ~covered
-            gain_v = self.matrix @ (uncovered & (self.hh_village == v)).astype(float)
-            total = self.matrix @ uncovered.astype(float)
-            allowed = ~is_chosen
-            if share[v] >= floor - 1e-12:  # only the one-bin-per-village rule is unmet
-                allowed &= self.candidate_village_pos == v
-            gain_v = np.where(allowed, gain_v, -1.0)
-            best = int(np.lexsort((np.arange(n_c), -total, -gain_v))[0])
-            if gain_v[best] <= 0:
-                exhausted[v] = True
-                continue
-            take(best)
-        # Efficiency: lazy greedy on households still uncovered (one price, so gain per
-        # baht orders the same as gain).
-        residual = (~covered).astype(float)
-        gain0 = self.matrix @ residual
-        heap = [(-g, j, 0) for j, g in enumerate(gain0) if g > 0 and not is_chosen[j]]
-        heapq.heapify(heap)
-        step = 0
-        while heap and len(chosen) < limit:
-            neg, j, evaluated = heapq.heappop(heap)
-            if evaluated == step:
-                take(j)
-                step += 1
-                continue
-            rows = self.matrix.indices[self.matrix.indptr[j] : self.matrix.indptr[j + 1]]
-            gain = float((~covered[rows]).sum())
-            if gain > 0:
-                heapq.heappush(heap, (-gain, j, step))
-        return chosen, gains
-
-    def report(
-        self, scenarios: Mapping[str, list[int]], floor: float, unit_cost: float
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Summary per scenario and coverage per village under each scenario."""
-        located = np.bincount(self.hh_village, minlength=len(self.village_ids)).astype(float)
-        has = located > 0
-        rows = []
-        villages = pd.DataFrame({"village_id": self.village_ids, "households_located": located})
-        for name, sites in scenarios.items():
-            covered = self.initial_covered.copy()
-            for site in sites:
-                covered[
-                    self.matrix.indices[self.matrix.indptr[site] : self.matrix.indptr[site + 1]]
-                ] = True
-            counts = self._village_counts(covered)
-            share = np.where(has, counts / np.maximum(located, 1), np.nan)
-            worst = int(np.flatnonzero(has)[np.argmin(share[has])]) if has.any() else -1
-            rows.append(
-                {
-                    "scenario": name,
-                    "sites": len(sites),
-                    "cost_baht": unit_cost * len(sites),
-                    "households_located": float(located.sum()),
-                    "households_covered": float(covered.sum()),
-                    "covered_share": float(covered.mean()) if len(covered) else np.nan,
-                    "min_village_covered_share": float(share[worst]) if worst >= 0 else np.nan,
-                    "worst_village_id": self.village_ids[worst] if worst >= 0 else None,
-                    "gini_covered_share": gini(share[has]),
-                    "villages_below_floor": int((share[has] < floor - 1e-12).sum()),
-                }
-            )
-            villages[f"covered_{name}"] = counts
-            villages[f"covered_share_{name}"] = share
-        return pd.DataFrame(rows), villages
-
-
-def _candidate_frame(
-    villages: pd.DataFrame,
-    households: gpd.GeoDataFrame | None,
-    before: Any,
-    stream: str,
-    candidates: gpd.GeoDataFrame | None,
-    spacing_m: float,
-) -> gpd.GeoDataFrame:
-    crs = before.metric_crs
-    if candidates is not None:
-        require_same_crs({"candidates": candidates, "households": households})
-        return combine_candidates([point_candidates(candidates.to_crs(crs), "user")])
-    frames = []
-    with_polygon: set[Any] = set()
-    if isinstance(villages, gpd.GeoDataFrame) and villages.crs is not None:
-        has_poly = ~(villages.geometry.isna() | villages.geometry.is_empty)
-        with_polygon = set(villages.loc[has_poly, "village_id"])
-        frames.append(grid_candidates(villages[has_poly].to_crs(crs), spacing_m))
-    if households is not None and len(households):
-        no_poly = households[~households["village_id"].isin(with_polygon)]
-        frames.append(point_candidates(no_poly.to_crs(crs), "household"))
-    clusters = before.uncovered_clusters
-    clusters = clusters[clusters["stream"] == stream]
-    if len(clusters):
-        centroids = gpd.GeoDataFrame(
-            {"village_id": clusters["village_id"].to_numpy()},
-            geometry=gpd.points_from_xy(clusters["centroid_lon"], clusters["centroid_lat"]),
-            crs=4326,
-        ).to_crs(crs)
-        frames.append(point_candidates(centroids, "cluster"))
-    return combine_candidates(frames)
