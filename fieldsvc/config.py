@@ -37,6 +37,36 @@ class Settings(BaseSettings):
     office_name: str = "องค์การบริหารส่วนตำบลตัวอย่าง"
     office_name_en: str = "Sample Subdistrict Administrative Organization"
 
+    # --- printed reports (letterhead and signatures; public, so no personal data) ---------
+    office_address: str = Field(
+        default="ตำบลตัวอย่าง อำเภอเมือง จังหวัดตัวอย่าง",
+        description="Office address printed under the name on reports",
+    )
+    office_phone: str | None = Field(
+        default=None, description="The office's own public phone number, printed on reports"
+    )
+    signatory_name: str | None = Field(
+        default=None, description="Name signing published lists (blank: a dotted line to sign)"
+    )
+    signatory_position: str | None = Field(
+        default=None, description="Position of the signatory; default 'นายก' + office_name"
+    )
+    cosignatory_name: str | None = Field(
+        default=None, description="Name of the officer proposing the list (blank: dotted line)"
+    )
+    cosignatory_position: str = Field(
+        default="ผู้อำนวยการกองสาธารณสุข", description="Position of the proposing officer"
+    )
+    report_thai_digits: bool = Field(
+        default=True, description="Print Thai digits (๐–๙) in PDF reports, as official documents do"
+    )
+    map_base_layer: str = Field(
+        default="none",
+        description="Map background: 'none' (boundaries only), a local tile URL template "
+        "served by this app (e.g. /tiles/{z}/{x}/{y}.png), or an online tile URL",
+    )
+    open_data_licence: str = "Creative Commons Attribution 4.0 (CC BY 4.0)"
+
     # --- field checks --------------------------------------------------------------------
     max_gps_accuracy_m: float = Field(default=25.0, gt=0, description="Worse fixes are flagged")
     duplicate_radius_m: float = Field(default=5.0, gt=0, description="New bin this close = same?")
