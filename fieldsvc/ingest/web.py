@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.ingest.photos import safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
@@ -90,7 +91,10 @@ class SurveyIn(BaseModel):
     @field_validator("photos")
     @classmethod
     def _plain_names(cls, value: list[str]) -> list[str]:
-        return [safe_attachment_name(name) for name in value]
+        try:
+            return [safe_attachment_name(name) for name in value]
+        except InvalidInput as exc:  # a 422 naming photos.N, like any other shape error
+            raise ValueError(exc.message_en) from exc
 
     def to_record(self, *, channel: Channel = Channel.web) -> SurveyRecord:
         observed = self.observed_at

@@ -291,3 +291,13 @@ def test_bins_near_is_not_shadowed_by_bin_codes(
     assert response.status_code == 200
     (found,) = response.json()
     assert found["code"] == "NB-0007" and 0 < found["distance_m"] < 10
+
+
+def test_declared_photo_names_must_be_plain(client: TestClient, place: Place) -> None:
+    response = client.post(
+        "/api/v1/submissions",
+        json=survey(photos=["../../etc/passwd"]),
+        headers=auth(place.head_token),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "photos"
