@@ -131,3 +131,18 @@ def test_bad_files_fail_with_a_clear_message_and_non_zero_exit(
     assert expected in err
     assert path.name in err
     assert _villages_in_db(engine) == []
+
+
+def test_sample_inventory_keeps_each_bins_last_inspection_date(
+    settings: Settings, engine: Engine
+) -> None:
+    from fieldsvc.services import load_sample_data
+    from fieldsvc.storage.register import require_bin
+
+    with Session(engine) as session:
+        load_sample_data(session=session)
+        session.commit()
+        first = require_bin(session=session, code="SB-01-0001")
+    # geodata/sample_bins.geojson: last_inspected 2026-08-11 (noon Thai time = 05:00 UTC)
+    assert first.last_inspected_at is not None
+    assert first.last_inspected_at.isoformat() == "2026-08-11T05:00:00+00:00"

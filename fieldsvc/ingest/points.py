@@ -78,6 +78,11 @@ POINT_FIELDS: Final[dict[PointKind, dict[str, FieldRole]]] = {
             "วันที่ติดตั้ง",
             ("installed_on", "installed", "install_date", "วันที่ติดตั้ง", "date", "วันที่"),
         ),
+        "inspected_on": FieldRole(
+            "inspected_on",
+            "วันที่สำรวจล่าสุด",
+            ("last_inspected", "inspected_on", "inspected", "survey_date", "วันที่สำรวจ"),
+        ),
     },
 }
 _KEY: Final[dict[PointKind, str]] = {"households": "ref", "bins": "code"}
@@ -94,7 +99,7 @@ class PointLayer:
         idempotent re-import), ``persons``, ``village_number`` (nullable Int64),
         ``house_no`` (str or None). Bins: ``code`` (str or None), ``village_number``,
         ``capacity_l`` (nullable Int64), ``stream``, ``condition`` (vocabulary codes or
-        None), ``installed_on`` (``datetime.date`` or None).
+        None), ``installed_on`` and ``inspected_on`` (``datetime.date`` or None).
     kind : {"households", "bins"}
     report : ImportReport
     """
@@ -218,6 +223,9 @@ def _read_bin(row: Row, picked: dict[str, str | None]) -> dict[str, object]:
         "condition": row.optional(condition, picked["condition"], "สภาพ", "condition"),
         "installed_on": row.optional(
             parse_date, picked["installed_on"], "วันที่ติดตั้ง", "installation date"
+        ),
+        "inspected_on": row.optional(
+            parse_date, picked["inspected_on"], "วันที่สำรวจล่าสุด", "last inspection date"
         ),
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 import geopandas as gpd
@@ -25,6 +26,7 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 
 WGS84 = "EPSG:4326"
+THAI_TIME = timezone(timedelta(hours=7))
 
 VILLAGE_COLUMNS = [
     "village_id",
@@ -272,6 +274,16 @@ def save_households(
     return counts
 
 
+def _observed_at(record: dict[str, Any]) -> datetime | None:
+    """When the inventory row was last seen: its inspection date at noon Thai time, if any."""
+    day = _clean(record.get("inspected_on"))
+    if day is None:
+        return None
+    if isinstance(day, datetime):
+        day = day.date()
+    return datetime.combine(day, time(12, 0), tzinfo=THAI_TIME)
+
+
 def save_bin_inventory(
     *, session: Session, bins: gpd.GeoDataFrame, progress: Progress | None = None
 ) -> SaveCounts:
@@ -299,7 +311,7 @@ def save_bin_inventory(
             households_served=_clean(record.get("households_served")),
             village_id=assigner.village_id(number=record.get("village_number"), lon=lon, lat=lat),
         )
-        create_bin(session=session, bin_in=bin_in, observed_at=_clean(record.get("observed_at")))
+        create_bin(session=session, bin_in=bin_in, observed_at=_observed_at(record))
         counts.created += 1
     session.flush()
     return counts
