@@ -1,0 +1,48 @@
+/* Service worker of the phone form (scope /m/). The shell and Leaflet are precached, so the
+ * form opens with no signal; API calls are never cached here (the app keeps its data and the
+ * queue in IndexedDB). The server writes the shell's content hash into VERSION: a change to
+ * any shell file makes a new cache, and old ones are deleted on activation. */
+'use strict';
+
+const VERSION = '__SHELL_VERSION__';
+const CACHE = 'fieldsvc-m-' + VERSION;
+const SHELL = [
+  '/m/',
+  '/m/app.js',
+  '/m/app.css',
+  '/m/manifest.webmanifest',
+  '/m/icon.svg',
+  '/m/icon-192.png',
+  '/vendor/leaflet/leaflet.js',
+  '/vendor/leaflet/leaflet.css',
+];
+
+self.addEventListener('install', (event) => {
+  // Default cache mode: files the page just loaded revalidate with a cheap 304.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('fieldsvc-m-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  let key = null;
+  if (request.mode === 'navigate' && url.pathname.startsWith('/m/')) key = '/m/';
+  else if (SHELL.includes(url.pathname)) key = url.pathname;
+  if (!key) return; // the API and everything else: straight to the network
+  event.respondWith(
+    caches.open(CACHE).then((cache) => cache.match(key).then((hit) => hit || fetch(request).then((res) => {
+      if (res.ok) cache.put(key, res.clone());
+      return res;
+    }))),
+  );
+});
