@@ -12,7 +12,16 @@ from sqlalchemy import Engine
 
 from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
-from fieldsvc.api.routes import mobile, openrosa, planning, register, submissions, web
+from fieldsvc.api.routes import (
+    mobile,
+    openrosa,
+    planning,
+    public,
+    register,
+    staff,
+    submissions,
+    web,
+)
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.maps.assets import VENDOR_DIR
 from fieldsvc.storage.engine import engine_from_settings
@@ -44,6 +53,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(planning.router)
     app.include_router(openrosa.router)
     app.include_router(web.router)
+    app.include_router(staff.router)
+    app.include_router(public.router)
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():

@@ -2,18 +2,94 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
 from fieldsvc import __version__
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
 from fieldsvc.models import User
+from fieldsvc.storage.register import has_synthetic_data
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+THAI_MONTHS_SHORT = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(value))
+    except TypeError:
+        return bool(pd.isna(value)) if not isinstance(value, str) else False
+
+
+def fmt_int(value: Any) -> str:
+    return "–" if _missing(value) else f"{int(round(float(value))):,}"
+
+
+def fmt_num(value: Any, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{float(value):,.{digits}f}"
+
+
+def fmt_pct(value: Any) -> str:
+    return "–" if _missing(value) else f"{100 * float(value):.0f}%"
+
+
+def fmt_date(value: Any) -> str:
+    """Short Thai date with the Buddhist-era year: 26 พ.ย. 2569."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, datetime):
+        value = value.astimezone(BANGKOK).date() if value.tzinfo else value.date()
+    if not isinstance(value, date):
+        return str(value)
+    return f"{value.day} {THAI_MONTHS_SHORT[value.month - 1]} {value.year + 543}"
+
+
+def fmt_datetime(value: Any) -> str:
+    if _missing(value) or not isinstance(value, datetime):
+        return "–"
+    local = value.astimezone(BANGKOK) if value.tzinfo else value
+    return f"{fmt_date(local.date())} {local:%H:%M} น."
+
+
+for _name, _filter in {
+    "fmt_int": fmt_int,
+    "fmt_num": fmt_num,
+    "fmt_pct": fmt_pct,
+    "fmt_date": fmt_date,
+    "fmt_datetime": fmt_datetime,
+}.items():
+    templates.env.filters[_name] = _filter
+
+
+def _synthetic(request: Request) -> bool:
+    with Session(request.app.state.engine) as session:
+        return has_synthetic_data(session=session)
 
 
 def render(
@@ -36,6 +112,8 @@ def render(
             "user": user,
             "office_name": settings.office_name if lang == "th" else settings.office_name_en,
             "version": __version__,
+            "radius_m": settings.service_radius_m,
+            "synthetic": _synthetic(request),
             **context,
         },
         status_code=status_code,

@@ -59,6 +59,16 @@ def get_village_by_number(
     return session.exec(query.order_by(col(Village.subdistrict_id))).first()
 
 
+#: Subdistrict codes starting with 99 are not DOPA codes (provinces stop at 96): the synthetic
+#: sample data uses them, and every page says so while such a subdistrict is loaded.
+SYNTHETIC_CODE_PREFIX = "99"
+
+
+def has_synthetic_data(*, session: Session) -> bool:
+    query = select(Subdistrict.id).where(col(Subdistrict.code).startswith(SYNTHETIC_CODE_PREFIX))
+    return session.exec(query.limit(1)).first() is not None
+
+
 def only_subdistrict(*, session: Session) -> Subdistrict | None:
     """The subdistrict of a single-office install (None when there are none or several)."""
     rows = session.exec(select(Subdistrict).limit(2)).all()

@@ -1,0 +1,183 @@
+"""The health staff's pages: overview, map, review queue, bin history, allocation plans."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fieldsvc import overview, planning
+from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.pages import render
+from fieldsvc.maps.output import render_map_html
+from fieldsvc.models import Condition, ReviewState, Stream
+from fieldsvc.models.enums import CONDITION_TH, STREAM_TH
+from fieldsvc.storage.register import bin_history, require_bin
+from fieldsvc.storage.submissions import (
+    attachments_of,
+    list_submissions,
+    require_submission,
+    review_submission,
+    reviews_of,
+    submission_versions,
+)
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "condition_th": {c.value: CONDITION_TH[c] for c in Condition},
+        "stream_th": {s.value: STREAM_TH[s] for s in Stream},
+    }
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Any:
+    table = overview.village_overview(session=session, settings=settings)
+    queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
+    plans = planning.list_plans(session=session)[:5]
+    return render(
+        request,
+        "staff/dashboard.html",
+        user=user,
+        villages=table.to_dict("records"),
+        totals=table[
+            [
+                "households",
+                "bins_total",
+                "bins_usable",
+                "bins_damaged",
+                "bins_missing",
+                "households_covered",
+                "households_located",
+            ]
+        ].sum(numeric_only=True),
+        queue=queue,
+        plans=plans,
+        **_labels(),
+    )
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, user: StaffUser) -> Any:
+    return render(request, "staff/map.html", user=user, map_src="/staff/map.html")
+
+
+@router.get("/map.html", response_class=HTMLResponse)
+def map_document(session: SessionDep, settings: SettingsDep, _user: StaffUser) -> Any:
+    plan = planning.published_plan(session=session) or next(
+        iter(planning.list_plans(session=session)), None
+    )
+    m = overview.coverage_map(session=session, settings=settings, audience="staff", plan=plan)
+    return HTMLResponse(render_map_html(m, asset_base="/vendor"))
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_queue(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    state: ReviewState | None = ReviewState.has_issues,
+    village: int | None = None,
+    flag: str | None = None,
+) -> Any:
+    rows = list_submissions(
+        session=session, review_state=state, village_id=village, flag_code=flag or None, limit=200
+    )
+    return render(
+        request,
+        "staff/review.html",
+        user=user,
+        rows=rows,
+        state=state.value if state else "",
+        states=[s.value for s in ReviewState],
+        **_labels(),
+    )
+
+
+@router.get("/review/{key}", response_class=HTMLResponse)
+def review_detail(request: Request, key: str, session: SessionDep, user: StaffUser) -> Any:
+    row = require_submission(session=session, key=key)
+    return render(
+        request,
+        "staff/submission.html",
+        user=user,
+        row=row,
+        attachments=attachments_of(session=session, submission_id=row.id),
+        reviews=reviews_of(session=session, submission_id=row.id),
+        versions=submission_versions(session=session, root_id=row.root_id),
+        states=[s.value for s in ReviewState if s != ReviewState.received],
+        **_labels(),
+    )
+
+
+@router.post("/review/{key}")
+def review_action(
+    key: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorUser,
+    state: Annotated[ReviewState, Form()],
+    comment: Annotated[str | None, Form()] = None,
+) -> Response:
+    row = require_submission(session=session, key=key)
+    review_submission(
+        session=session,
+        submission=row,
+        state=state,
+        comment=comment,
+        reviewer=user,
+        settings=settings,
+    )
+    session.commit()
+    return RedirectResponse(f"/staff/review/{row.id}", status_code=303)
+
+
+@router.get("/bins/{code}", response_class=HTMLResponse)
+def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
+    bin_row = require_bin(session=session, code=code)
+    history = bin_history(session=session, bin_id=bin_row.id or 0)
+    return render(request, "staff/bin.html", user=user, bin=bin_row, history=history, **_labels())
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request, session: SessionDep, user: StaffUser) -> Any:
+    return render(
+        request, "staff/plans.html", user=user, plans=planning.list_plans(session=session)
+    )
+
+
+@router.post("/plans")
+def create_plan(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorUser,
+    budget_baht: Annotated[float, Form(ge=0)],
+    equity_floor_share: Annotated[float, Form(ge=0, le=1)] = 0.5,
+    title: Annotated[str | None, Form(max_length=300)] = None,
+) -> Response:
+    plan = planning.create_plan(
+        session=session,
+        settings=settings,
+        budget_baht=budget_baht,
+        equity_floor_share=equity_floor_share,
+        title=title or None,
+        created_by=user,
+    )
+    session.commit()
+    return RedirectResponse(f"/staff/plans/{plan.id}", status_code=303)
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(request: Request, plan_id: int, session: SessionDep, user: StaffUser) -> Any:
+    plan = planning.get_plan(session=session, plan_id=plan_id)
+    return render(request, "staff/plan.html", user=user, plan=plan, **_labels())
+
+
+@router.post("/plans/{plan_id}/publish")
+def publish(plan_id: int, session: SessionDep, _user: EditorUser) -> Response:
+    planning.publish_plan(session=session, plan=planning.get_plan(session=session, plan_id=plan_id))
+    session.commit()
+    return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)

@@ -1,0 +1,171 @@
+"""What the dashboard, the public page and the map show: per-village overview, map layers and
+the open-data tables. Public variants are built from an allow-list of columns, so personal data
+(house numbers, surveyors, phones, notes, tokens) cannot reach them by accident."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlmodel import Session, col, func, select
+
+from fieldsvc import planning
+from fieldsvc.analysis.coverage import CoverageResult
+from fieldsvc.config import Settings
+from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
+from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
+from fieldsvc.storage.frames import bins_frame, villages_frame
+
+Audience = Literal["staff", "public"]
+
+#: The only columns that leave the office on public pages and open-data files.
+PUBLIC_VILLAGE_COLUMNS = [
+    "number",
+    "name",
+    "households",
+    "bins_total",
+    "bins_usable",
+    "bins_damaged",
+    "bins_missing",
+    "bins_overflowing",
+    "covered_share",
+    "capacity_ratio",
+    "households_per_serving_bin",
+    "median_distance_m",
+    "last_survey_date",
+]
+PUBLIC_BIN_COLUMNS = [
+    "code",
+    "village_number",
+    "stream",
+    "condition",
+    "capacity_l",
+    "last_inspected",
+]
+PUBLIC_PLAN_COLUMNS = [
+    "rank",
+    "reason",
+    "village_number",
+    "village_name",
+    "stream",
+    "capacity_l",
+    "count",
+    "lon",
+    "lat",
+    "households_added",
+    "cost_baht",
+    "cumulative_cost_baht",
+]
+
+
+def village_overview(
+    *, session: Session, settings: Settings, coverage: CoverageResult | None = None
+) -> pd.DataFrame:
+    """One row per village for general waste: bins by condition, coverage, capacity against
+    demand, households per bin and the date of the latest inspection (Thai time)."""
+    coverage = coverage or planning.compute_coverage(session=session, settings=settings)
+    table = coverage.by_village
+    general = table[table["stream"] == "general"].copy()
+    bins = bins_frame(session=session)
+    last = (
+        bins.dropna(subset=["village_id"])
+        .groupby("village_id")["last_inspected_at"]
+        .max()
+        .rename("last_survey_at")
+    )
+    general = general.merge(last, left_on="village_id", right_index=True, how="left")
+    thai = pd.to_datetime(general["last_survey_at"], utc=True).dt.tz_convert("Asia/Bangkok")
+    general["last_survey_date"] = thai.dt.date
+    counts = bins.groupby(["village_id", "condition"]).size().unstack(fill_value=0)
+    for condition in ("usable", "damaged", "missing", "overflowing"):
+        name = f"bins_{condition}"
+        if name not in general.columns:
+            general[name] = general["village_id"].map(counts.get(condition, {}))
+    general["bins_total"] = general["village_id"].map(counts.sum(axis=1)).fillna(0).astype(int)
+    return general.sort_values("number").reset_index(drop=True)
+
+
+def public_villages(overview: pd.DataFrame) -> pd.DataFrame:
+    return overview[[c for c in PUBLIC_VILLAGE_COLUMNS if c in overview.columns]].copy()
+
+
+def public_bins(*, session: Session) -> gpd.GeoDataFrame:
+    """The bin register for open data: code, village, stream, condition, size, last date."""
+    bins = bins_frame(session=session)
+    numbers = villages_frame(session=session).set_index("village_id")["number"]
+    bins["village_number"] = bins["village_id"].map(numbers).astype("Int64")
+    inspected = pd.to_datetime(bins["last_inspected_at"], utc=True)
+    bins["last_inspected"] = inspected.dt.tz_convert("Asia/Bangkok").dt.strftime("%Y-%m-%d")
+    return gpd.GeoDataFrame(bins[PUBLIC_BIN_COLUMNS], geometry=bins.geometry, crs=4326)
+
+
+def public_plan_rows(plan: AllocationPlanRecord) -> pd.DataFrame:
+    rows = pd.DataFrame(plan.recommendations)
+    if rows.empty:
+        return pd.DataFrame(columns=PUBLIC_PLAN_COLUMNS)
+    return rows[[c for c in PUBLIC_PLAN_COLUMNS if c in rows.columns]]
+
+
+def _latest_photos(session: Session) -> dict[int, str]:
+    """bin id → sha256 of the most recent photo received for it."""
+    latest = (
+        select(Submission.bin_id, func.max(Attachment.id))
+        .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
+        .where(col(Attachment.sha256).is_not(None), col(Submission.bin_id).is_not(None))
+        .group_by(col(Submission.bin_id))
+    )
+    ids: dict[int, int] = {a: b for b, a in session.exec(latest) if a is not None and b is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Attachment).where(col(Attachment.id).in_(list(ids))))
+    return {ids[a.id]: a.sha256 for a in rows if a.id is not None and a.sha256 is not None}
+
+
+def recommended_sites(plan: AllocationPlanRecord | None) -> gpd.GeoDataFrame | None:
+    """New-bin sites of a plan (coverage recommendations) as points."""
+    if plan is None:
+        return None
+    rows = [r for r in plan.recommendations if r.get("reason") == "coverage" and r.get("lon")]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(
+        frame.drop(columns=["lon", "lat"]),
+        geometry=shapely.points(frame["lon"], frame["lat"]),
+        crs=4326,
+    )
+
+
+def coverage_map(
+    *,
+    session: Session,
+    settings: Settings,
+    audience: Audience,
+    plan: AllocationPlanRecord | None = None,
+    coverage: CoverageResult | None = None,
+    base_layer: str | None = None,
+) -> folium.Map:
+    """The coverage map for staff (photos, uncovered clusters) or the public (no photos)."""
+    coverage = coverage or planning.compute_coverage(session=session, settings=settings)
+    villages = villages_with_coverage(villages_frame(session=session), coverage)
+    if audience == "public":
+        bins: Any = public_bins(session=session)
+        uncovered = None
+    else:
+        bins = bins_frame(session=session)
+        photos = _latest_photos(session)
+        bins["photo_url"] = [
+            f"/api/v1/media/{photos[b]}" if b in photos else None for b in bins["bin_id"]
+        ]
+        uncovered = coverage.uncovered_clusters
+    return build_coverage_map(
+        villages=villages,
+        bins=bins,
+        uncovered=uncovered,
+        recommended_sites=recommended_sites(plan),
+        radius_m=settings.service_radius_m / settings.detour_factor,
+        base_layer=base_layer or settings.map_base_layer,
+    )

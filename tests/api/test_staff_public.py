@@ -1,0 +1,208 @@
+"""The staff dashboard and the public transparency page, and what the public may never see."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import pytest
+from fastapi.testclient import TestClient
+from shapely.geometry import box
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from fieldsvc import planning
+from fieldsvc.config import Settings
+from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
+from fieldsvc.models import BinCreate, Channel, Condition, Household, Role, Stream, Subdistrict
+from fieldsvc.storage.frames import save_villages
+from fieldsvc.storage.register import create_bin
+from fieldsvc.storage.submissions import receive_submission
+from fieldsvc.storage.users import create_user
+
+LON0, LAT0 = 103.30, 16.30
+# Personal data planted in the register: none of it may reach a public page or file.
+HOUSE_NO = "88/417"
+SURVEYOR_NAME = "นายสมชาย ใจดีมาก"
+SURVEYOR_PHONE = "0812345678"
+NOTE = "ฝากบอกนางสาวแดง เบอร์ 0899999999"
+
+
+@pytest.fixture
+def seeded(engine: Engine, settings: Settings) -> dict[str, str]:
+    with Session(engine) as session:
+        sub = Subdistrict(code="123401", name="ตำบลทดสอบ")
+        session.add(sub)
+        session.flush()
+        save_villages(
+            session=session,
+            subdistrict=sub,
+            villages=gpd.GeoDataFrame(
+                {"number": [1, 2], "name": ["บ้านหนึ่ง", "บ้านสอง"], "households": [3, 2]},
+                geometry=[
+                    box(LON0, LAT0, LON0 + 0.01, LAT0 + 0.01),
+                    box(LON0 + 0.01, LAT0, LON0 + 0.02, LAT0 + 0.01),
+                ],
+                crs=4326,
+            ),
+        )
+        for i in range(3):
+            session.add(
+                Household(
+                    ref=f"H{i}",
+                    lon=LON0 + 0.005 + i * 1e-4,
+                    lat=LAT0 + 0.005,
+                    persons=3,
+                    village_id=1,
+                    house_no=HOUSE_NO,
+                )
+            )
+        for i in range(2):
+            session.add(
+                Household(
+                    ref=f"G{i}",
+                    lon=LON0 + 0.015,
+                    lat=LAT0 + 0.005 + i * 1e-4,
+                    persons=4,
+                    village_id=2,
+                    house_no=HOUSE_NO,
+                )
+            )
+        create_bin(
+            session=session,
+            bin_in=BinCreate(
+                code="B-1",
+                lon=LON0 + 0.0051,
+                lat=LAT0 + 0.005,
+                capacity_l=240,
+                stream=Stream.general,
+                condition=Condition.usable,
+            ),
+        )
+        head, head_token = create_user(
+            session=session,
+            username="head1",
+            display_name=SURVEYOR_NAME,
+            role=Role.village_head,
+            village_ids=[1],
+            phone=SURVEYOR_PHONE,
+        )
+        _, staff_token = create_user(
+            session=session, username="staff1", display_name="จนท.", role=Role.health_staff
+        )
+        receive_submission(
+            session=session,
+            record=SurveyRecord(
+                instance_id="uuid:7d7e2b8e-0000-4000-8000-000000000001",
+                form_id=BIN_SURVEY_FORM,
+                channel=Channel.web,
+                bin_code="B-1",
+                village_number=1,
+                lat=LAT0 + 0.005,
+                lon=LON0 + 0.0051,
+                accuracy_m=80.0,
+                condition=Condition.damaged,
+                note=NOTE,
+                device_id="android-abc",
+                observed_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
+            ),
+            raw_payload=json.dumps({"note": NOTE}),
+            content_type="application/json",
+            submitter=head,
+            settings=settings,
+        )
+        plan = planning.create_plan(session=session, settings=settings, budget_baht=50_000)
+        planning.publish_plan(session=session, plan=plan)
+        session.commit()
+    return {"head": head_token, "staff": staff_token}
+
+
+def test_dashboard_shows_each_village_and_the_review_queue(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    client.get(f"/login/{seeded['staff']}")
+    page = client.get("/staff")
+    assert page.status_code == 200
+    assert "บ้านหนึ่ง" in page.text and "บ้านสอง" in page.text
+    assert "ความแม่นยำ" in page.text or "GPS" in page.text  # the flagged survey is listed
+    review = client.get("/staff/review")
+    assert "B-1" in review.text
+    # staff see the surveyor's note (so the public test below is checking real, present data)
+    detail = client.get("/staff/review/1")
+    assert NOTE in detail.text
+    history = client.get("/staff/bins/B-1")
+    assert history.status_code == 200 and "ชำรุด" in history.text
+
+
+def test_staff_pages_refuse_village_heads_and_strangers(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    assert client.get("/staff").status_code == 401
+    client.get(f"/login/{seeded['head']}")
+    assert client.get("/staff").status_code == 403
+    assert client.get("/staff/map.html").status_code == 403
+
+
+def test_staff_can_publish_a_plan_from_the_plans_page(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    client.get(f"/login/{seeded['staff']}")
+    created = client.post("/staff/plans", data={"budget_baht": "20000"}, follow_redirects=False)
+    assert created.status_code == 303
+    plan_url = created.headers["location"]
+    assert "ร่าง" in client.get(plan_url).text
+    client.post(f"{plan_url}/publish")
+    assert "เผยแพร่แล้ว" in client.get(plan_url).text
+
+
+PUBLIC_URLS = [
+    "/public",
+    "/public/map.html",
+    "/public/data/metadata.json",
+    "/public/data/villages.csv",
+    "/public/data/villages.geojson",
+    "/public/data/bins.csv",
+    "/public/data/bins.geojson",
+    "/public/data/plan.csv",
+]
+
+
+def test_no_personal_data_reaches_the_public_page_or_open_data(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    secrets = [
+        HOUSE_NO,
+        SURVEYOR_NAME,
+        SURVEYOR_PHONE,
+        NOTE,
+        "0899999999",
+        "android-abc",
+        seeded["head"],
+        seeded["staff"],
+        "head1",
+    ]
+    for url in PUBLIC_URLS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8")
+        for secret in secrets:
+            assert secret not in body, f"{secret!r} leaked in {url}"
+    bins = client.get("/public/data/bins.geojson").json()
+    keys = {k for f in bins["features"] for k in f["properties"]}
+    assert keys == {"code", "village_number", "stream", "condition", "capacity_l", "last_inspected"}
+    villages = client.get("/public/data/villages.geojson").json()
+    assert {f["properties"]["number"] for f in villages["features"]} == {1, 2}
+    assert villages["metadata"]["licence"].startswith("Creative Commons")
+
+
+def test_public_page_shows_coverage_and_the_published_plan_without_sign_in(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    page = client.get("/public")
+    assert "บ้านหนึ่ง" in page.text
+    assert "แผนจัดสรรถังขยะ" in page.text
+    assert "CC BY 4.0" in page.text
+    plan_csv = client.get("/public/data/plan.csv")
+    assert plan_csv.content.startswith("\ufeff".encode())
+    assert "rank,reason" in plan_csv.text
