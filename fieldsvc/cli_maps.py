@@ -18,10 +18,11 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
     engine = engine_from_settings(settings)
     upgrade_database(engine)
     with session_scope(engine) as session:
-        if args.plan is not None:
-            plan = planning.get_plan(session=session, plan_id=args.plan)
-        else:
-            plan = planning.published_plan(session=session)
+        plan = (
+            planning.get_plan(session=session, plan_id=args.plan)
+            if args.plan is not None
+            else planning.published_plan(session=session)
+        )
         m = overview.coverage_map(
             session=session,
             settings=settings,

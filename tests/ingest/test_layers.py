@@ -511,7 +511,8 @@ def test_bin_points_accept_english_and_thai_values(geojson_file: GeoJSONWriter) 
     layer = read_points(path, kind="bins")
     points = layer.points
     assert list(points.columns) == [
-        "code", "village_number", "capacity_l", "stream", "condition", "installed_on", "inspected_on", "geometry",
+        "code", "village_number", "capacity_l", "stream", "condition", "installed_on",
+        "inspected_on", "geometry",
     ]  # fmt: skip
     assert list(points.code) == ["B-01", "B-02", "B-03"]
     assert points.capacity_l.tolist()[:2] == [240, 200] and points.capacity_l.isna().tolist()[2]
