@@ -1,0 +1,77 @@
+"""The staff map and the public page in Chromium: nothing from another host, no script errors,
+markers and village polygons drawn, the service-radius layer toggles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import Engine
+
+from fieldsvc.api.app import create_app
+from fieldsvc.config import Settings
+from tests.api.test_staff_public import seeded  # noqa: F401  (fixture)
+from tests.live import chromium, serve
+
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
+
+
+def _open(browser: Any, base: str, token: str | None) -> tuple[Any, Any, list[str], list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="th-TH")
+    foreign: list[str] = []
+    errors: list[str] = []
+    own = urlsplit(base).netloc
+
+    def route(r: Any) -> None:
+        if urlsplit(r.request.url).netloc not in (own, ""):
+            foreign.append(r.request.url)
+            r.abort()
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    if token:
+        page.goto(f"{base}/login/{token}")
+    return context, page, foreign, errors
+
+
+@pytest.mark.browser
+def test_staff_map_and_public_page_work_offline_in_chromium(
+    engine: Engine,
+    settings: Settings,
+    seeded: dict[str, str],  # noqa: F811
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serve(create_app(settings, engine=engine)) as base, chromium() as browser:
+        for name, url, token in [
+            ("staff-map", "/staff/map.html", seeded["staff"]),
+            ("public-map", "/public/map.html", None),
+        ]:
+            context, page, foreign, errors = _open(browser, base, token)
+            page.goto(base + url)
+            page.wait_for_selector("path.leaflet-interactive", timeout=15_000)
+            page.wait_for_selector(".fs-bin, .marker-cluster", timeout=15_000)
+            assert page.locator("path.leaflet-interactive").count() >= 2  # both villages
+            assert page.locator("path.fs-service-radius").count() == 0
+            toggle = page.locator(".leaflet-control-layers-overlays label", has_text="รัศมีบริการ")
+            toggle.locator("input").check()
+            page.wait_for_selector("path.fs-service-radius", timeout=10_000)  # usable bin B-1
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+            assert foreign == []
+            assert errors == []
+            context.close()
+
+        context, page, foreign, errors = _open(browser, base, None)
+        page.goto(f"{base}/public")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#villages tbody tr").count() == 2
+        frame = page.frame_locator("iframe.map-frame")
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=15_000)
+        page.screenshot(path=str(ARTIFACTS / "public.png"), full_page=True)
+        assert foreign == [] and errors == []
+        context.close()
