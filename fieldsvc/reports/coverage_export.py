@@ -68,12 +68,14 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for record in plain.to_dict(orient="records"):
         row: dict[str, Any] = {}
-        for key, _, _, _ in COVERAGE_COLUMNS:
+        for key, _, fmt, _ in COVERAGE_COLUMNS:
             value = record.get(key)
             if hasattr(value, "item"):
                 value = value.item()
             if isinstance(value, float) and value != value:
                 value = None
+            elif fmt == COUNT and isinstance(value, float) and value.is_integer():
+                value = int(value)  # counts read as 20, not 20.0
             row[key] = value
         row["stream"] = stream_th(row.get("stream"))
         row["method"] = _METHOD_TH.get(str(row.get("method")), row.get("method"))

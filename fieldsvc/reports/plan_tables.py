@@ -80,6 +80,13 @@ def _number(value: Any) -> float:
     return number if number == number else 0.0
 
 
+def _whole(value: Any) -> Any:
+    """Whole floats as int (a CSV then reads 240, not 240.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _int_or_none(value: Any) -> int | None:
     return None if value is None or value != value else int(value)
 
@@ -174,12 +181,12 @@ def list_rows(
                 "reason": item.get("reason"),
                 "reason_th": reason_th(item.get("reason")),
                 "stream_th": stream_th(item.get("stream")),
-                "capacity_l": _number(item.get("capacity_l")),
+                "capacity_l": _whole(_number(item.get("capacity_l"))),
                 "count": int(count),
                 "bin_code": code,
                 "lat": item.get("lat"),
                 "lon": item.get("lon"),
-                "households_added": item.get("households_added"),
+                "households_added": _whole(item.get("households_added")),
                 "unit_price_baht": cost / count,
                 "cost_baht": cost,
                 "cumulative_cost_baht": item.get("cumulative_cost_baht"),
