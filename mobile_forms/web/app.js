@@ -52,7 +52,7 @@ const WORDS = {
     near_some: 'ถังที่ลงทะเบียนไว้ในระยะ {r} ม. ถ้าเป็นใบนี้ แตะที่ชื่อถัง',
     near_none: 'ไม่พบถังที่ลงทะเบียนไว้ในระยะ {r} ม.',
     near_nofix: 'ไม่มีตำแหน่ง จึงหาถังใกล้ ๆ ไม่ได้ สแกนหรือพิมพ์รหัสบนถัง',
-    pending: 'รอส่ง', away: '{d} ม.', or: 'หรือ', scan_qr: 'สแกน QR บนถัง',
+    pending: 'รอส่ง', away: '{d} ม.', or: 'หรือ', scan_qr: 'สแกน QR บนถัง', login_scan: 'สแกน QR เข้าใช้',
     type_code: 'พิมพ์รหัสบนถัง', ok: 'ตกลง', code_empty: 'กรุณาพิมพ์รหัสบนถัง',
     new_bin_no_code: 'ถังใหม่ ยังไม่มีรหัส',
     q_condition: 'สภาพถัง', cond_usable: 'ใช้งานได้', cond_damaged: 'ชำรุด',
@@ -116,7 +116,7 @@ const WORDS = {
     near_some: 'Registered bins within {r} m. If it is this one, tap it.',
     near_none: 'No registered bin within {r} m.',
     near_nofix: 'No location, so nearby bins cannot be shown. Scan or type the bin code.',
-    pending: 'to send', away: '{d} m', or: 'or', scan_qr: 'Scan the QR on the bin',
+    pending: 'to send', away: '{d} m', or: 'or', scan_qr: 'Scan the QR on the bin', login_scan: 'Scan the sign-in QR',
     type_code: 'Type the code on the bin', ok: 'OK', code_empty: 'Please type the bin code',
     new_bin_no_code: 'New bin, no code yet',
     q_condition: 'Condition', cond_usable: 'Usable', cond_damaged: 'Damaged',
@@ -175,6 +175,20 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+/* Thai has no spaces between words, and the line breaker's dictionary splits words such as
+ * เจ้า|หน้าที่ on a narrow screen. The texts here put a space between phrases: each phrase becomes
+ * an inline-block, so lines break between phrases (a phrase wider than the screen still wraps). */
+function setText(node, text) {
+  text = text == null ? '' : String(text);
+  if (!/[\u0E00-\u0E7F]/.test(text) || !text.includes(' ')) { node.textContent = text; return; }
+  const parts = [];
+  text.split(' ').forEach((phrase, i) => {
+    if (i) parts.push(' ');
+    if (phrase) parts.push(el('span', { class: 'w' }, phrase));
+  });
+  node.replaceChildren(el('span', {}, parts)); // one box, also inside a flex button
+}
+
 function fmtNum(n, digits) {
   return Number(n).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB', { maximumFractionDigits: digits || 0 });
 }
@@ -189,7 +203,7 @@ function fmtTime(ms) {
 function applyWords() {
   document.documentElement.lang = lang;
   document.title = t('app_title');
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n]')) setText(node, t(node.dataset.i18n));
   for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
   for (const node of document.querySelectorAll('[data-step]')) node.textContent = t('step', { n: node.dataset.step });
   const other = lang === 'th' ? 'en' : 'th';
@@ -458,10 +472,10 @@ function render(id) {
   if (enter) enter();
 }
 
-function go(id) {
+function go(id, opts) {
   if (current() === id) return render(id);
   stack.push(id);
-  history.pushState({ depth: stack.length }, '');
+  if (!(opts && opts.overlay)) history.pushState({ depth: stack.length }, '');
   render(id);
 }
 
@@ -472,13 +486,14 @@ function reset(id) {
 }
 
 function back() {
+  if (current() === 's-scan') return stopScan(null); // an overlay, not a history entry
   if (stack.length > 1) history.back();
 }
 
 window.addEventListener('popstate', () => {
   if (stack.length > 1) {
-    const leaving = stack.pop();
-    if (leaving === 's-scan') stopScan(null);
+    if (current() === 's-scan') stopScan(null);
+    if (stack.length > 1) stack.pop();
     render(current());
   }
 });
@@ -497,7 +512,7 @@ const ENTER = {
 };
 
 function showLogin(message) {
-  $('login-error').textContent = message || '';
+  setText($('login-error'), message || '');
   $('login-error').hidden = !message;
   reset('s-login');
 }
@@ -507,20 +522,20 @@ function showLogin(message) {
 function renderHome() {
   if (current() !== 's-home') return;
   const me = state.me;
-  $('hello').textContent = me ? t('hello', { name: me.display_name }) : '';
-  $('my-villages').textContent = !me ? '' : me.all_villages
+  setText($('hello'), me ? t('hello', { name: me.display_name }) : '');
+  setText($('my-villages'), !me ? '' : me.all_villages
     ? t('all_villages')
-    : me.villages.map((v) => t('village', { n: v.number, name: v.name })).join(' · ');
+    : me.villages.map((v) => t('village', { n: v.number, name: v.name })).join(' · '));
   const p = me && me.progress;
   $('progress-done').textContent = p ? fmtNum(p.bins_inspected) : '–';
   $('progress-total').textContent = p ? fmtNum(p.bins_registered) : '–';
   const share = p && p.bins_registered ? Math.min(1, p.bins_inspected / p.bins_registered) : 0;
   $('progress-fill').style.width = (share * 100).toFixed(1) + '%';
   const waiting = state.counts.waiting;
-  $('progress-note').textContent = waiting ? t('progress_pending', { n: fmtNum(waiting) }) : '';
+  setText($('progress-note'), waiting ? t('progress_pending', { n: fmtNum(waiting) }) : '');
   const c = state.counts;
   $('home-queue-summary').textContent = t('queue_summary', { w: c.waiting, f: c.failed, s: c.sent });
-  $('data-age').textContent = state.dataAt ? t('data_age', { time: fmtTime(state.dataAt) }) : t('no_data');
+  setText($('data-age'), state.dataAt ? t('data_age', { time: fmtTime(state.dataAt) }) : t('no_data'));
 }
 
 // --- the survey ------------------------------------------------------------------------------------
@@ -563,7 +578,7 @@ function renderPhoto() {
   $('photo-label').classList.toggle('primary', !has);
   $('btn-photo-next').hidden = !has;
   $('btn-photo-skip').hidden = has;
-  $('photo-status').textContent = has ? t('photo_ready', { kb: fmtNum(draft.photo.size / 1024) }) : '';
+  setText($('photo-status'), has ? t('photo_ready', { kb: fmtNum(draft.photo.size / 1024) }) : '');
 }
 
 async function shrinkPhoto(file) {
@@ -597,7 +612,7 @@ function drawJpeg(img, scale, quality) {
 async function onPhotoChosen() {
   const file = $('photo-input').files[0];
   if (!file) return;
-  $('photo-status').textContent = t('photo_work');
+  setText($('photo-status'), t('photo_work'));
   try {
     const { photo, thumb } = await shrinkPhoto(file);
     if (draft.photoUrl) URL.revokeObjectURL(draft.photoUrl);
@@ -609,7 +624,7 @@ async function onPhotoChosen() {
     renderPhoto();
     go('s-gps');
   } catch (e) {
-    $('photo-status').textContent = t('photo_bad');
+    setText($('photo-status'), t('photo_bad'));
   }
 }
 
@@ -661,16 +676,16 @@ function renderGps() {
   const good = q === 'green' || q === 'amber';
   const waited = Date.now() - gpsShownAt >= POOR_FIX_WAIT_MS || gpsTapped;
   const warn = $('gps-warning');
-  if (gpsError === 'denied') warn.textContent = t('gps_denied');
-  else if (q === 'red') warn.textContent = t('gps_warn_poor', { acc: fmtNum(fix.accuracy), max: fmtNum(gpsLimit()) });
-  else if (q === 'none' && waited) warn.textContent = t('gps_warn_none');
+  if (gpsError === 'denied') setText(warn, t('gps_denied'));
+  else if (q === 'red') setText(warn, t('gps_warn_poor', { acc: fmtNum(fix.accuracy), max: fmtNum(gpsLimit()) }));
+  else if (q === 'none' && waited) setText(warn, t('gps_warn_none'));
   warn.hidden = good || !(gpsError === 'denied' || q === 'red' || waited);
   const btn = $('btn-gps-use');
   btn.classList.toggle('primary', good);
   btn.classList.toggle('caution', !good && waited);
-  if (good) btn.textContent = t('gps_use');
-  else if (!waited) btn.textContent = t('gps_wait_btn');
-  else btn.textContent = fix ? t('gps_use_poor') : t('gps_go_without');
+  if (good) setText(btn, t('gps_use'));
+  else if (!waited) setText(btn, t('gps_wait_btn'));
+  else setText(btn, fix ? t('gps_use_poor') : t('gps_go_without'));
   btn.dataset.ready = good || waited ? 'yes' : 'no';
 }
 
@@ -742,11 +757,11 @@ async function renderBin() {
   $('btn-scan').hidden = !('BarcodeDetector' in window);
   const list = $('near-list');
   list.replaceChildren();
-  $('near-intro').textContent = draft.fix ? '…' : t('near_nofix');
+  setText($('near-intro'), draft.fix ? '…' : t('near_nofix'));
   const near = await nearbyBins();
   draft.near = near;
   if (current() !== 's-bin') return;
-  if (draft.fix) $('near-intro').textContent = near.length ? t('near_some', { r: nearRadius() }) : t('near_none', { r: nearRadius() });
+  if (draft.fix) setText($('near-intro'), near.length ? t('near_some', { r: nearRadius() }) : t('near_none', { r: nearRadius() }));
   for (const b of near.slice(0, 6)) {
     list.append(el('li', {}, el('button', { type: 'button', class: 'near', 'data-code': b.code, onclick: () => chooseBin(b) },
       el('span', { class: 'dot', style: `background:${STREAM_COLOURS[b.stream] || '#999'}` }),
@@ -770,6 +785,7 @@ function chooseBin(b) {
 }
 
 function chooseNewBin(code) {
+  if (!draft.editing && draft.bin && !draft.bin.isNew) draft.stream = draft.capacity = null; // not that bin's
   draft.bin = { code: code || generatedCode(), isNew: true, generated: !code };
   advance('s-condition');
 }
@@ -796,7 +812,7 @@ async function chooseCode(text) {
   const code = cleanCode(text);
   const error = $('code-error');
   error.hidden = true;
-  if (!code) { error.textContent = t('code_empty'); error.hidden = false; return; }
+  if (!code) { setText(error, t('code_empty')); error.hidden = false; return; }
   const known = cachedBins().concat(queuedNew).find((b) => b.code.toUpperCase() === code);
   if (known) return chooseBin(known);
   if (navigator.onLine) {
@@ -806,7 +822,7 @@ async function chooseCode(text) {
         const found = (await res.json()).bin;
         return chooseBin(found);
       }
-      if (res.status === 403) { error.textContent = errorText(await errorOf(res)); error.hidden = false; return; }
+      if (res.status === 403) { setText(error, errorText(await errorOf(res))); error.hidden = false; return; }
     } catch (e) { /* offline: the server decides later */ }
   }
   chooseNewBin(code);
@@ -1050,7 +1066,9 @@ function renderReview() {
   const dupBox = $('review-dup');
   dupBox.hidden = !dup;
   if (dup) {
-    dupBox.replaceChildren(t('review_dup', { code: dup.code, d: fmtNum(dup.distance_m) }),
+    const text = el('span');
+    setText(text, t('review_dup', { code: dup.code, d: fmtNum(dup.distance_m) }));
+    dupBox.replaceChildren(text,
       el('button', { type: 'button', class: 'btn caution', id: 'btn-dup-same', onclick: () => { draft.editing = false; chooseBin(dup); } }, t('dup_same', { code: dup.code })));
   }
   const needVillage = !villageFor() && villageChoices().length > 1;
@@ -1075,7 +1093,7 @@ function reviewProblem() {
 
 async function saveDraft() {
   const problem = reviewProblem();
-  if (problem) { $('review-error').textContent = problem; $('review-error').hidden = false; return; }
+  if (problem) { setText($('review-error'), problem); $('review-error').hidden = false; return; }
   const id = uuid();
   const photoName = draft.photo ? `bin-${id.slice(0, 8)}.jpg` : null;
   const village = villageFor() || (villageChoices().length === 1 ? villageChoices()[0].value : null);
@@ -1119,12 +1137,12 @@ let savedId = null;
 function renderSaved(items) {
   const item = items.find((i) => i.id === savedId);
   const box = $('saved-status');
-  if (!item) { box.textContent = ''; return; }
+  if (!item) { setText(box, ''); return; }
   box.className = 'box ' + (item.state === 'sent' ? 'ok' : item.state === 'failed' ? 'bad' : 'warn');
   box.dataset.state = item.state;
-  if (item.state === 'sent') box.textContent = t('saved_sent');
-  else if (item.state === 'failed') box.textContent = t('saved_failed', { why: errorText(item.error) });
-  else box.textContent = navigator.onLine && !item.note ? t('saved_sending') : t('saved_waiting');
+  if (item.state === 'sent') setText(box, t('saved_sent'));
+  else if (item.state === 'failed') setText(box, t('saved_failed', { why: errorText(item.error) }));
+  else setText(box, navigator.onLine && !item.note ? t('saved_sending') : t('saved_waiting'));
 }
 
 // --- queue screen ------------------------------------------------------------------------------------
@@ -1132,7 +1150,7 @@ function renderSaved(items) {
 const thumbUrls = new Map();
 
 function thumbOf(item) {
-  if (!item.thumb) return el('span', { class: 'noimg' });
+  if (!item.thumb) return el('span', { class: 'noimg' }, t('no_photo'));
   if (!thumbUrls.has(item.id)) thumbUrls.set(item.id, URL.createObjectURL(item.thumb));
   return el('img', { src: thumbUrls.get(item.id), alt: '' });
 }
@@ -1140,7 +1158,7 @@ function thumbOf(item) {
 function renderQueue(items) {
   items.sort((a, b) => b.savedAt - a.savedAt);
   const c = state.counts;
-  $('queue-summary').textContent = items.length ? t('queue_summary', { w: c.waiting, f: c.failed, s: c.sent }) : t('queue_empty');
+  setText($('queue-summary'), items.length ? t('queue_summary', { w: c.waiting, f: c.failed, s: c.sent }) : t('queue_empty'));
   $('btn-send-now').hidden = !c.waiting;
   $('queue-list').replaceChildren(...items.map((item) => {
     const s = item.summary;
@@ -1199,7 +1217,7 @@ let scanLoop = null;
 function scanQr() {
   return new Promise((resolve) => {
     scanDone = resolve;
-    go('s-scan');
+    go('s-scan', { overlay: true });
     startScan();
   });
 }
@@ -1208,7 +1226,7 @@ async function startScan() {
   const status = $('scan-status');
   status.textContent = t('scan_starting');
   let detector;
-  try { detector = new window.BarcodeDetector({ formats: ['qr_code'] }); } catch (e) { return stopScan(null, true); }
+  try { detector = new window.BarcodeDetector({ formats: ['qr_code'] }); } catch (e) { return stopScan(null); }
   try {
     scanStream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     const video = $('scan-video');
@@ -1219,21 +1237,21 @@ async function startScan() {
       if (!scanStream) return;
       try {
         const codes = await detector.detect(video);
-        if (codes.length) return stopScan(codes[0].rawValue, true);
+        if (codes.length) return stopScan(codes[0].rawValue);
       } catch (e) { /* frame not ready */ }
       scanLoop = setTimeout(tick, 250);
     };
     tick();
   } catch (e) {
     // No live camera: a photo of the label works as well.
-    status.textContent = t('scan_no_camera');
+    setText(status, t('scan_no_camera'));
     $('scan-input').onchange = async () => {
       const file = $('scan-input').files[0];
       $('scan-input').value = '';
       if (!file) return;
       try {
         const codes = await detector.detect(await createImageBitmap(file));
-        if (codes.length) return stopScan(codes[0].rawValue, true);
+        if (codes.length) return stopScan(codes[0].rawValue);
       } catch (err) { /* unreadable */ }
       status.textContent = t('scan_none');
     };
@@ -1241,13 +1259,13 @@ async function startScan() {
   }
 }
 
-function stopScan(value, leave) {
+function stopScan(value) {
   clearTimeout(scanLoop);
   if (scanStream) scanStream.getTracks().forEach((tr) => tr.stop());
   scanStream = null;
   const done = scanDone;
   scanDone = null;
-  if (leave && current() === 's-scan') back();
+  if (current() === 's-scan') { stack.pop(); render(current()); }
   if (done) done(value);
 }
 
@@ -1264,13 +1282,13 @@ function tokenFrom(text) {
 
 async function signIn(tok) {
   const error = $('login-error');
-  if (!tok) { error.textContent = t('login_bad'); error.hidden = false; return; }
+  if (!tok) { setText(error, t('login_bad')); error.hidden = false; return; }
   localStorage.setItem(TOKEN_KEY, tok);
   try {
     const res = await api('/me', {}, 15000);
     if (res.status === 401) {
       localStorage.removeItem(TOKEN_KEY);
-      error.textContent = t('login_bad');
+      setText(error, t('login_bad'));
       error.hidden = false;
       return;
     }
@@ -1318,11 +1336,14 @@ function bind() {
   $('btn-next-bin').onclick = startSurvey;
   $('btn-saved-home').onclick = () => reset('s-home');
   $('btn-send-now').onclick = queueNow;
-  $('btn-scan-cancel').onclick = () => stopScan(null, true);
+  $('btn-scan-cancel').onclick = () => stopScan(null);
   $('btn-login').onclick = () => signIn(tokenFrom($('login-token').value));
   $('btn-login-scan').hidden = !('BarcodeDetector' in window);
   $('btn-login-scan').onclick = async () => { const v = await scanQr(); if (v) signIn(tokenFrom(v)); };
-  const net = () => { $('net').hidden = navigator.onLine; };
+  const net = () => {
+    $('net').hidden = navigator.onLine;
+    document.querySelector('.bar').classList.toggle('offline', !navigator.onLine);
+  };
   window.addEventListener('online', () => { net(); queueNow(); refreshData(); });
   window.addEventListener('offline', net);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) queueNow(); });
