@@ -324,10 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
-    from fieldsvc import cli_analysis, cli_maps
+    from fieldsvc import cli_analysis, cli_maps, cli_reports
 
     cli_analysis.register(sub)
     cli_maps.register(sub)
+    cli_reports.register(sub)
 
     imp = sub.add_parser("import", help="import villages, households or a bin inventory from files")
     imp_sub = imp.add_subparsers(dest="what", required=True, metavar="LAYER")

@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from fieldsvc import planning
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import AllocationPlanRecord
@@ -35,7 +36,6 @@ def choose_plan(
     *, session: Session, plan_id: int | None = None, published: bool = False
 ) -> AllocationPlanRecord:
     """The plan asked for: by id, the published one, or else the newest."""
-    from fieldsvc import planning
 
     if plan_id is not None:
         return planning.get_plan(session=session, plan_id=plan_id)
@@ -58,17 +58,6 @@ def choose_plan(
     return plans[0]
 
 
-def bin_codes(*, session: Session, plan: AllocationPlanRecord) -> dict[int, str]:
-    """Codes painted on the bins a plan replaces (register id → code)."""
-    from fieldsvc.models import Bin
-
-    ids = {int(r["bin_id"]) for r in plan.recommendations if r.get("bin_id") is not None}
-    if not ids:
-        return {}
-    rows = session.exec(select(Bin.id, Bin.code).where(col(Bin.id).in_(ids))).all()
-    return {int(bin_id): code for bin_id, code in rows if bin_id is not None}
-
-
 def _write(out: Path, data: bytes) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -82,7 +71,7 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
     upgrade_database(engine)
     with session_scope(engine) as session:
         plan = choose_plan(session=session, plan_id=args.plan, published=args.published)
-        codes = bin_codes(session=session, plan=plan)
+        codes = planning.replaced_bin_codes(session=session, plan=plan)
         if kind == "pdf":
             thai = None if args.thai_digits is None else args.thai_digits == "yes"
             data = allocation_pdf(plan, settings, thai_digits=thai)
@@ -98,7 +87,6 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import planning
     from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
 
     kind = _format(args, COVERAGE_FORMATS)

@@ -20,7 +20,7 @@ from fieldsvc.analysis.coverage import CoverageResult, coverage_by_village
 from fieldsvc.analysis.sizing import SizingParameters
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
-from fieldsvc.models import AllocationPlanRecord, User
+from fieldsvc.models import AllocationPlanRecord, Bin, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
 
@@ -186,6 +186,15 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+def replaced_bin_codes(*, session: Session, plan: AllocationPlanRecord) -> dict[int, str]:
+    """Codes painted on the bins a plan replaces (register id → code), for printed lists."""
+    ids = {int(r["bin_id"]) for r in plan.recommendations if r.get("bin_id") is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Bin.id, Bin.code).where(col(Bin.id).in_(ids))).all()
+    return {int(bin_id): code for bin_id, code in rows if bin_id is not None}
 
 
 def list_plans(*, session: Session) -> Sequence[AllocationPlanRecord]:

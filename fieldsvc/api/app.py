@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.routes import (
+    exports,
     mobile,
     openrosa,
     planning,
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(web.router)
     app.include_router(staff.router)
     app.include_router(public.router)
+    app.include_router(exports.router)
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():

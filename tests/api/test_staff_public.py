@@ -158,6 +158,7 @@ def test_staff_can_publish_a_plan_from_the_plans_page(
 
 PUBLIC_URLS = [
     "/public",
+    "/public/plan.csv",
     "/public/map.html",
     "/public/data/metadata.json",
     "/public/data/villages.csv",
@@ -206,3 +207,22 @@ def test_public_page_shows_coverage_and_the_published_plan_without_sign_in(
     plan_csv = client.get("/public/data/plan.csv")
     assert plan_csv.content.startswith("\ufeff".encode())
     assert "rank,reason" in plan_csv.text
+
+
+def test_exports_download_the_allocation_list_and_the_coverage_table(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    client.get(f"/login/{seeded['staff']}")
+    pdf = client.get("/staff/plans/1/export.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.get("/staff/plans/1/export.xlsx")
+    assert xlsx.content.startswith(b"PK")
+    coverage = client.get("/staff/export/coverage.csv")
+    assert coverage.content.startswith("\ufeff".encode())
+    assert "บ้านหนึ่ง" in coverage.text
+    assert client.get("/staff/export/coverage.xlsx").content.startswith(b"PK")
+    assert "<script src=" not in client.get("/staff/export/coverage.html").text
+    client.cookies.clear()
+    assert client.get("/staff/plans/1/export.pdf").status_code == 401
+    assert client.get("/public/plan.pdf").content.startswith(b"%PDF")

@@ -1,0 +1,94 @@
+"""Downloads: the allocation list (PDF for the notice board, XLSX, CSV) and the coverage table,
+the same files as ``fieldsvc export``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from fieldsvc import overview, planning
+from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
+from fieldsvc.config import Settings
+from fieldsvc.errors import NotFound
+from fieldsvc.maps.output import render_map_html
+from fieldsvc.models import AllocationPlanRecord
+from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
+from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
+
+router = APIRouter(include_in_schema=False)
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _download(data: bytes, kind: str, filename: str, *, inline: bool = False) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[kind],
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
+def _plan_file(
+    session: Session, settings: Settings, plan: AllocationPlanRecord, kind: str
+) -> Response:
+    name = f"allocation-plan-v{plan.version}.{kind}"
+    if kind == "pdf":
+        return _download(allocation_pdf(plan, settings), kind, name, inline=True)
+    codes = planning.replaced_bin_codes(session=session, plan=plan)
+    if kind == "xlsx":
+        return _download(allocation_xlsx(plan, settings, bin_codes=codes), kind, name)
+    return _download(allocation_csv(plan, bin_codes=codes), kind, name)
+
+
+@router.get("/staff/plans/{plan_id}/export.{kind}")
+def staff_plan_export(
+    plan_id: int,
+    kind: Literal["pdf", "xlsx", "csv"],
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+) -> Response:
+    return _plan_file(session, settings, planning.get_plan(session=session, plan_id=plan_id), kind)
+
+
+@router.get("/public/plan.{kind}")
+def public_plan_export(
+    kind: Literal["pdf", "xlsx", "csv"], session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The published allocation list, as posted on the notice board."""
+    plan = planning.published_plan(session=session)
+    if plan is None:
+        raise NotFound("No plan has been published", message_th="ยังไม่มีแผนที่เผยแพร่", field="plan")
+    return _plan_file(session, settings, plan, kind)
+
+
+@router.get("/staff/export/coverage.{kind}")
+def staff_coverage_export(
+    kind: Literal["xlsx", "csv", "html"],
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+) -> Any:
+    if kind == "html":
+        m = overview.coverage_map(
+            session=session,
+            settings=settings,
+            audience="staff",
+            plan=planning.published_plan(session=session),
+        )
+        return HTMLResponse(
+            render_map_html(m, self_contained=True),
+            headers={"Content-Disposition": 'attachment; filename="coverage-map.html"'},
+        )
+    table = planning.compute_coverage(session=session, settings=settings).by_village
+    if kind == "xlsx":
+        return _download(coverage_xlsx(table, settings), kind, "coverage.xlsx")
+    return _download(coverage_csv(table), kind, "coverage.csv")
