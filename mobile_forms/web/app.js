@@ -53,7 +53,7 @@ const WORDS = {
     near_none: 'ไม่พบถังที่ลงทะเบียนไว้ในระยะ {r} ม.',
     near_nofix: 'ไม่มีตำแหน่ง จึงหาถังใกล้ ๆ ไม่ได้ สแกนหรือพิมพ์รหัสบนถัง',
     pending: 'รอส่ง', away: '{d} ม.', or: 'หรือ', scan_qr: 'สแกน QR บนถัง', login_scan: 'สแกน QR เข้าใช้',
-    type_code: 'พิมพ์รหัสบนถัง', ok: 'ตกลง', code_empty: 'กรุณาพิมพ์รหัสบนถัง',
+    type_code: 'พิมพ์รหัสบนถัง', code_eg: 'เช่น NB-0001', ok: 'ตกลง', code_empty: 'กรุณาพิมพ์รหัสบนถัง',
     new_bin_no_code: 'ถังใหม่ ยังไม่มีรหัส',
     q_condition: 'สภาพถัง', cond_usable: 'ใช้งานได้', cond_damaged: 'ชำรุด',
     cond_missing: 'สูญหาย', cond_overflowing: 'ขยะล้น',
@@ -117,7 +117,7 @@ const WORDS = {
     near_none: 'No registered bin within {r} m.',
     near_nofix: 'No location, so nearby bins cannot be shown. Scan or type the bin code.',
     pending: 'to send', away: '{d} m', or: 'or', scan_qr: 'Scan the QR on the bin', login_scan: 'Scan the sign-in QR',
-    type_code: 'Type the code on the bin', ok: 'OK', code_empty: 'Please type the bin code',
+    type_code: 'Type the code on the bin', code_eg: 'e.g. NB-0001', ok: 'OK', code_empty: 'Please type the bin code',
     new_bin_no_code: 'New bin, no code yet',
     q_condition: 'Condition', cond_usable: 'Usable', cond_damaged: 'Damaged',
     cond_missing: 'Missing', cond_overflowing: 'Overflowing',
@@ -206,6 +206,7 @@ function applyWords() {
   for (const node of document.querySelectorAll('[data-i18n]')) setText(node, t(node.dataset.i18n));
   for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
   for (const node of document.querySelectorAll('[data-step]')) node.textContent = t('step', { n: node.dataset.step });
+  $('code-input').placeholder = t('code_eg');
   const other = lang === 'th' ? 'en' : 'th';
   $('btn-lang').textContent = other === 'en' ? 'EN' : 'ไทย';
   $('btn-lang').setAttribute('lang', other);
