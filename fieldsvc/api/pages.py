@@ -17,24 +17,11 @@ from sqlmodel import Session
 from fieldsvc import __version__
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
 from fieldsvc.models import User
+from fieldsvc.reports.thai import format_be_date
 from fieldsvc.storage.register import has_synthetic_data
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-THAI_MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
@@ -60,14 +47,12 @@ def fmt_pct(value: Any) -> str:
 
 
 def fmt_date(value: Any) -> str:
-    """Short Thai date with the Buddhist-era year: 26 พ.ย. 2569."""
+    """Short Thai date with the Buddhist-era year (26 พ.ย. 2569), in Thai time."""
     if _missing(value):
         return "–"
-    if isinstance(value, datetime):
-        value = value.astimezone(BANGKOK).date() if value.tzinfo else value.date()
-    if not isinstance(value, date):
-        return str(value)
-    return f"{value.day} {THAI_MONTHS_SHORT[value.month - 1]} {value.year + 543}"
+    if isinstance(value, date):
+        return format_be_date(value, False, short=True)
+    return str(value)
 
 
 def fmt_datetime(value: Any) -> str:
