@@ -39,6 +39,9 @@ class GeometryType(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
+        if self.geometry_type == "MULTIPOLYGON" and value.geom_type == "Polygon":
+            # A single polygon is a one-part multipolygon; PostGIS's typed column insists.
+            value = shapely.MultiPolygon([value])
         if dialect.name == "postgresql":
             return from_shape(value, srid=4326)
         return shapely.to_wkb(value)

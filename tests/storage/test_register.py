@@ -135,3 +135,13 @@ def test_bins_near_finds_bins_within_radius_nearest_first(session: Session) -> N
         "NEAR",
         "FAR",
     ]
+
+
+def test_a_plain_polygon_boundary_is_stored_as_a_multipolygon(session: Session) -> None:
+    sub = Subdistrict(code="999909", name="ตำบลรูปเดียว", boundary=box(103.3, 16.3, 103.4, 16.4))
+    session.add(sub)
+    session.commit()
+    session.expire_all()
+    stored = session.get(Subdistrict, sub.id)
+    assert stored is not None and stored.boundary.geom_type == "MultiPolygon"
+    assert stored.boundary.equals(box(103.3, 16.3, 103.4, 16.4))
