@@ -50,7 +50,7 @@ def serve(app: Any) -> Iterator[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium(*, extra_args: list[str] | None = None) -> Iterator[Any]:
     """Debian's Chromium under Playwright. Fails (does not skip) when it is not installed:
     ``make test`` installs it, and a browser test that silently skipped would prove nothing."""
     from playwright.sync_api import sync_playwright
@@ -58,7 +58,9 @@ def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run scripts/setup-system.sh")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + (extra_args or [])
+        )
         try:
             yield browser
         finally:

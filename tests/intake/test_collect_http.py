@@ -7,15 +7,11 @@ or PostGIS when FIELDSVC_TEST_DATABASE_URL is set); httpx plays the phone.
 from __future__ import annotations
 
 import hashlib
-import socket
-import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -25,6 +21,7 @@ from fieldsvc.config import Settings
 from fieldsvc.models import Attachment, Bin, Inspection, Submission
 from fieldsvc.storage.media import media_path
 from tests.intake.conftest import Place, bin_xml, jpeg_bytes
+from tests.live import serve
 
 FORMS_NS = "{http://openrosa.org/xforms/xformsList}"
 MANIFEST_NS = "{http://openrosa.org/xforms/xformsManifest}"
@@ -39,22 +36,8 @@ PHOTO = "1764123456789.jpg"
 
 @pytest.fixture
 def server_url(engine: Engine, settings: Settings, place: Place) -> Iterator[str]:
-    app = create_app(settings, engine=engine)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serve(create_app(settings, engine=engine)) as base:
+        yield base
 
 
 def _message(response: httpx.Response) -> ET.Element:

@@ -12,21 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from fieldsvc.maps.coverage_map import build_coverage_map, write_map_html
+from tests.live import chromium
 from tests.maps.conftest import MapFrames
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -59,9 +49,6 @@ def served_map(sample_frames: MapFrames, vendor_dir: Path, tmp_path: Path) -> It
 
 
 def test_coverage_map_opens_with_no_network(served_map: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
     own_host = urlsplit(served_map).netloc
     external: list[str] = []
     errors: list[str] = []
@@ -73,58 +60,54 @@ def test_coverage_map_opens_with_no_network(served_map: str) -> None:
             external.append(route.request.url)
             route.abort()
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="th-TH")
-            page.route("**/*", guard)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(served_map)
-            page.wait_for_selector("html[data-bins-ready]", timeout=15_000)
-            page.wait_for_selector(".marker-cluster")
-            page.wait_for_timeout(300)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="th-TH")
+        page.route("**/*", guard)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(served_map)
+        page.wait_for_selector("html[data-bins-ready]", timeout=15_000)
+        page.wait_for_selector(".marker-cluster")
+        page.wait_for_timeout(300)
 
-            assert external == []
-            assert errors == []
-            # zooming was locked while clustering, and is unlocked again
-            assert page.locator(".fs-loading").count() == 0
-            assert page.locator(".leaflet-control-zoom-in.leaflet-disabled").count() == 0
-            assert page.locator(".marker-cluster").count() > 0
-            assert page.locator(".fs-cluster-bad").count() > 0  # damaged/missing in clusters
-            assert page.locator(".fs-bin").count() > 0  # single bins outside clusters
-            assert page.locator(".awesome-marker-icon-black").count() == 5  # recommended
-            # 10 villages + 104 uncovered clusters, all SVG polygons
-            assert page.locator("path.leaflet-interactive").count() >= 10 + 104
-            # Font Awesome is really loaded: the glyph's font is the embedded one.
-            family = page.evaluate(
-                "getComputedStyle(document.querySelector('.fs-bin i'), ':before').fontFamily"
-            )
-            assert "Font Awesome 6 Free" in family
-            assert page.evaluate("document.fonts.check('900 12px \"Font Awesome 6 Free\"')")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "coverage-map.png"))
+        assert external == []
+        assert errors == []
+        # zooming was locked while clustering, and is unlocked again
+        assert page.locator(".fs-loading").count() == 0
+        assert page.locator(".leaflet-control-zoom-in.leaflet-disabled").count() == 0
+        assert page.locator(".marker-cluster").count() > 0
+        assert page.locator(".fs-cluster-bad").count() > 0  # damaged/missing in clusters
+        assert page.locator(".fs-bin").count() > 0  # single bins outside clusters
+        assert page.locator(".awesome-marker-icon-black").count() == 5  # recommended
+        # 10 villages + 104 uncovered clusters, all SVG polygons
+        assert page.locator("path.leaflet-interactive").count() >= 10 + 104
+        # Font Awesome is really loaded: the glyph's font is the embedded one.
+        family = page.evaluate(
+            "getComputedStyle(document.querySelector('.fs-bin i'), ':before').fontFamily"
+        )
+        assert "Font Awesome 6 Free" in family
+        assert page.evaluate("document.fonts.check('900 12px \"Font Awesome 6 Free\"')")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "coverage-map.png"))
 
-            assert page.locator("path.fs-service-radius").count() == 0
-            page.locator(".leaflet-control-layers-overlays label", has_text="รัศมีบริการ").click()
-            page.wait_for_timeout(300)
-            circles = page.locator("path.fs-service-radius").count()
-            serving = page.evaluate(
-                "Object.keys(window).filter(k => k.startsWith('bin_cluster_layer_')"
-                " && k.endsWith('_data')).map(k => window[k].rows"
-                ".filter(r => r[4] === 0 || r[4] === 3).length)[0]"
-            )
-            assert circles == serving > 0
+        assert page.locator("path.fs-service-radius").count() == 0
+        page.locator(".leaflet-control-layers-overlays label", has_text="รัศมีบริการ").click()
+        page.wait_for_timeout(300)
+        circles = page.locator("path.fs-service-radius").count()
+        serving = page.evaluate(
+            "Object.keys(window).filter(k => k.startsWith('bin_cluster_layer_')"
+            " && k.endsWith('_data')).map(k => window[k].rows"
+            ".filter(r => r[4] === 0 || r[4] === 3).length)[0]"
+        )
+        assert circles == serving > 0
 
-            # A bin's popup: code, Thai condition, Buddhist-era date.
-            page.locator(".fs-bin").first.click()
-            popup = page.locator(".fs-popup")
-            popup.wait_for()
-            page.wait_for_timeout(400)  # the popup fades in
-            text = popup.inner_text()
-            assert "สภาพ" in text and "ตรวจล่าสุด" in text
-            assert any(f" {year}" in text for year in range(2560, 2575))
-            page.screenshot(path=str(ARTIFACTS / "coverage-map-radius-popup.png"))
-            assert external == [] and errors == []
-        finally:
-            browser.close()
+        # A bin's popup: code, Thai condition, Buddhist-era date.
+        page.locator(".fs-bin").first.click()
+        popup = page.locator(".fs-popup")
+        popup.wait_for()
+        page.wait_for_timeout(400)  # the popup fades in
+        text = popup.inner_text()
+        assert "สภาพ" in text and "ตรวจล่าสุด" in text
+        assert any(f" {year}" in text for year in range(2560, 2575))
+        page.screenshot(path=str(ARTIFACTS / "coverage-map-radius-popup.png"))
+        assert external == [] and errors == []

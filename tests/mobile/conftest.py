@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -30,21 +26,10 @@ from fieldsvc.config import Settings
 from fieldsvc.models import BinCreate, Condition, Stream
 from fieldsvc.storage.register import create_bin
 from tests.intake.conftest import Place, make_place
+from tests.live import chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A fake camera (test pattern) for the QR scanner; no permission prompt.
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
+# A fake camera (test pattern) for the QR scanner; no permission prompt.
+FAKE_CAMERA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "mobile"
 
 # หมู่ 1 is the square 103.30–103.31 E, 16.30–16.31 N; the village head surveys only หมู่ 1.
@@ -127,32 +112,14 @@ def live(engine: Engine, settings: Settings) -> Iterator[Live]:
         seed_bins(session)
     traffic = Traffic()
     app = CountingApp(create_app(settings, engine=engine), traffic)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield Live(f"http://127.0.0.1:{port}", place, traffic, engine, settings)
-    server.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serve(app) as base:
+        yield Live(base, place, traffic, engine, settings)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(extra_args=FAKE_CAMERA_ARGS) as launched:
+        yield launched
 
 
 @dataclass
