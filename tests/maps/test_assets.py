@@ -64,7 +64,6 @@ def test_table_versions_match_the_cdn_urls() -> None:
             assert versions[folder] in url, (url, path)
 
 
-@pytest.mark.skipif(not NODE_MODULES.is_dir(), reason="needs npm ci")
 def test_install_copies_the_pinned_files_and_writes_a_manifest(tmp_path: Path) -> None:
     vendor = tmp_path / "vendor"
     written = install(vendor_dir=vendor, quiet=True)
