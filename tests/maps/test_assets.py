@@ -14,7 +14,6 @@ from folium.plugins import FastMarkerCluster, MarkerCluster
 
 from fieldsvc.maps.assets import (
     CDN_ASSETS,
-    NODE_MODULES,
     PACKAGES,
     AssetError,
     external_references,
