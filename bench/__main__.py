@@ -1,0 +1,33 @@
+"""Run every benchmark in turn (``make bench`` / ``python -m bench``), each in its own process
+so that peak-memory figures are its own. Pass ``--full`` for the long versions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+QUICK = [
+    ["bench.coverage_bench"],
+    ["bench.allocation_bench", "--quick"],
+    ["bench.map_bench"],
+    ["bench.intake_bench"],
+]
+FULL = [
+    ["bench.coverage_bench", "--baseline-full"],
+    ["bench.allocation_bench"],
+    ["bench.map_bench"],
+    ["bench.intake_bench"],
+]
+
+
+def main() -> int:
+    runs = FULL if "--full" in sys.argv[1:] else QUICK
+    failed = 0
+    for module, *args in runs:
+        print(f"\n=== {module} {' '.join(args)}", flush=True)
+        failed += subprocess.call([sys.executable, "-m", module, *args]) != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
