@@ -5,9 +5,13 @@ The rule is the explainable one used for budgeted maximum coverage:
 1. **replacement** — every missing, then every damaged bin is replaced with the same size
    and stream (villages with the least capacity first);
 2. **capacity** — villages whose usable capacity is below their waste per collection
-   cycle get the missing bins (lowest capacity ratio first), without a fixed location;
+   cycle get the missing bins (lowest capacity ratio first). Each bin gets a place
+   (:mod:`.capacity_siting`): first the village's sites that bring the most of its
+   households within reach (max cover, existing bins and earlier sites fixed), then, once
+   nothing more can be reached, next to its most loaded serving bins;
 3. **coverage** — new sites for ``coverage_stream``, chosen greedily by households newly
-   within reach per baht. With an equity floor, every village with household points first
+   within reach per baht, with the capacity bins already standing (no household is
+   counted twice). With an equity floor, every village with household points first
    reaches ``equity_floor_share`` coverage (or cannot be helped further), and a village
    that has no serving bin gets one, before any village gets more.
 
@@ -27,11 +31,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from fieldsvc.analysis.capacity_siting import CapacityPlacer, capacity_needs
 from fieldsvc.analysis.coverage import DEFAULT_STREAM_WASTE_SHARE, coverage_by_village
 from fieldsvc.analysis.crs import xy_to_lonlat
 from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.errors import AnalysisInputError
-from fieldsvc.analysis.sizing import SizingParameters, bin_capacity_kg, bins_needed
+from fieldsvc.analysis.sizing import SizingParameters
 
 #: Editable default unit prices in baht per bin, by capacity in litres. Illustrative
 #: figures for planning, not quotations: replace them with the อบต.'s own price list.
@@ -68,12 +73,18 @@ class AllocationPlan:
     recommendations
         Funded items in priority order (``RECOMMENDATION_COLUMNS``): ``reason`` is
         ``replacement``, ``capacity`` or ``coverage``; ``bin_id`` is the bin replaced;
-        ``lon``/``lat`` (EPSG:4326) the site (coverage) or the old bin (replacement).
+        ``lon``/``lat`` (EPSG:4326) the old bin (replacement) or where the new bins stand
+        (capacity, coverage; a capacity row may hold several bins next to one existing
+        bin). ``households_added`` counts households newly within reach of a bin of the
+        row's stream; over the ``coverage_stream`` rows it adds up to the summary's
+        ``households_covered`` after minus before.
     deferred
         Items that did not fit the budget or bin limit, same columns (rank NaN).
     summary
-        Efficiency and equity side by side: one row per scenario (``before``,
-        ``efficiency``, ``equity_floor``) with sites, cost, households covered, overall
+        Efficiency and equity side by side: one row per scenario (``before``: existing
+        bins and replacements; ``efficiency``, ``equity_floor``: plus the placed capacity
+        bins and the coverage sites of that rule, both for ``coverage_stream``) with new
+        sites, new bins, their cost, households covered, overall
         and minimum village coverage, worst village, Gini and villages below the floor.
     villages
         Per village: households located and covered before and under each scenario.
@@ -137,6 +148,7 @@ def allocate_bins(
     stream_waste_share: Mapping[str, float] = DEFAULT_STREAM_WASTE_SHARE,
     candidates: gpd.GeoDataFrame | None = None,
     candidate_spacing_m: float = 50.0,
+    site_capacity_bins: bool = True,
 ) -> AllocationPlan:
     """Recommend replacements, capacity bins and new coverage sites within a budget.
 
@@ -168,6 +180,9 @@ def allocate_bins(
         households of villages without a polygon, and uncovered-cluster centroids are used.
     candidate_spacing_m
         Grid spacing for generated candidates, metres.
+    site_capacity_bins
+        Give every capacity bin a place (default). False keeps the earlier behaviour: one
+        row per village with a count and no location, ignored by the coverage step.
 
     Returns
     -------
@@ -201,21 +216,58 @@ def allocate_bins(
     metric_crs = before.metric_crs
 
     replaced = _replacements(bins, before.by_village, unit_price_baht, purse, funded, deferred)
-    _capacity(
-        before.by_village, replaced, bins, sizing, new_bin_capacity_l, unit_price_baht,
-        purse, funded, deferred,
-    )  # fmt: skip
-
     unit = _price(unit_price_baht, new_bin_capacity_l)
+    reach_m = radius_m / detour_factor
+
+    def siting(stream: str) -> EquitySiting:
+        return EquitySiting.build(
+            villages, bins, households, replaced, before, stream, reach_m,
+            candidates, candidate_spacing_m,
+        )  # fmt: skip
+
+    problem = siting(coverage_stream)
+    placers: dict[str, CapacityPlacer] = {}
+    needs = capacity_needs(before.by_village, replaced, sizing, new_bin_capacity_l)
+    for need in needs.itertuples(index=False):
+        count = purse.affordable(unit, int(need.needed))
+        item = {
+            "reason": "capacity", "village_id": need.village_id, "stream": need.stream,
+            "capacity_l": new_bin_capacity_l, "bin_id": None,
+            "lon": np.nan, "lat": np.nan, "households_added": np.nan,
+        }  # fmt: skip
+        if int(need.needed) - count:
+            left = int(need.needed) - count
+            deferred.append({**item, "count": left, "cost_baht": unit * left})
+        if not count:
+            continue
+        purse.spend(unit, count)
+        if not site_capacity_bins:
+            funded.append({**item, "count": count, "cost_baht": unit * count})
+            continue
+        stream = str(need.stream)
+        if stream not in placers:
+            base = problem if stream == coverage_stream else siting(stream)
+            placers[stream] = CapacityPlacer(base, new_bin_capacity_l)
+        for placed in placers[stream].place(need.village_id, count):
+            lon, lat = (
+                xy_to_lonlat(np.array([placed.xy]), metric_crs)[0]
+                if np.isfinite(placed.xy).all()
+                else (np.nan, np.nan)
+            )
+            funded.append(
+                {**item, "lon": lon, "lat": lat, "households_added": placed.households_added,
+                 "count": placed.count, "cost_baht": unit * placed.count}
+            )  # fmt: skip
+    capacity_placer = placers.get(coverage_stream)
+    capacity_sites = capacity_placer.sites if capacity_placer else []
+    capacity_bins = capacity_placer.bins if capacity_placer else 0
+
     site_limit = purse.affordable(unit, 10**9) if math.isfinite(purse.money) else None
     if site_limit is None and math.isfinite(purse.bins):
         site_limit = int(purse.bins)
-    problem = EquitySiting.build(
-        villages, bins, households, replaced, before, coverage_stream,
-        radius_m / detour_factor, candidates, candidate_spacing_m,
-    )  # fmt: skip
-    equity_sites, equity_gain = problem.choose(site_limit, equity_floor_share, equity=True)
-    efficiency_sites, _ = problem.choose(site_limit, equity_floor_share, equity=False)
+    fixed = problem.with_sites(capacity_sites)
+    equity_sites, equity_gain = fixed.choose(site_limit, equity_floor_share, equity=True)
+    efficiency_sites, _ = fixed.choose(site_limit, equity_floor_share, equity=False)
     lonlat = xy_to_lonlat(problem.candidate_xy[equity_sites], metric_crs)
     for k, (site, gain) in enumerate(zip(equity_sites, equity_gain, strict=True)):
         purse.spend(unit, 1)
@@ -235,9 +287,18 @@ def allocate_bins(
         )
     recommendations = _table(funded, ranked=True)
     summary, village_table = problem.report(
-        {"before": [], "efficiency": efficiency_sites, "equity_floor": equity_sites},
+        {
+            "before": [],
+            "efficiency": capacity_sites + efficiency_sites,
+            "equity_floor": capacity_sites + equity_sites,
+        },
         equity_floor_share,
         unit,
+        new_bins={
+            "before": 0,
+            "efficiency": capacity_bins + len(efficiency_sites),
+            "equity_floor": capacity_bins + len(equity_sites),
+        },
     )
     return AllocationPlan(
         recommendations=recommendations,
@@ -254,6 +315,7 @@ def allocate_bins(
             "unit_price_baht": dict(unit_price_baht),
             "coverage_stream": coverage_stream,
             "candidates": len(problem.candidate_xy),
+            "site_capacity_bins": site_capacity_bins,
         },
     )
 
@@ -309,65 +371,3 @@ def _replacements(
         else:
             deferred.append(item)
     return broken[keep].drop(columns=["_ratio", "_missing_first", "_order"])
-
-
-def _capacity(
-    by_village: pd.DataFrame,
-    replaced: pd.DataFrame,
-    bins: pd.DataFrame,
-    sizing: SizingParameters,
-    new_bin_capacity_l: float,
-    unit_price_baht: Mapping[float, float],
-    purse: _Purse,
-    funded: list[dict[str, Any]],
-    deferred: list[dict[str, Any]],
-) -> None:
-    """Add bins where usable capacity (after replacements) is below demand."""
-    table = by_village[by_village["waste_kg_per_cycle"].notna()].copy()
-    factor = np.where(replaced["condition"] == "damaged", 1 - sizing.damaged_capacity_factor, 1.0)
-    restored = (
-        pd.DataFrame(
-            {
-                "village_id": replaced["village_id"].to_numpy(),
-                "stream": replaced["stream"].to_numpy(),
-                "kg": bin_capacity_kg(
-                    replaced["capacity_l"].to_numpy(dtype=float) * factor, sizing
-                ),
-            }
-        )
-        .groupby(["village_id", "stream"], sort=False)["kg"]
-        .sum()
-    )
-    keys = pd.MultiIndex.from_arrays([table["village_id"], table["stream"]])
-    table["capacity_after_kg"] = (
-        table["usable_capacity_kg"].to_numpy() + restored.reindex(keys).fillna(0.0).to_numpy()
-    )
-    waste = table["waste_kg_per_cycle"].to_numpy()
-    table["ratio_after"] = np.where(
-        waste > 0, table["capacity_after_kg"] / np.maximum(waste, 1e-12), np.inf
-    )
-    gap = np.maximum(waste - table["capacity_after_kg"].to_numpy(), 0.0)
-    table["needed"] = bins_needed(gap, new_bin_capacity_l, sizing)
-    table["_order"] = np.arange(len(table))
-    table = table[table["needed"] > 0].sort_values(["ratio_after", "_order"], kind="stable")
-    price = _price(unit_price_baht, new_bin_capacity_l) if len(table) else 0.0
-    for _, row in table.iterrows():
-        needed = int(row["needed"])
-        count = purse.affordable(price, needed)
-        base = {
-            "reason": "capacity",
-            "village_id": row["village_id"],
-            "stream": row["stream"],
-            "capacity_l": new_bin_capacity_l,
-            "bin_id": None,
-            "lon": np.nan,
-            "lat": np.nan,
-            "households_added": np.nan,
-        }
-        if count:
-            purse.spend(price, count)
-            funded.append({**base, "count": count, "cost_baht": price * count})
-        if needed - count:
-            deferred.append(
-                {**base, "count": needed - count, "cost_baht": price * (needed - count)}
-            )

@@ -9,8 +9,8 @@ villages reach the floor or cannot be helped further; the rest goes to the large
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -32,13 +32,19 @@ class EquitySiting:
     """Household demand, existing reach and candidate sites for one stream, in metres.
 
     ``choose`` runs the budgeted greedy with or without the equity floor; ``report``
-    compares scenarios village by village.
+    compares scenarios village by village; ``with_sites`` fixes already chosen sites.
+    ``serving_*`` describe the located serving bins (existing usable/overflowing ones and
+    the funded replacements) for placing capacity bins next to them.
     """
 
     village_ids: pd.Index
+    hh_xy: npt.NDArray[np.float64]
     hh_village: npt.NDArray[np.intp]
     initial_covered: npt.NDArray[np.bool_]
     own_bins: npt.NDArray[np.float64]
+    serving_xy: npt.NDArray[np.float64]
+    serving_village_pos: npt.NDArray[np.intp]
+    serving_capacity_l: npt.NDArray[np.float64]
     candidate_xy: npt.NDArray[np.float64]
     candidate_village: npt.NDArray[Any]
     candidate_village_pos: npt.NDArray[np.intp]
@@ -80,6 +86,7 @@ class EquitySiting:
         if bin_located.any() and len(hh_xy):
             dist, _ = cKDTree(bin_xy[bin_located]).query(hh_xy, k=1)
             covered = dist <= reach_m
+        serving_capacity = pd.to_numeric(serving["capacity_l"], errors="coerce")
         cand = candidate_frame(villages, households, before, stream, candidates, spacing_m)
         cand_xy = (
             shapely.get_coordinates(cand.geometry.to_numpy()) if len(cand) else np.empty((0, 2))
@@ -93,15 +100,41 @@ class EquitySiting:
                 field="candidates.village_id",
             )
         return cls(
-            village_ids,
-            np.asarray(hh_village, dtype=np.intp),
-            covered,
-            own_bins,
-            cand_xy,
-            cand_village,
-            np.asarray(cand_pos, dtype=np.intp),
-            coverage_matrix(hh_xy, cand_xy, reach_m),
+            village_ids=village_ids,
+            hh_xy=np.asarray(hh_xy, dtype=float).reshape(-1, 2),
+            hh_village=np.asarray(hh_village, dtype=np.intp),
+            initial_covered=covered,
+            own_bins=own_bins,
+            serving_xy=bin_xy[bin_located].reshape(-1, 2),
+            serving_village_pos=np.asarray(
+                village_ids.get_indexer(serving["village_id"].to_numpy()[bin_located]),
+                dtype=np.intp,
+            ),
+            serving_capacity_l=serving_capacity.to_numpy(dtype=float)[bin_located],
+            candidate_xy=cand_xy,
+            candidate_village=cand_village,
+            candidate_village_pos=np.asarray(cand_pos, dtype=np.intp),
+            matrix=coverage_matrix(hh_xy, cand_xy, reach_m),
         )
+
+    def site_households(self, site: int) -> npt.NDArray[np.intp]:
+        """Household positions within reach of candidate ``site``."""
+        return np.asarray(
+            self.matrix.indices[self.matrix.indptr[site] : self.matrix.indptr[site + 1]],
+            dtype=np.intp,
+        )
+
+    def with_sites(self, sites: Sequence[int]) -> EquitySiting:
+        """The same problem with ``sites`` built: their households count as covered and
+        each site is a serving bin of its village (no household is counted twice)."""
+        covered = self.initial_covered.copy()
+        for site in sites:
+            covered[self.site_households(site)] = True
+        own = self.own_bins + np.bincount(
+            self.candidate_village_pos[np.asarray(sites, dtype=np.intp)],
+            minlength=len(self.village_ids),
+        )
+        return replace(self, initial_covered=covered, own_bins=own.astype(float))
 
     def _village_counts(self, covered: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
         n_v = len(self.village_ids)
@@ -172,9 +205,18 @@ class EquitySiting:
         return chosen, gains
 
     def report(
-        self, scenarios: Mapping[str, list[int]], floor: float, unit_cost: float
+        self,
+        scenarios: Mapping[str, Sequence[int]],
+        floor: float,
+        unit_cost: float,
+        new_bins: Mapping[str, int] | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Summary per scenario and coverage per village under each scenario."""
+        """Summary per scenario and coverage per village under each scenario.
+
+        ``scenarios`` maps a name to the candidate sites built; ``new_bins`` the number of
+        new bins bought for this stream (default one per site; more when capacity bins
+        stand next to existing bins), priced at ``unit_cost`` each.
+        """
         located = np.bincount(self.hh_village, minlength=len(self.village_ids)).astype(float)
         has = located > 0
         rows = []
@@ -182,17 +224,17 @@ class EquitySiting:
         for name, sites in scenarios.items():
             covered = self.initial_covered.copy()
             for site in sites:
-                covered[
-                    self.matrix.indices[self.matrix.indptr[site] : self.matrix.indptr[site + 1]]
-                ] = True
+                covered[self.site_households(site)] = True
             counts = self._village_counts(covered)
+            bins_bought = len(sites) if new_bins is None else int(new_bins.get(name, len(sites)))
             share = np.where(has, counts / np.maximum(located, 1), np.nan)
             worst = int(np.flatnonzero(has)[np.argmin(share[has])]) if has.any() else -1
             rows.append(
                 {
                     "scenario": name,
                     "sites": len(sites),
-                    "cost_baht": unit_cost * len(sites),
+                    "new_bins": bins_bought,
+                    "cost_baht": unit_cost * bins_bought,
                     "households_located": float(located.sum()),
                     "households_covered": float(covered.sum()),
                     "covered_share": float(covered.mean()) if len(covered) else np.nan,

@@ -1,0 +1,187 @@
+"""Capacity bins with a place (used by :mod:`.allocation`).
+
+A village whose usable capacity is below its waste per collection cycle needs ``k`` more
+bins (:func:`capacity_needs`). :class:`CapacityPlacer` decides where each one stands, one
+stream at a time, village after village in the order given (lowest capacity ratio first):
+
+1. **Reach first.** Max cover inside the village: its candidate sites, with the serving
+   bins and every site chosen earlier (this village or an earlier one) fixed. Each step
+   takes the candidate that brings the most of the village's *own* uncovered households
+   within reach (ties: most households of any village, then candidate order). A bin
+   bought for a village's waste should serve that village's people; ``households_added``
+   still counts every household newly within reach, so the added households of all the
+   rows add up to the change in coverage reported in the plan's summary.
+2. **Then load.** Once no candidate of the village reaches one of its uncovered
+   households (or they are all covered), the remaining bins stand next to the village's
+   most loaded spot — a serving bin or a site just chosen. A spot's load is the number of
+   the village's households whose nearest spot it is, per litre standing there (ties:
+   fewer litres, then spot order); each bin put there lowers its load, so the bins spread
+   in proportion to the households that walk to each spot. They add 0 households.
+3. A village with no spot at all first gets the candidate with the most of its households
+   within reach (then rule 2). A village with neither a spot nor a candidate (register
+   counts only, no polygon, no located household) keeps one row without a location.
+
+Everything is deterministic: ties go to the lowest candidate or spot index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from fieldsvc.analysis.equity_siting import EquitySiting
+from fieldsvc.analysis.sizing import SizingParameters, bin_capacity_kg, bins_needed
+
+
+def capacity_needs(
+    by_village: pd.DataFrame,
+    replaced: pd.DataFrame,
+    sizing: SizingParameters,
+    new_bin_capacity_l: float,
+) -> pd.DataFrame:
+    """Bins of ``new_bin_capacity_l`` each village × stream still lacks for capacity.
+
+    Usable capacity counts the funded replacements (``replaced``: a replaced damaged bin
+    adds the part of its capacity that was lost). Returns ``village_id, stream, needed``
+    (bins, > 0) in priority order: lowest capacity ratio after replacements first, then
+    the order of ``by_village``.
+    """
+    table = by_village[by_village["waste_kg_per_cycle"].notna()].copy()
+    factor = np.where(replaced["condition"] == "damaged", 1 - sizing.damaged_capacity_factor, 1.0)
+    restored = (
+        pd.DataFrame(
+            {
+                "village_id": replaced["village_id"].to_numpy(),
+                "stream": replaced["stream"].to_numpy(),
+                "kg": bin_capacity_kg(
+                    replaced["capacity_l"].to_numpy(dtype=float) * factor, sizing
+                ),
+            }
+        )
+        .groupby(["village_id", "stream"], sort=False)["kg"]
+        .sum()
+    )
+    keys = pd.MultiIndex.from_arrays([table["village_id"], table["stream"]])
+    capacity_after = (
+        table["usable_capacity_kg"].to_numpy() + restored.reindex(keys).fillna(0.0).to_numpy()
+    )
+    waste = table["waste_kg_per_cycle"].to_numpy()
+    table["ratio_after"] = np.where(waste > 0, capacity_after / np.maximum(waste, 1e-12), np.inf)
+    gap = np.maximum(waste - capacity_after, 0.0)
+    table["needed"] = bins_needed(gap, new_bin_capacity_l, sizing)
+    table["_order"] = np.arange(len(table))
+    table = table[table["needed"] > 0].sort_values(["ratio_after", "_order"], kind="stable")
+    return table[["village_id", "stream", "needed"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Capacity bins standing at one place.
+
+    ``xy`` is in metres in the problem's CRS (NaN when the village has nowhere to put
+    them); ``site`` the candidate index of a new site, -1 next to a serving bin or when
+    unplaced; ``households_added`` the households newly within reach (NaN when unplaced).
+    """
+
+    xy: tuple[float, float]
+    count: int
+    households_added: float
+    site: int
+
+
+class CapacityPlacer:
+    """Places capacity bins of one stream; remembers every site chosen so far."""
+
+    def __init__(self, problem: EquitySiting, new_bin_capacity_l: float) -> None:
+        self.problem = problem
+        self.bin_l = float(new_bin_capacity_l)
+        self.covered = problem.initial_covered.copy()
+        self.is_chosen = np.zeros(len(problem.candidate_xy), dtype=bool)
+        self.sites: list[int] = []
+        self.bins = 0  # capacity bins bought for this stream, placed or not
+
+    def _take(self, site: int) -> float:
+        rows = self.problem.site_households(site)
+        new = rows[~self.covered[rows]]
+        self.covered[new] = True
+        self.is_chosen[site] = True
+        self.sites.append(site)
+        return float(len(new))
+
+    def place(self, village_id: object, count: int) -> list[Placement]:
+        """Where ``count`` capacity bins of village ``village_id`` stand (see module doc)."""
+        p = self.problem
+        self.bins += count
+        v = int(p.village_ids.get_indexer([village_id])[0])
+        in_village = p.hh_village == v
+        cand = np.flatnonzero((p.candidate_village_pos == v) & ~self.is_chosen)
+        sub = p.matrix[cand]  # the village's candidates × all households
+        new_sites: list[tuple[int, float]] = []
+        while len(new_sites) < count and len(cand):
+            uncovered = ~self.covered
+            own = sub @ (uncovered & in_village).astype(float)
+            own[self.is_chosen[cand]] = -1.0
+            if own.max() <= 0:
+                break
+            total = sub @ uncovered.astype(float)
+            best = int(cand[np.lexsort((np.arange(len(cand)), -total, -own))[0]])
+            new_sites.append((best, self._take(best)))
+        serving = np.flatnonzero(p.serving_village_pos == v)
+        if len(new_sites) < count and not len(serving) and not new_sites and len(cand):
+            # Nowhere to stand yet: the candidate with most of the village's households.
+            within = sub @ in_village.astype(float)
+            best = int(cand[np.lexsort((np.arange(len(cand)), -within))[0]])
+            new_sites.append((best, self._take(best)))
+        spot_xy = np.vstack(
+            [p.serving_xy[serving], p.candidate_xy[[s for s, _ in new_sites]].reshape(-1, 2)]
+        )
+        if not len(spot_xy):
+            return [Placement((np.nan, np.nan), count, np.nan, -1)]
+        spot_l = np.concatenate(
+            [p.serving_capacity_l[serving], np.full(len(new_sites), self.bin_l)]
+        )
+        spot_l = np.where(np.isfinite(spot_l) & (spot_l > 0), spot_l, self.bin_l)
+        extra = _spread_by_load(
+            spot_xy, spot_l, p.hh_xy[in_village], count - len(new_sites), self.bin_l
+        )
+        placements = [
+            Placement(_xy(spot_xy[len(serving) + k]), 1 + int(extra[len(serving) + k][0]), g, s)
+            for k, (s, g) in enumerate(new_sites)
+        ]
+        nearby = [k for k in range(len(serving)) if extra[k][0]]
+        for k in sorted(nearby, key=lambda k: extra[k][1]):  # in the order first chosen
+            placements.append(Placement(_xy(spot_xy[k]), int(extra[k][0]), 0.0, -1))
+        return placements
+
+
+def _xy(row: npt.NDArray[np.float64]) -> tuple[float, float]:
+    return float(row[0]), float(row[1])
+
+
+def _spread_by_load(
+    spot_xy: npt.NDArray[np.float64],
+    spot_l: npt.NDArray[np.float64],
+    households_xy: npt.NDArray[np.float64],
+    bins: int,
+    bin_l: float,
+) -> list[tuple[int, int]]:
+    """Per spot: (bins added, step of the first one); each bin goes to the spot with the
+    most households (nearest-spot assignment) per litre, ties fewer litres, lower index."""
+    households = np.zeros(len(spot_xy))
+    if len(households_xy):
+        _, nearest = cKDTree(spot_xy).query(households_xy, k=1)
+        households = np.bincount(nearest, minlength=len(spot_xy)).astype(float)
+    litres = spot_l.astype(float).copy()
+    added = [[0, -1] for _ in range(len(spot_xy))]
+    order = np.arange(len(spot_xy))
+    for step in range(bins):
+        spot = int(np.lexsort((order, litres, -households / litres))[0])
+        litres[spot] += bin_l
+        added[spot][0] += 1
+        if added[spot][1] < 0:
+            added[spot][1] = step
+    return [(a, s) for a, s in added]
