@@ -125,10 +125,14 @@ def _latest_photos(session: Session) -> dict[int, str]:
 
 
 def recommended_sites(plan: AllocationPlanRecord | None) -> gpd.GeoDataFrame | None:
-    """New-bin sites of a plan (coverage recommendations) as points."""
+    """Where a plan puts new bins (capacity and coverage rows with a location) as points."""
     if plan is None:
         return None
-    rows = [r for r in plan.recommendations if r.get("reason") == "coverage" and r.get("lon")]
+    rows = [
+        r
+        for r in plan.recommendations
+        if r.get("reason") in ("capacity", "coverage") and r.get("lon") is not None
+    ]
     if not rows:
         return None
     frame = pd.DataFrame(rows)
