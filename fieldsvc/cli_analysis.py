@@ -54,6 +54,7 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
             settings=settings,
             radius_m=args.radius_m,
             detour_factor=args.detour_factor,
+            osm_pbf_path=Path(args.osm_pbf) if args.osm_pbf else None,
         )
         table = result.by_village
         if args.stream:
@@ -170,6 +171,10 @@ def register(sub: Any) -> None:
     cov.add_argument("--stream", choices=["general", "organic", "recyclable", "hazardous"])
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
     cov.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
+    cov.add_argument(
+        "--osm-pbf",
+        help="OpenStreetMap extract (.osm.pbf) of the area: walk along its paths instead",
+    )
     cov.set_defaults(handler=cmd_coverage)
 
     alloc = sub.add_parser(

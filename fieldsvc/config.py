@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     persons_per_household: float = Field(default=3.1, gt=0)
     service_radius_m: float = Field(default=200.0, gt=0)
     detour_factor: float = Field(default=1.3, ge=1)
+    osm_pbf_path: Path | None = Field(
+        default=None,
+        description="OpenStreetMap extract (.osm.pbf) of the area: coverage then uses walking "
+        "distances on its paths instead of straight line × detour factor. Nothing is downloaded.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, func, select
 
 from fieldsvc.analysis.allocation import DEFAULT_UNIT_PRICE_BAHT, allocate_bins
 from fieldsvc.analysis.coverage import CoverageResult, coverage_by_village
+from fieldsvc.analysis.network import WalkingGraph, walking_graph_from_pbf
 from fieldsvc.analysis.sizing import SizingParameters
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
@@ -55,14 +58,34 @@ def analysis_inputs(
     return villages, bins, (households if len(households) else None)
 
 
+def walking_graph_for(
+    pbf_path: Path, frames: Sequence[gpd.GeoDataFrame | None], *, margin_deg: float = 0.01
+) -> WalkingGraph:
+    """The walking network of a local OpenStreetMap extract, read only around the data."""
+    present = [f for f in frames if f is not None and not f.empty]
+    bounds = np.array([f.total_bounds for f in present])
+    box = (
+        float(np.nanmin(bounds[:, 0])) - margin_deg,
+        float(np.nanmin(bounds[:, 1])) - margin_deg,
+        float(np.nanmax(bounds[:, 2])) + margin_deg,
+        float(np.nanmax(bounds[:, 3])) + margin_deg,
+    )
+    return walking_graph_from_pbf(pbf_path, bounding_box=box)
+
+
 def compute_coverage(
     *,
     session: Session,
     settings: Settings,
     radius_m: float | None = None,
     detour_factor: float | None = None,
+    osm_pbf_path: Path | None = None,
 ) -> CoverageResult:
-    """Coverage per village and stream for the whole register, with the office defaults."""
+    """Coverage per village and stream for the whole register, with the office defaults.
+
+    With an OpenStreetMap extract (``osm_pbf_path`` or the ``osm_pbf_path`` setting) distances
+    are walked along its paths; otherwise straight line × detour factor.
+    """
     villages, bins, households = analysis_inputs(session=session)
     if villages.empty:
         raise InvalidInput(
@@ -70,6 +93,8 @@ def compute_coverage(
             message_th="ยังไม่มีข้อมูลหมู่บ้าน: โปรดนำเข้าขอบเขตหรือจำนวนครัวเรือนก่อน",
             field="villages",
         )
+    pbf = osm_pbf_path or settings.osm_pbf_path
+    graph = walking_graph_for(pbf, [villages, bins, households]) if pbf else None
     return coverage_by_village(
         villages,
         bins,
@@ -77,6 +102,7 @@ def compute_coverage(
         radius_m=radius_m or settings.service_radius_m,
         detour_factor=detour_factor or settings.detour_factor,
         sizing=sizing_parameters(settings),
+        walking_graph=graph,
     )
 
 

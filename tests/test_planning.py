@@ -240,3 +240,48 @@ def test_api_coverage_and_allocations(engine: Engine, settings: Settings) -> Non
         listed = client.get("/api/v1/allocations", headers=auth).json()
         assert [p["id"] for p in listed] == [plan["id"]]
         assert client.get("/api/v1/allocations/999", headers=auth).status_code == 404
+
+
+def test_coverage_walks_along_an_openstreetmap_extract_when_given(
+    engine: Engine, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyrosm ships a small extract (no download); a village is placed on it."""
+    import pyrosm
+
+    from fieldsvc.analysis.network import walking_graph_from_pbf
+
+    pbf = pyrosm.get_data("test_pbf")
+    nodes = walking_graph_from_pbf(pbf).node_lonlat
+    with Session(engine) as session:
+        sub = Subdistrict(code="999904", name="ตำบลทดสอบเส้นทาง")
+        session.add(sub)
+        session.flush()
+        area = box(*nodes.min(axis=0), *nodes.max(axis=0))
+        frame = gpd.GeoDataFrame({"number": [1], "name": ["บ้านทางเดิน"]}, geometry=[area], crs=4326)
+        save_villages(session=session, subdistrict=sub, villages=frame)
+        for i, (lon, lat) in enumerate(nodes[::50][:15]):
+            session.add(
+                Household(ref=f"N{i}", lon=float(lon), lat=float(lat), persons=3, village_id=1)
+            )
+        lon, lat = nodes[len(nodes) // 2]
+        create_bin(
+            session=session,
+            bin_in=BinCreate(
+                code="NB",
+                lon=float(lon),
+                lat=float(lat),
+                capacity_l=240,
+                stream=Stream.general,
+                condition=Condition.usable,
+            ),
+        )
+        session.commit()
+        straight = planning.compute_coverage(session=session, settings=settings)
+        walked = planning.compute_coverage(session=session, settings=settings, osm_pbf_path=pbf)
+    assert straight.distance_method == "straight_line_x_detour"
+    assert walked.distance_method == "network"
+    d_straight = straight.households.query("stream == 'general'")["distance_m"]
+    d_walked = walked.households.query("stream == 'general'")["distance_m"]
+    assert d_walked.notna().sum() >= 10 and not d_walked.equals(d_straight)
+    assert main(["coverage", "--osm-pbf", pbf], settings=settings) == 0
+    assert "distance method: network" in capsys.readouterr().out
