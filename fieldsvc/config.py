@@ -62,8 +62,14 @@ class Settings(BaseSettings):
     )
     map_base_layer: str = Field(
         default="none",
-        description="Map background: 'none' (boundaries only), a local tile URL template "
-        "served by this app (e.g. /tiles/{z}/{x}/{y}.png), or an online tile URL",
+        description="Map background: 'none' (boundaries only), '/tiles/{z}/{x}/{y}.png' for "
+        "the local tile folder or MBTiles this app serves, or an online tile URL template",
+    )
+    tiles_dir: Path | None = Field(
+        default=None, description="Folder of XYZ tiles (z/x/y.png) served at /tiles/…"
+    )
+    mbtiles_path: Path | None = Field(
+        default=None, description="MBTiles file served at /tiles/… (instead of tiles_dir)"
     )
     open_data_licence: str = "Creative Commons Attribution 4.0 (CC BY 4.0)"
 

@@ -21,6 +21,7 @@ from fieldsvc.api.routes import (
     register,
     staff,
     submissions,
+    tiles,
     web,
 )
 from fieldsvc.config import Settings, get_settings
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(staff.router)
     app.include_router(public.router)
     app.include_router(exports.router)
+    app.include_router(tiles.router)
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():
