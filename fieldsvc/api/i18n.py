@@ -96,6 +96,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "publisher": ("ผู้เผยแพร่", "Publisher"),
     "updated": ("ปรับปรุงล่าสุด", "Updated"),
     "download": ("ดาวน์โหลด", "Download"),
+    "correct_values": ("แก้ไขค่า", "Correct values"),
+    "correct_help": (
+        "การแก้ไขจะบันทึกเป็นฉบับใหม่ ข้อมูลที่ส่งมาเดิมยังเก็บไว้ครบ",
+        "A correction is saved as a new version; the survey as received is kept",
+    ),
+    "save_correction": ("บันทึกการแก้ไข", "Save correction"),
     "new_bins": ("ถังใหม่ (ใบ)", "New bins"),
     "dataset_title": ("ชื่อชุดข้อมูล", "Dataset"),
     "status_draft": ("ร่าง", "Draft"),

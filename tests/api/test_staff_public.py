@@ -226,3 +226,28 @@ def test_exports_download_the_allocation_list_and_the_coverage_table(
     client.cookies.clear()
     assert client.get("/staff/plans/1/export.pdf").status_code == 401
     assert client.get("/public/plan.pdf").content.startswith(b"%PDF")
+
+
+def test_staff_correct_a_survey_as_a_new_version_keeping_the_original(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    client.get(f"/login/{seeded['staff']}")
+    corrected = client.post(
+        "/staff/review/1/correct",
+        data={"condition": "usable", "capacity_l": "200", "comment": "ตรวจซ้ำแล้ว"},
+        follow_redirects=False,
+    )
+    assert corrected.status_code == 303
+    new_url = corrected.headers["location"]
+    assert new_url != "/staff/review/1"
+    assert NOTE in client.get("/staff/review/1").text  # the original, kept as received
+    auth = {"Authorization": f"Bearer {seeded['staff']}"}
+    history = client.get("/api/v1/bins/B-1", headers=auth).json()["history"]
+    correction = [h for h in history if h["source"] == "correction"]
+    assert [(h["condition"], h["capacity_l"]) for h in correction] == [("usable", 200)]
+    assert [h["condition"] for h in history if h["source"] == "survey"] == ["damaged"]
+    # the old version cannot be corrected again; a bad value on the new one names its field
+    assert client.post("/staff/review/1/correct", data={"condition": "missing"}).status_code == 409
+    bad = client.post(f"{new_url}/correct", data={"capacity_l": "สองร้อย"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "capacity_l"

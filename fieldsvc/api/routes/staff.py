@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fieldsvc import overview, planning
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
+from fieldsvc.errors import InvalidInput
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import Condition, ReviewState, Stream
 from fieldsvc.models.enums import CONDITION_TH, STREAM_TH
 from fieldsvc.storage.register import bin_history, require_bin
 from fieldsvc.storage.submissions import (
     attachments_of,
+    correct_submission,
     list_submissions,
     require_submission,
     review_submission,
@@ -133,6 +135,60 @@ def review_action(
     )
     session.commit()
     return RedirectResponse(f"/staff/review/{row.id}", status_code=303)
+
+
+CORRECTION_FORM_FIELDS = {
+    "bin_code": str,
+    "village_number": int,
+    "condition": Condition,
+    "stream": Stream,
+    "capacity_l": int,
+    "lat": float,
+    "lon": float,
+}
+
+
+@router.post("/review/{key}/correct")
+async def correct_action(
+    key: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorUser,
+) -> Response:
+    """A correction from the review page: the changed fields become a new version; the original
+    survey is kept as it was received."""
+    row = require_submission(session=session, key=key)
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    for name, kind in CORRECTION_FORM_FIELDS.items():
+        raw = str(form.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = kind(raw)
+        except ValueError as exc:
+            raise InvalidInput(
+                f"{name}: {raw!r} is not a valid {kind.__name__}",
+                message_th=f"ค่าที่แก้ไขในช่อง {name} ไม่ถูกต้อง: {raw}",
+                field=name,
+                details={"value": raw},
+            ) from exc
+        if value != row.parsed.get(name):
+            changes[name] = value
+    if not changes:
+        return RedirectResponse(f"/staff/review/{row.id}", status_code=303)
+    comment = str(form.get("comment") or "").strip() or None
+    result = correct_submission(
+        session=session,
+        submission=row,
+        changes=changes,
+        editor=user,
+        settings=settings,
+        comment=comment,
+    )
+    session.commit()
+    return RedirectResponse(f"/staff/review/{result.submission.id}", status_code=303)
 
 
 @router.get("/bins/{code}", response_class=HTMLResponse)
