@@ -101,6 +101,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "การแก้ไขจะบันทึกเป็นฉบับใหม่ ข้อมูลที่ส่งมาเดิมยังเก็บไว้ครบ",
         "A correction is saved as a new version; the survey as received is kept",
     ),
+    "swap_prefilled": (
+        "ละติจูดและลองจิจูดถูกสลับให้แล้วตามข้อสังเกต ตรวจดูแล้วกดบันทึก",
+        "Latitude and longitude are pre-filled swapped, as the flag suggests: check, then save",
+    ),
+    "latitude": ("ละติจูด", "Latitude"),
+    "longitude": ("ลองจิจูด", "Longitude"),
     "save_correction": ("บันทึกการแก้ไข", "Save correction"),
     "new_bins": ("ถังใหม่ (ใบ)", "New bins"),
     "dataset_title": ("ชื่อชุดข้อมูล", "Dataset"),
