@@ -7,6 +7,7 @@ tries to leave its folder (``../``, ``/``, ``\\``) is refused outright.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ class PhotoRejected(FieldsvcError):
 
 @dataclass(frozen=True)
 class CleanPhoto:
-    """A checked photo, re-encoded without EXIF (orientation already applied to the pixels)."""
+    """A checked photo without EXIF or other metadata (EXIF orientation applied to the pixels)."""
 
     data: bytes
     media_type: str
@@ -100,19 +101,73 @@ def _not_an_image(name: str, head: bytes) -> PhotoRejected:
     )
 
 
-def clean_photo(data: bytes, *, name: str, max_bytes: int) -> CleanPhoto:
-    """Check a photo and return it re-encoded without metadata.
+def _too_large(data: bytes, *, name: str, max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"photo {name!r} is {len(data):,} bytes; the limit is {max_bytes:,} bytes",
+        message_th=f"ไฟล์รูป {name} มีขนาด {len(data):,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        field=name,
+        details={"value": len(data), "max_bytes": max_bytes},
+    )
 
-    Raises ``PayloadTooLarge`` over ``max_bytes``, ``PhotoRejected`` when the bytes are not a
-    JPEG/PNG/WebP Pillow can decode (whatever the name or declared type says).
+
+def _undecodable(name: str, kind: str, exc: BaseException) -> PhotoRejected:
+    return PhotoRejected(
+        f"photo {name!r} looks like {kind.upper()} but cannot be decoded ({exc})",
+        message_th=f"ไฟล์รูป {name} เสียหาย เปิดไม่ได้",
+        field=name,
+        details={"value": name},
+    )
+
+
+def _check_size(probe: Image.Image, name: str) -> None:
+    if probe.width * probe.height > MAX_PIXELS:
+        raise PhotoRejected(
+            f"photo {name!r} is {probe.width}×{probe.height} pixels; "
+            f"the limit is {MAX_PIXELS:,} pixels",
+            message_th=f"ไฟล์รูป {name} มีจำนวนพิกเซลเกินกำหนด",
+            field=name,
+        )
+
+
+def _decodes(data: bytes) -> tuple[int, int]:
+    """Decode the whole image (a JPEG at 1/8 scale: every coefficient is still read, so a
+    truncated or corrupt file fails) and return its full width and height."""
+    with Image.open(io.BytesIO(data)) as image:
+        size = image.size
+        if image.format == "JPEG":
+            image.draft(image.mode, (max(size[0] // 8, 1), max(size[1] // 8, 1)))
+        image.load()
+        return size
+
+
+def _reencoded(data: bytes, pil_format: str) -> tuple[bytes, int, int]:
+    """Decode fully, turn upright (EXIF orientation) and encode again without metadata."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        if pil_format == "JPEG":
+            if upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            upright.save(out, "JPEG", quality=90)
+        elif pil_format == "PNG":
+            upright.save(out, "PNG")
+        else:
+            upright.save(out, "WEBP", quality=90)
+        return out.getvalue(), upright.width, upright.height
+
+
+def clean_photo(data: bytes, *, name: str, max_bytes: int) -> CleanPhoto:
+    """Check a photo and return it without metadata.
+
+    An upright baseline JPEG (what phones send) keeps its compressed pixels: only its metadata
+    segments are cut out (``strip_jpeg_metadata``), and the result is decoded to prove it is an
+    image. Anything else (EXIF orientation to apply, progressive JPEG, PNG, WebP) is decoded and
+    encoded again. Raises ``PayloadTooLarge`` over ``max_bytes``, ``PhotoRejected`` when the
+    bytes are not a JPEG/PNG/WebP Pillow can decode (whatever the name or declared type says).
     """
     if len(data) > max_bytes:
-        raise PayloadTooLarge(
-            f"photo {name!r} is {len(data):,} bytes; the limit is {max_bytes:,} bytes",
-            message_th=f"ไฟล์รูป {name} มีขนาด {len(data):,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
-            field=name,
-            details={"value": len(data), "max_bytes": max_bytes},
-        )
+        raise _too_large(data, name=name, max_bytes=max_bytes)
     kind = detect_image_type(data[:16])
     if kind is None:
         raise _not_an_image(name, data[:16])
@@ -123,39 +178,70 @@ def clean_photo(data: bytes, *, name: str, max_bytes: int) -> CleanPhoto:
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format != pil_format:
                     raise _not_an_image(name, data[:16])
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise PhotoRejected(
-                        f"photo {name!r} is {probe.width}×{probe.height} pixels; "
-                        f"the limit is {MAX_PIXELS:,} pixels",
-                        message_th=f"ไฟล์รูป {name} มีจำนวนพิกเซลเกินกำหนด",
-                        field=name,
-                    )
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                if pil_format == "JPEG":
-                    if upright.mode not in ("RGB", "L", "CMYK"):
-                        upright = upright.convert("RGB")
-                    upright.save(out, "JPEG", quality=90, optimize=True)
-                elif pil_format == "PNG":
-                    upright.save(out, "PNG", optimize=True)
-                else:
-                    upright.save(out, "WEBP", quality=90)
+                _check_size(probe, name)
+                upright = probe.getexif().get(EXIF_ORIENTATION, 1) == 1
+            stripped = strip_jpeg_metadata(data) if pil_format == "JPEG" and upright else None
+            if stripped is not None:
+                cleaned = stripped
+                width, height = _decodes(stripped)
+            else:
+                cleaned, width, height = _reencoded(data, pil_format)
     except FieldsvcError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
-        raise PhotoRejected(
-            f"photo {name!r} looks like {kind.upper()} but cannot be decoded ({exc})",
-            message_th=f"ไฟล์รูป {name} เสียหาย เปิดไม่ได้",
-            field=name,
-            details={"value": name},
-        ) from exc
+        raise _undecodable(name, kind, exc) from exc
     return CleanPhoto(
-        data=out.getvalue(),
-        media_type=media_type,
-        extension=extension,
-        width=upright.width,
-        height=upright.height,
+        data=cleaned, media_type=media_type, extension=extension, width=width, height=height
     )
+
+
+# --- JPEG metadata, cut out losslessly ---------------------------------------------------------
+
+EXIF_ORIENTATION = 0x0112
+SOS, EOI = 0xDA, 0xD9
+#: Segments a decoder needs: APP0 (JFIF), APP2 (ICC colour profile), APP14 (Adobe colour
+#: transform), and every non-APP marker (tables, frame). Other APPn (EXIF with GPS and phone
+#: model, XMP, maker notes) and COM (comments) are dropped.
+KEPT_APP_MARKERS = {0xE0, 0xE2, 0xEE}
+STANDALONE_MARKERS = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7: no length field
+#: A marker inside entropy-coded data: 0xFF followed by anything but a stuffed 0x00 or RSTn.
+SCAN_MARKER_RE = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes | None:
+    """The JPEG without its metadata segments and without anything after its end marker, for a
+    single-scan (baseline) JPEG; None when the file is laid out otherwise (progressive, fill
+    bytes, unexpected markers) and must be re-encoded instead."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    kept = [b"\xff\xd8"]
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker in STANDALONE_MARKERS:
+            kept.append(data[pos : pos + 2])
+            pos += 2
+            continue
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if end > len(data):
+            return None
+        if marker == SOS:
+            scan_end = _single_scan_end(data, end)
+            if scan_end is None:
+                return None
+            kept.append(data[pos:scan_end])
+            return b"".join(kept)
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in KEPT_APP_MARKERS:
+            kept.append(data[pos:end])
+        pos = end
+    return None
+
+
+def _single_scan_end(data: bytes, scan_start: int) -> int | None:
+    """The end of the EOI marker when the first marker after the scan data is EOI."""
+    found = SCAN_MARKER_RE.search(data, scan_start)
+    if found is None or data[found.start() + 1] != EOI:
+        return None
+    return found.end()

@@ -25,6 +25,41 @@ def test_gps_exif_is_stripped_and_orientation_applied() -> None:
     assert b"PhoneMaker" not in clean.data
 
 
+def _jpeg_with_metadata(*, progressive: bool = False) -> bytes:
+    image = Image.effect_noise((64, 48), 40).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 1  # Orientation: already upright
+    exif.get_ifd(0x8825)[2] = (16.0, 18.0, 18.0)  # GPS latitude
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, comment=b"taken at home", progressive=progressive)
+    return out.getvalue()
+
+
+def test_upright_jpeg_keeps_its_pixels_and_loses_its_metadata() -> None:
+    original = _jpeg_with_metadata() + b"PK\x03\x04 appended archive"
+    clean = clean_photo(original, name="p.jpg", max_bytes=1_000_000)
+    assert (clean.width, clean.height) == (64, 48)
+    assert b"PhoneMaker" not in clean.data and b"taken at home" not in clean.data
+    assert b"appended archive" not in clean.data and clean.data.endswith(b"\xff\xd9")
+    with Image.open(io.BytesIO(clean.data)) as after, Image.open(io.BytesIO(original)) as before:
+        assert len(after.getexif()) == 0 and "exif" not in after.info
+        assert after.tobytes() == before.tobytes()  # the compressed pixels were not touched
+
+
+def test_progressive_jpeg_is_re_encoded_without_metadata() -> None:
+    clean = clean_photo(_jpeg_with_metadata(progressive=True), name="p.jpg", max_bytes=10**6)
+    assert b"PhoneMaker" not in clean.data and (clean.width, clean.height) == (64, 48)
+    with Image.open(io.BytesIO(clean.data)) as after:
+        assert len(after.getexif()) == 0
+
+
+def test_jpeg_cut_inside_its_pixels_is_rejected() -> None:
+    data = _jpeg_with_metadata()
+    with pytest.raises(PhotoRejected):
+        clean_photo(data[: len(data) - 200], name="cut.jpg", max_bytes=10**6)
+
+
 @pytest.mark.parametrize(("fmt", "media_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
 def test_png_and_webp_are_accepted(fmt: str, media_type: str) -> None:
     out = io.BytesIO()
