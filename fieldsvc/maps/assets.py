@@ -113,20 +113,34 @@ PACKAGES: tuple[NpmPackage, ...] = (
         ),
     ),
     NpmPackage("d3", "3.5.5", "d3", (("d3.min.js", ""), ("LICENSE", ""))),
+    # Not a folium asset: the bin layer (fieldsvc.maps.elements.BinClusterLayer) clusters with
+    # it. The UMD build bundles kdbush (ISC too), whose licence is copied beside it.
+    NpmPackage(
+        "supercluster",
+        "9.1.0",
+        "supercluster",
+        (("dist/supercluster.min.js", ""), ("LICENSE", "")),
+    ),
+    NpmPackage("kdbush", "4.1.0", "kdbush", (("LICENSE", ""),)),
 )
+
+#: Where jsDelivr serves supercluster; :class:`~fieldsvc.maps.elements.BinClusterLayer` names
+#: this URL in its ``default_js`` so :func:`localize_assets` replaces it like folium's own.
+SUPERCLUSTER_CDN = "https://cdn.jsdelivr.net/npm/supercluster@9.1.0/dist/supercluster.min.js"
 
 _FOLIUM_ROTATE_CSS = (
     "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
     "leaflet.awesome.rotate.min.css"
 )
 
-#: Every CDN URL folium 0.20 (map + MarkerCluster/FastMarkerCluster) and branca 0.8 (colour
-#: legend) reference → the local file(s) under ``vendor/`` that replace it. An empty tuple
-#: means the file is deliberately not served: bootstrap-3 glyphicons (we use Font Awesome
-#: ``prefix="fa"`` icons) and folium's rotate CSS (only for ``Icon(angle=...)``, which we do not
-#: use; it is not on npm). Font Awesome's ``all.min.css`` is replaced by the core + solid styles:
-#: folium's ``prefix="fa"`` icons are solid, and the regular/brands fonts would triple the
-#: size of a self-contained map.
+#: Every CDN URL folium 0.20 (map + MarkerCluster/FastMarkerCluster), branca 0.8 (colour
+#: legend) and our bin layer (supercluster) reference → the local file(s) under ``vendor/``
+#: that replace it. An empty tuple means the file is deliberately not served: bootstrap-3
+#: glyphicons (we use Font Awesome ``prefix="fa"`` icons) and folium's rotate CSS (only for
+#: ``Icon(angle=...)``, which we do not use; it is not on npm). Font Awesome's ``all.min.css``
+#: is replaced by the core + solid styles: folium's ``prefix="fa"`` icons are solid, and the
+#: regular/brands fonts would triple the size of a self-contained map. Leaflet.markercluster
+#: stays vendored for folium's ``MarkerCluster``, but the bin layer no longer loads it.
 CDN_ASSETS: dict[str, tuple[str, ...]] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": ("leaflet/leaflet.js",),
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": ("leaflet/leaflet.css",),
@@ -156,6 +170,7 @@ CDN_ASSETS: dict[str, tuple[str, ...]] = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
     "MarkerCluster.Default.css": ("markercluster/MarkerCluster.Default.css",),
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": ("d3/d3.min.js",),
+    SUPERCLUSTER_CDN: ("supercluster/supercluster.min.js",),
 }
 
 #: Files folium loads on every map that our maps do not use (no jQuery or Bootstrap code or

@@ -425,7 +425,7 @@ def build_coverage_map(
         zoom_start=14,
         tiles=None,
         control_scale=True,
-        # MarkerCluster needs the map's maxZoom when no tile layer provides one.
+        # Without a tile layer the map has no maxZoom (cluster clicks zoom up to it).
         maxZoom=max_zoom,
     )
     figure = m.get_root()

@@ -92,7 +92,7 @@ def test_layer_names_and_legend_are_thai_with_english(sample_frames: MapFrames) 
 def test_service_radius_layer_is_off_by_default(sample_frames: MapFrames) -> None:
     page = render_map_html(_full_map(sample_frames))
     radius_var = re.search(r"var (service_radius_layer_\w+) = L.featureGroup", page).group(1)
-    bins_var = re.search(r"var (bin_cluster_layer_\w+) = L.markerClusterGroup", page).group(1)
+    bins_var = re.search(r"var (bin_cluster_layer_\w+) = fieldsvcMaps.binLayer", page).group(1)
     assert f"{bins_var}.addTo(" in page
     assert f"{radius_var}.addTo(" not in page
 
@@ -101,7 +101,8 @@ def test_bins_are_one_compact_table_not_one_marker_each(sample_frames: MapFrames
     page = render_map_html(_full_map(sample_frames))
     rows = _bins_table(page)
     assert len(rows) == len(sample_frames.bins) == 318
-    assert page.count("L.marker(") <= 1 + len(sample_frames.recommended)
+    # the two in fieldsvc-map.js (bin, cluster) and one per recommended site
+    assert page.count("L.marker(") <= 2 + len(sample_frames.recommended)
 
 
 def test_bin_rows_known_answer() -> None:
@@ -186,6 +187,18 @@ def test_asset_base_is_where_the_app_serves_vendor(sample_frames: MapFrames) -> 
     )
     page = render_map_html(m)
     assert '<script src="/static/v/leaflet/leaflet.js"></script>' in page
+    assert '<script src="/static/v/supercluster/supercluster.min.js"></script>' in page
+
+
+def test_bins_are_clustered_with_supercluster_not_markercluster(
+    sample_frames: MapFrames, vendor_dir: Path, tmp_path: Path
+) -> None:
+    page = render_map_html(_full_map(sample_frames))
+    assert "/vendor/supercluster/supercluster.min.js" in page
+    assert "markercluster" not in page.lower()
+    inlined = write_map_html(_full_map(sample_frames), tmp_path / "m.html").read_text("utf-8")
+    supercluster = (vendor_dir / "supercluster" / "supercluster.min.js").read_text("utf-8")
+    assert supercluster[:300] in inlined
 
 
 def test_radius_must_be_positive(sample_frames: MapFrames) -> None:

@@ -2,8 +2,9 @@
  *
  * Bins arrive as ONE compact table, {rows: [[lat, lon, code, stream, condition, inspected,
  * capacity_l, photo_url], ...]} with stream/condition as indexes into cfg.streams/conditions,
- * and are clustered here with Leaflet.markercluster: a 100,000-bin register stays one array
- * instead of 100,000 generated Leaflet calls. Popups are built on click, from DOM nodes (never
+ * and are clustered here with supercluster (vendored, global `Supercluster`): a 100,000-bin
+ * register stays one array instead of 100,000 generated Leaflet calls, and only what is in
+ * view is ever a Leaflet marker. Popups are built on click, from DOM nodes (never
  * innerHTML with register text).
  */
 (function (global) {
@@ -48,26 +49,16 @@
   }
 
   /** Cluster bubble: neutral colour (stream colours are taken), count, and a red badge with
-   *  the number of bins that are not usable. While a large register is still being clustered
-   *  (withBadge false) only the count is drawn: counting the problem bins of every visible
-   *  cluster after each loading chunk costs seconds at 100,000 bins. */
-  function clusterIcon(cfg, withBadge) {
-    var usable = cfg.usableIndex;
-    return function (cluster) {
-      var n = cluster.getChildCount(), bad = 0;
-      if (withBadge) {
-        var markers = cluster.getAllChildMarkers();
-        for (var i = 0; i < n; i++) if (markers[i].row[COND] !== usable) bad++;
-      }
-      var size = n < 100 ? 34 : n < 1000 ? 40 : n < 10000 ? 46 : 54;
-      var html = "<div><span>" + n.toLocaleString("en-US") + "</span></div>";
-      if (bad) {
-        html += '<b class="fs-cluster-bad" title="' + cfg.text.problemBins + '">' +
-          bad.toLocaleString("en-US") + "</b>";
-      }
-      return L.divIcon({ html: html, className: "marker-cluster fs-cluster",
-                         iconSize: L.point(size, size) });
-    };
+   *  the number of bins that are not usable (summed by supercluster while indexing). */
+  function clusterIcon(cfg, n, bad) {
+    var size = n < 100 ? 34 : n < 1000 ? 40 : n < 10000 ? 46 : 54;
+    var html = "<div><span>" + n.toLocaleString("en-US") + "</span></div>";
+    if (bad) {
+      html += '<b class="fs-cluster-bad" title="' + cfg.text.problemBins + '">' +
+        bad.toLocaleString("en-US") + "</b>";
+    }
+    return L.divIcon({ html: html, className: "marker-cluster fs-cluster",
+                       iconSize: L.point(size, size) });
   }
 
   function popupContent(cfg, row) {
@@ -97,66 +88,113 @@
     return box;
   }
 
-  var ZOOM_HANDLERS = ["scrollWheelZoom", "doubleClickZoom", "touchZoom", "boxZoom", "keyboard"];
+  /** The bins layer. The register is indexed once with supercluster (the first time the
+   *  layer is shown: ~0.2 s for 100,000 bins); after every move or zoom only the clusters and
+   *  bins in and around the view become Leaflet markers (a few hundred at any zoom), and
+   *  markers still in view are kept. opts: radius (px), maxClusterZoom (bins are drawn one by
+   *  one above it), padding (share of the view drawn around it). */
+  var BinLayer = L.FeatureGroup.extend({
+    initialize: function (data, cfg, opts) {
+      L.FeatureGroup.prototype.initialize.call(this, []);
+      this._rows = data.rows;
+      this._cfg = cfg;
+      this._opts = opts;
+      this._icon = iconMaker(cfg);
+      this._index = null;
+      this._shown = {};
+      this.on("click", this._onClick, this);
+    },
 
-  /** No zooming while markercluster is still clustering: its zoom handler throws on clusters
-   *  whose bounds are not computed yet. Returns the function that unlocks. */
-  function lockZoom(map, message) {
-    var locked = ZOOM_HANDLERS.filter(function (h) {
-      return map[h] && map[h].enabled();
-    });
-    locked.forEach(function (h) { map[h].disable(); });
-    if (map.zoomControl) map.zoomControl.disable();
-    var note = L.DomUtil.create("div", "fs-loading", map.getContainer());
-    note.textContent = message;
-    return function () {
-      locked.forEach(function (h) { map[h].enable(); });
-      if (map.zoomControl) map.zoomControl.enable();
-      L.DomUtil.remove(note);
-    };
-  }
+    onAdd: function (map) {
+      L.FeatureGroup.prototype.onAdd.call(this, map);
+      if (!this._index) this._index = this._buildIndex();
+      map.on("moveend", this._update, this);
+      map.whenReady(this._update, this);
+    },
 
-  /** Fill a markerClusterGroup with the bins of `data`. */
-  function addBins(map, group, data, cfg) {
-    var icon = iconMaker(cfg), rows = data.rows, markers = new Array(rows.length);
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      var m = L.marker([r[LAT], r[LON]], { icon: icon(r[STREAM], r[COND]), title: r[CODE] });
+    onRemove: function (map) {
+      map.off("moveend", this._update, this);
+      L.FeatureGroup.prototype.onRemove.call(this, map);
+      this.clearLayers();
+      this._shown = {};
+    },
+
+    _buildIndex: function () {
+      var rows = this._rows, usable = this._cfg.usableIndex, points = new Array(rows.length);
+      for (var i = 0; i < rows.length; i++) {
+        points[i] = { type: "Feature", properties: { i: i },
+                      geometry: { type: "Point", coordinates: [rows[i][LON], rows[i][LAT]] } };
+      }
+      var index = new Supercluster({
+        radius: this._opts.radius,
+        extent: 256, // Leaflet's tile size: radius is in screen pixels
+        maxZoom: this._opts.maxClusterZoom,
+        map: function (p) { return { bad: rows[p.i][COND] !== usable ? 1 : 0 }; },
+        reduce: function (acc, p) { acc.bad += p.bad; }
+      });
+      return index.load(points);
+    },
+
+    _update: function () {
+      var map = this._map;
+      if (!map) return;
+      var b = map.getBounds().pad(this._opts.padding);
+      var found = this._index.getClusters(
+        [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom());
+      var shown = this._shown, next = {}, added = [], i, key;
+      for (i = 0; i < found.length; i++) {
+        var p = found[i].properties;
+        key = p.cluster ? "c" + p.cluster_id : "b" + p.i;
+        if (shown[key]) {
+          next[key] = shown[key];
+          delete shown[key];
+        } else {
+          next[key] = p.cluster ? this._clusterMarker(found[i]) : this._binMarker(p.i);
+          added.push(next[key]);
+        }
+      }
+      for (key in shown) this.removeLayer(shown[key]);
+      for (i = 0; i < added.length; i++) this.addLayer(added[i]);
+      this._shown = next;
+      if (!this._ready) {
+        this._ready = true;
+        // Signals for tests and bench/map_bench.py: bins indexed and the view drawn.
+        global.fieldsvcBinsReadyAt = performance.now();
+        document.documentElement.setAttribute("data-bins-ready", "1");
+      }
+    },
+
+    _binMarker: function (i) {
+      var r = this._rows[i];
+      var m = L.marker([r[LAT], r[LON]], { icon: this._icon(r[STREAM], r[COND]), title: r[CODE] });
       m.row = r;
-      markers[i] = m;
-    }
-    var unlock = null;
-    function ready() {
-      if (unlock) unlock();
-      group.options.iconCreateFunction = clusterIcon(cfg, true);
-      group.refreshClusters();
-      // Signals for tests and bench/map_bench.py: all bins clustered and drawn.
-      global.fieldsvcBinsReadyAt = performance.now();
-      document.documentElement.setAttribute("data-bins-ready", "1");
-    }
-    group.options.iconCreateFunction = clusterIcon(cfg, false);
+      return m;
+    },
 
-    group.on("click", function (e) {
-      if (!e.layer.row) return;
-      L.popup({ maxWidth: 260, minWidth: 180 })
-        .setLatLng(e.layer.getLatLng())
-        .setContent(popupContent(cfg, e.layer.row))
-        .openOn(map);
-    });
-    // Only once the group is on the map: before that, markercluster 1.1.0's addLayers checks
-    // each new marker against every queued one (quadratic: ~7 s for 100,000 bins).
-    var queued = markers;
-    group.on("add", function () {
-      if (!queued) return;
-      var batch = queued;
-      queued = null;
-      group.options.chunkProgress = function (processed, total) {
-        // Called before markercluster draws the last chunk: finish after it.
-        if (processed >= total && total === batch.length) setTimeout(ready, 0);
-      };
-      unlock = lockZoom(map, cfg.text.loading);
-      group.addLayers(batch);
-    });
+    _clusterMarker: function (feature) {
+      var p = feature.properties, c = feature.geometry.coordinates;
+      var m = L.marker([c[1], c[0]], { icon: clusterIcon(this._cfg, p.point_count, p.bad) });
+      m.clusterId = p.cluster_id;
+      return m;
+    },
+
+    _onClick: function (e) {
+      var m = e.propagatedFrom || e.layer, map = this._map;
+      if (!m || !map) return;
+      if (m.row) {
+        L.popup({ maxWidth: 260, minWidth: 180 })
+          .setLatLng(m.getLatLng())
+          .setContent(popupContent(this._cfg, m.row))
+          .openOn(map);
+      } else if (m.clusterId !== undefined) {
+        var zoom = this._index.getClusterExpansionZoom(m.clusterId);
+        map.setView(m.getLatLng(), Math.min(zoom, map.getMaxZoom()));
+      }
+    }
+  });
+
+  function binLayer(data, cfg, opts) {
+    return new BinLayer(data, cfg, opts);
   }
 
   /** Circles of radius_m around serving bins, built the first time the layer is shown. */
@@ -200,6 +238,6 @@
   }
 
   global.fieldsvcMaps = {
-    thaiDate: thaiDate, addBins: addBins, serviceRadius: serviceRadius, legend: legend
+    thaiDate: thaiDate, binLayer: binLayer, BinLayer: BinLayer, serviceRadius: serviceRadius, legend: legend
   };
 })(window);
