@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python -m bench.map_bench [--large 100000] [--small 1000] [--repeat 3]``.
 Prints times and the large/small ratio for each phase; never part of the tests. Opening is
 timed in Debian's Chromium (headless, network blocked) from navigation start until every bin is
-clustered (``window.fieldsvcBinsReadyAt``) and the cluster icons are in the page.
+clustered (``window.fieldsvcBinsReadyAt``) and the cluster icons are in the page; then a zoom
+in by two levels (markers of the new view drawn) and switching the service radius on.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ def synthetic_bins(n: int, villages: gpd.GeoDataFrame, seed: int = 6) -> gpd.Geo
     )
 
 
+# Zoom in two levels at once (no animation) on the centre of the first cluster; ms until the
+# bins layer has drawn the new view (it redraws on moveend, which Leaflet fires synchronously).
+_ZOOM_IN_JS = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const icon = document.querySelector('.marker-cluster');
+  const rect = icon.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+  const at = map.containerPointToLatLng([rect.left + rect.width / 2 - box.left,
+                                         rect.top + rect.height / 2 - box.top]);
+  const start = performance.now();
+  map.setView(at, map.getZoom() + 2, {animate: false});
+  const ms = performance.now() - start;
+  return [ms, document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length];
+}"""
+
 # Switch the service-radius layer on; ms until the next frame has been painted.
 _TOGGLE_RADIUS_JS = """() => {
   const label = [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
@@ -66,13 +81,15 @@ _TOGGLE_RADIUS_JS = """() => {
 }"""
 
 
-def _open_ms(url: str, repeat: int) -> tuple[float, float, int, float]:
+def _open_ms(url: str, repeat: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     ready: list[float] = []
     wall: list[float] = []
     radius: list[float] = []
-    clusters = 0
+    index: list[float] = []
+    zoom: list[float] = []
+    clusters = markers = 0
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -93,11 +110,22 @@ def _open_ms(url: str, repeat: int) -> tuple[float, float, int, float]:
                 wall.append((time.perf_counter() - start) * 1000)
                 ready.append(page.evaluate("window.fieldsvcBinsReadyAt"))
                 clusters = page.locator(".marker-cluster").count()
+                index.append(page.evaluate("window.fieldsvcBinsIndexMs"))
+                zoom_ms, markers = page.evaluate(_ZOOM_IN_JS)
+                zoom.append(zoom_ms)
                 radius.append(page.evaluate(_TOGGLE_RADIUS_JS))
                 page.close()
         finally:
             browser.close()
-    return statistics.median(ready), statistics.median(wall), clusters, statistics.median(radius)
+    return {
+        "ready_ms": statistics.median(ready),
+        "wall_ms": statistics.median(wall),
+        "index_ms": statistics.median(index),
+        "clusters": clusters,
+        "zoom_ms": statistics.median(zoom),
+        "markers_zoomed": markers,
+        "radius_ms": statistics.median(radius),
+    }
 
 
 def measure(n: int, villages: gpd.GeoDataFrame, out_dir: Path, repeat: int) -> dict[str, float]:
@@ -107,16 +135,12 @@ def measure(n: int, villages: gpd.GeoDataFrame, out_dir: Path, repeat: int) -> d
     built = time.perf_counter()
     path = write_map_html(m, out_dir / f"map_{n}.html")
     written = time.perf_counter()
-    ready_ms, wall_ms, clusters, radius_ms = _open_ms(path.as_uri(), repeat)
     return {
         "bins": n,
         "build_s": built - start,
         "write_s": written - built,
         "size_mb": path.stat().st_size / 1e6,
-        "ready_ms": ready_ms,
-        "wall_ms": wall_ms,
-        "clusters": clusters,
-        "radius_ms": radius_ms,
+        **_open_ms(path.as_uri(), repeat),
     }
 
 
@@ -139,7 +163,10 @@ def main() -> None:
         ("size_mb", "HTML size (MB)"),
         ("ready_ms", "open → clustered (ms)"),
         ("wall_ms", "open, wall clock (ms)"),
+        ("index_ms", "  of which indexing (ms)"),
         ("clusters", "cluster icons drawn"),
+        ("zoom_ms", "zoom in 2 → drawn (ms)"),
+        ("markers_zoomed", "markers after zoom"),
         ("radius_ms", "radius layer on (ms)"),
     ]:
         ratio = large[key] / small[key] if small[key] else float("nan")

@@ -89,10 +89,10 @@
   }
 
   /** The bins layer. The register is indexed once with supercluster (the first time the
-   *  layer is shown: ~0.2 s for 100,000 bins); after every move or zoom only the clusters and
-   *  bins in and around the view become Leaflet markers (a few hundred at any zoom), and
-   *  markers still in view are kept. opts: radius (px), maxClusterZoom (bins are drawn one by
-   *  one above it), padding (share of the view drawn around it). */
+   *  layer is shown: ~0.35 s for 100,000 bins on the 2-core dev box); after every move or zoom
+   *  only the clusters and bins in and around the view become Leaflet markers (a few hundred
+   *  at any zoom), and markers still in view are kept. opts: radius (px), maxClusterZoom
+   *  (bins are drawn one by one above it), padding (share of the view drawn around it). */
   var BinLayer = L.FeatureGroup.extend({
     initialize: function (data, cfg, opts) {
       L.FeatureGroup.prototype.initialize.call(this, []);
@@ -132,7 +132,10 @@
         map: function (p) { return { bad: rows[p.i][COND] !== usable ? 1 : 0 }; },
         reduce: function (acc, p) { acc.bad += p.bad; }
       });
-      return index.load(points);
+      var start = performance.now();
+      index.load(points);
+      global.fieldsvcBinsIndexMs = performance.now() - start; // for bench/map_bench.py
+      return index;
     },
 
     _update: function () {
