@@ -108,4 +108,13 @@ def test_coverage_map_opens_with_no_network(served_map: str) -> None:
         assert "สภาพ" in text and "ตรวจล่าสุด" in text
         assert any(f" {year}" in text for year in range(2560, 2575))
         page.screenshot(path=str(ARTIFACTS / "coverage-map-radius-popup.png"))
+        page.keyboard.press("Escape")
+
+        # A cluster click zooms in to where it splits; the view is redrawn.
+        zoom = "Object.values(window).find(v => v instanceof L.Map).getZoom()"
+        before = page.evaluate(zoom)
+        page.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(600)  # the zoom animation
+        assert page.evaluate(zoom) > before
+        assert page.locator(".leaflet-marker-pane .fs-bin").count() > 0
         assert external == [] and errors == []
