@@ -1,4 +1,8 @@
-"""FastAPI dependencies: settings, a database session per request, the signed-in user."""
+"""FastAPI dependencies: settings, a database session per request, the signed-in user.
+
+Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in its
+thread pool, and each such hop costs about as much CPU as a small query.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,12 @@ from fieldsvc.storage.users import user_for_token
 TOKEN_COOKIE = "fieldsvc_token"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -33,6 +37,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
@@ -52,16 +57,33 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user_for_token(session=session, token=token) if token else None
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+def _not_signed_in() -> Unauthorized:
+    return Unauthorized(
+        "Sign in with your access link or send 'Authorization: Bearer <token>'",
+        message_th="กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว",
+    )
+
+
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
-        raise Unauthorized(
-            "Sign in with your access link or send 'Authorization: Bearer <token>'",
-            message_th="กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว",
-        )
+        raise _not_signed_in()
     return user
 
 
-def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
+async def token_of_request(request: Request) -> str | None:
+    return request_token(request)
+
+
+def signed_in_user(*, session: Session, token: str | None) -> User:
+    """``current_user`` for a route that looks the token up itself, inside the one worker-thread
+    call that also does its database work (the survey intake: one thread hop, not three)."""
+    user = user_for_token(session=session, token=token) if token else None
+    if user is None:
+        raise _not_signed_in()
+    return user
+
+
+async def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
     """Health staff, admins and read-only viewers; not village heads."""
     if user.role == Role.village_head:
         raise Forbidden(
@@ -71,7 +93,7 @@ def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
-def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
+async def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
     if user.role == Role.viewer:
         raise Forbidden(
             "Read-only users cannot change data", message_th="ผู้ใช้แบบอ่านอย่างเดียวแก้ไขข้อมูลไม่ได้"
@@ -80,6 +102,7 @@ def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+RequestToken = Annotated[str | None, Depends(token_of_request)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]

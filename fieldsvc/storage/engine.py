@@ -12,6 +12,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from fieldsvc.config import Settings
+from fieldsvc.storage import sqlite_writers
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,6 +42,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         else:
             path = url.split("///", 1)[1]
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            sqlite_writers.install()  # writers queue for the file instead of polling for it
         engine = create_engine(url, echo=echo, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

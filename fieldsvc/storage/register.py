@@ -179,19 +179,25 @@ def create_bin(*, session: Session, bin_in: BinCreate, observed_at: datetime | N
     return bin_row
 
 
-def record_inspection(*, session: Session, bin_row: Bin, inspection: Inspection) -> Inspection:
+def record_inspection(
+    *,
+    session: Session,
+    bin_row: Bin,
+    inspection: Inspection,
+    point_village_id: int | None = None,
+) -> Inspection:
     """Append an inspection to a bin's history and bring the bin's current state in step.
 
     History is never overwritten. The bin shows the state of its most recent *observation*
     (by ``observed_at``): a survey done offline last week and sent today does not override one
-    made yesterday. Both run in the caller's transaction.
+    made yesterday. Both run in the caller's transaction. ``point_village_id``: the village
+    whose boundary holds the inspection's point, when the caller already knows it.
     """
     if bin_row.id is None:
         session.add(bin_row)
         session.flush()
     inspection.bin_id = bin_row.id  # type: ignore[assignment]
     session.add(inspection)
-    session.flush()
     latest = bin_row.last_inspected_at
     if latest is None or inspection.observed_at >= latest:
         bin_row.condition = Condition(inspection.condition)
@@ -203,9 +209,13 @@ def record_inspection(*, session: Session, bin_row: Bin, inspection: Inspection)
             bin_row.households_served = inspection.households_served
         if inspection.lon is not None and inspection.lat is not None:
             bin_row.lon, bin_row.lat = inspection.lon, inspection.lat
-            village = village_containing(session=session, lon=inspection.lon, lat=inspection.lat)
-            if village is not None:
-                bin_row.village_id = village.id
+            if point_village_id is None:
+                village = village_containing(
+                    session=session, lon=inspection.lon, lat=inspection.lat
+                )
+                point_village_id = village.id if village else None
+            if point_village_id is not None:
+                bin_row.village_id = point_village_id
         bin_row.last_inspected_at = inspection.observed_at
     bin_row.updated_at = utc_now()
     session.add(bin_row)

@@ -209,7 +209,7 @@ def test_approving_a_held_survey_applies_it_as_it_stands(
 def test_a_register_refusal_keeps_the_survey_and_undoes_the_partial_apply(
     session: Session, settings: Settings, place: Place, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import fieldsvc.storage.submissions as module
+    import fieldsvc.storage.submissions.apply as module
     from fieldsvc.errors import InvalidInput
 
     real_apply = module.apply_submission

@@ -38,7 +38,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from fieldsvc.api.deps import SessionDep, SettingsDep
+from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, Forbidden, NotFound, PayloadTooLarge, Unauthorized
 from fieldsvc.ingest.checks import Flag
@@ -315,6 +315,11 @@ def _store(
 ) -> ReceiveResult:
     """Store, check, apply and attach in one transaction; a concurrent twin (unique
     instance id) makes the first try fail: the second then sees it as a duplicate."""
+    # Photos are written (and fsynced) before the transaction, so that SQLite's write lock
+    # never waits on the disk; a failure below leaves at most an unreferenced file.
+    stored = [
+        (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
+    ]
     for attempt in (1, 2):
         try:
             result = receive_submission(
@@ -327,8 +332,7 @@ def _store(
                 complete=complete,
                 intake_flags=parsed.flags,
             )
-            for name, photo in photos:
-                digest = store_media(settings=settings, data=photo.data)
+            for name, photo, digest in stored:
                 attach_media(
                     session=session,
                     submission=result.submission,
@@ -336,6 +340,7 @@ def _store(
                     sha256=digest,
                     media_type=photo.media_type,
                     size_bytes=len(photo.data),
+                    known_rows=result.attachments,
                 )
             undeclared = [n for n, _ in photos if n not in parsed.record.photo_names]
             if undeclared:
@@ -377,13 +382,8 @@ def _success_text(result: ReceiveResult) -> str:
 
 @router.post("/submission", status_code=201, summary="Receive a submission (multipart)")
 async def submission(
-    request: Request, settings: SettingsDep, session: SessionDep, user: OpenRosaUser
+    request: Request, token: str, settings: SettingsDep, engine: EngineDep
 ) -> Response:
-    if user.role == Role.viewer:
-        raise Forbidden(
-            "Read-only users cannot send surveys",
-            message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
-        )
     limit = settings.max_submission_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -405,15 +405,22 @@ async def submission(
             for f in upload.files
         ]
 
-    photos = await run_in_threadpool(clean_all)
-    result = await run_in_threadpool(
-        lambda: _store(
-            session=session,
-            settings=settings,
-            user=user,
-            parsed=parsed,
-            complete=not upload.incomplete,
-            photos=photos,
-        )
-    )
+    def receive() -> ReceiveResult:  # the token, the photos and the survey in one thread hop
+        with Session(engine, expire_on_commit=False) as session:
+            user = openrosa_user(token, session)
+            if user.role == Role.viewer:
+                raise Forbidden(
+                    "Read-only users cannot send surveys",
+                    message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
+                )
+            return _store(
+                session=session,
+                settings=settings,
+                user=user,
+                parsed=parsed,
+                complete=not upload.incomplete,
+                photos=clean_all(),
+            )
+
+    result = await run_in_threadpool(receive)
     return openrosa_message(_success_text(result), status=201, nature="submit_success")

@@ -18,7 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from fieldsvc.api.deps import CurrentUser, EditorUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import (
+    CurrentUser,
+    EditorUser,
+    EngineDep,
+    RequestToken,
+    SessionDep,
+    SettingsDep,
+    signed_in_user,
+)
 from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from fieldsvc.ingest.checks import Flag
@@ -26,7 +34,7 @@ from fieldsvc.ingest.openrosa import BANGKOK, bounded
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.ingest.web import SurveyIn
-from fieldsvc.models import Condition, ReviewState, Role, Stream, Submission, User
+from fieldsvc.models import Attachment, Condition, ReviewState, Role, Stream, Submission, User
 from fieldsvc.storage.media import require_media, store_media
 from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions import (
@@ -117,7 +125,7 @@ class SubmissionDetail(SubmissionOut):
     reviews: list[ReviewOut]
 
 
-def _out(session: Session, row: Submission) -> dict[str, Any]:
+def _out(row: Submission, attachments: list[Attachment]) -> dict[str, Any]:
     return {
         "id": row.id,
         "submission_id": row.instance_id,
@@ -141,13 +149,18 @@ def _out(session: Session, row: Submission) -> dict[str, Any]:
                 size_bytes=a.size_bytes,
                 url=f"/api/v1/media/{a.sha256}" if a.sha256 else None,
             )
-            for a in attachments_of(session=session, submission_id=row.id)
+            for a in attachments
         ],
     }
 
 
-def _receive_out(session: Session, result: ReceiveResult) -> ReceiveOut:
-    return ReceiveOut(**_out(session, result.submission), outcome=result.outcome)
+def _stored_out(session: Session, row: Submission) -> dict[str, Any]:
+    return _out(row, attachments_of(session=session, submission_id=row.id))
+
+
+def _receive_out(result: ReceiveResult) -> ReceiveOut:
+    """The answer to a receive, from what it returned (no query)."""
+    return ReceiveOut(**_out(result.submission, result.attachments), outcome=result.outcome)
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -184,6 +197,11 @@ def _receive_json(
     raw: str,
     photos: list[tuple[str, CleanPhoto]],
 ) -> ReceiveResult:
+    # Photos are written (and fsynced) before the transaction, so that SQLite's write lock
+    # never waits on the disk; a failure below leaves at most an unreferenced file.
+    stored = [
+        (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
+    ]
     for attempt in (1, 2):  # a concurrent identical retry loses the unique race once
         try:
             result = receive_submission(
@@ -194,8 +212,7 @@ def _receive_json(
                 submitter=user,
                 settings=settings,
             )
-            for name, photo in photos:
-                digest = store_media(settings=settings, data=photo.data)
+            for name, photo, digest in stored:
                 attach_media(
                     session=session,
                     submission=result.submission,
@@ -203,6 +220,7 @@ def _receive_json(
                     sha256=digest,
                     media_type=photo.media_type,
                     size_bytes=len(photo.data),
+                    known_rows=result.attachments,
                 )
             session.commit()
             return result
@@ -228,21 +246,23 @@ async def create_submission(
     survey: SurveyIn,
     request: Request,
     response: Response,
-    session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    token: RequestToken,
 ) -> ReceiveOut:
     """201 for a new survey or edit, 200 for an identical retry, 409 for the same
     ``submission_id`` with a different body. Implausible values are accepted and flagged."""
-    _require_can_submit(user)
     raw = (await request.body()).decode("utf-8")  # kept as received (already parsed as JSON)
 
-    def receive() -> ReceiveOut:
-        result = _receive_json(
-            session=session, settings=settings, user=user, survey=survey, raw=raw, photos=[]
-        )
-        response.status_code = _status(result)
-        return _receive_out(session, result)
+    def receive() -> ReceiveOut:  # the token, the survey and the answer in one thread hop
+        with Session(engine, expire_on_commit=False) as session:
+            user = signed_in_user(session=session, token=token)
+            _require_can_submit(user)
+            result = _receive_json(
+                session=session, settings=settings, user=user, survey=survey, raw=raw, photos=[]
+            )
+            response.status_code = _status(result)
+            return _receive_out(result)
 
     return await run_in_threadpool(receive)
 
@@ -340,7 +360,7 @@ async def create_submission_multipart(
         )
     )
     response.status_code = _status(result)
-    return await run_in_threadpool(lambda: _receive_out(session, result))
+    return _receive_out(result)
 
 
 def _too_large(size: int, limit: int) -> PayloadTooLarge:
@@ -463,13 +483,13 @@ def get_submissions(
         limit=limit,
         offset=offset,
     )
-    return [SubmissionOut(**_out(session, r)) for r in rows]
+    return [SubmissionOut(**_stored_out(session, r)) for r in rows]
 
 
 def _detail(session: Session, user: User, row: Submission) -> SubmissionDetail:
     staff = user.role != Role.village_head
     return SubmissionDetail(
-        **_out(session, row),
+        **_stored_out(session, row),
         root_id=row.root_id,
         deprecated_id=row.deprecated_id,
         submitter_id=row.submitter_id,
@@ -674,4 +694,4 @@ def post_correction(
         comment=comment,
     )
     session.commit()
-    return _receive_out(session, result)
+    return _receive_out(result)

@@ -1,0 +1,268 @@
+"""Applying a stored survey to the register: a bin inspection, a new bin, or village counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.checks import Flag, coordinates_usable
+from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
+from fieldsvc.models import Bin, BinCreate, Inspection, InspectionSource, Submission, Village
+from fieldsvc.models.enums import Condition
+from fieldsvc.models.types import utc_now
+from fieldsvc.storage.places import Whereabouts, locate
+from fieldsvc.storage.register import record_inspection
+from fieldsvc.storage.submissions.queries import get_submission_by_instance
+from fieldsvc.storage.submissions.records import add_flags, record_from_parsed
+
+
+@dataclass(frozen=True)
+class Known:
+    """What receiving already looked up, so applying does not ask again: the version an edit
+    replaces, the id of the registered bin with the survey's code, and the survey's places."""
+
+    previous: Submission | None
+    bin_id: int | None
+    places: Whereabouts
+
+
+def _missing(field_name: str, th: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field_name} is needed to apply this survey to the register; correct the survey",
+        message_th=f"ต้องมี{th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
+        field=field_name,
+    )
+
+
+def _point_village_id(places: Whereabouts) -> int | None:
+    return places.at_point.id if places.at_point else None
+
+
+def _register_new_bin(
+    *,
+    session: Session,
+    record: SurveyRecord,
+    submission: Submission,
+    source: InspectionSource,
+    places: Whereabouts,
+) -> Bin:
+    if record.lat is None or record.lon is None:
+        raise _missing("location", "ตำแหน่ง")
+    if record.capacity_l is None:
+        raise _missing("capacity_l", "ขนาดถัง")
+    if record.stream is None:
+        raise _missing("stream", "ประเภทขยะ")
+    if record.condition is None:
+        raise _missing("condition", "สภาพถัง")
+    try:
+        bin_in = BinCreate(
+            code=record.bin_code or "",
+            lon=record.lon,
+            lat=record.lat,
+            capacity_l=record.capacity_l,
+            stream=record.stream,
+            condition=record.condition,
+            households_served=record.households_served,
+            village_id=_point_village_id(places) or submission.village_id,
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = ".".join(str(p) for p in problem["loc"])
+        raise InvalidInput(
+            f"{name}: {problem['msg']}; correct the survey before it can register a bin",
+            message_th=f"ค่า {name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
+            field=name,
+        ) from exc
+    bin_row = Bin.model_validate(bin_in)
+    session.add(bin_row)
+    session.flush()
+    record_inspection(
+        session=session,
+        bin_row=bin_row,
+        inspection=_inspection(record, submission, source, True),
+        point_village_id=_point_village_id(places),
+    )
+    return bin_row
+
+
+def _inspection(
+    record: SurveyRecord, submission: Submission, source: InspectionSource, with_point: bool
+) -> Inspection:
+    return Inspection(
+        bin_id=0,
+        submission_id=submission.id,
+        source=source,
+        observed_at=record.observed_at or submission.received_at or utc_now(),
+        condition=record.condition or Condition.usable,
+        capacity_l=record.capacity_l if record.capacity_l and record.capacity_l > 0 else None,
+        stream=record.stream,
+        lon=record.lon if with_point else None,
+        lat=record.lat if with_point else None,
+        accuracy_m=record.accuracy_m if with_point else None,
+        households_served=record.households_served
+        if record.households_served is not None and record.households_served >= 0
+        else None,
+        note=(record.note or None) and (record.note or "")[:2000],
+    )
+
+
+def _renamed_bin(
+    *, session: Session, record: SurveyRecord, previous: Submission | None
+) -> Bin | None:
+    """An edit that only fixes the code of the bin its earlier version registered."""
+    if previous is None or previous.bin_id is None or not record.bin_code:
+        return None
+    bin_row = session.get(Bin, previous.bin_id)
+    if bin_row is None or bin_row.code != (previous.parsed or {}).get("bin_code"):
+        return None
+    root_ids = set(
+        session.exec(select(Submission.id).where(Submission.root_id == previous.root_id)).all()
+    )
+    sources = set(
+        session.exec(select(Inspection.submission_id).where(Inspection.bin_id == bin_row.id)).all()
+    )
+    if not sources <= root_ids:
+        return None  # the bin has its own history: a code change is a different bin
+    bin_row.code = record.bin_code
+    session.add(bin_row)
+    return bin_row
+
+
+def _current_bin(*, session: Session, record: SurveyRecord, known: Known) -> Bin | None:
+    """The registered bin with the survey's code, as it is *now*: read again and locked
+    (``FOR UPDATE`` on PostgreSQL; on SQLite this transaction already holds the write lock),
+    so that two surveys of one bin applied at once cannot undo each other's newer state."""
+    query = select(Bin).with_for_update().execution_options(populate_existing=True)
+    if known.bin_id is not None:
+        return session.exec(query.where(Bin.id == known.bin_id)).first()
+    return session.exec(query.where(Bin.code == record.bin_code)).first()
+
+
+def _apply_bin_survey(
+    *,
+    session: Session,
+    record: SurveyRecord,
+    submission: Submission,
+    settings: Settings,
+    known: Known,
+    source: InspectionSource,
+) -> None:
+    if not record.bin_code:
+        raise _missing("bin_code", "รหัสถัง")
+    bin_row = _current_bin(session=session, record=record, known=known)
+    if bin_row is None:
+        bin_row = _renamed_bin(session=session, record=record, previous=known.previous)
+    if bin_row is None:
+        bin_row = _register_new_bin(
+            session=session,
+            record=record,
+            submission=submission,
+            source=source,
+            places=known.places,
+        )
+    else:
+        if record.condition is None:
+            raise _missing("condition", "สภาพถัง")
+        # A poor fix must not drag a known bin across the village: keep its old place.
+        good_fix = (
+            record.accuracy_m is None or record.accuracy_m <= settings.max_gps_accuracy_m
+        ) and coordinates_usable(record)
+        record_inspection(
+            session=session,
+            bin_row=bin_row,
+            inspection=_inspection(record, submission, source, good_fix),
+            point_village_id=_point_village_id(known.places),
+        )
+    submission.bin_id = bin_row.id
+    submission.village_id = bin_row.village_id or submission.village_id
+
+
+def _apply_village_counts(
+    *, session: Session, record: SurveyRecord, submission: Submission, known: Known
+) -> None:
+    claimed = known.places.claimed
+    village = session.get(Village, claimed.id) if claimed else None
+    if village is None:
+        raise _missing("village", "หมู่ที่ที่มีอยู่ในทะเบียน")
+    submission.village_id = village.id
+    newer = session.exec(
+        select(Submission.id).where(
+            Submission.form_id == record.form_id,
+            Submission.village_id == village.id,
+            col(Submission.applied).is_(True),
+            col(Submission.is_current).is_(True),
+            Submission.root_id != submission.root_id,
+            col(Submission.observed_at) > (record.observed_at or utc_now()),
+        )
+    ).first()
+    if newer is None:  # a late-arriving older count does not override a newer one
+        if record.village_households is not None and record.village_households >= 0:
+            village.households = record.village_households
+        if record.village_population is not None and record.village_population >= 0:
+            village.population = record.village_population
+        session.add(village)
+
+
+def _look_up(*, session: Session, record: SurveyRecord, submission: Submission) -> Known:
+    previous = None
+    if submission.deprecated_id:
+        previous = get_submission_by_instance(session=session, instance_id=submission.deprecated_id)
+    point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
+    places = locate(session=session, number=record.village_number, point=point)
+    return Known(previous=previous, bin_id=None, places=places)
+
+
+def apply_submission(
+    *, session: Session, submission: Submission, settings: Settings, known: Known | None = None
+) -> None:
+    """Apply a stored survey to the register (bins or village counts). Runs in the caller's
+    transaction; raises ``InvalidInput`` naming the field when the survey cannot be applied.
+    ``known``: what the caller already looked up in this transaction (else looked up here)."""
+    record = record_from_parsed(submission.parsed)
+    known = known or _look_up(session=session, record=record, submission=submission)
+    edit = known.previous is not None and known.previous.applied
+    source = InspectionSource.correction if edit else InspectionSource.survey
+    if record.form_id == BIN_SURVEY_FORM:
+        _apply_bin_survey(
+            session=session,
+            record=record,
+            submission=submission,
+            settings=settings,
+            known=known,
+            source=source,
+        )
+    else:
+        _apply_village_counts(session=session, record=record, submission=submission, known=known)
+    submission.applied = True
+    session.add(submission)
+    session.flush()
+
+
+def apply_or_hold(
+    *, session: Session, submission: Submission, settings: Settings, known: Known | None = None
+) -> None:
+    """Apply; if the register refuses (a case no rule foresaw), keep the survey, undo the
+    partial apply (savepoint) and hold it with a ``cannot_apply`` flag instead of failing."""
+    try:
+        with session.begin_nested():
+            apply_submission(session=session, submission=submission, settings=settings, known=known)
+    except InvalidInput as exc:
+        submission.applied = False
+        add_flags(
+            session=session,
+            submission=submission,
+            flags=[
+                Flag(
+                    "cannot_apply",
+                    exc.field or "",
+                    f"บันทึกลงทะเบียนไม่ได้: {exc.message_th}",
+                    f"could not be applied to the register: {exc.message_en}",
+                    "reject",
+                    {"value": exc.details.get("value")},
+                )
+            ],
+        )

@@ -1,0 +1,162 @@
+"""Read and record look-ups of submissions, their attachments and reviews."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Text, func, or_
+from sqlmodel import Session, col, select
+
+from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.models import Attachment, ReviewState, Submission
+from fieldsvc.models.survey import SubmissionReview
+from fieldsvc.models.types import utc_now
+
+
+def get_submission_by_instance(*, session: Session, instance_id: str) -> Submission | None:
+    return session.exec(select(Submission).where(Submission.instance_id == instance_id)).first()
+
+
+def attachments_of(*, session: Session, submission_id: int | None) -> list[Attachment]:
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(Attachment.submission_id == submission_id)
+            .order_by(col(Attachment.name))
+        ).all()
+    )
+
+
+def attach_media(
+    *,
+    session: Session,
+    submission: Submission,
+    name: str,
+    sha256: str,
+    media_type: str,
+    size_bytes: int,
+    known_rows: Sequence[Attachment] | None = None,
+) -> Attachment:
+    """Record that the bytes of attachment ``name`` arrived (idempotent; a re-sent file with
+    other bytes replaces the pointer — the earlier bytes stay in the media store).
+    ``known_rows``: the submission's attachment rows when the caller has them (no query)."""
+    if known_rows is not None:
+        row = next((a for a in known_rows if a.name == name), None)
+    else:
+        row = session.exec(
+            select(Attachment).where(
+                Attachment.submission_id == submission.id, Attachment.name == name
+            )
+        ).first()
+    if row is None:
+        row = Attachment(submission_id=submission.id or 0, name=name)
+    row.sha256, row.media_type, row.size_bytes = sha256, media_type, size_bytes
+    row.received_at = row.received_at or utc_now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reviews_of(*, session: Session, submission_id: int | None) -> list[SubmissionReview]:
+    return list(
+        session.exec(
+            select(SubmissionReview)
+            .where(SubmissionReview.submission_id == submission_id)
+            .order_by(col(SubmissionReview.reviewed_at), col(SubmissionReview.id))
+        ).all()
+    )
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+FLAG_CODE_RE = re.compile(r"^[a-z_]{1,40}$")
+
+
+def require_submission(*, session: Session, key: str) -> Submission:
+    """A submission by database id (digits) or instance id (``uuid:…`` or a bare UUID)."""
+    found = None
+    if key.isdigit():
+        found = session.get(Submission, int(key))
+    else:
+        found = get_submission_by_instance(session=session, instance_id=key)
+        if found is None and not key.startswith("uuid:"):
+            found = get_submission_by_instance(session=session, instance_id=f"uuid:{key}")
+    if found is None:
+        raise NotFound(f"No submission {key!r}", message_th=f"ไม่พบข้อมูลสำรวจ {key}", field="id")
+    return found
+
+
+def list_submissions(
+    *,
+    session: Session,
+    village_ids: Sequence[int] | None = None,
+    own_submitter_id: int | None = None,
+    village_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    flag_code: str | None = None,
+    review_state: ReviewState | None = None,
+    form_id: str | None = None,
+    current_only: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Submission]:
+    """Submissions newest first. ``village_ids`` (a village head's scope) keeps those villages
+    plus the user's own submissions (``own_submitter_id``); None means every village."""
+    query = select(Submission)
+    if village_ids is not None:
+        query = query.where(
+            or_(
+                col(Submission.village_id).in_(list(village_ids)),
+                col(Submission.submitter_id) == own_submitter_id,
+            )
+        )
+    if village_id is not None:
+        query = query.where(Submission.village_id == village_id)
+    when = func.coalesce(Submission.observed_at, Submission.received_at)
+    if date_from is not None:
+        query = query.where(when >= date_from)
+    if date_to is not None:
+        query = query.where(when < date_to)
+    if flag_code is not None:
+        if not FLAG_CODE_RE.match(flag_code):
+            raise InvalidInput(
+                f"flag = {flag_code!r} is not a flag code; expected e.g. poor_gps_accuracy",
+                message_th="รหัสปัญหาไม่ถูกต้อง เช่น poor_gps_accuracy",
+                field="flag",
+            )
+        # Both backends store the JSON text as Python's json.dumps wrote it.
+        query = query.where(
+            func.cast(Submission.flags, Text).like(f'%"code": "{flag_code}"%')  # type: ignore[arg-type]
+        )
+    if review_state is not None:
+        query = query.where(Submission.review_state == review_state)
+    if form_id is not None:
+        query = query.where(Submission.form_id == form_id)
+    if current_only:
+        query = query.where(col(Submission.is_current).is_(True))
+    query = query.order_by(col(Submission.received_at).desc(), col(Submission.id).desc())
+    return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def submission_versions(*, session: Session, root_id: str) -> list[Submission]:
+    """Every version of one survey, oldest first."""
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.root_id == root_id)
+            .order_by(col(Submission.received_at), col(Submission.id))
+        ).all()
+    )
+
+
+def submissions_holding_media(*, session: Session, sha256: str) -> list[Submission]:
+    return list(
+        session.exec(
+            select(Submission)
+            .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
+            .where(Attachment.sha256 == sha256)
+        ).all()
+    )

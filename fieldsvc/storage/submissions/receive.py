@@ -1,0 +1,333 @@
+"""Receiving a survey: store it as received, check it, and apply it, in the caller's transaction.
+
+The look-ups come first (no writes: on SQLite they do not hold the write lock), then one
+INSERT, the apply, and the caller's commit. Per new survey that is: the instance id, the bin
+code, the places (one statement), then the writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import SubmissionConflict
+from fieldsvc.ingest.checks import (
+    CheckContext,
+    Flag,
+    NearbyBin,
+    blocks_apply,
+    check_record,
+    coordinates_usable,
+)
+from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
+from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
+from fieldsvc.models.types import utc_now
+from fieldsvc.storage.places import Whereabouts, locate
+from fieldsvc.storage.register import bins_near, get_bin_by_code
+from fieldsvc.storage.submissions.apply import Known, apply_or_hold
+from fieldsvc.storage.submissions.queries import attachments_of, get_submission_by_instance
+from fieldsvc.storage.submissions.records import payload_digest, record_to_parsed
+from fieldsvc.storage.users import village_ids_of
+
+Outcome = Literal["created", "duplicate", "edited"]
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    submission: Submission
+    outcome: Outcome
+    flags: list[Flag]
+    attachments: list[Attachment]  # by name; the rows a response shows, without a query
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _nearby_same_stream(
+    *, session: Session, record: SurveyRecord, settings: Settings, exclude_bin_id: int | None
+) -> tuple[NearbyBin, ...]:
+    if record.stream is None or record.lon is None or record.lat is None:
+        return ()
+    return tuple(
+        NearbyBin(code=b.code, distance_m=d)
+        for b, d in bins_near(
+            session=session,
+            lon=record.lon,
+            lat=record.lat,
+            radius_m=settings.duplicate_radius_m,
+            stream=record.stream,
+            limit=5,
+        )
+        if b.id != exclude_bin_id
+    )
+
+
+def _check_context(
+    *,
+    session: Session,
+    record: SurveyRecord,
+    settings: Settings,
+    bin_exists: bool,
+    places: Whereabouts,
+    exclude_bin_id: int | None,
+) -> CheckContext:
+    usable = coordinates_usable(record)
+    nearby: tuple[NearbyBin, ...] = ()
+    if usable and record.form_id == BIN_SURVEY_FORM and not bin_exists:
+        nearby = _nearby_same_stream(
+            session=session, record=record, settings=settings, exclude_bin_id=exclude_bin_id
+        )
+    return CheckContext(
+        now=utc_now(),
+        max_gps_accuracy_m=settings.max_gps_accuracy_m,
+        duplicate_radius_m=settings.duplicate_radius_m,
+        bin_exists=bin_exists,
+        inside_subdistrict=places.inside_subdistrict if usable else None,
+        village_known=places.claimed is not None if record.village_number is not None else None,
+        village_at_point=places.at_point.number if places.at_point else None,
+        nearby_same_stream=nearby,
+    )
+
+
+def _scope_flags(
+    *, session: Session, record: SurveyRecord, submitter: User | None, village_id: int | None
+) -> list[Flag]:
+    """A village head may survey only their own villages: another village is kept but held."""
+    if submitter is None or submitter.role != Role.village_head:
+        return []
+    allowed = village_ids_of(session=session, user=submitter) or []
+    if village_id is not None and village_id in allowed:
+        return []
+    shown = record.village_number if record.village_number is not None else "-"
+    return [
+        Flag(
+            "village_not_assigned",
+            "village",
+            f"หมู่ที่ {shown} ไม่ใช่หมู่บ้านที่ท่านรับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+            f"village = {shown} is not one of the villages assigned to {submitter.username}; "
+            "the survey is kept for staff to review",
+            "reject",
+            {"value": record.village_number, "allowed_village_ids": allowed},
+        )
+    ]
+
+
+def _edit_flags(record: SurveyRecord, previous: Submission | None) -> list[Flag]:
+    if record.deprecated_id is None:
+        return []
+    if previous is None:
+        return [
+            Flag(
+                "unknown_deprecated_id",
+                "meta/deprecatedID",
+                f"เป็นการแก้ไขข้อมูล {record.deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ เก็บไว้เป็นข้อมูลใหม่",
+                f"meta/deprecatedID {record.deprecated_id!r} names a survey this server never "
+                "received; kept as a new survey",
+                "review",
+                {"value": record.deprecated_id},
+            )
+        ]
+    if not previous.is_current:
+        return [
+            Flag(
+                "edit_of_old_version",
+                "meta/deprecatedID",
+                f"แก้ไขจากฉบับเก่า {record.deprecated_id} ซึ่งมีฉบับใหม่กว่าแล้ว "
+                "ฉบับนี้จึงแทนที่ฉบับล่าสุด กรุณาตรวจสอบ",
+                f"meta/deprecatedID {record.deprecated_id!r} is not the latest version; this "
+                "edit now replaces the latest one — please check nothing was lost",
+                "review",
+                {"value": record.deprecated_id},
+            )
+        ]
+    return []
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def _ensure_attachment_rows(
+    *,
+    session: Session,
+    submission: Submission,
+    names: tuple[str, ...],
+    previous: Submission | None,
+    is_new: bool,
+) -> list[Attachment]:
+    """The submission's attachment rows, one per declared name (existing rows kept)."""
+    rows = [] if is_new else attachments_of(session=session, submission_id=submission.id)
+    have = {a.name for a in rows}
+    missing = [name for name in names if name not in have]
+    if not missing:
+        return rows
+    earlier: dict[str, Attachment] = {}
+    if previous is not None:
+        earlier = {a.name: a for a in attachments_of(session=session, submission_id=previous.id)}
+    for name in dict.fromkeys(missing):
+        row = Attachment(submission_id=submission.id or 0, name=name)
+        if name in earlier and earlier[name].sha256:
+            # An edit or a staff correction keeps the photo it did not replace.
+            old = earlier[name]
+            row.sha256, row.media_type = old.sha256, old.media_type
+            row.size_bytes, row.received_at = old.size_bytes, old.received_at
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return sorted(rows, key=lambda a: a.name)
+
+
+# --- receive -----------------------------------------------------------------------------------
+
+
+def _receive_again(
+    *, session: Session, existing: Submission, record: SurveyRecord, digest: str, complete: bool
+) -> ReceiveResult:
+    """The same instance id again: identical → a duplicate (completing a split upload);
+    different → ``SubmissionConflict``."""
+    if existing.payload_sha256 != digest:
+        raise SubmissionConflict(
+            f"A different survey with instanceID {record.instance_id} was already received; "
+            "an edit must have a new instanceID and name the old one in deprecatedID",
+            message_th=f"มีข้อมูลรหัส {record.instance_id} ที่เนื้อหาต่างกันส่งมาแล้ว "
+            "การแก้ไขต้องใช้รหัสใหม่และระบุรหัสเดิมใน deprecatedID",
+            field="meta/instanceID",
+            details={"value": record.instance_id, "submission_id": existing.id},
+        )
+    attachments = _ensure_attachment_rows(
+        session=session, submission=existing, names=record.photo_names, previous=None, is_new=False
+    )
+    return ReceiveResult(existing, "duplicate", _flags_of(existing), attachments)
+
+
+def _flags_of(submission: Submission) -> list[Flag]:
+    return [Flag.from_dict(f) for f in submission.flags or []]
+
+
+def _new_submission(
+    *,
+    record: SurveyRecord,
+    raw_payload: str,
+    content_type: str,
+    digest: str,
+    root_id: str,
+    submitter: User | None,
+    village_id: int | None,
+    complete: bool,
+    flags: list[Flag],
+) -> Submission:
+    return Submission(
+        instance_id=record.instance_id,
+        root_id=root_id,
+        deprecated_id=record.deprecated_id,
+        is_current=True,
+        form_id=record.form_id,
+        form_version=record.form_version,
+        channel=record.channel,
+        observed_at=record.observed_at,
+        submitter_id=submitter.id if submitter else None,
+        device_id=record.device_id,
+        gps_accuracy_m=record.accuracy_m,
+        village_id=village_id,
+        raw_payload=raw_payload,
+        payload_sha256=digest,
+        content_type=content_type[:80],
+        complete=complete,
+        applied=False,
+        review_state=ReviewState.has_issues if flags else ReviewState.received,
+        flags=[f.as_dict() for f in flags],
+        parsed=record_to_parsed(record),
+    )
+
+
+def _supersede_older_versions(*, session: Session, submission: Submission) -> None:
+    for older in session.exec(
+        select(Submission).where(
+            Submission.root_id == submission.root_id,
+            col(Submission.is_current).is_(True),
+            Submission.id != submission.id,
+        )
+    ).all():
+        older.is_current = False
+        session.add(older)
+
+
+def receive_submission(
+    *,
+    session: Session,
+    record: SurveyRecord,
+    raw_payload: str,
+    content_type: str,
+    submitter: User | None,
+    settings: Settings,
+    complete: bool = True,
+    intake_flags: tuple[Flag, ...] | list[Flag] = (),
+) -> ReceiveResult:
+    """Store one survey version as received, check it, and apply it if complete and clean.
+
+    ``intake_flags`` are problems the channel's parser already found (unreadable values).
+    """
+    digest = payload_digest(raw_payload, content_type)
+    existing = get_submission_by_instance(session=session, instance_id=record.instance_id)
+    if existing is not None:
+        result = _receive_again(
+            session=session, existing=existing, record=record, digest=digest, complete=complete
+        )
+        if complete and not existing.complete:  # the last part of a split upload
+            existing.complete = True
+            if not blocks_apply(result.flags):
+                apply_or_hold(session=session, submission=existing, settings=settings)
+            session.add(existing)
+            session.flush()
+            result = ReceiveResult(existing, "duplicate", _flags_of(existing), result.attachments)
+        return result
+
+    previous = None
+    if record.deprecated_id:
+        previous = get_submission_by_instance(session=session, instance_id=record.deprecated_id)
+    found_bin = get_bin_by_code(session=session, code=record.bin_code) if record.bin_code else None
+    point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
+    places = locate(session=session, number=record.village_number, point=point)
+    village_id = places.village.id if places.village else None
+    context = _check_context(
+        session=session,
+        record=record,
+        settings=settings,
+        bin_exists=found_bin is not None,
+        places=places,
+        exclude_bin_id=previous.bin_id if previous else None,
+    )
+    flags = list(intake_flags) + check_record(record, context=context)
+    flags += _scope_flags(
+        session=session, record=record, submitter=submitter, village_id=village_id
+    )
+    flags += _edit_flags(record, previous)
+    submission = _new_submission(
+        record=record,
+        raw_payload=raw_payload,
+        content_type=content_type,
+        digest=digest,
+        root_id=previous.root_id if previous else (record.deprecated_id or record.instance_id),
+        submitter=submitter,
+        village_id=village_id,
+        complete=complete,
+        flags=flags,
+    )
+    session.add(submission)
+    session.flush()  # a concurrent twin fails here (unique instance_id): the caller retries
+    _supersede_older_versions(session=session, submission=submission)
+    attachments = _ensure_attachment_rows(
+        session=session,
+        submission=submission,
+        names=record.photo_names,
+        previous=previous,
+        is_new=True,
+    )
+    if complete and not blocks_apply(flags):
+        known = Known(previous=previous, bin_id=found_bin.id if found_bin else None, places=places)
+        apply_or_hold(session=session, submission=submission, settings=settings, known=known)
+        flags = _flags_of(submission)
+    outcome: Outcome = "edited" if record.deprecated_id else "created"
+    return ReceiveResult(submission, outcome, flags, attachments)

@@ -1,0 +1,67 @@
+"""A survey record as stored on its ``Submission``: the parsed JSON, the payload digest, flags."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from fieldsvc.ingest.checks import Flag
+from fieldsvc.ingest.survey import SurveyRecord
+from fieldsvc.models import ReviewState, Submission
+from fieldsvc.models.enums import Channel, Condition, Stream
+
+
+def record_to_parsed(record: SurveyRecord) -> dict[str, Any]:
+    """A ``SurveyRecord`` as plain JSON (enums as strings, times as ISO 8601)."""
+    out: dict[str, Any] = {}
+    for name in SurveyRecord.__dataclass_fields__:
+        value = getattr(record, name)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Channel | Condition | Stream):
+            value = value.value
+        out[name] = value
+    return out
+
+
+def record_from_parsed(parsed: dict[str, Any]) -> SurveyRecord:
+    values = dict(parsed)
+    values["channel"] = Channel(values["channel"])
+    for name, enum in (("condition", Condition), ("stream", Stream)):
+        values[name] = enum(values[name]) if values.get(name) else None
+    if values.get("observed_at"):
+        values["observed_at"] = datetime.fromisoformat(values["observed_at"])
+    values["photo_names"] = tuple(values.get("photo_names") or ())
+    known = SurveyRecord.__dataclass_fields__
+    return SurveyRecord(**{k: v for k, v in values.items() if k in known})
+
+
+def payload_digest(raw_payload: str, content_type: str) -> str:
+    """SHA-256 of the payload; JSON is compared canonically so a re-serialised retry matches."""
+    body = raw_payload
+    if "json" in content_type:
+        with contextlib.suppress(ValueError):
+            body = json.dumps(json.loads(raw_payload), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def add_flags(*, session: Session, submission: Submission, flags: list[Flag]) -> None:
+    """Add flags found after receiving (e.g. a rejected photo), without duplicates."""
+    stored = list(submission.flags or [])
+    seen = {(f.get("code"), f.get("field")) for f in stored}
+    for flag in flags:
+        if (flag.code, flag.field) not in seen:
+            stored.append(flag.as_dict())
+            seen.add((flag.code, flag.field))
+    submission.flags = stored
+    if stored and submission.review_state == ReviewState.received:
+        submission.review_state = ReviewState.has_issues
+    session.add(submission)
+    session.flush()
