@@ -307,12 +307,21 @@ def bench_backend(
     return BackendResult(backend, phases)
 
 
+def _server_stack() -> str:
+    """What uvicorn's "auto" choices resolve to in this environment."""
+    import importlib.util
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"{loop} + {http}"
+
+
 def print_table(results: list[BackendResult], args: argparse.Namespace) -> None:
     print()
     print(
         f"intake bench — {args.clients} clients, {args.seconds:.0f} s per phase "
         f"({args.rounds} interleaved rounds), "
-        f"uvicorn --workers {args.workers} (asyncio + h11), {args.bins} registered bins, "
+        f"uvicorn --workers {args.workers} ({_server_stack()}), {args.bins} registered bins, "
         f"photo {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG ~1 MB"
     )
     header = (
