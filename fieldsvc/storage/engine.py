@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from fieldsvc.config import Settings
 from fieldsvc.storage import sqlite_writers
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -55,6 +58,22 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def commit_with_one_retry(session: Session, work: Callable[[], T]) -> T:
+    """Run ``work`` and commit. Two identical submissions racing on a unique key (a phone's
+    retry arriving while the first is still being written) make one of them fail once; on the
+    second try it finds the first and answers as for a duplicate."""
+    for attempt in (1, 2):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @contextmanager

@@ -35,7 +35,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep
@@ -45,6 +44,7 @@ from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.openrosa import ParsedSubmission, parse_submission_xml, read_openrosa_multipart
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.models import Role, User
+from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import store_media
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -320,52 +320,48 @@ def _store(
     stored = [
         (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
     ]
-    for attempt in (1, 2):
-        try:
-            result = receive_submission(
+
+    def work() -> ReceiveResult:
+        result = receive_submission(
+            session=session,
+            record=parsed.record,
+            raw_payload=parsed.raw_xml,
+            content_type="text/xml",
+            submitter=user,
+            settings=settings,
+            complete=complete,
+            intake_flags=parsed.flags,
+        )
+        for name, photo, digest in stored:
+            attach_media(
                 session=session,
-                record=parsed.record,
-                raw_payload=parsed.raw_xml,
-                content_type="text/xml",
-                submitter=user,
-                settings=settings,
-                complete=complete,
-                intake_flags=parsed.flags,
+                submission=result.submission,
+                name=name,
+                sha256=digest,
+                media_type=photo.media_type,
+                size_bytes=len(photo.data),
+                known_rows=result.attachments,
             )
-            for name, photo, digest in stored:
-                attach_media(
-                    session=session,
-                    submission=result.submission,
-                    name=name,
-                    sha256=digest,
-                    media_type=photo.media_type,
-                    size_bytes=len(photo.data),
-                    known_rows=result.attachments,
-                )
-            undeclared = [n for n, _ in photos if n not in parsed.record.photo_names]
-            if undeclared:
-                add_flags(
-                    session=session,
-                    submission=result.submission,
-                    flags=[
-                        Flag(
-                            "undeclared_attachment",
-                            name,
-                            f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
-                            f"file {name!r} is not named in the form; it was kept",
-                            "review",
-                            {"value": name},
-                        )
-                        for name in undeclared
-                    ],
-                )
-            session.commit()
-            return result
-        except IntegrityError:
-            session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+        undeclared = [n for n, _ in photos if n not in parsed.record.photo_names]
+        if undeclared:
+            add_flags(
+                session=session,
+                submission=result.submission,
+                flags=[
+                    Flag(
+                        "undeclared_attachment",
+                        name,
+                        f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
+                        f"file {name!r} is not named in the form; it was kept",
+                        "review",
+                        {"value": name},
+                    )
+                    for name in undeclared
+                ],
+            )
+        return result
+
+    return commit_with_one_retry(session, work)
 
 
 def _success_text(result: ReceiveResult) -> str:

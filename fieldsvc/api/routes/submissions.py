@@ -14,7 +14,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -35,6 +34,7 @@ from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.ingest.web import SurveyIn
 from fieldsvc.models import Attachment, Condition, ReviewState, Role, Stream, Submission, User
+from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import require_media, store_media
 from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions import (
@@ -202,33 +202,29 @@ def _receive_json(
     stored = [
         (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
     ]
-    for attempt in (1, 2):  # a concurrent identical retry loses the unique race once
-        try:
-            result = receive_submission(
+
+    def work() -> ReceiveResult:
+        result = receive_submission(
+            session=session,
+            record=survey.to_record(),
+            raw_payload=raw,
+            content_type="application/json",
+            submitter=user,
+            settings=settings,
+        )
+        for name, photo, digest in stored:
+            attach_media(
                 session=session,
-                record=survey.to_record(),
-                raw_payload=raw,
-                content_type="application/json",
-                submitter=user,
-                settings=settings,
+                submission=result.submission,
+                name=name,
+                sha256=digest,
+                media_type=photo.media_type,
+                size_bytes=len(photo.data),
+                known_rows=result.attachments,
             )
-            for name, photo, digest in stored:
-                attach_media(
-                    session=session,
-                    submission=result.submission,
-                    name=name,
-                    sha256=digest,
-                    media_type=photo.media_type,
-                    size_bytes=len(photo.data),
-                    known_rows=result.attachments,
-                )
-            session.commit()
-            return result
-        except IntegrityError:
-            session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+        return result
+
+    return commit_with_one_retry(session, work)
 
 
 def _status(result: ReceiveResult) -> int:
