@@ -20,18 +20,9 @@ import numpy as np
 
 from fieldsvc.maps.coverage_map import build_coverage_map, write_map_html
 from fieldsvc.models.enums import Condition, Stream
+from tests.live import CHROMIUM_ARGS
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def synthetic_bins(n: int, villages: gpd.GeoDataFrame, seed: int = 6) -> gpd.GeoDataFrame:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.storage.engine import make_engine
 from fieldsvc.storage.migrate import upgrade_database
+from tests.live import empty_all_tables
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
@@ -47,23 +48,12 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _empty_all_tables(engine: Engine) -> None:
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-
-
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Iterator[Engine]:
     """A migrated, empty database; emptied again after the test."""
-    _empty_all_tables(migrated_engine)
+    empty_all_tables(migrated_engine)
     yield migrated_engine
-    _empty_all_tables(migrated_engine)
+    empty_all_tables(migrated_engine)
 
 
 @pytest.fixture

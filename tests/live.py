@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
+
+import fieldsvc.models  # noqa: F401  (every table registered on SQLModel.metadata)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,6 +28,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def empty_all_tables(engine: Engine) -> None:
+    """Delete every row of every fieldsvc table (the schema stays)."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
 
 
 @contextmanager

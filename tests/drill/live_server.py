@@ -25,8 +25,8 @@ import httpx
 import numpy as np
 from PIL import Image
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from fieldsvc.models import BinCreate, Condition, Role, Stream, Subdistrict
 from fieldsvc.storage.frames import save_villages
@@ -34,6 +34,7 @@ from fieldsvc.storage.migrate import upgrade_database
 from fieldsvc.storage.register import create_bin, list_villages
 from fieldsvc.storage.submissions import SubmissionReview  # noqa: F401  (table on the metadata)
 from fieldsvc.storage.users import create_user
+from tests.live import empty_all_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FORM_VERSION = "2026112601"  # mobile_forms/built/bin_survey.xml
@@ -81,14 +82,7 @@ class Seed:
 def empty_database(engine: Engine) -> None:
     """Migrate, then delete every row (the benchmark and drill start from nothing)."""
     upgrade_database(engine)
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    empty_all_tables(engine)
 
 
 def seed_subdistrict(engine: Engine, *, bins: int = 300) -> Seed:
