@@ -5,14 +5,16 @@ Run: ``.venv/bin/python -m bench.intake_bench [--database-url URL] [--seconds N]
 The real server (``uvicorn fieldsvc.api.app:create_app --factory``, ``--workers`` processes) is
 started on a free 127.0.0.1 port over a seeded database: SQLite in a temporary folder, and also
 the PostgreSQL + PostGIS database given by ``--database-url`` (it is EMPTIED: use a dedicated
-one, e.g. ``bash scripts/start-postgis.sh fieldsvc_bench``). Eight concurrent clients (asyncio +
-httpx, one connection each, as phones) measure for each backend, in the same run:
+one, e.g. ``bash scripts/start-postgis.sh fieldsvc_bench``). Eight concurrent clients (one
+keep-alive connection each, as phones; a lean raw-asyncio client by default, httpx with
+``--client httpx``) measure for each backend, in the same run:
 
 * ``trivial`` — ``GET /healthz``: the baseline of server + client + loopback;
 * ``json`` — ``POST /api/v1/submissions`` (80 % inspections of registered bins, 20 % new bins);
 * ``openrosa`` — ``POST /openrosa/{token}/submission``, each with a distinct ~1 MB noise JPEG.
 
-It prints rates, p50/p95/p99 latencies, the ratios to the trivial endpoint and the errors.
+It prints rates, p50/p95/p99 latencies, the ratios to the trivial endpoint and the errors, and
+checks afterwards that the database holds exactly one submission per 2xx answer.
 ``--profile FILE`` runs one extra single-worker server under a wall-clock stack sampler and
 writes where the server's threads spend their time. Never part of the tests.
 """
@@ -38,7 +40,9 @@ from types import FrameType
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
+from bench.lean_http import LeanConnection, multipart, request_head
 from fieldsvc.storage.engine import make_engine
 from tests.drill.live_server import (
     Seed,
@@ -69,8 +73,15 @@ class PhaseResult:
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
     statuses: collections.Counter[str] = field(default_factory=collections.Counter)
+    answered: collections.Counter[str] = field(default_factory=collections.Counter)  # + warm-up
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+
+    def record(self, status: str, start: float, measure_from: float) -> None:
+        self.answered[status] += 1  # every answer, for the stored-rows check
+        if start >= measure_from:
+            self.latencies_ms.append((time.perf_counter() - start) * 1000)
+            self.statuses[status] += 1
 
     @property
     def ok(self) -> int:
@@ -94,29 +105,64 @@ class PhaseResult:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(q) - 1]
 
 
-async def _client_loop(
-    base_url: str, send: Send, seed: int, stop_at: float, measure_from: float, out: PhaseResult
+async def _httpx_client_loop(
+    server: ServerProcess,
+    load: Load,
+    seed: int,
+    stop_at: float,
+    measure_from: float,
+    out: PhaseResult,
 ) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as client:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=60.0) as client:
         while (start := time.perf_counter()) < stop_at:
             try:
-                response = await send(client, rng)
+                response = await load.httpx(client, rng)
                 status = str(response.status_code)
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
-            if start >= measure_from:
-                out.latencies_ms.append((time.perf_counter() - start) * 1000)
-                out.statuses[status] += 1
+            out.record(status, start, measure_from)
+
+
+LEAN_ERRORS = (
+    OSError,
+    EOFError,
+    asyncio.IncompleteReadError,
+    asyncio.LimitOverrunError,
+    ValueError,
+)
+
+
+async def _lean_client_loop(
+    server: ServerProcess,
+    load: Load,
+    seed: int,
+    stop_at: float,
+    measure_from: float,
+    out: PhaseResult,
+) -> None:
+    rng = random.Random(seed)
+    connection = LeanConnection("127.0.0.1", server.port)
+    try:
+        while (start := time.perf_counter()) < stop_at:
+            try:
+                async with asyncio.timeout(60.0):
+                    status = str((await connection.request(load.wire(rng)))[0])
+            except (TimeoutError, *LEAN_ERRORS) as exc:
+                status = type(exc).__name__
+            out.record(status, start, measure_from)
+    finally:
+        connection.close()
 
 
 async def run_phase(
     name: str,
     server: ServerProcess,
-    send: Send,
+    load: Load,
     *,
     clients: int,
     seconds: float,
+    lean: bool = True,
     warmup_s: float = 2.0,
 ) -> PhaseResult:
     """``clients`` loops sending as fast as answered; only the last ``seconds`` are counted.
@@ -126,6 +172,7 @@ async def run_phase(
     measure_from = now + warmup_s
     stop_at = measure_from + seconds
     result = PhaseResult(name, seconds)
+    loop = _lean_client_loop if lean else _httpx_client_loop
 
     async def count_cpu() -> None:
         await asyncio.sleep(max(measure_from - time.perf_counter(), 0))
@@ -136,10 +183,7 @@ async def run_phase(
 
     await asyncio.gather(
         count_cpu(),
-        *(
-            _client_loop(server.base_url, send, 1000 + i, stop_at, measure_from, result)
-            for i in range(clients)
-        ),
+        *(loop(server, load, 1000 + i, stop_at, measure_from, result) for i in range(clients)),
     )
     # The last request of each client ends after stop_at: count the real measured span.
     result.seconds = max(time.perf_counter() - measure_from, 1e-9)
@@ -190,38 +234,65 @@ class Surveys:
         )
 
 
-def trivial_sender() -> Send:
+@dataclass(frozen=True)
+class Load:
+    """One kind of request, for either client: ``wire`` gives the lean client's request bytes
+    (head + body chunks), ``httpx`` sends the same request with httpx."""
+
+    wire: Callable[[random.Random], list[bytes]]
+    httpx: Send
+
+
+def trivial_load(host: str) -> Load:
+    wire = [request_head("GET", "/healthz", host=host, headers={}, body_length=None)]
+
     async def send(client: httpx.AsyncClient, _rng: random.Random) -> httpx.Response:
         return await client.get("/healthz")
 
-    return send
+    return Load(lambda _rng: wire, send)
 
 
-def json_sender(surveys: Surveys) -> Send:
+def json_load(surveys: Surveys, host: str) -> Load:
     headers = {
         "Authorization": f"Bearer {surveys.seed.staff_token}",
         "Content-Type": "application/json",
     }
 
+    def wire(rng: random.Random) -> list[bytes]:
+        body = surveys.next(rng).json_body()  # a new submission_id and bin each time
+        path = "/api/v1/submissions"
+        return [request_head("POST", path, host=host, headers=headers, body_length=len(body)), body]
+
     async def send(client: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
         body = surveys.next(rng).json_body()
         return await client.post("/api/v1/submissions", content=body, headers=headers)
 
-    return send
+    return Load(wire, send)
 
 
-def openrosa_sender(surveys: Surveys, photos: list[bytes]) -> Send:
+def openrosa_load(surveys: Surveys, photos: list[bytes], host: str) -> Load:
     url = f"/openrosa/{surveys.seed.staff_token}/submission"
-    headers = {"X-OpenRosa-Version": "1.0"}
     unused = itertools.cycle(photos)
+    boundary = "fieldsvc-bench-7d3c1a"
+    headers = {
+        "X-OpenRosa-Version": "1.0",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
 
-    async def send(client: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+    def parts(rng: random.Random) -> list[tuple[str, tuple[str, bytes, str]]]:
         name = f"{int(time.time() * 1000)}.jpg"
         xml = surveys.next(rng, photo=name).xml()
-        files = openrosa_files(xml, photo=(name, next(unused)))
-        return await client.post(url, files=files, headers=headers)
+        return openrosa_files(xml, photo=(name, next(unused)))
 
-    return send
+    def wire(rng: random.Random) -> list[bytes]:
+        flat = [(key, name, kind, data) for key, (name, data, kind) in parts(rng)]
+        chunks, length = multipart(flat, boundary)
+        return [request_head("POST", url, host=host, headers=headers, body_length=length), *chunks]
+
+    async def send(client: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+        return await client.post(url, files=parts(rng), headers={"X-OpenRosa-Version": "1.0"})
+
+    return Load(wire, send)
 
 
 def _photo(seed: int) -> bytes:
@@ -242,6 +313,17 @@ def make_photos(count: int) -> list[bytes]:
 class BackendResult:
     backend: str
     phases: dict[str, PhaseResult]
+    stored: int  # submissions in the database after the run
+
+    @property
+    def acknowledged(self) -> int:
+        """2xx answers to the intake phases, warm-up included (each a new submission_id)."""
+        return sum(
+            n
+            for name in ("json", "openrosa")
+            for status, n in self.phases[name].answered.items()
+            if status.startswith("2")
+        )
 
 
 def bench_backend(
@@ -268,14 +350,15 @@ def bench_backend(
     phases: dict[str, PhaseResult] = {}
     try:
         surveys = Surveys(seed)
-        senders = {
-            "trivial": trivial_sender(),
-            "json": json_sender(surveys),
-            "openrosa": openrosa_sender(surveys, photos),
+        host = f"127.0.0.1:{server.port}"
+        loads = {
+            "trivial": trivial_load(host),
+            "json": json_load(surveys, host),
+            "openrosa": openrosa_load(surveys, photos, host),
         }
         # Rounds interleave the phases so that a noisy neighbour hurts all of them alike.
         for round_number in range(args.rounds):
-            for name, send in senders.items():
+            for name, load in loads.items():
                 print(
                     f"  {backend}: round {round_number + 1} {name} …", file=sys.stderr, flush=True
                 )
@@ -283,8 +366,9 @@ def bench_backend(
                     run_phase(
                         name,
                         server,
-                        send,
+                        load,
                         clients=args.clients,
+                        lean=args.client == "lean",
                         seconds=args.seconds / args.rounds,
                         warmup_s=2.0 if round_number == 0 else 0.5,
                     )
@@ -293,6 +377,7 @@ def bench_backend(
                 total.seconds += part.seconds
                 total.latencies_ms += part.latencies_ms
                 total.statuses.update(part.statuses)
+                total.answered.update(part.answered)
                 total.server_cpu_s += part.server_cpu_s
                 total.client_cpu_s += part.client_cpu_s
                 if part.errors:
@@ -304,7 +389,17 @@ def bench_backend(
     ]
     if problems:
         print(f"  {backend}: server log has errors:\n" + "\n".join(problems[:20]), file=sys.stderr)
-    return BackendResult(backend, phases)
+    stored = _stored_submissions(database_url)
+    return BackendResult(backend, phases, stored)
+
+
+def _stored_submissions(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM submission")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _server_stack() -> str:
@@ -322,7 +417,7 @@ def print_table(results: list[BackendResult], args: argparse.Namespace) -> None:
         f"intake bench — {args.clients} clients, {args.seconds:.0f} s per phase "
         f"({args.rounds} interleaved rounds), "
         f"uvicorn --workers {args.workers} ({_server_stack()}), {args.bins} registered bins, "
-        f"photo {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG ~1 MB"
+        f"photo {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG ~1 MB, {args.client} client"
     )
     header = (
         f"{'backend':<8} {'phase':<9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
@@ -353,6 +448,12 @@ def print_table(results: list[BackendResult], args: argparse.Namespace) -> None:
             f"server CPU alone would allow ~{2000 / json_phase.cpu_ms(json_phase.server_cpu_s):.0f}"
             f" json/s and ~{2000 / openrosa.cpu_ms(openrosa.server_cpu_s):.0f} openrosa/s on "
             "2 free cores"
+        )
+    for result in results:
+        verdict = "OK" if result.stored == result.acknowledged else "MISMATCH (lost or extra rows)"
+        print(
+            f"{result.backend}: {result.stored} submissions stored for {result.acknowledged} "
+            f"2xx intake answers (warm-up included) — {verdict}"
         )
 
 
@@ -435,6 +536,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bins", type=int, default=300, help="registered bins in the seed")
     parser.add_argument("--photos", type=int, default=200, help="distinct photos to cycle")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--client",
+        choices=("lean", "httpx"),
+        default="lean",
+        help="load generator: raw asyncio streams (default, cheap) or httpx (as before)",
+    )
     parser.add_argument("--profile", type=Path, help="write a sampled server profile here")
     parser.add_argument("--serve-profiled", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
