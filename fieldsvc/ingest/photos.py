@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from fieldsvc.errors import FieldsvcError, InvalidInput, PayloadTooLarge
 
@@ -129,6 +132,35 @@ def _check_size(probe: Image.Image, name: str) -> None:
         )
 
 
+_strict_lock = threading.Lock()
+_strict_users = 0
+_saved_truncated_setting = False
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Make Pillow refuse truncated images while photos are checked.
+
+    ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES`` is process-wide, and WeasyPrint sets it to True
+    when imported (for the PDF reports): a cut-off upload would then be accepted with grey
+    pixels. The first photo check in progress saves the setting and turns it off; the last
+    one puts it back.
+    """
+    global _strict_users, _saved_truncated_setting
+    with _strict_lock:
+        if _strict_users == 0:
+            _saved_truncated_setting = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+        _strict_users += 1
+    try:
+        yield
+    finally:
+        with _strict_lock:
+            _strict_users -= 1
+            if _strict_users == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _saved_truncated_setting
+
+
 def _decodes(data: bytes) -> tuple[int, int]:
     """Decode the whole image (a JPEG at 1/8 scale: every coefficient is still read, so a
     truncated or corrupt file fails) and return its full width and height."""
@@ -173,7 +205,7 @@ def clean_photo(data: bytes, *, name: str, max_bytes: int) -> CleanPhoto:
         raise _not_an_image(name, data[:16])
     pil_format, media_type, extension = IMAGE_TYPES[kind]
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format != pil_format:

@@ -119,3 +119,16 @@ def test_media_is_content_addressed_and_idempotent(settings: Settings) -> None:
     assert require_media(settings=settings, sha256=digest) == path
     with pytest.raises(InvalidInput):
         media_path(settings=settings, sha256="../../etc/passwd")
+
+
+def test_a_cut_off_jpeg_is_rejected_even_after_weasyprint_relaxed_pillow() -> None:
+    """WeasyPrint (imported for the PDF reports) turns on Pillow's LOAD_TRUNCATED_IMAGES for the
+    whole process; photo checks must stay strict regardless, and leave the setting as found."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = _jpeg_with_metadata()
+    with pytest.raises(PhotoRejected):
+        clean_photo(data[: len(data) - 200], name="cut.jpg", max_bytes=10**6)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
