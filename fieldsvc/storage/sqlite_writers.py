@@ -60,6 +60,14 @@ def _process_lock(path: str) -> threading.Lock:
         return _process_locks.setdefault(path, threading.Lock())
 
 
+def join_queue(session: Session) -> None:
+    """Take this session's turn now, for writes that bypass the ORM flush (Core statements)
+    and so would not queue by themselves. A no-op unless the queue is installed, the database
+    is a SQLite file and the session has no turn yet."""
+    if event.contains(Session, "after_transaction_end", _end_turn):
+        _take_turn(session)
+
+
 def _take_turn(session: Session, *_args: Any) -> None:
     if SESSION_KEY in session.info:
         return

@@ -210,9 +210,13 @@ def test_a_register_refusal_keeps_the_survey_and_undoes_the_partial_apply(
     session: Session, settings: Settings, place: Place, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import fieldsvc.storage.submissions.apply as module
+    import fieldsvc.storage.submissions.receive as receive_module
     from fieldsvc.errors import InvalidInput
 
     real_apply = module.apply_submission
+    # The Core fast path checks every reason to refuse before it writes; the savepoint under
+    # test belongs to the general (ORM) apply, so this survey is sent through that one.
+    monkeypatch.setattr(receive_module, "_apply_at_once", lambda **_kwargs: False)
 
     def apply_then_fail(**kwargs: object) -> None:
         real_apply(**kwargs)  # type: ignore[arg-type]  # the bin is created, then …
@@ -224,3 +228,90 @@ def test_a_register_refusal_keeps_the_survey_and_undoes_the_partial_apply(
     assert result.submission.applied is False and result.submission.id is not None
     assert session.exec(select(Bin)).all() == []  # … and rolled back to the savepoint
     assert session.exec(select(Submission)).one().raw_payload == bin_xml()
+
+
+def _story(session: Session, settings: Settings, place: Place, tag: str, lon: str) -> dict:
+    """A new bin, a newer inspection, a late older one, a poor fix, a clean fix in village 2:
+    the rows they leave (ids, codes and write times left out)."""
+    code = f"FP-{tag}"
+    surveys = [
+        dict(location=f"16.305 {lon} 152.0 4.5", start="2026-11-20T09:15:02.123+07:00"),
+        dict(
+            location=f"16.3051 {lon} 152.0 4",
+            condition="damaged",
+            capacity="240",
+            households="-3",
+            start="2026-11-21T09:15:02+07:00",
+        ),
+        dict(
+            location=f"16.3052 {lon} 152.0 4",
+            condition="overflowing",
+            start="2026-11-19T09:15:02+07:00",
+        ),
+        dict(
+            location=f"16.3053 {lon} 152.0 80",
+            condition="usable",
+            start="2026-11-22T09:15:02+07:00",
+        ),
+        dict(
+            location=f"16.306 {float(lon) + 0.01:.4f} 152.0 3",
+            stream="recycle",
+            start="2026-11-23T09:15:02+07:00",
+            photo="",
+        ),
+    ]
+    results = []
+    for n, values in enumerate(surveys):
+        instance = f"uuid:6f1c2d3e-0000-4000-8000-{tag}{n:010d}"
+        results.append(_receive(session, settings, bin_xml(instance, code=code, **values), place))
+    bin_row = require_bin(session=session, code=code)
+    order = {r.submission.id: n for n, r in enumerate(results)}
+
+    def relative(row: dict) -> dict:  # the two stories are the same but for their longitude
+        if row.get("lon") is not None:
+            row["lon"] = round(row["lon"] - float(lon), 7)
+        return row
+
+    skip = {"id", "code", "created_at", "updated_at"}
+    return {
+        "bin": relative({k: v for k, v in bin_row.model_dump().items() if k not in skip}),
+        "history": [
+            relative(
+                {
+                    **h.model_dump(exclude={"id", "bin_id", "recorded_at"}),
+                    "submission_id": order[h.submission_id],
+                }
+            )
+            for h in bin_history(session=session, bin_id=bin_row.id or 0)
+        ],
+        "submissions": [
+            (
+                r.outcome,
+                [f.code for f in r.flags],
+                r.submission.applied,
+                r.submission.village_id,
+                r.submission.bin_id == bin_row.id,
+                r.submission.review_state,
+                session.get(Submission, r.submission.id).applied,
+            )
+            for r in results
+        ],
+    }
+
+
+def test_the_core_fast_path_leaves_the_same_rows_as_the_orm_apply(
+    session: Session, settings: Settings, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fieldsvc.storage.submissions.receive as receive_module
+
+    real = receive_module._apply_at_once
+    used: list[bool] = []
+    monkeypatch.setattr(
+        receive_module, "_apply_at_once", lambda **kwargs: used.append(real(**kwargs)) or used[-1]
+    )
+    fast = _story(session, settings, place, "aa", "103.3050")
+    assert used == [True, True, True]  # the new bin, the late survey and the poor fix
+    monkeypatch.setattr(receive_module, "_apply_at_once", lambda **_kwargs: False)
+    general = _story(session, settings, place, "bb", "103.3060")
+    assert [h["submission_id"] for h in fast["history"]] == [2, 0, 3]  # 1 and 4 are held
+    assert fast == general

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import SubmissionConflict
@@ -26,8 +26,16 @@ from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.places import Whereabouts, locate
-from fieldsvc.storage.register import bins_near, get_bin_by_code
+from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions.apply import Known, apply_or_hold
+from fieldsvc.storage.submissions.core_writes import (
+    BIN_ID_BY_CODE,
+    current_bin,
+    insert_submission,
+    inspect_registered_bin,
+    register_new_bin,
+    supersede_older_versions,
+)
 from fieldsvc.storage.submissions.queries import attachments_of, get_submission_by_instance
 from fieldsvc.storage.submissions.records import payload_digest, record_to_parsed
 from fieldsvc.storage.users import village_ids_of
@@ -242,16 +250,56 @@ def _new_submission(
     )
 
 
-def _supersede_older_versions(*, session: Session, submission: Submission) -> None:
-    for older in session.exec(
-        select(Submission).where(
-            Submission.root_id == submission.root_id,
-            col(Submission.is_current).is_(True),
-            Submission.id != submission.id,
+def _registered_bin_id(*, session: Session, code: str | None) -> int | None:
+    if not code:
+        return None
+    return session.execute(BIN_ID_BY_CODE, {"code": code}).scalar()
+
+
+def _apply_at_once(
+    *,
+    session: Session,
+    record: SurveyRecord,
+    submission: Submission,
+    known: Known,
+    settings: Settings,
+) -> bool:
+    """The common cases — a clean first survey of a registered bin, or of a new bin at a usable
+    point inside a village — applied with three Core statements instead of the ORM apply and
+    its savepoint: every reason to refuse the survey is checked before the first of them, so
+    there is nothing to roll back. False (nothing written) when it needs the general apply."""
+    if (
+        record.form_id != BIN_SURVEY_FORM
+        or not record.bin_code
+        or record.condition is None
+        or known.previous is not None  # an edit: corrections, renamed bins
+    ):
+        return False
+    at_point = known.places.at_point
+    usable = coordinates_usable(record)
+    if known.bin_id is None:
+        if not usable or at_point is None:
+            return False
+        return register_new_bin(
+            session=session,
+            record=record,
+            submission=submission,
+            point_village_id=at_point.id,
         )
-    ).all():
-        older.is_current = False
-        session.add(older)
+    if usable and at_point is None:  # the general apply looks the point up again
+        return False
+    bin_now = current_bin(session=session, bin_id=known.bin_id)
+    if bin_now is None:  # gone since the look-up: the general apply decides
+        return False
+    inspect_registered_bin(
+        session=session,
+        record=record,
+        submission=submission,
+        bin_now=bin_now,
+        point_village_id=at_point.id if at_point else None,
+        max_gps_accuracy_m=settings.max_gps_accuracy_m,
+    )
+    return True
 
 
 def receive_submission(
@@ -287,7 +335,7 @@ def receive_submission(
     previous = None
     if record.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=record.deprecated_id)
-    found_bin = get_bin_by_code(session=session, code=record.bin_code) if record.bin_code else None
+    bin_id = _registered_bin_id(session=session, code=record.bin_code)
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
     places = locate(session=session, number=record.village_number, point=point)
     village_id = places.village.id if places.village else None
@@ -295,7 +343,7 @@ def receive_submission(
         session=session,
         record=record,
         settings=settings,
-        bin_exists=found_bin is not None,
+        bin_exists=bin_id is not None,
         places=places,
         exclude_bin_id=previous.bin_id if previous else None,
     )
@@ -315,9 +363,9 @@ def receive_submission(
         complete=complete,
         flags=flags,
     )
-    session.add(submission)
-    session.flush()  # a concurrent twin fails here (unique instance_id): the caller retries
-    _supersede_older_versions(session=session, submission=submission)
+    # A concurrent twin fails here (unique instance_id): the caller retries.
+    insert_submission(session=session, submission=submission)
+    supersede_older_versions(session=session, submission=submission)
     attachments = _ensure_attachment_rows(
         session=session,
         submission=submission,
@@ -326,8 +374,11 @@ def receive_submission(
         is_new=True,
     )
     if complete and not blocks_apply(flags):
-        known = Known(previous=previous, bin_id=found_bin.id if found_bin else None, places=places)
-        apply_or_hold(session=session, submission=submission, settings=settings, known=known)
-        flags = _flags_of(submission)
+        known = Known(previous=previous, bin_id=bin_id, places=places)
+        if not _apply_at_once(
+            session=session, record=record, submission=submission, known=known, settings=settings
+        ):
+            apply_or_hold(session=session, submission=submission, settings=settings, known=known)
+            flags = _flags_of(submission)
     outcome: Outcome = "edited" if record.deprecated_id else "created"
     return ReceiveResult(submission, outcome, flags, attachments)
