@@ -110,7 +110,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "save_correction": ("บันทึกการแก้ไข", "Save correction"),
     "scenario_before": ("ก่อนจัดสรร (หลังทดแทนถังเดิม)", "Before (after replacements)"),
     "scenario_efficiency": ("เน้นจำนวนครัวเรือนรวม", "Efficiency (most households)"),
-    "scenario_equity_floor": ("เกณฑ์ขั้นต่ำทุกหมู่บ้าน (แผนนี้)", "Equity floor (this plan)"),
+    "scenario_equity_floor": ("มีเกณฑ์ขั้นต่ำทุกหมู่บ้าน", "With an equity floor"),
     "new_bins": ("ถังใหม่ (ใบ)", "New bins"),
     "dataset_title": ("ชื่อชุดข้อมูล", "Dataset"),
     "status_draft": ("ร่าง", "Draft"),
