@@ -63,6 +63,9 @@ _MARK_APPLIED = (
 )
 _INSERT_BIN = insert(BIN)
 BIN_ID_BY_CODE = select(BIN.c.id).where(BIN.c.code == bindparam("code"))
+SUBMISSION_ID_BY_INSTANCE = select(SUBMISSION.c.id).where(
+    SUBMISSION.c.instance_id == bindparam("instance_id")
+)
 
 
 def insert_submission(*, session: Session, submission: Submission) -> None:
@@ -199,14 +202,15 @@ def register_new_bin(
 def _mark_applied(
     session: Session, submission: Submission, *, bin_id: int, village_id: int | None
 ) -> None:
-    submission.bin_id = bin_id
-    submission.village_id = village_id or submission.village_id
-    submission.applied = True
+    village_id = village_id or submission.village_id
     session.execute(
-        _MARK_APPLIED,
-        {"s_id": submission.id, "s_bin_id": bin_id, "s_village_id": submission.village_id},
+        _MARK_APPLIED, {"s_id": submission.id, "s_bin_id": bin_id, "s_village_id": village_id}
     )
-    _mark_clean(submission, "bin_id", "village_id", "applied")
+    # Set as the stored values, not as changes: a changed attribute would make the session
+    # flush the row again (an ORM UPDATE) before its next statement.
+    set_committed_value(submission, "bin_id", bin_id)
+    set_committed_value(submission, "village_id", village_id)
+    set_committed_value(submission, "applied", True)
 
 
 def _inspection_values(
@@ -249,9 +253,3 @@ def _expire_loaded(session: Session, model: type[Any], row_id: int) -> None:
     loaded = session.identity_map.get(session.identity_key(model, row_id))
     if loaded is not None:
         session.expire(loaded)
-
-
-def _mark_clean(row: Any, *names: str) -> None:
-    """Values just written by a Core UPDATE are the stored ones: no pending change for them."""
-    for name in names:
-        set_committed_value(row, name, getattr(row, name))

@@ -30,6 +30,7 @@ from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions.apply import Known, apply_or_hold
 from fieldsvc.storage.submissions.core_writes import (
     BIN_ID_BY_CODE,
+    SUBMISSION_ID_BY_INSTANCE,
     current_bin,
     insert_submission,
     inspect_registered_bin,
@@ -250,6 +251,13 @@ def _new_submission(
     )
 
 
+def _stored(*, session: Session, instance_id: str) -> Submission | None:
+    """The stored version with this instance id. Almost always there is none: asking for the
+    id alone (Core) is cheaper than an ORM query that finds nothing."""
+    found = session.execute(SUBMISSION_ID_BY_INSTANCE, {"instance_id": instance_id}).scalar()
+    return session.get(Submission, found) if found is not None else None
+
+
 def _registered_bin_id(*, session: Session, code: str | None) -> int | None:
     if not code:
         return None
@@ -318,7 +326,7 @@ def receive_submission(
     ``intake_flags`` are problems the channel's parser already found (unreadable values).
     """
     digest = payload_digest(raw_payload, content_type)
-    existing = get_submission_by_instance(session=session, instance_id=record.instance_id)
+    existing = _stored(session=session, instance_id=record.instance_id)
     if existing is not None:
         result = _receive_again(
             session=session, existing=existing, record=record, digest=digest, complete=complete
