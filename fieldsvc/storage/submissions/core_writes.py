@@ -62,9 +62,13 @@ _MARK_APPLIED = (
     .values(applied=True, bin_id=bindparam("s_bin_id"), village_id=bindparam("s_village_id"))
 )
 _INSERT_BIN = insert(BIN)
-BIN_ID_BY_CODE = select(BIN.c.id).where(BIN.c.code == bindparam("code"))
-SUBMISSION_ID_BY_INSTANCE = select(SUBMISSION.c.id).where(
-    SUBMISSION.c.instance_id == bindparam("instance_id")
+# The stored version with a survey's instance id and the registered bin with its code, in one
+# round trip (both are almost always looked up; usually neither exists for the first).
+STORED_AND_BIN_IDS = select(
+    select(SUBMISSION.c.id)
+    .where(SUBMISSION.c.instance_id == bindparam("instance_id"))
+    .scalar_subquery(),
+    select(BIN.c.id).where(BIN.c.code == bindparam("code")).scalar_subquery(),
 )
 
 

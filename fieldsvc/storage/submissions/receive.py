@@ -29,8 +29,7 @@ from fieldsvc.storage.places import Whereabouts, locate
 from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions.apply import Known, apply_or_hold
 from fieldsvc.storage.submissions.core_writes import (
-    BIN_ID_BY_CODE,
-    SUBMISSION_ID_BY_INSTANCE,
+    STORED_AND_BIN_IDS,
     current_bin,
     insert_submission,
     inspect_registered_bin,
@@ -251,17 +250,12 @@ def _new_submission(
     )
 
 
-def _stored(*, session: Session, instance_id: str) -> Submission | None:
-    """The stored version with this instance id. Almost always there is none: asking for the
-    id alone (Core) is cheaper than an ORM query that finds nothing."""
-    found = session.execute(SUBMISSION_ID_BY_INSTANCE, {"instance_id": instance_id}).scalar()
-    return session.get(Submission, found) if found is not None else None
-
-
-def _registered_bin_id(*, session: Session, code: str | None) -> int | None:
-    if not code:
-        return None
-    return session.execute(BIN_ID_BY_CODE, {"code": code}).scalar()
+def _stored_and_bin_ids(*, session: Session, record: SurveyRecord) -> tuple[int | None, int | None]:
+    """The id of the version already stored with this instance id (almost always none) and of
+    the registered bin with the survey's code: ids only (Core), one statement."""
+    params = {"instance_id": record.instance_id, "code": record.bin_code}
+    row = session.execute(STORED_AND_BIN_IDS, params).one()
+    return row[0], (row[1] if record.bin_code else None)
 
 
 def _apply_at_once(
@@ -326,7 +320,8 @@ def receive_submission(
     ``intake_flags`` are problems the channel's parser already found (unreadable values).
     """
     digest = payload_digest(raw_payload, content_type)
-    existing = _stored(session=session, instance_id=record.instance_id)
+    stored_id, bin_id = _stored_and_bin_ids(session=session, record=record)
+    existing = session.get(Submission, stored_id) if stored_id is not None else None
     if existing is not None:
         result = _receive_again(
             session=session, existing=existing, record=record, digest=digest, complete=complete
@@ -343,7 +338,6 @@ def receive_submission(
     previous = None
     if record.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=record.deprecated_id)
-    bin_id = _registered_bin_id(session=session, code=record.bin_code)
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
     places = locate(session=session, number=record.village_number, point=point)
     village_id = places.village.id if places.village else None
