@@ -202,7 +202,8 @@ async def run_phase(
         await asyncio.sleep(max(stop_at - time.perf_counter(), 0))
         result.server_cpu_s = server.cpu_seconds() - server_before
         result.client_cpu_s = time.process_time() - client_before
-        result.database_cpu_s = postgres_cpu_seconds() - database_before
+        # A postgres process that exits in between takes its ticks along: never below 0.
+        result.database_cpu_s = max(postgres_cpu_seconds() - database_before, 0.0)
 
     await asyncio.gather(
         count_cpu(),
