@@ -230,6 +230,12 @@ def test_a_register_refusal_keeps_the_survey_and_undoes_the_partial_apply(
     assert session.exec(select(Submission)).one().raw_payload == bin_xml()
 
 
+def _columns(row: object, skip: set[str]) -> dict:
+    """A row's stored values (enum columns come back from the database as plain strings)."""
+    names = type(row).model_fields  # type: ignore[attr-defined]
+    return {name: getattr(row, name) for name in names if name not in skip}
+
+
 def _story(session: Session, settings: Settings, place: Place, tag: str, lon: str) -> dict:
     """A new bin, a newer inspection, a late older one, a poor fix, a clean fix in village 2:
     the rows they leave (ids, codes and write times left out)."""
@@ -274,11 +280,11 @@ def _story(session: Session, settings: Settings, place: Place, tag: str, lon: st
 
     skip = {"id", "code", "created_at", "updated_at"}
     return {
-        "bin": relative({k: v for k, v in bin_row.model_dump().items() if k not in skip}),
+        "bin": relative(_columns(bin_row, skip)),
         "history": [
             relative(
                 {
-                    **h.model_dump(exclude={"id", "bin_id", "recorded_at"}),
+                    **_columns(h, {"id", "bin_id", "recorded_at"}),
                     "submission_id": order[h.submission_id],
                 }
             )
