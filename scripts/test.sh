@@ -16,5 +16,9 @@ echo "== tests on SQLite (the embedded default)"
 .venv/bin/pytest -q -p no:cacheprovider "$@"
 
 echo "== tests on PostgreSQL + PostGIS"
-url=$(bash scripts/start-postgis.sh fieldsvc_test)
+url=$(bash scripts/start-postgis.sh fieldsvc_test | tail -n 1)
+case "$url" in
+  postgresql+psycopg://*) ;;
+  *) echo "start-postgis.sh did not print a database URL (got: $url)" >&2; exit 1 ;;
+esac
 FIELDSVC_TEST_DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider "$@"
