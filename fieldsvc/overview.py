@@ -164,6 +164,7 @@ def coverage_map(
         bins["photo_url"] = [
             f"/api/v1/media/{photos[b]}" if b in photos else None for b in bins["bin_id"]
         ]
+        bins["thumbnail_url"] = [f"{u}/thumbnail" if u else None for u in bins["photo_url"]]
         uncovered = coverage.uncovered_clusters
     return build_coverage_map(
         villages=villages,

@@ -129,8 +129,9 @@ def bin_rows(bins: gpd.GeoDataFrame) -> list[list[Any]]:
     """The compact table :class:`~fieldsvc.maps.elements.BinClusterLayer` embeds.
 
     Needs ``code, stream, condition`` and point geometry; uses ``capacity_l``, the last
-    inspection (``last_inspected_at`` / ``last_inspected`` / ``observed_at``) and ``photo_url``
-    when present. Bins without a location are left out (they have nowhere to be drawn).
+    inspection (``last_inspected_at`` / ``last_inspected`` / ``observed_at``), ``photo_url``
+    and ``thumbnail_url`` (shown in the popup, linking to the photo) when present. Bins
+    without a location are left out (they have nowhere to be drawn).
     """
     missing = [c for c in ("code", "stream", "condition") if c not in bins.columns]
     if missing:
@@ -150,9 +151,8 @@ def bin_rows(bins: gpd.GeoDataFrame) -> list[list[Any]]:
     if "capacity_l" in bins.columns:
         cap = pd.to_numeric(bins["capacity_l"], errors="coerce")
         capacity = [None if pd.isna(v) else int(v) for v in cap]
-    photos: list[Any] = [None] * len(bins)
-    if "photo_url" in bins.columns:
-        photos = [None if pd.isna(p) or not str(p) else str(p) for p in bins["photo_url"]]
+    photos = _optional_text(bins, "photo_url")
+    thumbnails = _optional_text(bins, "thumbnail_url")
     lat = np.round(bins.geometry.y.to_numpy(), 6).tolist()
     lon = np.round(bins.geometry.x.to_numpy(), 6).tolist()
     codes = bins["code"].astype(str).tolist()
@@ -169,8 +169,16 @@ def bin_rows(bins: gpd.GeoDataFrame) -> list[list[Any]]:
         ]
         if photos[i]:
             row.append(photos[i])
+            if thumbnails[i]:
+                row.append(thumbnails[i])
         rows.append(row)
     return rows
+
+
+def _optional_text(frame: pd.DataFrame, column: str) -> list[str | None]:
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) or not str(v) else str(v) for v in frame[column]]
 
 
 def _first_column(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series | None:

@@ -54,6 +54,7 @@ POPUP_TEXT = {
     "litres": "ลิตร",
     "inspected": "ตรวจล่าสุด",
     "photo": "รูปถัง",
+    "photo_full": "เปิดรูปขนาดเต็ม (open the full photo)",
     "problemBins": "ถังที่ชำรุด สูญหาย หรือขยะล้น (bins not usable)",
 }
 
@@ -106,11 +107,11 @@ class BinClusterLayer(JSCSSMixin, Layer):
     """All bins as one compact table, clustered client-side with supercluster.
 
     ``rows`` are ``[lat, lon, code, stream_index, condition_index, inspected_iso, capacity_l,
-    photo_url]`` with indexes into :func:`bin_style_config`'s lists. The browser indexes them
-    once and, after each move or zoom, draws only the clusters and bins in view (a few hundred
-    Leaflet markers whatever the size of the register); clicking a cluster zooms to where it
-    splits. Leaflet.markercluster took 3–7 s to open 100,000 bins; this takes well under 1 s
-    (``bench/map_bench.py``).
+    photo_url, thumbnail_url]`` with indexes into :func:`bin_style_config`'s lists. The
+    browser indexes them once and, after each move or zoom, draws only the clusters and bins
+    in view (a few hundred Leaflet markers whatever the size of the register); clicking a
+    cluster zooms to where it splits. Leaflet.markercluster took 3–7 s to open 100,000 bins;
+    this takes well under 1 s (``bench/map_bench.py``).
     """
 
     default_js = [("supercluster", SUPERCLUSTER_CDN)]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.ingest.photos import THUMBNAIL_PX, make_thumbnail
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -46,12 +47,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def store_media(*, settings: Settings, data: bytes) -> str:
-    """Store ``data`` and return its SHA-256 hex digest (idempotent)."""
-    digest = sha256_hex(data)
-    final = media_path(settings=settings, sha256=digest)
-    if final.is_file() and final.stat().st_size == len(data):
-        return digest
+def _write_atomically(final: Path, data: bytes) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
     try:
@@ -64,6 +60,15 @@ def store_media(*, settings: Settings, data: bytes) -> str:
         Path(temp_name).unlink(missing_ok=True)
         raise
     _fsync_dir(final.parent)
+
+
+def store_media(*, settings: Settings, data: bytes) -> str:
+    """Store ``data`` and return its SHA-256 hex digest (idempotent)."""
+    digest = sha256_hex(data)
+    final = media_path(settings=settings, sha256=digest)
+    if final.is_file() and final.stat().st_size == len(data):
+        return digest
+    _write_atomically(final, data)
     return digest
 
 
@@ -77,4 +82,31 @@ def require_media(*, settings: Settings, sha256: str) -> Path:
             field="sha256",
             details={"value": sha256},
         )
+    return path
+
+
+def thumbnail_path(*, settings: Settings, sha256: str) -> Path:
+    """Where the thumbnail of the photo ``sha256`` is cached (``<media_dir>/thumbnails/…``)."""
+    original = media_path(settings=settings, sha256=sha256)  # validates the digest
+    return (
+        settings.effective_media_dir
+        / "thumbnails"
+        / f"{THUMBNAIL_PX}px"
+        / sha256[:2]
+        / sha256[2:4]
+        / f"{original.name}.jpg"
+    )
+
+
+def require_thumbnail(*, settings: Settings, sha256: str) -> Path:
+    """The cached thumbnail of a stored photo, made on first request.
+
+    Thumbnails are made lazily, never while a survey is received, so an upload's answer does not
+    wait for image work. They are derived data: deleting the ``thumbnails`` folder is safe.
+    """
+    path = thumbnail_path(settings=settings, sha256=sha256)
+    if path.is_file():
+        return path
+    original = require_media(settings=settings, sha256=sha256)
+    _write_atomically(path, make_thumbnail(original.read_bytes()))
     return path

@@ -9,10 +9,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
+from fieldsvc.ingest.photos import clean_photo
+from fieldsvc.models import Attachment, Submission
+from fieldsvc.storage.media import store_media
 from tests.api.test_staff_public import seeded  # noqa: F401  (fixture)
+from tests.intake.conftest import jpeg_bytes
 from tests.live import chromium, serve
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
@@ -47,6 +52,20 @@ def test_staff_map_and_public_page_work_offline_in_chromium(
     seeded: dict[str, str],  # noqa: F811
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    photo = clean_photo(jpeg_bytes(size=(1024, 768)), name="bin.jpg", max_bytes=10**7)
+    with Session(engine) as session:  # the seeded survey of bin B-1 gets its photo
+        survey = session.exec(select(Submission)).one()
+        digest = store_media(settings=settings, data=photo.data)
+        session.add(
+            Attachment(
+                submission_id=survey.id,
+                name="bin.jpg",
+                sha256=digest,
+                media_type=photo.media_type,
+                size_bytes=len(photo.data),
+            )
+        )
+        session.commit()
     with serve(create_app(settings, engine=engine)) as base, chromium() as browser:
         for name, url, token in [
             ("staff-map", "/staff/map.html", seeded["staff"]),
@@ -61,6 +80,24 @@ def test_staff_map_and_public_page_work_offline_in_chromium(
             toggle = page.locator(".leaflet-control-layers-overlays label", has_text="รัศมีบริการ")
             toggle.locator("input").check()
             page.wait_for_selector("path.fs-service-radius", timeout=10_000)  # usable bin B-1
+            page.locator(".fs-bin").first.click()
+            page.locator(".fs-popup").wait_for()
+            photos = page.locator(".fs-popup img.fs-popup-photo")
+            if name == "staff-map":  # the thumbnail, linking to the full photo
+                photos.wait_for()
+                page.wait_for_function(
+                    "document.querySelector('.fs-popup img').naturalWidth > 0", timeout=10_000
+                )
+                assert photos.get_attribute("src") == f"/api/v1/media/{digest}/thumbnail"
+                assert page.evaluate(
+                    "[document.querySelector('.fs-popup img').naturalWidth,"
+                    " document.querySelector('.fs-popup img').naturalHeight]"
+                ) == [320, 240]
+                link = page.locator(".fs-popup a.fs-popup-photo-link")
+                assert link.get_attribute("href") == f"/api/v1/media/{digest}"
+            else:  # no photos on anything public
+                assert photos.count() == 0
+            page.wait_for_timeout(400)  # the popup fades in
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
             assert foreign == []
             assert errors == []

@@ -102,6 +102,45 @@ def test_photo_after_the_json_attaches_idempotently(
     assert detail["attachments"][0]["received"] is True
 
 
+def test_thumbnail_is_made_on_first_request_and_scoped_like_the_photo(
+    client: TestClient, place: Place, settings: Settings
+) -> None:
+    staff = auth(place.staff_token)
+    elsewhere = survey(
+        submission_id="9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        bin_code="NB-0301",
+        village=3,
+        location={"lat": 16.305, "lon": 103.325, "accuracy_m": 3},
+    )
+    assert client.post("/api/v1/submissions", json=elsewhere, headers=staff).status_code == 201
+    put = client.put(
+        f"/api/v1/submissions/{elsewhere['submission_id']}/attachments/bin.jpg",
+        content=jpeg_bytes(size=(1024, 768)),
+        headers={**staff, "Content-Type": "image/jpeg"},
+    )
+    assert put.status_code == 200, put.text
+    digest = put.json()["sha256"]
+    cache = settings.effective_media_dir / "thumbnails"
+    assert not cache.exists()  # nothing is made while the photo is received
+
+    thumb = client.get(f"/api/v1/media/{digest}/thumbnail", headers=staff)
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    assert "immutable" in thumb.headers["cache-control"]
+    with Image.open(io.BytesIO(thumb.content)) as image:
+        assert image.format == "JPEG" and image.size == (320, 240)
+    assert len(thumb.content) < len(client.get(put.json()["url"], headers=staff).content)
+    assert [p.name for p in cache.rglob("*.jpg")] == [f"{digest}.jpg"]
+    again = client.get(f"/api/v1/media/{digest}/thumbnail", headers=staff)
+    assert again.content == thumb.content
+
+    other_village = client.get(f"/api/v1/media/{digest}/thumbnail", headers=auth(place.head_token))
+    assert other_village.status_code == 403
+    assert other_village.json()["error"]["field"] == "sha256"
+    unknown = client.get(f"/api/v1/media/{'0' * 64}/thumbnail", headers=staff)
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "sha256"
+    assert client.get(f"/api/v1/media/{digest}/thumbnail").status_code == 401
+
+
 def test_renamed_exe_photo_is_rejected_clearly(client: TestClient, place: Place) -> None:
     client.post("/api/v1/submissions", json=survey(), headers=auth(place.head_token))
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

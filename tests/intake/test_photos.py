@@ -8,9 +8,20 @@ import pytest
 from PIL import Image
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import InvalidInput, PayloadTooLarge
-from fieldsvc.ingest.photos import PhotoRejected, clean_photo, safe_attachment_name
-from fieldsvc.storage.media import media_path, require_media, store_media
+from fieldsvc.errors import InvalidInput, NotFound, PayloadTooLarge
+from fieldsvc.ingest.photos import (
+    PhotoRejected,
+    clean_photo,
+    make_thumbnail,
+    safe_attachment_name,
+)
+from fieldsvc.storage.media import (
+    media_path,
+    require_media,
+    require_thumbnail,
+    store_media,
+    thumbnail_path,
+)
 from tests.intake.conftest import jpeg_bytes
 
 
@@ -132,3 +143,47 @@ def test_a_cut_off_jpeg_is_rejected_even_after_weasyprint_relaxed_pillow() -> No
     with pytest.raises(PhotoRejected):
         clean_photo(data[: len(data) - 200], name="cut.jpg", max_bytes=10**6)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
+def test_thumbnail_keeps_the_shape_and_fits_320_px() -> None:
+    portrait = clean_photo(jpeg_bytes(size=(768, 1024)), name="p.jpg", max_bytes=10**7).data
+    with Image.open(io.BytesIO(make_thumbnail(portrait))) as thumb:
+        assert thumb.format == "JPEG" and thumb.size == (240, 320)
+        assert len(thumb.getexif()) == 0
+    small = jpeg_bytes(size=(200, 100))
+    with Image.open(io.BytesIO(make_thumbnail(small))) as thumb:
+        assert thumb.size == (200, 100)  # never enlarged
+
+
+def test_thumbnail_of_a_transparent_png_is_flattened_on_white() -> None:
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (0, 0, 200, 400))  # left half red, right half transparent
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    with Image.open(io.BytesIO(make_thumbnail(out.getvalue()))) as thumb:
+        assert thumb.mode == "RGB" and thumb.size == (320, 320)
+        red, white = thumb.getpixel((40, 160)), thumb.getpixel((280, 160))
+    assert red[0] > 180 and red[1] < 40  # type: ignore[index]
+    assert min(white) > 245  # type: ignore[arg-type]
+
+
+def test_thumbnail_of_damaged_bytes_is_refused_clearly() -> None:
+    data = jpeg_bytes(size=(640, 480))
+    with pytest.raises(PhotoRejected):
+        make_thumbnail(data[: len(data) // 2])
+    with pytest.raises(PhotoRejected):
+        make_thumbnail(b"not an image at all")
+
+
+def test_thumbnail_is_cached_beside_the_media(settings: Settings) -> None:
+    digest = store_media(settings=settings, data=jpeg_bytes(size=(1024, 768)))
+    path = require_thumbnail(settings=settings, sha256=digest)
+    assert path == thumbnail_path(settings=settings, sha256=digest)
+    assert path.is_relative_to(settings.effective_media_dir / "thumbnails")
+    first = path.stat().st_mtime_ns
+    assert require_thumbnail(settings=settings, sha256=digest).stat().st_mtime_ns == first
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    with pytest.raises(NotFound):
+        require_thumbnail(settings=settings, sha256="f" * 64)
+    with pytest.raises(InvalidInput):
+        thumbnail_path(settings=settings, sha256="../../etc/passwd")

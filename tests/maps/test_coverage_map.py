@@ -114,13 +114,14 @@ def test_bin_rows_known_answer() -> None:
             "capacity_l": [240, None],
             "last_inspected_at": ["2026-08-11 09:30", None],
             "photo_url": [None, "/media/b2.jpg"],
+            "thumbnail_url": [None, "/media/b2.jpg/thumbnail"],
         },
         geometry=[shapely.Point(103.2797481, 16.3142832), shapely.Point(103.1, 16.2)],
         crs=4326,
     )
     assert bin_rows(bins) == [
         [16.314283, 103.279748, "B-1", 0, 0, "2026-08-11", 240],
-        [16.2, 103.1, "B-2", 2, 2, None, None, "/media/b2.jpg"],
+        [16.2, 103.1, "B-2", 2, 2, None, None, "/media/b2.jpg", "/media/b2.jpg/thumbnail"],
     ]
 
 

@@ -35,7 +35,7 @@ from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.ingest.web import SurveyIn
 from fieldsvc.models import Attachment, Condition, ReviewState, Role, Stream, Submission, User
 from fieldsvc.storage.engine import commit_with_one_retry
-from fieldsvc.storage.media import require_media, store_media
+from fieldsvc.storage.media import require_media, require_thumbnail, store_media
 from fieldsvc.storage.register import bins_near
 from fieldsvc.storage.submissions import (
     ReceiveResult,
@@ -528,8 +528,8 @@ def get_submission(submission_id: str, session: SessionDep, user: CurrentUser) -
     return _detail(session, user, row)
 
 
-@router.get("/media/{sha256}", summary="A stored photo, by its SHA-256", response_class=Response)
-def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+def _require_photo_visible(session: Session, user: User, sha256: str) -> list[Submission]:
+    """The submissions holding the photo, when ``user`` may see it (else 404 / 403)."""
     holders = submissions_holding_media(session=session, sha256=sha256)
     if not holders:
         raise NotFound("No such photo", message_th="ไม่พบรูปภาพ", field="sha256")
@@ -542,6 +542,16 @@ def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: Cur
             message_th="รูปนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
             field="sha256",
         )
+    return holders
+
+
+#: Photos are content-addressed: the bytes behind a URL never change.
+_IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
+
+
+@router.get("/media/{sha256}", summary="A stored photo, by its SHA-256", response_class=Response)
+def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+    holders = _require_photo_visible(session, user, sha256)
     path = require_media(settings=settings, sha256=sha256)
     media_type = next(
         (
@@ -552,9 +562,20 @@ def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: Cur
         ),
         "application/octet-stream",
     )
-    return FileResponse(
-        path, media_type=media_type, headers={"Cache-Control": "private, max-age=31536000"}
-    )
+    return FileResponse(path, media_type=media_type, headers=_IMMUTABLE)
+
+
+@router.get(
+    "/media/{sha256}/thumbnail",
+    summary="A small JPEG of a stored photo (longest side 320 px), made on first request",
+    response_class=Response,
+)
+def get_media_thumbnail(
+    sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> Any:
+    _require_photo_visible(session, user, sha256)
+    path = require_thumbnail(settings=settings, sha256=sha256)
+    return FileResponse(path, media_type="image/jpeg", headers=_IMMUTABLE)
 
 
 class NearbyBinOut(BaseModel):

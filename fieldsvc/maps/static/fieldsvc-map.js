@@ -1,7 +1,7 @@
 /* fieldsvc map helpers (embedded in every map page by fieldsvc.maps.elements).
  *
  * Bins arrive as ONE compact table, {rows: [[lat, lon, code, stream, condition, inspected,
- * capacity_l, photo_url], ...]} with stream/condition as indexes into cfg.streams/conditions,
+ * capacity_l, photo_url, thumbnail_url], ...]} with stream/condition as indexes into cfg.streams/conditions,
  * and are clustered here with supercluster (vendored, global `Supercluster`): a 100,000-bin
  * register stays one array instead of 100,000 generated Leaflet calls, and only what is in
  * view is ever a Leaflet marker. Popups are built on click, from DOM nodes (never
@@ -12,7 +12,8 @@
 
   var TH_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
                    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
-  var LAT = 0, LON = 1, CODE = 2, STREAM = 3, COND = 4, INSPECTED = 5, CAPACITY = 6, PHOTO = 7;
+  var LAT = 0, LON = 1, CODE = 2, STREAM = 3, COND = 4, INSPECTED = 5, CAPACITY = 6, PHOTO = 7,
+      THUMBNAIL = 8;
 
   /** "2026-08-11" → "11 ส.ค. 2569" (Buddhist era). */
   function thaiDate(iso) {
@@ -61,6 +62,8 @@
                        iconSize: L.point(size, size) });
   }
 
+  function isUrl(value) { return /^(\/|\.{0,2}\/|https?:\/\/)/.test(value); }
+
   function popupContent(cfg, row) {
     var s = cfg.streams[row[STREAM]], c = cfg.conditions[row[COND]], t = cfg.text;
     var box = node("div", "fs-popup");
@@ -77,13 +80,19 @@
     if (row[CAPACITY]) line(t.capacity, row[CAPACITY] + " " + t.litres);
     line(t.inspected, thaiDate(row[INSPECTED]));
     box.appendChild(table);
-    var photo = row[PHOTO];
-    if (photo && /^(\/|\.{0,2}\/|https?:\/\/)/.test(photo)) {
+    var photo = row[PHOTO], thumbnail = row[THUMBNAIL] || photo;
+    if (photo && isUrl(photo) && isUrl(thumbnail)) {
+      var link = node("a", "fs-popup-photo-link");
+      link.href = photo;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.title = t.photo_full;
       var img = node("img", "fs-popup-photo");
       img.loading = "lazy";
       img.alt = t.photo + " " + row[CODE];
-      img.src = photo;
-      box.appendChild(img);
+      img.src = thumbnail;
+      link.appendChild(img);
+      box.appendChild(link);
     }
     return box;
   }
