@@ -120,6 +120,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "state_approved": ("อนุมัติแล้ว", "Approved"),
     "state_has_issues": ("มีข้อสังเกต", "Has issues"),
     "state_rejected": ("ไม่รับ", "Rejected"),
+    "metres_short": ("ม.", "m"),
+    "litres": ("ลิตร", "litres"),
+    "latest_version": ("ล่าสุด", "latest"),
+    "lowest_village": ("ต่ำสุดรายหมู่บ้าน", "Lowest village"),
     "synthetic_notice": (
         "ข้อมูลตัวอย่างในระบบนี้เป็นข้อมูลสังเคราะห์ ไม่ใช่ข้อมูลจริง",
         "The sample data in this system is synthetic, not real",

@@ -12,11 +12,14 @@ import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlmodel import Session
 
 from fieldsvc import __version__
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
-from fieldsvc.models import User
+from fieldsvc.models import Condition, Stream, User
+from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
 from fieldsvc.reports.thai import format_be_date
 from fieldsvc.storage.register import has_synthetic_data
 
@@ -46,30 +49,54 @@ def fmt_pct(value: Any) -> str:
     return "–" if _missing(value) else f"{100 * float(value):.0f}%"
 
 
-def fmt_date(value: Any) -> str:
-    """Short Thai date with the Buddhist-era year (26 พ.ย. 2569), in Thai time."""
+def fmt_date(value: Any, lang: str = "th") -> str:
+    """Short date in Thai time: ``26 พ.ย. 2569`` (Buddhist era) in Thai, ``26 Nov 2026``
+    in English."""
     if _missing(value):
         return "–"
+    if isinstance(value, datetime):
+        value = (value.astimezone(BANGKOK) if value.tzinfo else value).date()
     if isinstance(value, date):
-        return format_be_date(value, False, short=True)
+        return format_be_date(value, False, short=True) if lang == "th" else f"{value:%-d %b %Y}"
     return str(value)
 
 
-def fmt_datetime(value: Any) -> str:
+def fmt_datetime(value: Any, lang: str = "th") -> str:
+    """Short date and time in Thai time: ``26 พ.ย. 2569 09:30 น.`` / ``26 Nov 2026 09:30``."""
     if _missing(value) or not isinstance(value, datetime):
         return "–"
     local = value.astimezone(BANGKOK) if value.tzinfo else value
-    return f"{fmt_date(local.date())} {local:%H:%M} น."
+    suffix = " น." if lang == "th" else ""
+    return f"{fmt_date(local.date(), lang)} {local:%H:%M}{suffix}"
+
+
+@pass_context
+def _date_filter(context: Context, value: Any) -> str:
+    return fmt_date(value, context.get("lang", "th"))
+
+
+@pass_context
+def _datetime_filter(context: Context, value: Any) -> str:
+    return fmt_datetime(value, context.get("lang", "th"))
 
 
 for _name, _filter in {
     "fmt_int": fmt_int,
     "fmt_num": fmt_num,
     "fmt_pct": fmt_pct,
-    "fmt_date": fmt_date,
-    "fmt_datetime": fmt_datetime,
+    "fmt_date": _date_filter,
+    "fmt_datetime": _datetime_filter,
 }.items():
     templates.env.filters[_name] = _filter
+
+
+def vocabulary_names(lang: str) -> dict[str, dict[str, str]]:
+    """``condition_names`` and ``stream_names`` (enum value → label) in the page's language."""
+    conditions, streams = (CONDITION_TH, STREAM_TH) if lang == "th" else (CONDITION_EN, STREAM_EN)
+    return {
+        "condition_names": {c.value: conditions[c] for c in Condition},
+        "stream_names": {s.value: streams[s] for s in Stream},
+    }
 
 
 def _synthetic(request: Request) -> bool:
@@ -99,6 +126,7 @@ def render(
             "version": __version__,
             "radius_m": settings.service_radius_m,
             "synthetic": _synthetic(request),
+            **vocabulary_names(lang),
             **context,
         },
         status_code=status_code,

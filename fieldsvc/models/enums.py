@@ -64,3 +64,15 @@ CONDITION_TH = {
     Condition.missing: "สูญหาย",
     Condition.overflowing: "ขยะล้น",
 }
+STREAM_EN = {
+    Stream.general: "General waste",
+    Stream.organic: "Organic waste",
+    Stream.recyclable: "Recyclables",
+    Stream.hazardous: "Hazardous waste",
+}
+CONDITION_EN = {
+    Condition.usable: "Usable",
+    Condition.damaged: "Damaged",
+    Condition.missing: "Missing",
+    Condition.overflowing: "Overflowing",
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -133,6 +134,25 @@ def test_dashboard_shows_each_village_and_the_review_queue(
     assert NOTE in detail.text
     history = client.get("/staff/bins/B-1")
     assert history.status_code == 200 and "ชำรุด" in history.text
+
+
+def test_english_pages_use_english_names_dates_and_units(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    client.get(f"/login/{seeded['staff']}")
+    history = client.get("/staff/bins/B-1?lang=en").text
+    assert "Damaged" in history and "General waste" in history and "240 litres" in history
+    assert "20 Nov 2026 10:00" in history  # 03:00 UTC is 10:00 in Thailand, Common Era year
+    assert "ชำรุด" not in history and "2569" not in history and " น." not in history
+    survey = client.get("/staff/review/1").text  # the language choice is remembered
+    assert "80.0 m<" in survey and "(latest)" in survey and "<option value=\"damaged\"" in survey
+    assert "Damaged</option>" in survey
+    dashboard = client.get("/staff").text
+    assert " ม.<" not in dashboard and " น.<" not in dashboard
+    assert not re.search(r"\d [\u0e00-\u0e7f.]+ 25\d\d", dashboard)  # no Thai-format dates
+    assert re.search(r"<td>\d{1,2} [A-Z][a-z]{2} 20\d\d</td>", dashboard)  # last survey
+    thai = client.get("/staff/bins/B-1?lang=th").text
+    assert "ชำรุด" in thai and "20 พ.ย. 2569 10:00 น." in thai and "240 ลิตร" in thai
 
 
 def test_staff_pages_refuse_village_heads_and_strangers(

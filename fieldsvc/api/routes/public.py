@@ -19,8 +19,6 @@ from fieldsvc.api.pages import render
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
-from fieldsvc.models import Condition, Stream
-from fieldsvc.models.enums import CONDITION_TH, STREAM_TH
 from fieldsvc.storage.frames import villages_frame
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -99,8 +97,6 @@ def public_page(
         villages=villages.to_dict("records"),
         plan=planning.published_plan(session=session),
         meta=metadata(session=session, settings=settings),
-        condition_th={c.value: CONDITION_TH[c] for c in Condition},
-        stream_th={s.value: STREAM_TH[s] for s in Stream},
     )
 
 

@@ -13,7 +13,6 @@ from fieldsvc.api.pages import render
 from fieldsvc.errors import InvalidInput
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import Condition, ReviewState, Stream
-from fieldsvc.models.enums import CONDITION_TH, STREAM_TH
 from fieldsvc.storage.register import bin_history, require_bin
 from fieldsvc.storage.submissions import (
     attachments_of,
@@ -26,13 +25,6 @@ from fieldsvc.storage.submissions import (
 )
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-
-
-def _labels() -> dict[str, Any]:
-    return {
-        "condition_th": {c.value: CONDITION_TH[c] for c in Condition},
-        "stream_th": {s.value: STREAM_TH[s] for s in Stream},
-    }
 
 
 @router.get("", response_class=HTMLResponse)
@@ -58,7 +50,6 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         ].sum(numeric_only=True),
         queue=queue,
         plans=plans,
-        **_labels(),
     )
 
 
@@ -95,7 +86,6 @@ def review_queue(
         rows=rows,
         state=state.value if state else "",
         states=[s.value for s in ReviewState],
-        **_labels(),
     )
 
 
@@ -111,7 +101,6 @@ def review_detail(request: Request, key: str, session: SessionDep, user: StaffUs
         reviews=reviews_of(session=session, submission_id=row.id),
         versions=submission_versions(session=session, root_id=row.root_id),
         states=[s.value for s in ReviewState if s != ReviewState.received],
-        **_labels(),
     )
 
 
@@ -195,7 +184,7 @@ async def correct_action(
 def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
     bin_row = require_bin(session=session, code=code)
     history = bin_history(session=session, bin_id=bin_row.id or 0)
-    return render(request, "staff/bin.html", user=user, bin=bin_row, history=history, **_labels())
+    return render(request, "staff/bin.html", user=user, bin=bin_row, history=history)
 
 
 @router.get("/plans", response_class=HTMLResponse)
@@ -229,7 +218,7 @@ def create_plan(
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(request: Request, plan_id: int, session: SessionDep, user: StaffUser) -> Any:
     plan = planning.get_plan(session=session, plan_id=plan_id)
-    return render(request, "staff/plan.html", user=user, plan=plan, **_labels())
+    return render(request, "staff/plan.html", user=user, plan=plan)
 
 
 @router.post("/plans/{plan_id}/publish")
