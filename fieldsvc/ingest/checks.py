@@ -33,6 +33,31 @@ EARLIEST_OBSERVATION = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
+#: Every flag code fieldsvc raises, with a short label (Thai, English) for filters and lists.
+#: (The flag itself carries the full message naming the value; a test keeps this list complete.)
+FLAG_LABELS: dict[str, tuple[str, str]] = {
+    "coordinates_swapped": ("ละติจูด/ลองจิจูดสลับกัน", "Latitude and longitude swapped"),
+    "null_island": ("พิกัด 0,0 (ไม่มีสัญญาณ GPS)", "0,0 coordinates (no GPS fix)"),
+    "outside_thailand": ("อยู่นอกประเทศไทย", "Outside Thailand"),
+    "outside_subdistrict": ("อยู่นอกตำบล", "Outside the subdistrict"),
+    "village_mismatch": ("อยู่ในหมู่บ้านอื่น", "In another village than stated"),
+    "unknown_village": ("ไม่พบหมู่บ้าน", "Unknown village"),
+    "village_not_assigned": ("ระบุหมู่บ้านไม่ได้", "Village not assigned"),
+    "hand_placed_point": ("ปักหมุดเอง (ไม่ใช่ GPS)", "Hand-placed point"),
+    "poor_gps_accuracy": ("GPS คลาดเคลื่อนมาก", "Poor GPS accuracy"),
+    "missing_bin_code": ("ไม่มีรหัสถัง", "No bin code"),
+    "unknown_bin_code": ("ไม่พบรหัสถัง", "Unknown bin code"),
+    "possible_duplicate": ("อาจซ้ำกับถังเดิม", "Possibly an existing bin"),
+    "impossible_value": ("ค่าที่เป็นไปไม่ได้", "Impossible value"),
+    "invalid_value": ("ค่าไม่ถูกต้อง", "Invalid value"),
+    "missing_value": ("ข้อมูลไม่ครบ", "Missing value"),
+    "undeclared_attachment": ("ไฟล์แนบที่ไม่ได้ระบุ", "Undeclared attachment"),
+    "cannot_apply": ("บันทึกลงทะเบียนไม่ได้", "Could not be applied"),
+    "unknown_deprecated_id": ("แก้ไขแบบสำรวจที่ไม่พบ", "Edit of an unknown survey"),
+    "edit_of_old_version": ("แก้ไขฉบับเก่า", "Edit of an old version"),
+}
+
+
 @dataclass(frozen=True)
 class Flag:
     """One problem found in a survey.

@@ -145,7 +145,7 @@ def test_english_pages_use_english_names_dates_and_units(
     assert "20 Nov 2026 10:00" in history  # 03:00 UTC is 10:00 in Thailand, Common Era year
     assert "ชำรุด" not in history and "2569" not in history and " น." not in history
     survey = client.get("/staff/review/1").text  # the language choice is remembered
-    assert "80.0 m<" in survey and "(latest)" in survey and "<option value=\"damaged\"" in survey
+    assert "80.0 m<" in survey and "(latest)" in survey and '<option value="damaged"' in survey
     assert "Damaged</option>" in survey
     dashboard = client.get("/staff").text
     assert " ม.<" not in dashboard and " น.<" not in dashboard

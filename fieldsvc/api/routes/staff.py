@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,12 +12,15 @@ from fieldsvc import overview, planning
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
 from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.checks import FLAG_LABELS
+from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import Condition, ReviewState, Stream
-from fieldsvc.storage.register import bin_history, require_bin
+from fieldsvc.storage.register import bin_history, list_villages, require_bin
 from fieldsvc.storage.submissions import (
     attachments_of,
     correct_submission,
+    first_photos,
     list_submissions,
     require_submission,
     review_submission,
@@ -67,25 +71,82 @@ def map_document(session: SessionDep, settings: SettingsDep, _user: StaffUser) -
     return HTMLResponse(render_map_html(m, asset_base="/vendor"))
 
 
+def _form_date(value: str | None, field: str) -> date | None:
+    """A ``YYYY-MM-DD`` from a filter form (empty = no filter)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{field} = {value!r} is not a date; expected YYYY-MM-DD",
+            message_th=f"วันที่ในช่อง {field} ไม่ถูกต้อง ต้องเป็น ปี-เดือน-วัน (ค.ศ.)",
+            field=field,
+        ) from None
+
+
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(
     request: Request,
     session: SessionDep,
     user: StaffUser,
-    state: ReviewState | None = ReviewState.has_issues,
-    village: int | None = None,
-    flag: str | None = None,
+    state: str = ReviewState.has_issues.value,
+    village: str = "",
+    flag: str = "",
+    date_from: str = "",
+    date_to: str = "",
 ) -> Any:
+    """The surveys to review, filtered by state (or all), village, flag and survey date."""
+    if state != "all" and state not in {s.value for s in ReviewState}:
+        raise InvalidInput(
+            f"state = {state!r}; expected all or one of {[s.value for s in ReviewState]}",
+            message_th="สถานะที่เลือกไม่ถูกต้อง",
+            field="state",
+        )
+    if village and not village.isdigit():
+        raise InvalidInput(
+            f"village = {village!r}; expected a village id",
+            message_th="หมู่บ้านที่เลือกไม่ถูกต้อง",
+            field="village",
+        )
+    if flag and flag not in FLAG_LABELS:
+        raise InvalidInput(
+            f"flag = {flag!r}; expected one of {sorted(FLAG_LABELS)}",
+            message_th="ข้อสังเกตที่เลือกไม่ถูกต้อง",
+            field="flag",
+        )
+    day_from, day_to = _form_date(date_from, "date_from"), _form_date(date_to, "date_to")
+    limit = 200
     rows = list_submissions(
-        session=session, review_state=state, village_id=village, flag_code=flag or None, limit=200
+        session=session,
+        review_state=None if state == "all" else ReviewState(state),
+        village_id=int(village) if village else None,
+        flag_code=flag or None,
+        date_from=datetime.combine(day_from, time(0, 0), tzinfo=BANGKOK) if day_from else None,
+        date_to=(
+            datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=BANGKOK)
+            if day_to
+            else None
+        ),
+        limit=limit + 1,
     )
     return render(
         request,
         "staff/review.html",
         user=user,
-        rows=rows,
-        state=state.value if state else "",
+        rows=rows[:limit],
+        more=len(rows) > limit,
+        photos=first_photos(session=session, submission_ids=[r.id for r in rows if r.id]),
+        villages=list_villages(session=session),
+        flag_labels=FLAG_LABELS,
         states=[s.value for s in ReviewState],
+        chosen={
+            "state": state,
+            "village": village,
+            "flag": flag,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
     )
 
 

@@ -19,6 +19,7 @@ from fieldsvc.storage.submissions.apply import apply_submission
 from fieldsvc.storage.submissions.queries import (
     attach_media,
     attachments_of,
+    first_photos,
     get_submission_by_instance,
     list_submissions,
     require_submission,
@@ -48,6 +49,7 @@ __all__ = [
     "apply_submission",
     "attach_media",
     "attachments_of",
+    "first_photos",
     "correct_submission",
     "get_submission_by_instance",
     "list_submissions",

@@ -29,6 +29,26 @@ def attachments_of(*, session: Session, submission_id: int | None) -> list[Attac
     )
 
 
+def first_photos(*, session: Session, submission_ids: Sequence[int]) -> dict[int, str]:
+    """submission id → SHA-256 of its first received photo (by name), for thumbnails in lists."""
+    if not submission_ids:
+        return {}
+    rows = session.exec(
+        select(Attachment.submission_id, Attachment.sha256)
+        .where(
+            col(Attachment.submission_id).in_(list(submission_ids)),
+            col(Attachment.sha256).is_not(None),
+            col(Attachment.media_type).startswith("image/"),
+        )
+        .order_by(col(Attachment.submission_id), col(Attachment.name))
+    )
+    photos: dict[int, str] = {}
+    for submission_id, sha256 in rows:
+        if sha256 is not None:
+            photos.setdefault(submission_id, sha256)
+    return photos
+
+
 def attach_media(
     *,
     session: Session,
