@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         summary="ทะเบียนและสำรวจถังขยะ อบต. · Waste-bin survey and asset register",
         lifespan=lifespan,
+        docs_url=None,  # served below from /vendor: FastAPI's own /docs loads Swagger UI from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -65,6 +69,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if VENDOR_DIR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="fieldsvc API",
+            swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png",
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

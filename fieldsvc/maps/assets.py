@@ -122,6 +122,19 @@ PACKAGES: tuple[NpmPackage, ...] = (
         (("dist/supercluster.min.js", ""), ("LICENSE", "")),
     ),
     NpmPackage("kdbush", "4.1.0", "kdbush", (("LICENSE", ""),)),
+    # Not a map asset either: the API's /docs page (FastAPI would load it from a CDN).
+    NpmPackage(
+        "swagger-ui-dist",
+        "5.35.0",
+        "swagger-ui",
+        (
+            ("swagger-ui-bundle.js", ""),
+            ("swagger-ui.css", ""),
+            ("favicon-32x32.png", ""),
+            ("LICENSE", ""),
+            ("NOTICE", ""),
+        ),
+    ),
 )
 
 #: Where jsDelivr serves supercluster; :class:`~fieldsvc.maps.elements.BinClusterLayer` names

@@ -112,3 +112,17 @@ def test_staff_map_and_public_page_work_offline_in_chromium(
         page.screenshot(path=str(ARTIFACTS / "public.png"), full_page=True)
         assert foreign == [] and errors == []
         context.close()
+
+
+@pytest.mark.browser
+def test_api_docs_page_works_offline(engine: Engine, settings: Settings) -> None:
+    """FastAPI's default /docs loads Swagger UI from a CDN; ours is served from /vendor."""
+    with serve(create_app(settings, engine=engine)) as base, chromium() as browser:
+        context, page, foreign, errors = _open(browser, base, None)
+        page.goto(f"{base}/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+        assert "fieldsvc" in page.locator(".swagger-ui .info .title").inner_text()
+        page.wait_for_selector(".opblock-tag", timeout=15_000)  # the API's sections are listed
+        assert page.locator(".opblock-tag", has_text="submissions").count() >= 1
+        assert foreign == [] and errors == []
+        context.close()
