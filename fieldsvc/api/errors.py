@@ -1,4 +1,8 @@
-"""One error shape for every API failure: {"error": {code, message, message_th, field, details}}."""
+"""One error shape for every failure: {"error": {code, message, message_th, field, details}}.
+
+API clients get it as JSON. A person's browser opening a page (``Accept: text/html``, not an
+API path) gets the same error as a page in their language, with a way on (sign in, go home).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldsvc.analysis.errors import AnalysisInputError
@@ -32,18 +36,44 @@ def error_body(
     }
 
 
+#: Paths that always answer errors as JSON (machines: API, OpenRosa, files, the phone app's data).
+_MACHINE_PATHS = ("/api/", "/openrosa", "/vendor/", "/static/", "/tiles/", "/openapi", "/healthz")
+
+
+def _wants_page(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(_MACHINE_PATHS)
+
+
+def _respond(
+    request: Request,
+    body: dict[str, Any],
+    status_code: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if not _wants_page(request):
+        return JSONResponse(body, status_code=status_code, headers=headers)
+    from fieldsvc.api.pages import render  # pages import the database layer; keep this lazy
+
+    page = render(request, "error.html", status_code=status_code, error=body["error"])
+    for name, value in (headers or {}).items():
+        if name.lower() != "content-type":
+            page.headers[name] = value
+    return page
+
+
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in location if p not in ("body", "query", "path", "header", "form")]
     return ".".join(parts) or "body"
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FieldsvcError | AnalysisInputError)
     status = exc.status if isinstance(exc, FieldsvcError) else 422
-    return JSONResponse({"error": exc.as_dict()}, status_code=status)
+    return _respond(request, {"error": exc.as_dict()}, status)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {
@@ -54,7 +84,8 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         for e in exc.errors()
     ]
     first = problems[0] if problems else {"field": "body", "message": "invalid"}
-    return JSONResponse(
+    return _respond(
+        request,
         error_body(
             "invalid_input",
             f"{first['field']}: {first['message']}",
@@ -62,21 +93,22 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
             field=str(first["field"]),
             details={"problems": problems},
         ),
-        status_code=422,
+        422,
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     messages_th = {404: "ไม่พบหน้าที่ต้องการ", 401: "กรุณาเข้าสู่ระบบ", 403: "ไม่มีสิทธิ์เข้าถึง"}
-    return JSONResponse(
+    return _respond(
+        request,
         error_body(
             f"http_{exc.status_code}",
             str(exc.detail),
             message_th=messages_th.get(exc.status_code),
         ),
-        status_code=exc.status_code,
-        headers=getattr(exc, "headers", None),
+        exc.status_code,
+        getattr(exc, "headers", None),
     )
 
 

@@ -271,3 +271,23 @@ def test_staff_correct_a_survey_as_a_new_version_keeping_the_original(
     bad = client.post(f"{new_url}/correct", data={"capacity_l": "สองร้อย"})
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "capacity_l"
+
+
+def test_a_browser_gets_errors_as_a_page_and_api_clients_as_json(
+    client: TestClient, seeded: dict[str, str]
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/staff", headers=browser)
+    assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+    assert "กรุณาเข้าสู่ระบบ" in page.text and 'href="/login"' in page.text
+    api = client.get("/staff")
+    assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
+    client.get(f"/login/{seeded['staff']}")
+    bad = client.get(
+        "/staff/review", params={"date_from": "15/11/2569", "lang": "en"}, headers=browser
+    )
+    assert bad.status_code == 422 and "expected YYYY-MM-DD" in bad.text
+    assert "<code>date_from</code>" in bad.text
+    # API paths stay JSON whatever the Accept header says
+    missing = client.get("/api/v1/bins/NOPE", headers=browser)
+    assert missing.status_code == 404 and missing.json()["error"]["field"] == "bin_code"
