@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlmodel import Session
 
 from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.errors import FieldsvcError
+from fieldsvc.models import Role
 from fieldsvc.storage.engine import engine_from_settings, session_scope
 from fieldsvc.storage.migrate import upgrade_database
 
@@ -116,10 +120,28 @@ def cmd_serve(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import services
-    from fieldsvc.models import Role
+def _demo_user(
+    session: Session, username: str, name: str, role: Role, *, village: int | None = None
+) -> str:
+    """The demo user's token: a fresh one each run (only the hash is stored)."""
+    from fieldsvc.storage.register import get_village_by_number
     from fieldsvc.storage.users import create_user, get_user, rotate_token
+
+    try:
+        return rotate_token(session=session, user=get_user(session=session, username=username))
+    except FieldsvcError:
+        found = get_village_by_number(session=session, number=village) if village else None
+        villages = [found.id] if found is not None and found.id is not None else []
+        _, token = create_user(
+            session=session, username=username, display_name=name, role=role, village_ids=villages
+        )
+        return token
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc import planning, services
+    from fieldsvc.collect_settings import web_form_url
+    from fieldsvc.storage.users import get_user
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
@@ -127,16 +149,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(engine) as session:
         for outcome in services.load_sample_data(session=session):
             _say(outcome.saved.summary())
-        try:
-            admin = get_user(session=session, username="demo-admin")
-            token = rotate_token(session=session, user=admin)
-        except FieldsvcError:
-            admin, token = create_user(
-                session=session,
-                username="demo-admin",
-                display_name="ผู้ดูแลระบบ (ตัวอย่าง)",
-                role=Role.admin,
-            )
+        token = _demo_user(session, "demo-admin", "ผู้ดูแลระบบ (ตัวอย่าง)", Role.admin)
+        head_token = _demo_user(
+            session, "demo-moo7", "ผู้ใหญ่บ้านหมู่ 7 (ตัวอย่าง)", Role.village_head, village=7
+        )
+        surveyor = get_user(session=session, username="demo-admin")
+        samples = services.load_sample_surveys(
+            session=session, settings=settings, submitter=surveyor, today=date.today()
+        )
+        if samples:
+            _say(f"แบบสำรวจตัวอย่าง (สังเคราะห์) / synthetic sample surveys: {len(samples)}")
+            _say(*(f"  {what}: {outcome}" for what, outcome in samples))
+        if not planning.list_plans(session=session):
+            plan = planning.create_plan(session=session, settings=settings, budget_baht=400_000)
+            planning.publish_plan(session=session, plan=plan)
+            _say(f"แผนจัดสรรตัวอย่าง / sample allocation plan: {plan.title} (400,000 บาท)")
     base = f"http://{settings.host}:{settings.port}"
     _say(
         "",
@@ -144,6 +171,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         f"  หน้าแรก / home:            {base}/",
         f"  เข้าสู่ระบบ / sign in:       {base}/login/{token}",
         f"  API (OpenAPI):             {base}/docs",
+        "  แบบสำรวจมือถือ / phone form (ผู้ใหญ่บ้านหมู่ 7 / village 7 head):",
+        f"                             {web_form_url(settings, head_token)}",
         f"  โทเค็นผู้ดูแล / admin token: {token}",
         "  กด Ctrl+C เพื่อหยุด / press Ctrl+C to stop",
         "",
