@@ -137,17 +137,18 @@ PACKAGES: tuple[NpmPackage, ...] = (
     ),
 )
 
-#: Where jsDelivr serves supercluster; :class:`~fieldsvc.maps.elements.BinClusterLayer` names
-#: this URL in its ``default_js`` so :func:`localize_assets` replaces it like folium's own.
-SUPERCLUSTER_CDN = "https://cdn.jsdelivr.net/npm/supercluster@9.1.0/dist/supercluster.min.js"
+#: Our own elements name their files as ``vendor:<path under vendor/>``; :func:`localize_assets`
+#: turns that into ``<base_url>/<path>`` (they never name a CDN, not even as a key to rewrite).
+VENDOR_SCHEME = "vendor:"
+SUPERCLUSTER_JS = f"{VENDOR_SCHEME}supercluster/supercluster.min.js"
 
 _FOLIUM_ROTATE_CSS = (
     "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
     "leaflet.awesome.rotate.min.css"
 )
 
-#: Every CDN URL folium 0.20 (map + MarkerCluster/FastMarkerCluster), branca 0.8 (colour
-#: legend) and our bin layer (supercluster) reference → the local file(s) under ``vendor/``
+#: Every CDN URL folium 0.20 (map + MarkerCluster/FastMarkerCluster) and branca 0.8 (colour
+#: legend) hard-code → the local file(s) under ``vendor/``
 #: that replace it. An empty tuple means the file is deliberately not served: bootstrap-3
 #: glyphicons (we use Font Awesome ``prefix="fa"`` icons) and folium's rotate CSS (only for
 #: ``Icon(angle=...)``, which we do not use; it is not on npm). Font Awesome's ``all.min.css``
@@ -183,7 +184,6 @@ CDN_ASSETS: dict[str, tuple[str, ...]] = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
     "MarkerCluster.Default.css": ("markercluster/MarkerCluster.Default.css",),
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": ("d3/d3.min.js",),
-    SUPERCLUSTER_CDN: ("supercluster/supercluster.min.js",),
 }
 
 #: Files folium loads on every map that our maps do not use (no jQuery or Bootstrap code or
@@ -237,7 +237,9 @@ def install(
                 written.append(vendor_dir / package.folder / folder / path.name)
         manifest["packages"][package.name] = {"version": version, "folder": package.folder}
     (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
-    missing = [p for paths in CDN_ASSETS.values() for p in paths if not (staging / p).is_file()]
+    own = SUPERCLUSTER_JS.removeprefix(VENDOR_SCHEME)
+    needed = [*(p for paths in CDN_ASSETS.values() for p in paths), own]
+    missing = [p for p in needed if not (staging / p).is_file()]
     if missing:
         raise AssetError(f"the CDN table names files install() did not copy: {missing}")
     shutil.rmtree(vendor_dir, ignore_errors=True)
@@ -255,6 +257,9 @@ def _local_links(
 ) -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     for name, url in links:
+        if url.startswith(VENDOR_SCHEME):
+            result.append((name, f"{base_url}/{url.removeprefix(VENDOR_SCHEME)}"))
+            continue
         if not url.startswith(("http://", "https://", "//")):
             result.append((name, url))  # already local
             continue

@@ -18,7 +18,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from fieldsvc.maps.assets import SUPERCLUSTER_CDN
+from fieldsvc.maps.assets import SUPERCLUSTER_JS
 from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, Condition, Stream
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -114,7 +114,7 @@ class BinClusterLayer(JSCSSMixin, Layer):
     this takes well under 1 s (``bench/map_bench.py``).
     """
 
-    default_js = [("supercluster", SUPERCLUSTER_CDN)]
+    default_js = [("supercluster", SUPERCLUSTER_JS)]
     default_css: list[tuple[str, str]] = []
 
     _template = Template(
