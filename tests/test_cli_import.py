@@ -136,7 +136,7 @@ def test_bad_files_fail_with_a_clear_message_and_non_zero_exit(
 def test_sample_inventory_keeps_each_bins_last_inspection_date(
     settings: Settings, engine: Engine
 ) -> None:
-    from fieldsvc.services import load_sample_data
+    from fieldsvc.services.demo import load_sample_data
     from fieldsvc.storage.register import require_bin
 
     with Session(engine) as session:

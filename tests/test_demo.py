@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from fieldsvc.cli import main
 from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord, Attachment, Bin, Submission, User
-from fieldsvc.sample_surveys import sample_surveys
+from fieldsvc.services.sample_surveys import sample_surveys
 from fieldsvc.storage.media import require_media, require_thumbnail
 from fieldsvc.storage.users import user_for_token, village_ids_of
 

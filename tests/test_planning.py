@@ -12,10 +12,10 @@ from shapely.geometry import Point, box
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from fieldsvc import planning
 from fieldsvc.cli import main
 from fieldsvc.config import Settings
 from fieldsvc.models import BinCreate, Condition, Household, Stream, Subdistrict
+from fieldsvc.services import planning
 from fieldsvc.storage.frames import save_villages
 from fieldsvc.storage.register import create_bin
 

@@ -12,14 +12,14 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, select
 
 from fieldsvc.cli import main
-from fieldsvc.collect_settings import (
+from fieldsvc.config import Settings
+from fieldsvc.models import Role, Subdistrict, User, Village
+from fieldsvc.services.phone_setup import (
     collect_settings,
     decode_collect_settings,
     encode_collect_settings,
     qr_text,
 )
-from fieldsvc.config import Settings
-from fieldsvc.models import Role, Subdistrict, User, Village
 from fieldsvc.storage.users import user_for_token, village_ids_of
 
 TOKEN_IN_URL = re.compile(r"/openrosa/([A-Za-z0-9_-]+)")

@@ -11,7 +11,7 @@ Importing the same row twice is therefore a duplicate, and an edited row is a ne
 Only what cannot be read is rejected here (an unreadable number or date, an unknown condition
 word, no coordinates). Whether a readable value is plausible (swapped coordinates, outside
 Thailand, a date in the future) is judged by ``fieldsvc.ingest.checks`` for every channel alike.
-Pure: reads a file, touches no database (``fieldsvc.sheet_import`` stores the records).
+Pure: reads a file, touches no database (``fieldsvc.services.sheet_import`` stores the records).
 """
 
 from __future__ import annotations

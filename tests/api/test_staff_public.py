@@ -13,10 +13,10 @@ from shapely.geometry import box
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from fieldsvc import planning
 from fieldsvc.config import Settings
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import BinCreate, Channel, Condition, Household, Role, Stream, Subdistrict
+from fieldsvc.services import planning
 from fieldsvc.storage.frames import save_villages
 from fieldsvc.storage.register import create_bin
 from fieldsvc.storage.submissions import receive_submission

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from fieldsvc.config import Settings
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Bin, Channel, Condition, Stream, Submission
-from fieldsvc.sheet_import import import_bin_sheet
+from fieldsvc.services.sheet_import import import_bin_sheet
 from fieldsvc.storage.submissions import receive_submission
 from tests.intake_sheets.conftest import KOBO_CSV, SAMPLE_BINS_CSV, THAI_CSV
 

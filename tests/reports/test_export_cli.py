@@ -12,9 +12,10 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from fieldsvc import cli_reports, planning
+from fieldsvc.cli import reports as cli_reports
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, NotFound
+from fieldsvc.services import planning
 from tests.test_planning import _seed
 
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc import overview, planning
 from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
@@ -17,6 +16,7 @@ from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
 from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
+from fieldsvc.services import overview, planning
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,10 +10,10 @@ import geopandas as gpd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
-from fieldsvc import planning
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.models import Stream
+from fieldsvc.services import planning
 from fieldsvc.storage.frames import villages_frame
 
 router = APIRouter(prefix="/api/v1", tags=["coverage and allocation"])

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 
-from fieldsvc import overview, planning
 from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.api.pages import render
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
+from fieldsvc.services import overview, planning
 from fieldsvc.storage.frames import villages_frame
 
 router = APIRouter(prefix="/public", tags=["public"])

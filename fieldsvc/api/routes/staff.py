@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fieldsvc import overview, planning
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
 from fieldsvc.errors import InvalidInput
@@ -16,6 +15,7 @@ from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import Condition, ReviewState, Stream
+from fieldsvc.services import overview, planning
 from fieldsvc.storage.register import bin_history, list_villages, require_bin
 from fieldsvc.storage.submissions import (
     attachments_of,

@@ -52,7 +52,7 @@ def _layer_options(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
 
 def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
     """``import bins`` of a CSV/Excel survey sheet: each row is received as a survey."""
-    from fieldsvc.sheet_import import import_bin_sheet
+    from fieldsvc.services.sheet_import import import_bin_sheet
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
@@ -70,8 +70,8 @@ def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import services
     from fieldsvc.ingest.sheet_files import SHEET_SUFFIXES
+    from fieldsvc.services import imports
 
     if args.what == "bins" and Path(args.path).suffix.casefold() in SHEET_SUFFIXES:
         return cmd_import_bin_sheet(args, settings)
@@ -82,11 +82,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(engine) as session:
         _say(f"กำลังนำเข้า / importing {path} …")
         if args.what == "villages":
-            subdistrict = services.ensure_subdistrict(
+            subdistrict = imports.ensure_subdistrict(
                 session=session, code=args.subdistrict_code, name=args.subdistrict_name
             )
             fields = ["name_field", "number_field", "code_field", "households_field"]
-            outcome = services.import_villages(
+            outcome = imports.import_villages(
                 session=session,
                 path=path,
                 subdistrict=subdistrict,
@@ -94,11 +94,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 **_layer_options(args, [*fields, "population_field"]),
             )
         elif args.what == "households":
-            outcome = services.import_households(
+            outcome = imports.import_households(
                 session=session, path=path, progress=_progress, **common
             )
         else:
-            outcome = services.import_bin_layer(
+            outcome = imports.import_bin_layer(
                 session=session, path=path, progress=_progress, **common
             )
     _say(outcome.summary())
@@ -139,22 +139,22 @@ def _demo_user(
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import planning, services
-    from fieldsvc.collect_settings import web_form_url
+    from fieldsvc.services import demo, planning
+    from fieldsvc.services.phone_setup import web_form_url
     from fieldsvc.storage.users import get_user
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
     _say("กำลังโหลดข้อมูลตัวอย่าง (สังเคราะห์) / loading the synthetic sample data …")
     with session_scope(engine) as session:
-        for outcome in services.load_sample_data(session=session):
+        for outcome in demo.load_sample_data(session=session):
             _say(outcome.saved.summary())
         token = _demo_user(session, "demo-admin", "ผู้ดูแลระบบ (ตัวอย่าง)", Role.admin)
         head_token = _demo_user(
             session, "demo-moo7", "ผู้ใหญ่บ้านหมู่ 7 (ตัวอย่าง)", Role.village_head, village=7
         )
         surveyor = get_user(session=session, username="demo-admin")
-        samples = services.load_sample_surveys(
+        samples = demo.load_sample_surveys(
             session=session, settings=settings, submitter=surveyor, today=date.today()
         )
         if samples:
@@ -191,7 +191,7 @@ def _village_number(text: str) -> int:
 
 
 def _show_phone_setup(settings: Settings, user_line: str, token: str, qr_png: str | None) -> None:
-    from fieldsvc import collect_settings as cs
+    from fieldsvc.services import phone_setup as cs
 
     server_url = cs.collect_server_url(settings, token)
     payload = cs.encode_collect_settings(
@@ -218,8 +218,8 @@ def _show_phone_setup(settings: Settings, user_line: str, token: str, qr_png: st
 
 
 def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc.field_users import add_field_user
     from fieldsvc.models import Role
+    from fieldsvc.services.users import add_field_user
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
@@ -268,7 +268,7 @@ def cmd_users_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_users_list(_args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc.field_users import list_field_users
+    from fieldsvc.services.users import list_field_users
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
@@ -353,7 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
-    from fieldsvc import cli_analysis, cli_maps, cli_reports
+    from fieldsvc.cli import analysis as cli_analysis
+    from fieldsvc.cli import maps as cli_maps
+    from fieldsvc.cli import reports as cli_reports
 
     cli_analysis.register(sub)
     cli_maps.register(sub)

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fieldsvc import planning
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import AllocationPlanRecord
+from fieldsvc.services import planning
 from fieldsvc.storage.engine import engine_from_settings, session_scope
 from fieldsvc.storage.migrate import upgrade_database
 

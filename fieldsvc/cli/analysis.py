@@ -43,7 +43,7 @@ def write_table(frame: pd.DataFrame, out: Path, *, sheet: str = "data") -> None:
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import planning
+    from fieldsvc.services import planning
     from fieldsvc.storage.frames import villages_frame
 
     engine = engine_from_settings(settings)
@@ -92,7 +92,7 @@ def _plan_line(plan: Any) -> str:
 
 
 def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import planning
+    from fieldsvc.services import planning
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
@@ -118,7 +118,7 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_plans(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import planning
+    from fieldsvc.services import planning
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)

@@ -12,11 +12,11 @@ import pandas as pd
 import shapely
 from sqlmodel import Session, col, func, select
 
-from fieldsvc import planning
 from fieldsvc.analysis.coverage import CoverageResult
 from fieldsvc.config import Settings
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
+from fieldsvc.services import planning
 from fieldsvc.storage.frames import bins_frame, villages_frame
 
 Audience = Literal["staff", "public"]

@@ -12,8 +12,8 @@ from fieldsvc.storage.migrate import upgrade_database
 
 
 def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc import overview, planning
     from fieldsvc.maps.output import write_map_html
+    from fieldsvc.services import overview, planning
 
     engine = engine_from_settings(settings)
     upgrade_database(engine)
