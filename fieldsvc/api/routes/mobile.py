@@ -33,10 +33,27 @@ from fieldsvc.storage.users import village_ids_of
 
 WEB_DIR: Final = Path(__file__).resolve().parents[3] / "mobile_forms" / "web"
 
-#: File name → media type. Only these are served (no directory listing, no path tricks).
+JS: Final = "text/javascript; charset=utf-8"
+#: File name → media type. Only these are served (no directory listing, no path tricks); app.js
+#: and the ES modules it imports must all be here (and in sw.js, so they work offline).
 SHELL_FILES: Final[dict[str, str]] = {
     "index.html": "text/html; charset=utf-8",
-    "app.js": "text/javascript; charset=utf-8",
+    "app.js": JS,
+    "api.js": JS,
+    "bins.js": JS,
+    "choices.js": JS,
+    "dom.js": JS,
+    "gps.js": JS,
+    "home.js": JS,
+    "nav.js": JS,
+    "photo.js": JS,
+    "records.js": JS,
+    "scan.js": JS,
+    "send_queue.js": JS,
+    "state.js": JS,
+    "store.js": JS,
+    "survey.js": JS,
+    "words.js": JS,
     "app.css": "text/css; charset=utf-8",
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",
