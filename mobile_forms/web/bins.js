@@ -213,7 +213,7 @@ function villageAt(lat, lon) {
   return null;
 }
 
-export function myVillageNumber() {
+function myVillageNumber() {
   const me = state.me;
   if (me && !me.all_villages && me.villages.length === 1) return me.villages[0].number;
   return null;

@@ -47,7 +47,7 @@ export function fixQuality(fix) {
   return 'red';
 }
 
-export function renderGps() {
+function renderGps() {
   const fix = liveFix;
   const q = fixQuality(fix);
   $('gps-box').dataset.quality = q;

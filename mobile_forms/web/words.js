@@ -2,7 +2,7 @@
 
 const LANG_KEY = 'fieldsvc.lang';
 
-export const WORDS = {
+const WORDS = {
   th: {
     app_title: 'สำรวจถังขยะ', offline: 'ไม่มีสัญญาณ', waiting_short: 'รอส่ง', back: 'ย้อนกลับ',
     login_title: 'เข้าสู่ระบบ',

@@ -45,3 +45,16 @@ test('every .js file next to app.js is one of its modules (or the service worker
 test('the send queue imports nothing: it runs without a browser', () => {
   assert.deepEqual([...importGraph('send_queue.js')], ['send_queue.js']);
 });
+
+test('the modules import each other without cycles (each can be read on its own)', () => {
+  const imports = (name) => [...read(name).matchAll(/^(?:import|export)\s[^;]*?from\s+'\.\/([\w-]+\.js)';/gms)].map((m) => m[1]);
+  const cycles = [];
+  const walk = (name, path) => {
+    for (const next of imports(name)) {
+      if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else walk(next, [...path, next]);
+    }
+  };
+  walk('app.js', ['app.js']);
+  assert.deepEqual(cycles, []);
+});
