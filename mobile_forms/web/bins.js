@@ -180,7 +180,8 @@ async function drawMap(near) {
     .filter((b) => haversineM(here[0], here[1], b.lat, b.lon) <= 150);
   for (const b of shown) {
     L.circleMarker([b.lat, b.lon], { radius: 9, color: '#000', weight: 2, fillColor: STREAM_COLOURS[b.stream] || '#999', fillOpacity: 1 })
-      .bindTooltip(b.code, { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -8] })
+      // a DOM text node, never HTML: Leaflet puts a string tooltip into innerHTML
+      .bindTooltip(el('span', {}, String(b.code)), { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -8] })
       .on('click', () => chooseBin(b))
       .addTo(mapLayer);
   }
