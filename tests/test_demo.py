@@ -60,9 +60,14 @@ def test_demo_loads_surveys_to_review_and_a_published_plan(
         village_ids = village_ids_of(session=session, user=head)
         assert village_ids is not None and len(village_ids) == 1
 
-    # Again: the same register, no second batch of surveys or plan, fresh tokens.
-    assert main(["demo", "--no-serve"], settings=settings) == 0
-    assert "synthetic sample surveys" not in capsys.readouterr().out
+    # Again: the same register, no second batch of surveys or plan, fresh tokens; the links
+    # printed name the address given.
+    again = ["demo", "--no-serve", "--host", "192.168.1.20", "--port", "8080"]
+    assert main(again, settings=settings) == 0
+    out = capsys.readouterr().out
+    assert "synthetic sample surveys" not in out
+    assert "http://192.168.1.20:8080/login/" in out
+    assert "http://192.168.1.20:8080/m/#token=" in out
     with Session(engine) as session:
         assert len(session.exec(select(Submission)).all()) == 14
         assert len(session.exec(select(AllocationPlanRecord)).all()) == 1

@@ -4,51 +4,33 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
+from fieldsvc.cli.db import database_session
 
-from fieldsvc.config import Settings
-from fieldsvc.errors import InvalidInput
-from fieldsvc.storage.engine import engine_from_settings, session_scope
-from fieldsvc.storage.migrate import upgrade_database
+if TYPE_CHECKING:
+    from fieldsvc.config import Settings
 
-TABLE_SUFFIXES = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
-
-
-def write_table(frame: pd.DataFrame, out: Path, *, sheet: str = "data") -> None:
-    """Write a table by file extension: CSV (UTF-8 with BOM, for Excel), XLSX, GeoJSON/GPKG."""
-    suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(
-            out, index=False, encoding="utf-8-sig"
-        )
-    elif suffix == ".xlsx":
-        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_excel(
-            out, index=False, sheet_name=sheet
-        )
-    elif suffix in (".geojson", ".json", ".gpkg"):
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise InvalidInput("this table has no geometry; write .csv or .xlsx", field="out")
-        frame.to_file(out, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
-    else:
-        raise InvalidInput(
-            f"unknown output type {out.suffix!r}; use one of {', '.join(TABLE_SUFFIXES)}",
-            message_th=f"ไม่รู้จักชนิดไฟล์ {out.suffix} ใช้ได้: {', '.join(TABLE_SUFFIXES)}",
-            field="out",
-            details={"value": str(out)},
-        )
+STREAMS = ("general", "organic", "recyclable", "hazardous")
+COVERAGE_COLUMNS = (
+    "number",
+    "name",
+    "stream",
+    "method",
+    "households",
+    "covered_share",
+    "bins_serving",
+    "capacity_ratio",
+    "median_distance_m",
+)
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.reports.tables import wants_geometry, with_geometry, write_table_file
     from fieldsvc.services import planning
     from fieldsvc.storage.frames import villages_frame
 
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    with database_session(settings) as session:
         result = planning.compute_coverage(
             session=session,
             settings=settings,
@@ -59,26 +41,12 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         table = result.by_village
         if args.stream:
             table = table[table["stream"] == args.stream]
-        if args.out and Path(args.out).suffix.lower() in (".geojson", ".json", ".gpkg"):
-            shapes = villages_frame(session=session)[["village_id", "geometry"]]
-            table = gpd.GeoDataFrame(
-                table.merge(shapes, on="village_id", how="left"), geometry="geometry", crs=4326
-            )
+        if args.out and wants_geometry(Path(args.out)):
+            table = with_geometry(table, villages_frame(session=session), on="village_id")
     if args.out:
-        write_table(table, Path(args.out), sheet="coverage")
+        write_table_file(table, Path(args.out), sheet="coverage")
         print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {args.out} ({len(table)} rows)")
-    columns = [
-        "number",
-        "name",
-        "stream",
-        "method",
-        "households",
-        "covered_share",
-        "bins_serving",
-        "capacity_ratio",
-        "median_distance_m",
-    ]
-    print(table[[c for c in columns if c in table.columns]].to_string(index=False))
+    print(table[[c for c in COVERAGE_COLUMNS if c in table.columns]].to_string(index=False))
     print(f"distance method: {result.distance_method}; metric CRS: {result.metric_crs.to_string()}")
     return 0
 
@@ -92,11 +60,12 @@ def _plan_line(plan: Any) -> str:
 
 
 def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
+    import pandas as pd
+
+    from fieldsvc.reports.tables import write_table_file
     from fieldsvc.services import planning
 
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    with database_session(settings) as session:
         plan = planning.create_plan(
             session=session,
             settings=settings,
@@ -112,7 +81,7 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
         summary = pd.DataFrame(plan.summary)
         print(summary.to_string(index=False))
         if args.out:
-            write_table(pd.DataFrame(plan.recommendations), Path(args.out), sheet="plan")
+            write_table_file(pd.DataFrame(plan.recommendations), Path(args.out), sheet="plan")
             print(f"รายการ / list written: {args.out}")
     return 0
 
@@ -120,9 +89,7 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_plans(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services import planning
 
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    with database_session(settings) as session:
         if args.publish is not None:
             plan = planning.get_plan(session=session, plan_id=args.publish)
             planning.publish_plan(session=session, plan=plan)
@@ -132,23 +99,20 @@ def cmd_plans(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_site(args: argparse.Namespace, _settings: Settings) -> int:
-    from fieldsvc.analysis.site_frames import site_from_frames
-    from fieldsvc.ingest.layers import read_layer
+    from fieldsvc.reports.tables import write_table_file
+    from fieldsvc.services.siting import site_from_files
 
-    demand = read_layer(Path(args.demand))
-    candidates = read_layer(Path(args.candidates))
-    fixed = read_layer(Path(args.fixed)) if args.fixed else None
-    chosen, result = site_from_frames(
-        demand,
-        candidates,
+    chosen, result = site_from_files(
+        demand_path=Path(args.demand),
+        candidates_path=Path(args.candidates),
+        fixed_path=Path(args.fixed) if args.fixed else None,
         radius_m=args.radius_m,
         count=args.count,
         weight_column=args.weight,
-        fixed=fixed,
         method="exact" if args.exact else "greedy",
         time_limit_s=args.time_limit_s,
     )
-    write_table(chosen, Path(args.out))
+    write_table_file(chosen, Path(args.out))
     share = result.covered_weight / result.total_weight if result.total_weight else float("nan")
     gap = "" if result.method == "greedy" else f", gap {result.gap:.4%}"
     print(
@@ -168,7 +132,7 @@ def register(sub: Any) -> None:
         "distances, per village and per stream, from the current register.",
     )
     cov.add_argument("--out", help="write the table: .csv (UTF-8 BOM), .xlsx, .geojson, .gpkg")
-    cov.add_argument("--stream", choices=["general", "organic", "recyclable", "hazardous"])
+    cov.add_argument("--stream", choices=STREAMS)
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
     cov.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
     cov.add_argument(

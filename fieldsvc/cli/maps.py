@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldsvc.config import Settings
-from fieldsvc.storage.engine import engine_from_settings, session_scope
-from fieldsvc.storage.migrate import upgrade_database
+from fieldsvc.cli.db import database_session
+
+if TYPE_CHECKING:
+    from fieldsvc.config import Settings
 
 
 def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.maps.output import write_map_html
     from fieldsvc.services import overview, planning
 
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    with database_session(settings) as session:
         plan = (
             planning.get_plan(session=session, plan_id=args.plan)
             if args.plan is not None

@@ -4,38 +4,30 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from fieldsvc.cli.analysis import STREAMS
+from fieldsvc.cli.db import database_session
 
-from fieldsvc.config import Settings
-from fieldsvc.errors import InvalidInput, NotFound
-from fieldsvc.models import AllocationPlanRecord
-from fieldsvc.services import planning
-from fieldsvc.storage.engine import engine_from_settings, session_scope
-from fieldsvc.storage.migrate import upgrade_database
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from fieldsvc.config import Settings
+    from fieldsvc.models import AllocationPlanRecord
 
 ALLOCATION_FORMATS = ("pdf", "xlsx", "csv")
 COVERAGE_FORMATS = ("xlsx", "csv")
 
 
-def _format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
-    """The --format given, else the --out file's extension."""
-    chosen = args.format or Path(args.out).suffix.lower().lstrip(".")
-    if chosen not in allowed:
-        raise InvalidInput(
-            f"unknown export format {chosen!r}; use --format {' | '.join(allowed)}",
-            message_th=f"ไม่รู้จักรูปแบบไฟล์ {chosen!r} ใช้ได้: {', '.join(allowed)}",
-            field="format",
-            details={"value": chosen, "expected": list(allowed)},
-        )
-    return chosen
-
-
 def choose_plan(
     *, session: Session, plan_id: int | None = None, published: bool = False
 ) -> AllocationPlanRecord:
-    """The plan asked for: by id, the published one, or else the newest."""
+    """The plan asked for: by id, the published one, or else the newest.
+
+    The refusals name the command that makes or publishes a plan.
+    """
+    from fieldsvc.errors import NotFound
+    from fieldsvc.services import planning
 
     if plan_id is not None:
         return planning.get_plan(session=session, plan_id=plan_id)
@@ -58,18 +50,14 @@ def choose_plan(
     return plans[0]
 
 
-def _write(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-
-
 def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
+    from fieldsvc.reports.tables import document_format, write_document
+    from fieldsvc.services import planning
 
-    kind = _format(args, ALLOCATION_FORMATS)
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    out = Path(args.out)
+    kind = document_format(out, args.format, ALLOCATION_FORMATS)
+    with database_session(settings) as session:
         plan = choose_plan(session=session, plan_id=args.plan, published=args.published)
         codes = planning.replaced_bin_codes(session=session, plan=plan)
         if kind == "pdf":
@@ -80,19 +68,19 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
         else:
             data = allocation_csv(plan, bin_codes=codes)
         label = f"#{plan.id} v{plan.version} [{plan.status}] {plan.title}"
-    out = Path(args.out)
-    _write(out, data)
+    write_document(out, data)
     print(f"เขียนบัญชีรายการจัดสรรแล้ว / allocation list written: {out} ({kind}, plan {label})")
     return 0
 
 
 def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
+    from fieldsvc.reports.tables import document_format, write_document
+    from fieldsvc.services import planning
 
-    kind = _format(args, COVERAGE_FORMATS)
-    engine = engine_from_settings(settings)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
+    out = Path(args.out)
+    kind = document_format(out, args.format, COVERAGE_FORMATS)
+    with database_session(settings) as session:
         result = planning.compute_coverage(
             session=session, settings=settings, radius_m=args.radius_m
         )
@@ -100,8 +88,7 @@ def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if args.stream:
         table = table[table["stream"] == args.stream]
     data = coverage_xlsx(table, settings) if kind == "xlsx" else coverage_csv(table)
-    out = Path(args.out)
-    _write(out, data)
+    write_document(out, data)
     print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {out} ({kind}, {len(table)} rows)")
     return 0
 
@@ -140,6 +127,6 @@ def register(sub: Any) -> None:
     )
     cov.add_argument("--format", choices=COVERAGE_FORMATS, help="default: from --out")
     cov.add_argument("--out", required=True, help="output file")
-    cov.add_argument("--stream", choices=["general", "organic", "recyclable", "hazardous"])
+    cov.add_argument("--stream", choices=STREAMS)
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
     cov.set_defaults(handler=cmd_export_coverage)

@@ -4,6 +4,7 @@ web form's path (see :mod:`fieldsvc.services.sample_surveys`)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -83,3 +84,61 @@ def load_sample_surveys(
         done.append((sample.what, f"{result.outcome}; {flags}"))
     session.flush()
     return done
+
+
+@dataclass(frozen=True)
+class DemoReady:
+    """What :func:`prepare_demo` loaded and the tokens to sign in with."""
+
+    imports: list[ImportOutcome]
+    admin_token: str
+    head_token: str
+    """The demo head of village 7's token (for the phone form)."""
+    sample_surveys: list[tuple[str, str]]
+    """(what the sample shows, outcome) per survey sent; empty when surveys existed."""
+    plan_title: str | None
+    """The sample plan made and published by this run; None when a plan existed."""
+
+
+DEMO_PLAN_BUDGET_BAHT = 400_000
+
+
+def prepare_demo(*, session: Session, settings: Settings, today: date) -> DemoReady:
+    """Load the SYNTHETIC sample subdistrict, its demo users (fresh tokens each run), sample
+    surveys and a published sample plan. Idempotent: a second run adds no surveys or plans."""
+    from fieldsvc.models import Role
+    from fieldsvc.services import planning
+    from fieldsvc.services.users import issue_user_token
+
+    imports = load_sample_data(session=session)
+    admin_token = issue_user_token(
+        session=session,
+        username="demo-admin",
+        display_name="ผู้ดูแลระบบ (ตัวอย่าง)",
+        role=Role.admin,
+    )
+    head_token = issue_user_token(
+        session=session,
+        username="demo-moo7",
+        display_name="ผู้ใหญ่บ้านหมู่ 7 (ตัวอย่าง)",
+        role=Role.village_head,
+        village_number=7,
+    )
+    surveyor = session.exec(select(User).where(User.username == "demo-admin")).one()
+    samples = load_sample_surveys(
+        session=session, settings=settings, submitter=surveyor, today=today
+    )
+    plan_title = None
+    if not planning.list_plans(session=session):
+        plan = planning.create_plan(
+            session=session, settings=settings, budget_baht=DEMO_PLAN_BUDGET_BAHT
+        )
+        planning.publish_plan(session=session, plan=plan)
+        plan_title = plan.title
+    return DemoReady(
+        imports=imports,
+        admin_token=admin_token,
+        head_token=head_token,
+        sample_surveys=samples,
+        plan_title=plan_title,
+    )

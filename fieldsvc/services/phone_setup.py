@@ -20,6 +20,7 @@ import base64
 import io
 import json
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -84,6 +85,36 @@ def decode_collect_settings(payload: str) -> dict[str, Any]:
     """Read a settings QR code's text back into its JSON object."""
     decoded: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(payload)))
     return decoded
+
+
+@dataclass(frozen=True)
+class PhoneSetup:
+    """Everything a field user's phone needs, for one token."""
+
+    server_url: str
+    """The ODK Collect server URL (the token is in its path)."""
+    web_form_url: str
+    """The web form's sign-in link."""
+    qr_payload: str
+    """The text of ODK Collect's settings QR code."""
+    base_url: str
+    """The address phones use to reach this server."""
+    phones_can_reach: bool
+    """False when ``base_url`` is this computer only: set a public base URL first."""
+
+
+def phone_setup(settings: Settings, token: str) -> PhoneSetup:
+    """The set-up of a phone for the user holding ``token`` (the office name is the project)."""
+    server_url = collect_server_url(settings, token)
+    return PhoneSetup(
+        server_url=server_url,
+        web_form_url=web_form_url(settings, token),
+        qr_payload=encode_collect_settings(
+            collect_settings(server_url=server_url, project_name=settings.office_name)
+        ),
+        base_url=public_base_url(settings),
+        phones_can_reach=phones_can_reach(settings),
+    )
 
 
 def _qr(payload: str, *, for_print: bool) -> Any:

@@ -1,6 +1,6 @@
 """Field users as the office manages them: by village number (หมู่ที่), not database ids.
 
-Thin use cases over ``fieldsvc.storage.users`` for the CLI (and later the admin pages).
+Use cases over ``fieldsvc.storage.users`` for the CLI, the demo (and later the admin pages).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import Role, User, UserVillage, Village
 from fieldsvc.storage.register import get_village_by_number, only_subdistrict
-from fieldsvc.storage.users import create_user
+from fieldsvc.storage.users import create_user, get_user, revoke_user, rotate_token
 
 _USERNAME = re.compile(r"[^\s/#?%]{1,80}")  # it may appear in URLs and logs: no spaces
 
@@ -113,3 +113,54 @@ def list_field_users(*, session: Session) -> list[FieldUserRow]:
         )
         for user in session.exec(select(User).order_by(col(User.username))).all()
     ]
+
+
+def rotate_field_user_token(*, session: Session, username: str) -> tuple[User, str]:
+    """Issue ``username`` a new token (the old one stops working); returns the user and token.
+
+    Raises
+    ------
+    NotFound
+        When there is no such user.
+    """
+    user = get_user(session=session, username=username)
+    return user, rotate_token(session=session, user=user)
+
+
+def revoke_field_user(*, session: Session, username: str) -> User:
+    """Revoke ``username``'s token at once; a new one is issued with a token rotation."""
+    user = get_user(session=session, username=username)
+    revoke_user(session=session, user=user)
+    return user
+
+
+def issue_user_token(
+    *,
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    village_number: int | None = None,
+) -> str:
+    """A fresh token for ``username``, creating the user when missing (only the hash is stored).
+
+    An existing user keeps its name, role and villages; a new one is linked to village
+    ``village_number`` when that village exists.
+    """
+    try:
+        return rotate_token(session=session, user=get_user(session=session, username=username))
+    except NotFound:
+        village = (
+            get_village_by_number(session=session, number=village_number)
+            if village_number is not None
+            else None
+        )
+        villages = [village.id] if village is not None and village.id is not None else []
+        _, token = create_user(
+            session=session,
+            username=username,
+            display_name=display_name,
+            role=role,
+            village_ids=villages,
+        )
+        return token
