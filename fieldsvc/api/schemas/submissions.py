@@ -10,6 +10,13 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.models import Attachment, ReviewState
 from fieldsvc.services.submissions import StoredSurvey, SurveyDetail
+from fieldsvc.storage.submissions import ReceiveResult
+
+
+def _attributes(row: Any, model: type[BaseModel]) -> dict[str, Any]:
+    """The row's values of the model's fields that the row has (read as attributes: a row's
+    own ``model_dump`` would re-serialise its enums)."""
+    return {name: getattr(row, name) for name in model.model_fields if hasattr(row, name)}
 
 
 def media_url(sha256: str) -> str:
@@ -40,7 +47,7 @@ class AttachmentOut(BaseModel):
         if not isinstance(data, Attachment):
             return data
         return {
-            **data.model_dump(include={"name", "sha256", "media_type", "size_bytes"}),
+            **_attributes(data, cls),
             "received": data.sha256 is not None,
             "url": media_url(data.sha256) if data.sha256 else None,
         }
@@ -76,10 +83,11 @@ class SubmissionOut(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_survey(cls, data: Any) -> Any:
-        if not isinstance(data, StoredSurvey):
+        if not isinstance(data, StoredSurvey | ReceiveResult):
             return data
         return {
-            **data.submission.model_dump(exclude={"raw_payload", "parsed"}),
+            **_attributes(data.submission, cls),
+            "submission_id": data.submission.instance_id,
             "attachments": data.attachments,
             "outcome": data.outcome,
         }
@@ -132,7 +140,8 @@ class SubmissionDetail(SubmissionOut):
             return data
         row = data.survey.submission
         return {
-            **row.model_dump(exclude={"raw_payload", "parsed"}),
+            **_attributes(row, cls),
+            "submission_id": row.instance_id,
             "attachments": data.survey.attachments,
             "parsed": row.parsed or {},
             "raw_payload": row.raw_payload if data.shows_raw_payload else None,
