@@ -16,6 +16,8 @@ from fieldsvc import __version__
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.routes import (
     exports,
+    intake,
+    media,
     mobile,
     openrosa,
     planning,
@@ -54,7 +56,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
-    app.include_router(submissions.router)  # before register: /bins/near ≠ /bins/{code}
+    app.include_router(intake.router)  # before register: /bins/near ≠ /bins/{code}
+    app.include_router(submissions.router)
+    app.include_router(media.router)
     app.include_router(register.router)
     app.include_router(planning.router)
     app.include_router(openrosa.router)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, Unauthorized
 from fieldsvc.models import Role, User
+from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.users import user_for_token
 
 TOKEN_COOKIE = "fieldsvc_token"
@@ -32,7 +33,7 @@ async def get_engine(request: Request) -> Engine:
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+    with open_session(engine) as session:
         yield session
 
 

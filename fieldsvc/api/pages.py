@@ -14,13 +14,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from sqlmodel import Session
 
 from fieldsvc import __version__
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
 from fieldsvc.models import Condition, Stream, User
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
 from fieldsvc.reports.thai import format_be_date
+from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import has_synthetic_data
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -100,7 +100,7 @@ def vocabulary_names(lang: str) -> dict[str, dict[str, str]]:
 
 
 def _synthetic(request: Request) -> bool:
-    with Session(request.app.state.engine) as session:
+    with open_session(request.app.state.engine) as session:
         return has_synthetic_data(session=session)
 
 

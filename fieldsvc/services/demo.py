@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.models import Submission, User
+from fieldsvc.models import User
 from fieldsvc.services.imports import (
     ImportOutcome,
     ensure_subdistrict,
@@ -48,41 +48,35 @@ def load_sample_surveys(
     *, session: Session, settings: Settings, submitter: User, today: date
 ) -> list[tuple[str, str]]:
     """Send the SYNTHETIC sample surveys (:mod:`fieldsvc.services.sample_surveys`) through the web
-    form's path, photos included, when the register has no survey yet. Returns (what the
-    sample shows, outcome) per survey; nothing when surveys exist already."""
+    form's path (:func:`fieldsvc.services.intake.receive_survey`, each committed), photos
+    included, when the register has no survey yet. Returns (what the sample shows, outcome) per
+    survey; nothing when surveys exist already."""
     from fieldsvc.ingest.photos import clean_photo
     from fieldsvc.ingest.web import SurveyIn
+    from fieldsvc.services.intake import receive_survey
     from fieldsvc.services.sample_surveys import sample_surveys
-    from fieldsvc.storage.media import store_media
-    from fieldsvc.storage.submissions import attach_media, receive_submission
+    from fieldsvc.storage.submissions.queries import has_submissions
 
-    if session.exec(select(Submission.id).limit(1)).first() is not None:
+    if has_submissions(session=session):
         return []
     done: list[tuple[str, str]] = []
     for sample in sample_surveys(today=today):
         survey = SurveyIn.model_validate(sample.body)
-        result = receive_submission(
+        photos = []
+        if sample.photo is not None:
+            name = survey.photos[0]
+            photos.append((name, clean_photo(sample.photo, name=name, max_bytes=10**7)))
+        result = receive_survey(
             session=session,
+            settings=settings,
+            submitter=submitter,
             record=survey.to_record(),
             raw_payload=json.dumps(sample.body, ensure_ascii=False),
             content_type="application/json",
-            submitter=submitter,
-            settings=settings,
+            photos=photos,
         )
-        if sample.photo is not None:
-            photo = clean_photo(sample.photo, name=survey.photos[0], max_bytes=10**7)
-            attach_media(
-                session=session,
-                submission=result.submission,
-                name=survey.photos[0],
-                sha256=store_media(settings=settings, data=photo.data),
-                media_type=photo.media_type,
-                size_bytes=len(photo.data),
-                known_rows=result.attachments,
-            )
         flags = ", ".join(f.code for f in result.flags) or "clean"
         done.append((sample.what, f"{result.outcome}; {flags}"))
-    session.flush()
     return done
 
 

@@ -255,6 +255,39 @@ def publish_plan(*, session: Session, plan: AllocationPlanRecord) -> AllocationP
     return plan
 
 
+def save_plan(
+    *,
+    session: Session,
+    settings: Settings,
+    created_by: User,
+    budget_baht: float | None = None,
+    max_new_bins: int | None = None,
+    equity_floor_share: float = 0.5,
+    radius_m: float | None = None,
+    title: str | None = None,
+) -> AllocationPlanRecord:
+    """:func:`create_plan` for a staff member, committed (the API's and the pages' use case)."""
+    plan = create_plan(
+        session=session,
+        settings=settings,
+        budget_baht=budget_baht,
+        max_new_bins=max_new_bins,
+        equity_floor_share=equity_floor_share,
+        radius_m=radius_m,
+        title=title,
+        created_by=created_by,
+    )
+    session.commit()
+    return plan
+
+
+def publish_saved_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
+    """Publish saved plan ``plan_id`` (404 when there is none), committed."""
+    plan = publish_plan(session=session, plan=get_plan(session=session, plan_id=plan_id))
+    session.commit()
+    return plan
+
+
 def published_plan(*, session: Session) -> AllocationPlanRecord | None:
     return session.exec(
         select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")

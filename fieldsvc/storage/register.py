@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import shapely
 from shapely.geometry import Point
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
@@ -48,6 +48,40 @@ def list_villages(*, session: Session, subdistrict_id: int | None = None) -> Seq
     if subdistrict_id is not None:
         query = query.where(Village.subdistrict_id == subdistrict_id)
     return session.exec(query).all()
+
+
+def villages_by_number(*, session: Session, ids: Sequence[int] | None = None) -> list[Village]:
+    """Villages in order of their number; only ``ids`` when given (None: every village)."""
+    query = select(Village).order_by(col(Village.number))
+    if ids is not None:
+        query = query.where(col(Village.id).in_(list(ids)))
+    return list(session.exec(query))
+
+
+def count_bins(*, session: Session, village_ids: Sequence[int] | None = None) -> int:
+    """Bins registered (in ``village_ids`` when given)."""
+    query = select(func.count()).select_from(Bin)
+    if village_ids is not None:
+        query = query.where(col(Bin.village_id).in_(list(village_ids)))
+    return int(session.exec(query).one())
+
+
+def count_bins_surveyed_since(
+    *, session: Session, since: datetime, village_ids: Sequence[int] | None = None
+) -> int:
+    """Distinct bins with a survey inspection observed at or after ``since`` (aware)."""
+    query = (
+        select(func.count(func.distinct(Inspection.bin_id)))
+        .select_from(Inspection)
+        .join(Bin, col(Bin.id) == col(Inspection.bin_id))
+        .where(
+            col(Inspection.source) == InspectionSource.survey.value,
+            col(Inspection.observed_at) >= since.astimezone(UTC),
+        )
+    )
+    if village_ids is not None:
+        query = query.where(col(Bin.village_id).in_(list(village_ids)))
+    return int(session.exec(query).one())
 
 
 def get_village_by_number(

@@ -14,22 +14,19 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
 from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldsvc.api.schemas.mobile import MeOut
 from fieldsvc.errors import NotFound
-from fieldsvc.ingest.openrosa import BANGKOK
-from fieldsvc.models import Bin, Inspection, InspectionSource, Role, User, Village
-from fieldsvc.storage.users import village_ids_of
+from fieldsvc.services.mobile import month_start, phone_profile
+
+__all__ = ["WEB_DIR", "month_start", "router", "shell_version"]
 
 WEB_DIR: Final = Path(__file__).resolve().parents[3] / "mobile_forms" / "web"
 
@@ -62,8 +59,6 @@ SHELL_FILES: Final[dict[str, str]] = {
 }
 SW_FILE: Final = "sw.js"
 VERSION_MARK: Final = "__SHELL_VERSION__"
-#: Radius of the "is this bin already registered?" list on the phone, metres.
-NEARBY_RADIUS_M: Final = 30.0
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["mobile"])
@@ -152,93 +147,13 @@ def mobile_file(request: Request, name: str) -> Response:
 # --- who am I, and how far along ----------------------------------------------------------------
 
 
-class VillageBrief(BaseModel):
-    id: int
-    number: int
-    name: str
-
-
-class Progress(BaseModel):
-    month_start: datetime = Field(description="Start of this month, Thailand time")
-    bins_inspected: int = Field(description="Bins in my villages surveyed this month")
-    bins_registered: int = Field(description="Bins registered in my villages")
-
-
-class FormSettings(BaseModel):
-    max_gps_accuracy_m: float = Field(description="Worse fixes are flagged (amber/red limit)")
-    nearby_radius_m: float = Field(description="Radius of the 'already registered?' list")
-    duplicate_radius_m: float
-
-
-class MeOut(BaseModel):
-    username: str
-    display_name: str
-    role: Role
-    villages: list[VillageBrief] = Field(description="The villages this user surveys")
-    all_villages: bool = Field(description="Staff: every village of the subdistrict")
-    progress: Progress
-    settings: FormSettings
-    server_time: datetime
-
-
-def month_start(now: datetime) -> datetime:
-    """Midnight on the first of ``now``'s month in Thailand, as an aware datetime."""
-    local = now.astimezone(BANGKOK)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def progress_of(*, session: Session, village_ids: list[int] | None, now: datetime) -> Progress:
-    """Bins surveyed since the start of the month out of the bins registered, in the villages."""
-    start = month_start(now)
-    registered = select(func.count()).select_from(Bin)
-    inspected = (
-        select(func.count(func.distinct(Inspection.bin_id)))
-        .select_from(Inspection)
-        .join(Bin, col(Bin.id) == col(Inspection.bin_id))
-        .where(
-            col(Inspection.source) == InspectionSource.survey.value,
-            col(Inspection.observed_at) >= start.astimezone(UTC),
-        )
-    )
-    if village_ids is not None:
-        registered = registered.where(col(Bin.village_id).in_(village_ids))
-        inspected = inspected.where(col(Bin.village_id).in_(village_ids))
-    return Progress(
-        month_start=start,
-        bins_inspected=int(session.exec(inspected).one()),
-        bins_registered=int(session.exec(registered).one()),
-    )
-
-
-def _villages_of(session: Session, user: User, ids: list[int] | None) -> list[VillageBrief]:
-    query = select(Village).order_by(col(Village.number))
-    if ids is not None:
-        query = query.where(col(Village.id).in_(ids))
-    return [VillageBrief(id=v.id or 0, number=v.number, name=v.name) for v in session.exec(query)]
-
-
 @api_router.get(
     "/me",
     response_model=MeOut,
     summary="The signed-in user, their villages and this month's progress (phone form)",
 )
 def get_me(session: SessionDep, settings: SettingsDep, user: CurrentUser) -> MeOut:
-    ids = village_ids_of(session=session, user=user)
-    now = datetime.now(UTC)
-    return MeOut(
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        villages=_villages_of(session, user, ids),
-        all_villages=ids is None,
-        progress=progress_of(session=session, village_ids=ids, now=now),
-        settings=FormSettings(
-            max_gps_accuracy_m=settings.max_gps_accuracy_m,
-            nearby_radius_m=NEARBY_RADIUS_M,
-            duplicate_radius_m=settings.duplicate_radius_m,
-        ),
-        server_time=now,
-    )
+    return MeOut.model_validate(phone_profile(session=session, settings=settings, user=user))
 
 
 router.include_router(api_router)

@@ -39,20 +39,14 @@ from sqlmodel import Session
 
 from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep
 from fieldsvc.config import Settings
-from fieldsvc.errors import FieldsvcError, Forbidden, NotFound, PayloadTooLarge, Unauthorized
-from fieldsvc.ingest.checks import Flag
-from fieldsvc.ingest.openrosa import ParsedSubmission, parse_submission_xml, read_openrosa_multipart
+from fieldsvc.errors import FieldsvcError, NotFound, Unauthorized
+from fieldsvc.ingest.openrosa import parse_submission_xml, read_openrosa_multipart
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
-from fieldsvc.models import Role, User
-from fieldsvc.storage.engine import commit_with_one_retry
-from fieldsvc.storage.media import store_media
+from fieldsvc.models import User
+from fieldsvc.services import intake
+from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import list_villages
-from fieldsvc.storage.submissions import (
-    ReceiveResult,
-    add_flags,
-    attach_media,
-    receive_submission,
-)
+from fieldsvc.storage.submissions import ReceiveResult
 from fieldsvc.storage.users import user_for_token, village_ids_of
 
 FORMS_DIR = Path(__file__).resolve().parents[3] / "mobile_forms" / "built"
@@ -304,66 +298,6 @@ def submission_preflight(settings: SettingsDep, _user: OpenRosaUser) -> Response
     )
 
 
-def _store(
-    *,
-    session: Session,
-    settings: Settings,
-    user: User,
-    parsed: ParsedSubmission,
-    complete: bool,
-    photos: list[tuple[str, CleanPhoto]],
-) -> ReceiveResult:
-    """Store, check, apply and attach in one transaction; a concurrent twin (unique
-    instance id) makes the first try fail: the second then sees it as a duplicate."""
-    # Photos are written (and fsynced) before the transaction, so that SQLite's write lock
-    # never waits on the disk; a failure below leaves at most an unreferenced file.
-    stored = [
-        (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
-    ]
-
-    def work() -> ReceiveResult:
-        result = receive_submission(
-            session=session,
-            record=parsed.record,
-            raw_payload=parsed.raw_xml,
-            content_type="text/xml",
-            submitter=user,
-            settings=settings,
-            complete=complete,
-            intake_flags=parsed.flags,
-        )
-        for name, photo, digest in stored:
-            attach_media(
-                session=session,
-                submission=result.submission,
-                name=name,
-                sha256=digest,
-                media_type=photo.media_type,
-                size_bytes=len(photo.data),
-                known_rows=result.attachments,
-            )
-        undeclared = [n for n, _ in photos if n not in parsed.record.photo_names]
-        if undeclared:
-            add_flags(
-                session=session,
-                submission=result.submission,
-                flags=[
-                    Flag(
-                        "undeclared_attachment",
-                        name,
-                        f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
-                        f"file {name!r} is not named in the form; it was kept",
-                        "review",
-                        {"value": name},
-                    )
-                    for name in undeclared
-                ],
-            )
-        return result
-
-    return commit_with_one_retry(session, work)
-
-
 def _success_text(result: ReceiveResult) -> str:
     head = {
         "created": "ได้รับข้อมูลแล้ว ขอบคุณครับ / Received, thank you",
@@ -381,14 +315,7 @@ async def submission(
     request: Request, token: str, settings: SettingsDep, engine: EngineDep
 ) -> Response:
     limit = settings.max_submission_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(
-            f"The submission is {int(declared):,} bytes; this server accepts {limit:,} bytes",
-            message_th=f"ข้อมูลที่ส่งมีขนาด {int(declared):,} ไบต์ เกินกำหนด {limit:,} ไบต์",
-            field="body",
-            details={"max_bytes": limit},
-        )
+    intake.require_submission_within(request.headers.get("content-length"), limit=limit)
     upload = await read_openrosa_multipart(request.headers, request.stream(), max_bytes=limit)
     parsed = parse_submission_xml(upload.xml)
 
@@ -402,20 +329,19 @@ async def submission(
         ]
 
     def receive() -> ReceiveResult:  # the token, the photos and the survey in one thread hop
-        with Session(engine, expire_on_commit=False) as session:
+        with open_session(engine) as session:
             user = openrosa_user(token, session)
-            if user.role == Role.viewer:
-                raise Forbidden(
-                    "Read-only users cannot send surveys",
-                    message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
-                )
-            return _store(
+            intake.require_can_submit(user)  # before the photos are read
+            return intake.receive_survey(
                 session=session,
                 settings=settings,
-                user=user,
-                parsed=parsed,
-                complete=not upload.incomplete,
+                submitter=user,
+                record=parsed.record,
+                raw_payload=parsed.raw_xml,
+                content_type="text/xml",
                 photos=clean_all(),
+                complete=not upload.incomplete,
+                intake_flags=parsed.flags,
             )
 
     result = await run_in_threadpool(receive)

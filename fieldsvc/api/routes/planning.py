@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 import geopandas as gpd
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field, model_validator
 
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
+from fieldsvc.api.schemas.planning import AllocationRequest, PlanDetail, PlanSummary
 from fieldsvc.models import Stream
 from fieldsvc.services import planning
 from fieldsvc.storage.frames import villages_frame
@@ -51,47 +50,6 @@ def get_coverage(
     }
 
 
-class AllocationRequest(BaseModel):
-    budget_baht: float | None = Field(default=None, ge=0, description="Money available, baht")
-    max_new_bins: int | None = Field(default=None, ge=0, description="Bins available")
-    equity_floor_share: float = Field(default=0.5, ge=0, le=1)
-    radius_m: float | None = Field(default=None, gt=0, le=5000)
-    title: str | None = Field(default=None, max_length=300)
-
-    @model_validator(mode="after")
-    def _one_limit(self) -> AllocationRequest:
-        if self.budget_baht is None and self.max_new_bins is None:
-            raise ValueError("give budget_baht or max_new_bins")
-        return self
-
-
-class PlanSummary(BaseModel):
-    id: int
-    version: int
-    title: str
-    fiscal_year_be: int
-    status: str
-    created_at: datetime
-    published_at: datetime | None
-    budget_baht: float | None
-    spent_baht: float
-    items: int
-
-
-class PlanDetail(PlanSummary):
-    parameters: dict[str, Any]
-    summary: list[dict[str, Any]]
-    villages: list[dict[str, Any]]
-    recommendations: list[dict[str, Any]]
-    deferred: list[dict[str, Any]]
-
-
-def _summary(plan: Any) -> dict[str, Any]:
-    data = plan.model_dump()
-    data["items"] = len(plan.recommendations)
-    return data
-
-
 @router.post(
     "/allocations",
     status_code=201,
@@ -101,28 +59,27 @@ def _summary(plan: Any) -> dict[str, Any]:
 def create_allocation(
     body: AllocationRequest, session: SessionDep, settings: SettingsDep, user: EditorUser
 ) -> Any:
-    plan = planning.create_plan(
+    plan = planning.save_plan(
         session=session,
         settings=settings,
+        created_by=user,
         budget_baht=body.budget_baht,
         max_new_bins=body.max_new_bins,
         equity_floor_share=body.equity_floor_share,
         radius_m=body.radius_m,
         title=body.title,
-        created_by=user,
     )
-    session.commit()
-    return _summary(plan)
+    return PlanDetail.model_validate(plan)
 
 
 @router.get("/allocations", response_model=list[PlanSummary], summary="Saved plans, newest first")
 def list_allocations(session: SessionDep, _user: StaffUser) -> Any:
-    return [_summary(p) for p in planning.list_plans(session=session)]
+    return [PlanSummary.model_validate(p) for p in planning.list_plans(session=session)]
 
 
 @router.get("/allocations/{plan_id}", response_model=PlanDetail, summary="One saved plan")
 def get_allocation(plan_id: int, session: SessionDep, _user: StaffUser) -> Any:
-    return _summary(planning.get_plan(session=session, plan_id=plan_id))
+    return PlanDetail.model_validate(planning.get_plan(session=session, plan_id=plan_id))
 
 
 @router.post(
@@ -131,8 +88,4 @@ def get_allocation(plan_id: int, session: SessionDep, _user: StaffUser) -> Any:
     summary="Publish a plan on the public page (the previous one is superseded)",
 )
 def publish_allocation(plan_id: int, session: SessionDep, _user: EditorUser) -> Any:
-    plan = planning.publish_plan(
-        session=session, plan=planning.get_plan(session=session, plan_id=plan_id)
-    )
-    session.commit()
-    return _summary(plan)
+    return PlanSummary.model_validate(planning.publish_saved_plan(session=session, plan_id=plan_id))

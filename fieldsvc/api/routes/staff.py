@@ -10,20 +10,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
+from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.maps.output import render_map_html
-from fieldsvc.models import Condition, ReviewState, Stream
-from fieldsvc.services import overview, planning
+from fieldsvc.models import ReviewState
+from fieldsvc.services import overview, planning, submissions
 from fieldsvc.storage.register import bin_history, list_villages, require_bin
 from fieldsvc.storage.submissions import (
     attachments_of,
-    correct_submission,
     first_photos,
     list_submissions,
     require_submission,
-    review_submission,
     reviews_of,
     submission_versions,
 )
@@ -174,28 +173,10 @@ def review_action(
     state: Annotated[ReviewState, Form()],
     comment: Annotated[str | None, Form()] = None,
 ) -> Response:
-    row = require_submission(session=session, key=key)
-    review_submission(
-        session=session,
-        submission=row,
-        state=state,
-        comment=comment,
-        reviewer=user,
-        settings=settings,
+    detail = submissions.review_survey(
+        session=session, settings=settings, reviewer=user, key=key, state=state, comment=comment
     )
-    session.commit()
-    return RedirectResponse(f"/staff/review/{row.id}", status_code=303)
-
-
-CORRECTION_FORM_FIELDS = {
-    "bin_code": str,
-    "village_number": int,
-    "condition": Condition,
-    "stream": Stream,
-    "capacity_l": int,
-    "lat": float,
-    "lon": float,
-}
+    return RedirectResponse(f"/staff/review/{detail.survey.submission.id}", status_code=303)
 
 
 @router.post("/review/{key}/correct")
@@ -208,37 +189,18 @@ async def correct_action(
 ) -> Response:
     """A correction from the review page: the changed fields become a new version; the original
     survey is kept as it was received."""
-    row = require_submission(session=session, key=key)
-    form = await request.form()
-    changes: dict[str, Any] = {}
-    for name, kind in CORRECTION_FORM_FIELDS.items():
-        raw = str(form.get(name) or "").strip()
-        if not raw:
-            continue
-        try:
-            value = kind(raw)
-        except ValueError as exc:
-            raise InvalidInput(
-                f"{name}: {raw!r} is not a valid {kind.__name__}",
-                message_th=f"ค่าที่แก้ไขในช่อง {name} ไม่ถูกต้อง: {raw}",
-                field=name,
-                details={"value": raw},
-            ) from exc
-        if value != row.parsed.get(name):
-            changes[name] = value
-    if not changes:
-        return RedirectResponse(f"/staff/review/{row.id}", status_code=303)
-    comment = str(form.get("comment") or "").strip() or None
-    result = correct_submission(
+    correction = correction_from_form(await request.form())
+    result = submissions.correct_survey(
         session=session,
-        submission=row,
-        changes=changes,
-        editor=user,
         settings=settings,
-        comment=comment,
+        editor=user,
+        key=key,
+        fields=correction.changed_fields(),
+        comment=correction.comment,
+        only_changed=True,
     )
-    session.commit()
-    return RedirectResponse(f"/staff/review/{result.submission.id}", status_code=303)
+    shown = result.corrected.submission if result.corrected else result.original
+    return RedirectResponse(f"/staff/review/{shown.id}", status_code=303)
 
 
 @router.get("/bins/{code}", response_class=HTMLResponse)
@@ -264,15 +226,14 @@ def create_plan(
     equity_floor_share: Annotated[float, Form(ge=0, le=1)] = 0.5,
     title: Annotated[str | None, Form(max_length=300)] = None,
 ) -> Response:
-    plan = planning.create_plan(
+    plan = planning.save_plan(
         session=session,
         settings=settings,
+        created_by=user,
         budget_baht=budget_baht,
         equity_floor_share=equity_floor_share,
         title=title or None,
-        created_by=user,
     )
-    session.commit()
     return RedirectResponse(f"/staff/plans/{plan.id}", status_code=303)
 
 
@@ -284,6 +245,5 @@ def plan_page(request: Request, plan_id: int, session: SessionDep, user: StaffUs
 
 @router.post("/plans/{plan_id}/publish")
 def publish(plan_id: int, session: SessionDep, _user: EditorUser) -> Response:
-    planning.publish_plan(session=session, plan=planning.get_plan(session=session, plan_id=plan_id))
-    session.commit()
+    planning.publish_saved_plan(session=session, plan_id=plan_id)
     return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)

@@ -19,6 +19,11 @@ def get_submission_by_instance(*, session: Session, instance_id: str) -> Submiss
     return session.exec(select(Submission).where(Submission.instance_id == instance_id)).first()
 
 
+def has_submissions(*, session: Session) -> bool:
+    """True once any survey has been received."""
+    return session.exec(select(Submission.id).limit(1)).first() is not None
+
+
 def attachments_of(*, session: Session, submission_id: int | None) -> list[Attachment]:
     return list(
         session.exec(

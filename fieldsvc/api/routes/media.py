@@ -1,0 +1,38 @@
+"""Stored photos over the JSON API: the file (``/api/v1/media/{sha256}``) and a thumbnail.
+
+Photos are content-addressed, so their answers may be cached for ever; who may see one is
+decided by the surveys holding it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse
+
+from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldsvc.services.submissions import photo_thumbnail, stored_photo
+
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
+
+#: Photos are content-addressed: the bytes behind a URL never change.
+_IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
+
+
+@router.get("/media/{sha256}", summary="A stored photo, by its SHA-256", response_class=Response)
+def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+    photo = stored_photo(session=session, settings=settings, user=user, sha256=sha256)
+    return FileResponse(photo.path, media_type=photo.media_type, headers=_IMMUTABLE)
+
+
+@router.get(
+    "/media/{sha256}/thumbnail",
+    summary="A small JPEG of a stored photo (longest side 320 px), made on first request",
+    response_class=Response,
+)
+def get_media_thumbnail(
+    sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> Any:
+    path = photo_thumbnail(session=session, settings=settings, user=user, sha256=sha256)
+    return FileResponse(path, media_type="image/jpeg", headers=_IMMUTABLE)

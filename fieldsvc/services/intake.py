@@ -1,0 +1,198 @@
+"""Receiving a survey from any channel: the OpenRosa endpoint, the web form's JSON and
+multipart requests, a photo sent on its own, and the demo's sample surveys.
+
+The steps are written once here: who may send, the size limits, photos stored before the
+transaction, receive → attach → commit (retried once for the unique-id race), and a flag for
+a photo the form did not name. Photos arrive here already cleaned (``clean_photo``): the
+callers do that where their thread model wants it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from fieldsvc.config import Settings
+from fieldsvc.errors import Forbidden, InvalidInput, PayloadTooLarge
+from fieldsvc.ingest.checks import Flag
+from fieldsvc.ingest.photos import CleanPhoto
+from fieldsvc.ingest.survey import SurveyRecord
+from fieldsvc.models import Attachment, Role, Submission, User
+from fieldsvc.services.submissions import require_visible
+from fieldsvc.storage.engine import commit_with_one_retry
+from fieldsvc.storage.media import store_media
+from fieldsvc.storage.submissions import (
+    ReceiveResult,
+    add_flags,
+    attach_media,
+    receive_submission,
+    require_submission,
+)
+
+NamedPhoto = tuple[str, CleanPhoto]
+
+
+# --- who may send, and how much -------------------------------------------------------------
+
+
+def require_can_submit(user: User) -> None:
+    """Read-only viewers cannot send surveys (403)."""
+    if user.role == Role.viewer:
+        raise Forbidden(
+            "Read-only users cannot send surveys",
+            message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
+        )
+
+
+def _declared_size(content_length: str | None) -> int | None:
+    return int(content_length) if content_length and content_length.isdigit() else None
+
+
+def require_body_within(content_length: str | None, *, limit: int) -> None:
+    """A JSON-API body whose declared ``Content-Length`` is over ``limit`` bytes is refused (413)
+    before it is read."""
+    size = _declared_size(content_length)
+    if size is not None and size > limit:
+        raise body_too_large(size, limit)
+
+
+def body_too_large(size: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"body: {size:,} bytes is over the limit of {limit:,} bytes",
+        message_th=f"ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+        field="body",
+        details={"value": size, "max_bytes": limit},
+    )
+
+
+def require_submission_within(content_length: str | None, *, limit: int) -> None:
+    """An OpenRosa submission declared over ``limit`` bytes is refused (413) before it is read;
+    Collect shows this text to the surveyor."""
+    size = _declared_size(content_length)
+    if size is not None and size > limit:
+        raise PayloadTooLarge(
+            f"The submission is {size:,} bytes; this server accepts {limit:,} bytes",
+            message_th=f"ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+            field="body",
+            details={"max_bytes": limit},
+        )
+
+
+def require_declared(name: str, declared: Sequence[str]) -> None:
+    """A photo sent over the JSON API must be one the survey names in ``photos``."""
+    if name not in declared:
+        expected = list(declared)
+        raise InvalidInput(
+            f"name: {name!r} is not a photo of this survey; expected one of {expected}",
+            message_th=f"ไฟล์ {name} ไม่ได้ระบุไว้ในข้อมูลสำรวจนี้ (photos)",
+            field="name",
+            details={"value": name, "expected": expected},
+        )
+
+
+# --- receiving ------------------------------------------------------------------------------
+
+
+def _undeclared_flags(names: Sequence[str]) -> list[Flag]:
+    return [
+        Flag(
+            "undeclared_attachment",
+            name,
+            f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
+            f"file {name!r} is not named in the form; it was kept",
+            "review",
+            {"value": name},
+        )
+        for name in names
+    ]
+
+
+def receive_survey(
+    *,
+    session: Session,
+    settings: Settings,
+    submitter: User,
+    record: SurveyRecord,
+    raw_payload: str,
+    content_type: str,
+    photos: Sequence[NamedPhoto] = (),
+    complete: bool = True,
+    intake_flags: Sequence[Flag] = (),
+) -> ReceiveResult:
+    """Store, check, apply and attach one survey in one transaction, and commit.
+
+    A concurrent twin (same instance id) makes the first try fail on the unique key; the second
+    try then finds it and answers as for a duplicate. A photo the form does not name is kept
+    and flagged ``undeclared_attachment`` (OpenRosa; the JSON API refuses it before this).
+    """
+    require_can_submit(submitter)
+    # Photos are written (and fsynced) before the transaction, so that SQLite's write lock
+    # never waits on the disk; a failure below leaves at most an unreferenced file.
+    stored = [
+        (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
+    ]
+    undeclared = [name for name, _ in photos if name not in record.photo_names]
+
+    def receive_and_attach() -> ReceiveResult:
+        result = receive_submission(
+            session=session,
+            record=record,
+            raw_payload=raw_payload,
+            content_type=content_type,
+            submitter=submitter,
+            settings=settings,
+            complete=complete,
+            intake_flags=tuple(intake_flags),
+        )
+        for name, photo, digest in stored:
+            attach_media(
+                session=session,
+                submission=result.submission,
+                name=name,
+                sha256=digest,
+                media_type=photo.media_type,
+                size_bytes=len(photo.data),
+                known_rows=result.attachments,
+            )
+        if undeclared:
+            add_flags(
+                session=session,
+                submission=result.submission,
+                flags=_undeclared_flags(undeclared),
+            )
+        return result
+
+    return commit_with_one_retry(session, receive_and_attach)
+
+
+def survey_for_photo(*, session: Session, user: User, key: str, name: str) -> Submission:
+    """The survey a photo is about to be sent for, when ``user`` may send it (else 404 / 403 /
+    400 for a photo the survey does not name); checked before the bytes are read."""
+    submission = require_submission(session=session, key=key)
+    require_can_submit(user)
+    require_visible(session=session, user=user, submission=submission)
+    require_declared(name, list((submission.parsed or {}).get("photo_names") or []))
+    return submission
+
+
+def attach_photo(
+    *,
+    session: Session,
+    settings: Settings,
+    submission: Submission,
+    name: str,
+    photo: CleanPhoto,
+) -> Attachment:
+    """Store a photo sent on its own and attach it to its survey (idempotent), and commit."""
+    digest = store_media(settings=settings, data=photo.data)
+    attachment = attach_media(
+        session=session,
+        submission=submission,
+        name=name,
+        sha256=digest,
+        media_type=photo.media_type,
+        size_bytes=len(photo.data),
+    )
+    session.commit()
+    return attachment
