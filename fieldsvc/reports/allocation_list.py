@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports import plan_tables as pt
+from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.thai import fiscal_year_label, format_be_date, local_date
 from fieldsvc.reports.xlsx import (
     BAHT,
@@ -258,7 +259,7 @@ def allocation_csv(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _, header in pt.LIST_COLUMNS])
     for row in pt.list_rows(plan, bin_codes):
-        writer.writerow(["" if row[k] is None else row[k] for k, _ in pt.LIST_COLUMNS])
+        writer.writerow(["" if row[k] is None else csv_safe(row[k]) for k, _ in pt.LIST_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
