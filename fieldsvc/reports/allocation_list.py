@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -279,5 +281,32 @@ def allocation_pdf(
     from fieldsvc.reports.pdf import allocation_html, render_pdf
 
     thai = settings.report_thai_digits if thai_digits is None else thai_digits
-    html = allocation_html(plan, settings, thai_digits=thai, issued_on=issued_on)
-    return render_pdf(html)
+    key = (
+        plan.id,
+        plan.version,
+        plan.status,
+        plan.created_at,
+        plan.published_at,
+        settings.model_dump_json(),
+        thai,
+        issued_on,
+    )
+    with _PDF_LOCK:
+        cached = _PDF_CACHE.get(key)
+        if cached is not None:
+            _PDF_CACHE.move_to_end(key)
+            return cached
+    data = render_pdf(allocation_html(plan, settings, thai_digits=thai, issued_on=issued_on))
+    with _PDF_LOCK:
+        _PDF_CACHE[key] = data
+        while len(_PDF_CACHE) > _PDF_CACHE_SIZE:
+            _PDF_CACHE.popitem(last=False)
+    return data
+
+
+#: Rendering takes about a second: the public list is rendered once per plan state, not once
+#: per anonymous request. A saved plan is never recomputed in place, so its id, version,
+#: status and dates (with the letterhead settings) identify the printed notice.
+_PDF_CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_PDF_CACHE_SIZE = 16
+_PDF_LOCK = threading.Lock()
