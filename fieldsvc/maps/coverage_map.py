@@ -72,8 +72,7 @@ _RECOMMENDED_FIELDS = {
     "rank": "ลำดับ (rank)",
     "stream_th": "ประเภท (stream)",
     "village_name": "หมู่บ้าน (village)",
-    "households_gained": "ครัวเรือนที่จะเข้าถึงเพิ่ม (households gained)",
-    "persons_gained": "คนที่จะเข้าถึงเพิ่ม (persons gained)",
+    "households_added": "ครัวเรือนที่จะเข้าถึงเพิ่ม (households added)",
     "capacity_l": "ความจุ ลิตร (capacity, L)",
 }
 

@@ -232,3 +232,19 @@ def test_register_text_is_escaped_before_folium_writes_it_as_html(
     )
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_plan_site_popup_shows_what_the_allocation_engine_produces(
+    sample_frames: MapFrames,
+) -> None:
+    """The popup names each field the plan rows really carry (it once expected a column the
+    engine never made, hidden by a hand-made fixture)."""
+    sites = sample_frames.recommended
+    page = _unescaped(render_map_html(_full_map(sample_frames)))
+    tables = re.findall(r"let fields = (\[[^\]]*\]);\s*let aliases = (\[[^\]]*\]);", page)
+    popups = [(json.loads(f), json.loads(a)) for f, a in tables if "rank" in json.loads(f)]
+    assert len(popups) == 1
+    fields, aliases = popups[0]
+    assert "households_added" in fields and "capacity_l" in fields
+    assert set(fields) <= set(sites.columns) | {"stream_th"}
+    assert "ครัวเรือนที่จะเข้าถึงเพิ่ม (households added)" in aliases
