@@ -28,6 +28,7 @@ from fieldsvc.api.routes import (
     tiles,
     web,
 )
+from fieldsvc.api.security import SecurityHeaders
 from fieldsvc.config import Settings, get_settings
 from fieldsvc.maps.assets import VENDOR_DIR
 from fieldsvc.storage.engine import engine_from_settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.include_router(intake.router)  # before register: /bins/near ≠ /bins/{code}
     app.include_router(submissions.router)
     app.include_router(media.router)

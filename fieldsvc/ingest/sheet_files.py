@@ -21,6 +21,9 @@ EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls"})
 SHEET_SUFFIXES: Final = CSV_SUFFIXES | EXCEL_SUFFIXES
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
+#: An .xlsx is a zip: what it unpacks to is capped before openpyxl opens it (a zip bomb of a
+#: few kB can expand to gigabytes). A real survey sheet of 100,000 rows unpacks to ~50 MB.
+MAX_XLSX_UNZIPPED_BYTES: Final = 256 << 20
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"  # legacy .xls (BIFF) and other Office 97 files
 _EXPECTED_TH: Final = "ไฟล์ Excel (.xlsx) หรือ CSV (UTF-8 หรือ TIS-620) ที่มีแถวหัวตาราง"
 _EXPECTED_EN: Final = "an Excel workbook (.xlsx) or a CSV file (UTF-8 or TIS-620) with a header row"
@@ -75,6 +78,27 @@ def read_sheet_table(
     return _read_csv(name, data, encoding)
 
 
+def _require_reasonable_unzipped_size(name: str, data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than the cap (sizes from the zip's
+    directory; openpyxl streams members, and a lying directory only makes it stop early)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl reports the damaged file with its own message below
+    if unzipped > MAX_XLSX_UNZIPPED_BYTES:
+        limit_mb = MAX_XLSX_UNZIPPED_BYTES >> 20
+        raise sheet_failure(
+            name,
+            f"ไฟล์ Excel นี้ขยายออกได้ใหญ่เกิน {limit_mb} MB กรุณาแบ่งเป็นหลายไฟล์",
+            f"the workbook unpacks to more than {limit_mb} MB; split it into several files",
+            unzipped_bytes=unzipped,
+            limit_bytes=MAX_XLSX_UNZIPPED_BYTES,
+        )
+
+
 def _read_excel(name: str, data: bytes, sheet: str | None) -> SheetTable:
     import openpyxl
 
@@ -91,6 +115,7 @@ def _read_excel(name: str, data: bytes, sheet: str | None) -> SheetTable:
         else:
             th, en = "ไม่ใช่ไฟล์ Excel (.xlsx)", "this is not an Excel workbook"
         raise sheet_failure(name, th, en)
+    _require_reasonable_unzipped_size(name, data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions

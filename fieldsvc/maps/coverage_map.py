@@ -72,8 +72,7 @@ _RECOMMENDED_FIELDS = {
     "rank": "ลำดับ (rank)",
     "stream_th": "ประเภท (stream)",
     "village_name": "หมู่บ้าน (village)",
-    "households_gained": "ครัวเรือนที่จะเข้าถึงเพิ่ม (households gained)",
-    "persons_gained": "คนที่จะเข้าถึงเพิ่ม (persons gained)",
+    "households_added": "ครัวเรือนที่จะเข้าถึงเพิ่ม (households added)",
     "capacity_l": "ความจุ ลิตร (capacity, L)",
 }
 
@@ -222,7 +221,8 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
         texts.append(text)
         fills.append(COVERAGE_COLORMAP(float(np.clip(value, 0.0, 1.0)))[:7])
     slim = gpd.GeoDataFrame(
-        {"village": labels, "coverage": texts, "fill": fills},
+        # folium's tooltips write these into innerHTML: stored text is escaped here
+        {"village": [html.escape(t) for t in labels], "coverage": texts, "fill": fills},
         geometry=drawn.geometry.values,
         crs=4326,
     )
@@ -258,7 +258,7 @@ def _uncovered_layer(uncovered: gpd.GeoDataFrame) -> folium.GeoJson | None:
         n = households.iloc[i]
         text = f"{int(n):,} ครัวเรือน ({int(n):,} households)" if pd.notna(n) else "–"
         if "stream" in uncovered.columns and pd.notna(uncovered["stream"].iloc[i]):
-            text += f" · {_stream_th(uncovered['stream'].iloc[i])}"
+            text += f" · {html.escape(_stream_th(uncovered['stream'].iloc[i]))}"
         texts.append(text)
     slim = gpd.GeoDataFrame({"uncovered": texts}, geometry=uncovered.geometry.values, crs=4326)
     return folium.GeoJson(
@@ -277,6 +277,14 @@ def _uncovered_layer(uncovered: gpd.GeoDataFrame) -> folium.GeoJson | None:
     )
 
 
+def _popup_value(value: Any) -> Any:
+    if pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return html.escape(value) if isinstance(value, str) else value
+
+
 def _recommended_layer(sites: gpd.GeoDataFrame) -> folium.GeoJson | None:
     sites = _to_wgs84(sites, "recommended_sites")
     sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty].copy()
@@ -286,10 +294,8 @@ def _recommended_layer(sites: gpd.GeoDataFrame) -> folium.GeoJson | None:
         sites["stream_th"] = [_stream_th(s) for s in sites["stream"]]
     fields = [c for c in _RECOMMENDED_FIELDS if c in sites.columns]
     slim = sites[[*fields, sites.geometry.name]].copy()
-    for column in fields:  # GeoJSON properties must be plain JSON values
-        slim[column] = [
-            None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in slim[column]
-        ]
+    for column in fields:  # plain JSON values; text escaped (folium's popup uses innerHTML)
+        slim[column] = [_popup_value(v) for v in slim[column]]
     popup = (
         folium.GeoJsonPopup(fields=fields, aliases=[_RECOMMENDED_FIELDS[f] for f in fields])
         if fields

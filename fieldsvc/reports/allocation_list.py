@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports import plan_tables as pt
+from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.thai import fiscal_year_label, format_be_date, local_date
 from fieldsvc.reports.xlsx import (
     BAHT,
@@ -258,7 +261,7 @@ def allocation_csv(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _, header in pt.LIST_COLUMNS])
     for row in pt.list_rows(plan, bin_codes):
-        writer.writerow(["" if row[k] is None else row[k] for k, _ in pt.LIST_COLUMNS])
+        writer.writerow(["" if row[k] is None else csv_safe(row[k]) for k, _ in pt.LIST_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -278,5 +281,32 @@ def allocation_pdf(
     from fieldsvc.reports.pdf import allocation_html, render_pdf
 
     thai = settings.report_thai_digits if thai_digits is None else thai_digits
-    html = allocation_html(plan, settings, thai_digits=thai, issued_on=issued_on)
-    return render_pdf(html)
+    key = (
+        plan.id,
+        plan.version,
+        plan.status,
+        plan.created_at,
+        plan.published_at,
+        settings.model_dump_json(),
+        thai,
+        issued_on,
+    )
+    with _PDF_LOCK:
+        cached = _PDF_CACHE.get(key)
+        if cached is not None:
+            _PDF_CACHE.move_to_end(key)
+            return cached
+    data = render_pdf(allocation_html(plan, settings, thai_digits=thai, issued_on=issued_on))
+    with _PDF_LOCK:
+        _PDF_CACHE[key] = data
+        while len(_PDF_CACHE) > _PDF_CACHE_SIZE:
+            _PDF_CACHE.popitem(last=False)
+    return data
+
+
+#: Rendering takes about a second: the public list is rendered once per plan state, not once
+#: per anonymous request. A saved plan is never recomputed in place, so its id, version,
+#: status and dates (with the letterhead settings) identify the printed notice.
+_PDF_CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_PDF_CACHE_SIZE = 16
+_PDF_LOCK = threading.Lock()

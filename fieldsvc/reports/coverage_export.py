@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from fieldsvc.config import Settings
+from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.plan_tables import is_sample_office, stream_th
 from fieldsvc.reports.thai import format_be_date
 from fieldsvc.reports.xlsx import (
@@ -143,5 +144,5 @@ def coverage_csv(coverage_by_village_frame: pd.DataFrame) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _, header, _, _ in columns])
     for row in _rows(coverage_by_village_frame):
-        writer.writerow(["" if row[k] is None else row[k] for k, _, _, _ in columns])
+        writer.writerow(["" if row[k] is None else csv_safe(row[k]) for k, _, _, _ in columns])
     return buffer.getvalue().encode("utf-8-sig")

@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fieldsvc.reports.cells import set_text_cell
+
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
 BAHT = "#,##0.00"
@@ -88,7 +90,7 @@ def write_table(
     """
     header_row = start_row
     for c, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=c, value=column.header)
+        cell = set_text_cell(sheet.cell(row=header_row, column=c), column.header)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BOX
@@ -101,7 +103,7 @@ def write_table(
             value = row.get(column.key)
             if isinstance(value, float) and value != value:
                 value = None
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = set_text_cell(sheet.cell(row=r, column=c), value)
             cell.border = _BOX
             if column.number_format and isinstance(value, int | float):
                 cell.number_format = column.number_format

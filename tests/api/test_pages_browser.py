@@ -126,3 +126,22 @@ def test_api_docs_page_works_offline(engine: Engine, settings: Settings) -> None
         assert page.locator(".opblock-tag", has_text="submissions").count() >= 1
         assert foreign == [] and errors == []
         context.close()
+
+
+@pytest.mark.browser
+def test_phone_form_runs_under_the_content_security_policy(
+    engine: Engine, settings: Settings
+) -> None:
+    """The phone form's scripts, styles, manifest and service worker all come from this
+    server, so the CSP blocks nothing (a violation is a console error)."""
+    with serve(create_app(settings, engine=engine)) as base, chromium() as browser:
+        context, page, foreign, errors = _open(browser, base, None)
+        answer = page.goto(f"{base}/m/")
+        assert answer is not None
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        page.wait_for_selector("body", timeout=15_000)
+        page.wait_for_timeout(1_000)  # let module scripts and the service worker start
+        assert page.evaluate("document.querySelectorAll('script').length") >= 1
+        assert foreign == []
+        assert [e for e in errors if "Content Security Policy" in e] == []
+        context.close()

@@ -225,3 +225,26 @@ def test_encoding_option(thai_cp874_csv: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.txt"
     shutil.copy(thai_cp874_csv, copy)
     assert len(read_bin_sheet(copy).rows) == 2
+
+
+def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    """A few hundred kB that would unpack to ~300 MB is refused from the zip directory."""
+    import io
+    import zipfile
+
+    from fieldsvc.ingest.sheet_files import MAX_XLSX_UNZIPPED_BYTES
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        chunk = b"<c>0</c>" * (1 << 17)  # 1 MiB of highly compressible XML
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range((MAX_XLSX_UNZIPPED_BYTES >> 20) + 44):
+                member.write(chunk)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 2 << 20
+    with pytest.raises(ImportFailed) as refused:
+        read_bin_sheet(path)
+    assert refused.value.details["unzipped_bytes"] > MAX_XLSX_UNZIPPED_BYTES
+    assert "256 MB" in refused.value.message_en and "256 MB" in refused.value.message_th

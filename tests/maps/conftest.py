@@ -9,9 +9,12 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
+from fieldsvc.analysis.allocation import allocate_bins
 from fieldsvc.analysis.coverage import coverage_by_village
 from fieldsvc.maps.assets import NODE_MODULES, VENDOR_DIR, install
 from fieldsvc.maps.coverage_map import villages_with_coverage
+from fieldsvc.models import AllocationPlanRecord
+from fieldsvc.services.overview import recommended_sites
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 
@@ -48,16 +51,17 @@ def sample_frames() -> MapFrames:
     households["village_id"] = households["village_moo"]
     result = coverage_by_village(villages, bins, households, radius_m=200)
     uncovered = result.uncovered_clusters
-    top = uncovered.head(5)
-    recommended = gpd.GeoDataFrame(
-        {
-            "rank": range(1, len(top) + 1),
-            "stream": top["stream"].to_numpy(),
-            "households_gained": top["households"].to_numpy(),
-        },
-        geometry=gpd.points_from_xy(top["centroid_lon"], top["centroid_lat"]),
-        crs=4326,
+    # the plan sites come from the allocation engine itself, through the same conversion the
+    # pages use, so the popup reads the columns the producer really makes
+    plan = allocate_bins(villages, bins, households, budget_baht=400_000, radius_m=200)
+    record = AllocationPlanRecord(
+        version=1,
+        title="แผนทดสอบ",
+        fiscal_year_be=2570,
+        recommendations=plan.recommendations.to_dict("records"),
     )
+    recommended = recommended_sites(record)
+    assert recommended is not None and len(recommended) > 0
     return MapFrames(
         villages=villages_with_coverage(villages, result, stream="general"),
         bins=bins,

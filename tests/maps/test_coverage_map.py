@@ -205,3 +205,46 @@ def test_bins_are_clustered_with_supercluster_not_markercluster(
 def test_radius_must_be_positive(sample_frames: MapFrames) -> None:
     with pytest.raises(MapInputError, match="radius_m"):
         build_coverage_map(villages=sample_frames.villages, bins=sample_frames.bins, radius_m=0)
+
+
+def test_register_text_is_escaped_before_folium_writes_it_as_html(
+    sample_frames: MapFrames,
+) -> None:
+    """folium's GeoJsonTooltip/GeoJsonPopup put property values into innerHTML: a village
+    name or plan text holding markup must arrive as text, never as a live element."""
+    attack = "<img src=x onerror=alert(1)>"
+    villages = sample_frames.villages.copy()
+    villages.loc[villages.index[0], "name"] = attack
+    recommended = sample_frames.recommended.copy()
+    recommended["stream"] = recommended["stream"].astype(object)
+    recommended.loc[recommended.index[0], "stream"] = attack
+    page = _unescaped(
+        render_map_html(
+            build_coverage_map(
+                villages=villages,
+                bins=sample_frames.bins,
+                uncovered=sample_frames.uncovered,
+                recommended_sites=recommended,
+                roads=sample_frames.roads,
+                radius_m=200,
+            )
+        )
+    )
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_plan_site_popup_shows_what_the_allocation_engine_produces(
+    sample_frames: MapFrames,
+) -> None:
+    """The popup names each field the plan rows really carry (it once expected a column the
+    engine never made, hidden by a hand-made fixture)."""
+    sites = sample_frames.recommended
+    page = _unescaped(render_map_html(_full_map(sample_frames)))
+    tables = re.findall(r"let fields = (\[[^\]]*\]);\s*let aliases = (\[[^\]]*\]);", page)
+    popups = [(json.loads(f), json.loads(a)) for f, a in tables if "rank" in json.loads(f)]
+    assert len(popups) == 1
+    fields, aliases = popups[0]
+    assert "households_added" in fields and "capacity_l" in fields
+    assert set(fields) <= set(sites.columns) | {"stream_th"}
+    assert "ครัวเรือนที่จะเข้าถึงเพิ่ม (households added)" in aliases

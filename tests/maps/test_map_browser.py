@@ -48,7 +48,7 @@ def served_map(sample_frames: MapFrames, vendor_dir: Path, tmp_path: Path) -> It
         server.server_close()
 
 
-def test_coverage_map_opens_with_no_network(served_map: str) -> None:
+def test_coverage_map_opens_with_no_network(served_map: str, sample_frames: MapFrames) -> None:
     own_host = urlsplit(served_map).netloc
     external: list[str] = []
     errors: list[str] = []
@@ -76,7 +76,8 @@ def test_coverage_map_opens_with_no_network(served_map: str) -> None:
         assert page.locator(".marker-cluster").count() > 0
         assert page.locator(".fs-cluster-bad").count() > 0  # damaged/missing in clusters
         assert page.locator(".fs-bin").count() > 0  # single bins outside clusters
-        assert page.locator(".awesome-marker-icon-black").count() == 5  # recommended
+        recommended = len(sample_frames.recommended)
+        assert page.locator(".awesome-marker-icon-black").count() == recommended  # plan sites
         # 10 villages + 104 uncovered clusters, all SVG polygons
         assert page.locator("path.leaflet-interactive").count() >= 10 + 104
         # Font Awesome is really loaded: the glyph's font is the embedded one.

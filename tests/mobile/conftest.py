@@ -171,6 +171,9 @@ def make_phone(browser: Any, live: Live) -> Iterator[PhoneMaker]:
             timezone_id="Asia/Bangkok",
             is_mobile=True,
             has_touch=True,
+            # the test driver's wait_for_function evaluates strings, which the app's CSP
+            # forbids; the phone form itself is checked under its CSP in test_pages_browser
+            bypass_csp=True,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -147,3 +147,27 @@ def test_save_the_sample_notice_for_people_to_look_at(
     for i, page in enumerate(_pages(pdf, tmp_path, "look", dpi=80), start=1):
         Image.fromarray(page.astype(np.uint8)).save(ARTIFACTS / f"test_plan-{i}.png")
     assert Image.open(io.BytesIO((ARTIFACTS / "test_plan-1.png").read_bytes())).size[0] > 0
+
+
+def test_the_pdf_is_rendered_once_per_plan_state(
+    plan: AllocationPlanRecord, office: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anonymous visitor cannot make the server render the public list per request."""
+    import fieldsvc.reports.pdf as pdf_module
+
+    renders: list[int] = []
+    real = pdf_module.render_pdf
+
+    def counting(html: str) -> bytes:
+        renders.append(1)
+        return real(html)
+
+    monkeypatch.setattr(pdf_module, "render_pdf", counting)
+    first = allocation_pdf(plan, office)
+    assert allocation_pdf(plan, office) == first
+    assert len(renders) == 1
+    letterhead = office.model_copy(update={"signatory_name": "นายทดสอบ ใหม่"})
+    assert allocation_pdf(plan, letterhead) != first  # a changed letterhead is a new notice
+    plan.status = "withdrawn"
+    allocation_pdf(plan, office)  # a changed plan state is rendered again
+    assert len(renders) == 3

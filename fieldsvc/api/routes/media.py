@@ -17,13 +17,13 @@ from fieldsvc.services.submissions import photo_thumbnail, stored_photo
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 
 #: Photos are content-addressed: the bytes behind a URL never change.
-_IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
+_PRIVATE = {"Cache-Control": "no-store"}  # private photos: no copy on shared office PCs
 
 
 @router.get("/media/{sha256}", summary="A stored photo, by its SHA-256", response_class=Response)
 def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
     photo = stored_photo(session=session, settings=settings, user=user, sha256=sha256)
-    return FileResponse(photo.path, media_type=photo.media_type, headers=_IMMUTABLE)
+    return FileResponse(photo.path, media_type=photo.media_type, headers=_PRIVATE)
 
 
 @router.get(
@@ -35,4 +35,4 @@ def get_media_thumbnail(
     sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> Any:
     path = photo_thumbnail(session=session, settings=settings, user=user, sha256=sha256)
-    return FileResponse(path, media_type="image/jpeg", headers=_IMMUTABLE)
+    return FileResponse(path, media_type="image/jpeg", headers=_PRIVATE)

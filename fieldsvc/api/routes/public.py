@@ -18,6 +18,7 @@ from fieldsvc.api.pages import render
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
+from fieldsvc.reports.cells import csv_safe_frame
 from fieldsvc.services import overview, planning
 from fieldsvc.storage.frames import villages_frame
 
@@ -32,7 +33,9 @@ DATASETS = {
 
 def _csv(frame: pd.DataFrame, filename: str) -> Response:
     buffer = io.StringIO()
-    pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(buffer, index=False)
+    csv_safe_frame(pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))).to_csv(
+        buffer, index=False
+    )
     return Response(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
