@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 from fastapi.responses import Response
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
@@ -14,6 +15,10 @@ GEOJSON_MEDIA_TYPE = "application/geo+json"
 def frame_to_geojson(frame: gpd.GeoDataFrame, *, drop_empty: bool = False) -> dict[str, Any]:
     if drop_empty:
         frame = frame[frame.geometry.notna()]
+    numeric = frame.select_dtypes("number").columns
+    if len(numeric):  # JSON has no infinity: ±inf is written as null, like NaN
+        frame = frame.copy()
+        frame[numeric] = frame[numeric].replace([np.inf, -np.inf], np.nan)
     data: dict[str, Any] = json.loads(frame.to_json(na="null", drop_id=True, to_wgs84=True))
     return data
 

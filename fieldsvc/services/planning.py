@@ -107,8 +107,12 @@ def compute_coverage(
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe rows (NaN → None, numpy → Python, dates → ISO text)."""
+    """JSON-safe rows (NaN and ±inf → None, numpy → Python, dates → ISO text).
+
+    A capacity ratio is infinite where a village makes no waste of a stream; JSON has no
+    infinity, so it is written as null like any other value that cannot be given."""
     plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    plain = plain.replace([np.inf, -np.inf], np.nan)
     rows: list[dict[str, Any]] = json.loads(plain.to_json(orient="records", date_format="iso"))
     return rows
 
