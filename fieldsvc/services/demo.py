@@ -103,6 +103,7 @@ def prepare_demo(*, session: Session, settings: Settings, today: date) -> DemoRe
     from fieldsvc.models import Role
     from fieldsvc.services import planning
     from fieldsvc.services.users import issue_user_token
+    from fieldsvc.storage.users import get_user
 
     imports = load_sample_data(session=session)
     admin_token = issue_user_token(
@@ -118,7 +119,7 @@ def prepare_demo(*, session: Session, settings: Settings, today: date) -> DemoRe
         role=Role.village_head,
         village_number=7,
     )
-    surveyor = session.exec(select(User).where(User.username == "demo-admin")).one()
+    surveyor = get_user(session=session, username="demo-admin")
     samples = load_sample_surveys(
         session=session, settings=settings, submitter=surveyor, today=today
     )

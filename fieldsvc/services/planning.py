@@ -106,7 +106,7 @@ def compute_coverage(
     )
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-safe rows (NaN and ±inf → None, numpy → Python, dates → ISO text).
 
     A capacity ratio is infinite where a village makes no waste of a stream; JSON has no
@@ -200,10 +200,10 @@ def create_plan(
         budget_baht=budget_baht,
         spent_baht=float(plan.spent_baht),
         parameters=json.loads(json.dumps(parameters, default=_json_default)),
-        summary=records(plan.summary),
-        villages=_with_village_labels(records(plan.villages), names),
-        recommendations=_with_village_labels(records(plan.recommendations), names),
-        deferred=_with_village_labels(records(plan.deferred), names),
+        summary=json_rows(plan.summary),
+        villages=_with_village_labels(json_rows(plan.villages), names),
+        recommendations=_with_village_labels(json_rows(plan.recommendations), names),
+        deferred=_with_village_labels(json_rows(plan.deferred), names),
     )
     session.add(record)
     session.flush()

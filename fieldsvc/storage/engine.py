@@ -56,10 +56,6 @@ def engine_from_settings(settings: Settings) -> Engine:
     return make_engine(settings.effective_database_url, echo=settings.sql_echo)
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 def commit_with_one_retry(session: Session, work: Callable[[], T]) -> T:
     """Run ``work`` and commit. Two identical submissions racing on a unique key (a phone's
     retry arriving while the first is still being written) make one of them fail once; on the

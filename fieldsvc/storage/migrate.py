@@ -23,10 +23,6 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def downgrade_database(engine: Engine, revision: str) -> None:
-    command.downgrade(alembic_config(engine), revision)
-
-
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

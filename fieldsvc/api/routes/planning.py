@@ -45,8 +45,8 @@ def get_coverage(
         return GeoJSONResponse(frame_to_geojson(frame))
     return {
         "distance_method": result.distance_method,
-        "villages": planning.records(table),
-        "summary": planning.records(result.by_stream),
+        "villages": planning.json_rows(table),
+        "summary": planning.json_rows(result.by_stream),
     }
 
 
