@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -107,3 +107,8 @@ RequestToken = Annotated[str | None, Depends(token_of_request)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]
+
+#: Database ids and offsets are 64-bit integers: a larger number in a URL is a 422 naming the
+#: parameter, never a server error from the database driver.
+MAX_ROW_ID = 2**63 - 1
+PlanId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="allocation plan id")]

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import PlanId, SessionDep, SettingsDep, StaffUser
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
@@ -50,7 +50,7 @@ def _plan_file(
 
 @router.get("/staff/plans/{plan_id}/export.{kind}")
 def staff_plan_export(
-    plan_id: int,
+    plan_id: PlanId,
     kind: Literal["pdf", "xlsx", "csv"],
     session: SessionDep,
     settings: SettingsDep,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import geopandas as gpd
 from fastapi import APIRouter, Query
 
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.api.schemas.planning import AllocationRequest, PlanDetail, PlanSummary
 from fieldsvc.models import Stream
@@ -78,7 +78,7 @@ def list_allocations(session: SessionDep, _user: StaffUser) -> Any:
 
 
 @router.get("/allocations/{plan_id}", response_model=PlanDetail, summary="One saved plan")
-def get_allocation(plan_id: int, session: SessionDep, _user: StaffUser) -> Any:
+def get_allocation(plan_id: PlanId, session: SessionDep, _user: StaffUser) -> Any:
     return PlanDetail.model_validate(planning.get_plan(session=session, plan_id=plan_id))
 
 
@@ -87,5 +87,5 @@ def get_allocation(plan_id: int, session: SessionDep, _user: StaffUser) -> Any:
     response_model=PlanSummary,
     summary="Publish a plan on the public page (the previous one is superseded)",
 )
-def publish_allocation(plan_id: int, session: SessionDep, _user: EditorUser) -> Any:
+def publish_allocation(plan_id: PlanId, session: SessionDep, _user: EditorUser) -> Any:
     return PlanSummary.model_validate(planning.publish_saved_plan(session=session, plan_id=plan_id))

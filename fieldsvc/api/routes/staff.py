@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
 from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.errors import InvalidInput
@@ -238,12 +238,12 @@ def create_plan(
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
-def plan_page(request: Request, plan_id: int, session: SessionDep, user: StaffUser) -> Any:
+def plan_page(request: Request, plan_id: PlanId, session: SessionDep, user: StaffUser) -> Any:
     plan = planning.get_plan(session=session, plan_id=plan_id)
     return render(request, "staff/plan.html", user=user, plan=plan)
 
 
 @router.post("/plans/{plan_id}/publish")
-def publish(plan_id: int, session: SessionDep, _user: EditorUser) -> Response:
+def publish(plan_id: PlanId, session: SessionDep, _user: EditorUser) -> Response:
     planning.publish_saved_plan(session=session, plan_id=plan_id)
     return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)

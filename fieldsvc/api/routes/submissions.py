@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from fieldsvc.api.deps import CurrentUser, EditorUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import MAX_ROW_ID, CurrentUser, EditorUser, SessionDep, SettingsDep
 from fieldsvc.api.schemas.corrections import CorrectionIn
 from fieldsvc.api.schemas.submissions import ReceiveOut, ReviewIn, SubmissionDetail, SubmissionOut
 from fieldsvc.models import ReviewState
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["submissions"])
 def get_submissions(
     session: SessionDep,
     user: CurrentUser,
-    village_id: int | None = None,
+    village_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     date_from: Annotated[date | None, Query(description="Survey date ≥ (Thai date)")] = None,
     date_to: Annotated[date | None, Query(description="Survey date ≤ (Thai date)")] = None,
     flag: Annotated[str | None, Query(description="A flag code, e.g. poor_gps_accuracy")] = None,
@@ -29,7 +29,7 @@ def get_submissions(
     form_id: Literal["bin_survey", "village_households"] | None = None,
     all_versions: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> list[SubmissionOut]:
     """Newest first. Village heads see their villages' surveys and their own."""
     found = submissions.list_surveys(
