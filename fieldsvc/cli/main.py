@@ -185,7 +185,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 # --- users ---------------------------------------------------------------------------------
 def _village_number(text: str) -> int:
-    from fieldsvc.ingest.sheet_values import arabic_digits
+    from fieldsvc.thai import arabic_digits
 
     return int(arabic_digits(text.strip()))
 

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 
 from fieldsvc.config import Settings
 from fieldsvc.reports.plan_tables import is_sample_office, stream_th
-from fieldsvc.reports.thai import format_be_date
 from fieldsvc.reports.xlsx import (
     COUNT,
     DECIMAL,
@@ -27,6 +26,7 @@ from fieldsvc.reports.xlsx import (
     title_block,
     write_table,
 )
+from fieldsvc.thai import format_be_date
 
 SHEET_COVERAGE = "ความครอบคลุม"
 

@@ -27,9 +27,9 @@ from sqlmodel import Session, col, select
 
 from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldsvc.errors import NotFound
-from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.models import Bin, Inspection, InspectionSource, Role, User, Village
 from fieldsvc.storage.users import village_ids_of
+from fieldsvc.thai import THAI_TZ
 
 WEB_DIR: Final = Path(__file__).resolve().parents[3] / "mobile_forms" / "web"
 
@@ -166,7 +166,7 @@ class MeOut(BaseModel):
 
 def month_start(now: datetime) -> datetime:
     """Midnight on the first of ``now``'s month in Thailand, as an aware datetime."""
-    local = now.astimezone(BANGKOK)
+    local = now.astimezone(THAI_TZ)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 

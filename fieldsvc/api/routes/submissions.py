@@ -29,7 +29,7 @@ from fieldsvc.api.deps import (
 from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from fieldsvc.ingest.checks import Flag
-from fieldsvc.ingest.openrosa import BANGKOK, bounded
+from fieldsvc.ingest.openrosa import bounded
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.ingest.web import SurveyIn
@@ -51,6 +51,7 @@ from fieldsvc.storage.submissions import (
     submissions_holding_media,
 )
 from fieldsvc.storage.users import village_ids_of
+from fieldsvc.thai import THAI_TZ
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 
@@ -444,7 +445,7 @@ async def put_attachment(
 
 
 def _day_start(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(0, 0), tzinfo=BANGKOK) if day else None
+    return datetime.combine(day, time(0, 0), tzinfo=THAI_TZ) if day else None
 
 
 @router.get("/submissions", response_model=list[SubmissionOut], summary="List surveys")
@@ -464,7 +465,7 @@ def get_submissions(
     """Newest first. Village heads see their villages' surveys and their own."""
     until = None
     if date_to is not None:
-        until = datetime.combine(date_to, time(23, 59, 59, 999999), tzinfo=BANGKOK)
+        until = datetime.combine(date_to, time(23, 59, 59, 999999), tzinfo=THAI_TZ)
     rows = list_submissions(
         session=session,
         village_ids=village_ids_of(session=session, user=user),
@@ -701,7 +702,7 @@ def post_correction(
     changes = {names.get(k, k): v for k, v in sent.items()}
     observed = changes.get("observed_at")
     if isinstance(observed, datetime) and observed.tzinfo is None:
-        changes["observed_at"] = observed.replace(tzinfo=BANGKOK)
+        changes["observed_at"] = observed.replace(tzinfo=THAI_TZ)
     result = correct_submission(
         session=session,
         submission=row,
