@@ -8,12 +8,14 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fieldsvc.analysis import defaults as domain
+
 
 class Settings(BaseSettings):
     """Deployment settings, read from ``FIELDSVC_*`` environment variables or a ``.env`` file.
 
-    The analysis defaults are those of ``DOMAIN.md``; every one can be overridden per deployment
-    (and most per village in the database).
+    The analysis defaults are those of ``DOMAIN.md`` (``fieldsvc.analysis.defaults``); every one
+    can be overridden per deployment (and most per village in the database).
     """
 
     model_config = SettingsConfigDict(env_prefix="FIELDSVC_", env_file=".env", extra="ignore")
@@ -80,15 +82,15 @@ class Settings(BaseSettings):
     max_submission_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
 
     # --- analysis defaults (DOMAIN.md) ----------------------------------------------------
-    waste_kg_per_person_day: float = Field(default=0.7, gt=0)
-    collection_interval_days: float = Field(default=3.0, gt=0)
-    peak_factor: float = Field(default=1.3, ge=1)
-    collected_share: float = Field(default=0.65, gt=0, le=1)
-    bin_density_kg_m3: float = Field(default=130.0, gt=0)
-    bin_fill_fraction: float = Field(default=0.8, gt=0, le=1)
-    persons_per_household: float = Field(default=3.1, gt=0)
-    service_radius_m: float = Field(default=200.0, gt=0)
-    detour_factor: float = Field(default=1.3, ge=1)
+    waste_kg_per_person_day: float = Field(default=domain.WASTE_KG_PER_PERSON_DAY, gt=0)
+    collection_interval_days: float = Field(default=domain.COLLECTION_INTERVAL_DAYS, gt=0)
+    peak_factor: float = Field(default=domain.PEAK_FACTOR, ge=1)
+    collected_share: float = Field(default=domain.COLLECTED_SHARE, gt=0, le=1)
+    bin_density_kg_m3: float = Field(default=domain.BIN_DENSITY_KG_M3, gt=0)
+    bin_fill_fraction: float = Field(default=domain.BIN_FILL_FRACTION, gt=0, le=1)
+    persons_per_household: float = Field(default=domain.PERSONS_PER_HOUSEHOLD, gt=0)
+    service_radius_m: float = Field(default=domain.SERVICE_RADIUS_M, gt=0)
+    detour_factor: float = Field(default=domain.DETOUR_FACTOR, ge=1)
     osm_pbf_path: Path | None = Field(
         default=None,
         description="OpenStreetMap extract (.osm.pbf) of the area: coverage then uses walking "

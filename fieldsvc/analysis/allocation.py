@@ -34,6 +34,7 @@ import pandas as pd
 from fieldsvc.analysis.capacity_siting import CapacityPlacer, capacity_needs
 from fieldsvc.analysis.coverage import DEFAULT_STREAM_WASTE_SHARE, coverage_by_village
 from fieldsvc.analysis.crs import xy_to_lonlat
+from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.analysis.sizing import SizingParameters
@@ -142,8 +143,8 @@ def allocate_bins(
     new_bin_capacity_l: float = 240.0,
     coverage_stream: str = "general",
     equity_floor_share: float = 0.5,
-    radius_m: float = 200.0,
-    detour_factor: float = 1.3,
+    radius_m: float = SERVICE_RADIUS_M,
+    detour_factor: float = DETOUR_FACTOR,
     sizing: SizingParameters = SizingParameters(),
     stream_waste_share: Mapping[str, float] = DEFAULT_STREAM_WASTE_SHARE,
     candidates: gpd.GeoDataFrame | None = None,

@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 
 from fieldsvc.analysis.clusters import concat_clusters, household_clusters
 from fieldsvc.analysis.crs import choose_metric_crs, point_xy, require_same_crs
+from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.analysis.inputs import (
     check_bins,
@@ -164,8 +165,8 @@ def coverage_by_village(
     bins: gpd.GeoDataFrame,
     households: gpd.GeoDataFrame | None = None,
     *,
-    radius_m: float = 200.0,
-    detour_factor: float = 1.3,
+    radius_m: float = SERVICE_RADIUS_M,
+    detour_factor: float = DETOUR_FACTOR,
     sizing: SizingParameters = SizingParameters(),
     streams: Sequence[str] | None = None,
     stream_waste_share: Mapping[str, float] = DEFAULT_STREAM_WASTE_SHARE,

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fieldsvc.analysis import defaults
 from fieldsvc.analysis.errors import AnalysisInputError
 
 #: Conditions a surveyor records, and the share of a bin's volume each one contributes to
@@ -53,14 +54,14 @@ class SizingParameters:
         0, overflowing bins count fully.
     """
 
-    g_kg_per_person_day: float = 0.7
-    collection_interval_days: float = 3.0
-    k_peak: float = 1.3
-    f_coll: float = 0.65
-    density_kg_m3: float = 130.0
-    fill_fraction: float = 0.8
-    persons_per_household: float = 3.1
-    damaged_capacity_factor: float = 0.5
+    g_kg_per_person_day: float = defaults.WASTE_KG_PER_PERSON_DAY
+    collection_interval_days: float = defaults.COLLECTION_INTERVAL_DAYS
+    k_peak: float = defaults.PEAK_FACTOR
+    f_coll: float = defaults.COLLECTED_SHARE
+    density_kg_m3: float = defaults.BIN_DENSITY_KG_M3
+    fill_fraction: float = defaults.BIN_FILL_FRACTION
+    persons_per_household: float = defaults.PERSONS_PER_HOUSEHOLD
+    damaged_capacity_factor: float = defaults.DAMAGED_CAPACITY_FACTOR
 
     def __post_init__(self) -> None:
         for name in (

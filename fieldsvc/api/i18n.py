@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, Condition
+
 LANGUAGES = ("th", "en")
 LANG_COOKIE = "fieldsvc_lang"
 
@@ -31,10 +33,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "moo": ("หมู่ที่", "Moo"),
     "households": ("ครัวเรือน", "Households"),
     "bins": ("ถังขยะ", "Bins"),
-    "usable": ("ใช้งานได้", "Usable"),
-    "damaged": ("ชำรุด", "Damaged"),
-    "missing": ("สูญหาย", "Missing"),
-    "overflowing": ("ขยะล้น", "Overflowing"),
+    **{c.value: (CONDITION_TH[c], CONDITION_EN[c]) for c in Condition},
     "coverage": ("ครัวเรือนเข้าถึงถัง", "Households within reach"),
     "capacity_vs_demand": ("ความจุ/ปริมาณขยะ", "Capacity / waste"),
     "households_per_bin": ("ครัวเรือนต่อถัง", "Households per bin"),

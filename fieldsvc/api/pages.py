@@ -6,7 +6,6 @@ import math
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from fastapi import Request
@@ -19,13 +18,11 @@ from fieldsvc import __version__
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
 from fieldsvc.models import Condition, Stream, User
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
-from fieldsvc.reports.thai import format_be_date
 from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import has_synthetic_data
+from fieldsvc.thai import THAI_TZ, format_be_date
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def _missing(value: Any) -> bool:
@@ -55,7 +52,7 @@ def fmt_date(value: Any, lang: str = "th") -> str:
     if _missing(value):
         return "–"
     if isinstance(value, datetime):
-        value = (value.astimezone(BANGKOK) if value.tzinfo else value).date()
+        value = (value.astimezone(THAI_TZ) if value.tzinfo else value).date()
     if isinstance(value, date):
         return format_be_date(value, False, short=True) if lang == "th" else f"{value:%-d %b %Y}"
     return str(value)
@@ -65,7 +62,7 @@ def fmt_datetime(value: Any, lang: str = "th") -> str:
     """Short date and time in Thai time: ``26 พ.ย. 2569 09:30 น.`` / ``26 Nov 2026 09:30``."""
     if _missing(value) or not isinstance(value, datetime):
         return "–"
-    local = value.astimezone(BANGKOK) if value.tzinfo else value
+    local = value.astimezone(THAI_TZ) if value.tzinfo else value
     suffix = " น." if lang == "th" else ""
     return f"{fmt_date(local.date(), lang)} {local:%H:%M}{suffix}"
 

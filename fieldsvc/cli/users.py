@@ -19,7 +19,7 @@ ROLES = ("admin", "health_staff", "village_head", "viewer")
 
 def village_number(text: str) -> int:
     """A village number (หมู่ที่) as typed, Thai digits allowed: ``"๗"`` → 7."""
-    from fieldsvc.ingest.sheet_values import arabic_digits
+    from fieldsvc.thai import arabic_digits
 
     return int(arabic_digits(text.strip()))
 

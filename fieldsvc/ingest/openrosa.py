@@ -17,7 +17,7 @@ import math
 import xml.etree.ElementTree as StdET
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -29,10 +29,10 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from fieldsvc.errors import FieldsvcError, PayloadTooLarge
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
+from fieldsvc.ingest.values import as_aware
 from fieldsvc.models.enums import Channel, Condition, Stream
 
 KNOWN_FORMS = (BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM)
-BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 XML_PART = "xml_submission_file"
 INCOMPLETE_FIELD = "*isIncomplete*"
 
@@ -160,9 +160,8 @@ def parse_moment(raw: str) -> datetime:
     """An XForms ``date`` or ``dateTime`` as an aware datetime; no zone means Thailand time."""
     text = raw.strip().replace("Z", "+00:00")
     if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=BANGKOK)
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=BANGKOK)
+        return as_aware(date.fromisoformat(text))
+    return as_aware(datetime.fromisoformat(text))
 
 
 def parse_submission_xml(

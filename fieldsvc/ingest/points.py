@@ -11,19 +11,19 @@ from typing import Final, Literal
 import geopandas as gpd
 import pandas as pd
 
-from fieldsvc.ingest.fields import (
-    FieldRole,
-    clean_text,
-    find_column,
-    is_blank,
-    parse_count,
-    parse_date,
-    parse_village_number,
-)
+from fieldsvc.ingest.columns import FieldRole, find_column
 from fieldsvc.ingest.geometry import as_point
 from fieldsvc.ingest.layer_files import SOURCE_LAYER_COLUMN, WGS84, read_layer_with_warnings
 from fieldsvc.ingest.report import ImportReport, NoteCollector
 from fieldsvc.ingest.rows import Row, iter_rows
+from fieldsvc.ingest.values import (
+    clean_text,
+    is_blank,
+    parse_date,
+    parse_litres,
+    parse_village_number,
+    parse_whole,
+)
 from fieldsvc.ingest.vocab import match_condition, match_stream
 
 PointKind = Literal["households", "bins"]
@@ -203,7 +203,7 @@ def read_points(
 def _read_household(row: Row, picked: dict[str, str | None]) -> dict[str, object]:
     return {
         "ref": clean_text(row.get(picked["ref"])),
-        "persons": row.optional(parse_count, picked["persons"], "จำนวนคน", "persons"),
+        "persons": row.optional(_parse_count, picked["persons"], "จำนวนคน", "persons"),
         "village_number": row.optional(
             parse_village_number, picked["village_number"], "หมู่ที่", "village number"
         ),
@@ -230,9 +230,13 @@ def _read_bin(row: Row, picked: dict[str, str | None]) -> dict[str, object]:
     }
 
 
-def _parse_capacity_l(value: object) -> int | None:
-    litres = parse_count(value)  # "240", "240 L", "240 ลิตร"
-    if litres is not None and not 1 <= litres <= 20_000:
+def _parse_count(value: object) -> int:
+    return parse_whole(value, unit_word=True)  # "3", "3 คน"
+
+
+def _parse_capacity_l(value: object) -> int:
+    litres = parse_litres(value)  # "240", "240 L", "240 ลิตร"
+    if not 1 <= litres <= 20_000:
         raise ValueError(value)
     return litres
 

@@ -9,9 +9,9 @@ from typing import TypeVar
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
-from fieldsvc.ingest.fields import describe
 from fieldsvc.ingest.layer_files import SOURCE_LAYER_COLUMN
 from fieldsvc.ingest.report import NoteCollector
+from fieldsvc.ingest.values import describe, is_blank
 
 T = TypeVar("T")
 
@@ -41,8 +41,11 @@ class Row:
     def optional(
         self, parse: Callable[[object], T | None], column: str | None, label_th: str, label_en: str
     ) -> T | None:
-        """Parse an optional value; an unreadable one is left blank and noted as a repair."""
+        """Parse an optional value; a blank one is None, an unreadable one is left blank and
+        noted as a repair."""
         value = self.get(column)
+        if is_blank(value):
+            return None
         try:
             return parse(value)
         except ValueError:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,20 +28,21 @@ from fieldsvc.errors import ImportFailed
 from fieldsvc.ingest.report import ImportReport, NoteCollector
 from fieldsvc.ingest.sheet_files import SheetTable, read_sheet_table, sheet_failure
 from fieldsvc.ingest.sheet_headers import HEADER_SYNONYMS, map_headers, recognised_count
-from fieldsvc.ingest.sheet_values import (
-    ICT,
-    arabic_digits,
+from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
+from fieldsvc.ingest.values import (
+    MAX_VILLAGE_NUMBER,
     as_aware,
+    describe,
     is_blank,
     parse_coordinates,
+    parse_date,
+    parse_datetime,
     parse_litres,
     parse_number,
-    parse_sheet_date,
-    parse_sheet_datetime,
+    parse_village_number,
     parse_whole,
     to_text,
 )
-from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.ingest.vocab import (
     CONDITION_LABELS_TH,
     STREAM_LABELS_TH,
@@ -51,12 +51,12 @@ from fieldsvc.ingest.vocab import (
     term_key,
 )
 from fieldsvc.models.enums import Channel, Condition, Stream
+from fieldsvc.thai import THAI_TZ, arabic_digits
 
 T = TypeVar("T")
 
 HEADER_SEARCH_ROWS: Final = 10  # offices often put a title (and a blank row) above the table
 MIN_RECOGNISED_HEADERS: Final = 2
-MAX_VILLAGE_NUMBER: Final = 99
 MAX_NOTE_CHARS: Final = 2000
 MAX_CODE_CHARS: Final = 40
 
@@ -99,9 +99,6 @@ _SHEET_STREAMS: Final = {term_key(w): c for c, ws in SHEET_STREAM_TERMS.items() 
 _SHEET_CONDITIONS: Final = {term_key(w): c for c, ws in SHEET_CONDITION_TERMS.items() for w in ws}
 # Where the observation time comes from, best first; Kobo's _submission_time is in UTC.
 _OBSERVED_FIELDS: Final = ("survey_date", "end", "start", "today", "submission_time")
-_VILLAGE_IN_TEXT: Final = re.compile(
-    r"(?:หมู่\s*ที่|หมู่|ม\s*\.|moo|mu)\s*(\d{1,2})(?!\d)", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -187,7 +184,7 @@ def read_bin_sheet(
         try:
             rows.append(_parse_row(number, headers, values, columns, notes))
         except _RowProblem as problem:
-            notes.reject(number, problem.th, problem.en, _short(problem.value), None)
+            notes.reject(number, problem.th, problem.en, describe(problem.value), None)
     if not rows and not notes.rejected:
         raise sheet_failure(
             table.file,
@@ -255,13 +252,6 @@ def _require_columns(file: str, headers: list[str], columns: Mapping[str, int]) 
         )
 
 
-def _short(value: object) -> str | None:
-    if is_blank(value):
-        return None
-    text = to_text(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _cell(values: Sequence[object], columns: Mapping[str, int], field: str) -> object:
     index = columns.get(field)
     if index is None or index >= len(values):
@@ -298,7 +288,7 @@ def _parse_row(
             return None if value is None else parse(value)
         except ValueError:
             th, en = _UNREADABLE[field]
-            notes.repair(number, f"{th} เว้นว่างไว้", f"{en}; left blank", _short(value), None)
+            notes.repair(number, f"{th} เว้นว่างไว้", f"{en}; left blank", describe(value), None)
             return None
 
     code = get("bin_code", _bin_code)
@@ -310,12 +300,12 @@ def _parse_row(
         problems.append(_RowProblem("ไม่ได้ระบุสภาพถัง", "the condition is missing"))
     capacity = get("capacity_l", parse_litres)
     stream = get("stream", _stream)
-    village = get("village_number", _village_number)
+    village = get("village_number", parse_village_number)
     households = get("households_served", parse_whole)
     observed_at = _observed_at(values, columns, problems)
     altitude = altitude if altitude is not None else repair("altitude_m", parse_number)
     accuracy = accuracy if accuracy is not None else repair("accuracy_m", _accuracy)
-    installed_on = repair("installed_on", parse_sheet_date)
+    installed_on = repair("installed_on", parse_date)
     if problems:
         raise _combine(problems)
     note = _text(_cell(values, columns, "note"))
@@ -385,7 +375,7 @@ def _combine(problems: list[_RowProblem]) -> _RowProblem:
         return problems[0]
 
     def shown(p: _RowProblem) -> str:
-        return f" [{_short(p.value)}]" if _short(p.value) else ""
+        return f" [{describe(p.value)}]" if describe(p.value) else ""
 
     return _RowProblem(
         "; ".join(p.th + shown(p) for p in problems), "; ".join(p.en + shown(p) for p in problems)
@@ -408,20 +398,6 @@ def _accuracy(value: object) -> float:
     if metres < 0:
         raise ValueError(value)
     return metres
-
-
-def _village_number(value: object) -> int:
-    text = arabic_digits(to_text(value))
-    try:
-        number = parse_whole(text)
-    except ValueError:
-        found = _VILLAGE_IN_TEXT.search(text)  # "หมู่ 3", "หมู่ที่ ๓ บ้านหนองบัว", "ม.3", "Moo 3"
-        if found is None:
-            raise
-        number = int(found.group(1))
-    if not 1 <= number <= MAX_VILLAGE_NUMBER:
-        raise ValueError(value)
-    return number
 
 
 def _condition(value: object) -> Condition:
@@ -491,12 +467,12 @@ def _observed_at(
         if value is None:
             continue
         try:
-            parsed = parse_sheet_datetime(value)
+            parsed = parse_datetime(value)
         except ValueError:
             th, en = _UNREADABLE[field]
             problems.append(_RowProblem(th, en, value))
             return None
-        return as_aware(parsed, naive_zone=dt.UTC if field == "submission_time" else ICT)
+        return as_aware(parsed, naive_zone=dt.UTC if field == "submission_time" else THAI_TZ)
     return None
 
 

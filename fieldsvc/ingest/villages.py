@@ -12,18 +12,18 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon
 
-from fieldsvc.ingest.fields import (
-    FieldRole,
-    clean_text,
-    find_column,
-    parse_count,
-    parse_village_number,
-    village_number_in_text,
-)
+from fieldsvc.ingest.columns import FieldRole, find_column
 from fieldsvc.ingest.geometry import as_multipolygon, polygon_parts
 from fieldsvc.ingest.layer_files import SOURCE_LAYER_COLUMN, WGS84, read_layer_with_warnings
 from fieldsvc.ingest.report import ImportReport, NoteCollector
 from fieldsvc.ingest.rows import Row, iter_rows
+from fieldsvc.ingest.values import (
+    MAX_VILLAGE_NUMBER,
+    clean_text,
+    parse_village_number,
+    parse_whole,
+    village_number_in_text,
+)
 
 VILLAGE_COLUMNS: Final = ("number", "name", "code", "households", "population", "geometry")
 
@@ -163,6 +163,10 @@ def read_villages(
     return VillageLayer(villages=villages, report=notes.freeze(len(villages), field_map))
 
 
+def _parse_count(value: object) -> int:
+    return parse_whole(value, unit_word=True)  # "120", "120 ครัวเรือน"
+
+
 def _read_village(row: Row, picked: dict[str, str | None]) -> _Village | None:
     name = clean_text(row.get(picked["name"]))
     raw_number = row.get(picked["number"])
@@ -170,8 +174,8 @@ def _read_village(row: Row, picked: dict[str, str | None]) -> _Village | None:
         number = parse_village_number(raw_number)
     except ValueError:
         row.reject(
-            "หมู่ที่อ่านไม่ได้ ต้องเป็นเลข 1–200",
-            "village number is not readable; expected a number 1–200",
+            f"หมู่ที่อ่านไม่ได้ ต้องเป็นเลข 1–{MAX_VILLAGE_NUMBER}",
+            f"village number is not readable; expected a number 1–{MAX_VILLAGE_NUMBER}",
             raw_number,
         )
         return None
@@ -195,8 +199,8 @@ def _read_village(row: Row, picked: dict[str, str | None]) -> _Village | None:
         number=number,
         name=name,
         code=clean_text(row.get(picked["code"])),
-        households=row.optional(parse_count, picked["households"], "จำนวนครัวเรือน", "households"),
-        population=row.optional(parse_count, picked["population"], "จำนวนประชากร", "population"),
+        households=row.optional(_parse_count, picked["households"], "จำนวนครัวเรือน", "households"),
+        population=row.optional(_parse_count, picked["population"], "จำนวนประชากร", "population"),
         geometry=cast(MultiPolygon, check.geometry),
     )
 

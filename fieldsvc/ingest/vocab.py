@@ -19,33 +19,28 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Final
 
-STREAMS: Final = ("general", "organic", "recyclable", "hazardous")
-CONDITIONS: Final = ("usable", "damaged", "missing", "overflowing")
+from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, STREAM_TH_SHORT, Condition, Stream
 
-STREAM_LABELS_TH: Final[Mapping[str, str]] = {
-    "general": "ทั่วไป",
-    "organic": "อินทรีย์",
-    "recyclable": "รีไซเคิล",
-    "hazardous": "อันตราย",
-}
-CONDITION_LABELS_TH: Final[Mapping[str, str]] = {
-    "usable": "ใช้งานได้",
-    "damaged": "ชำรุด",
-    "missing": "สูญหาย",
-    "overflowing": "ขยะล้น",
-}
+STREAMS: Final = tuple(s.value for s in Stream)
+CONDITIONS: Final = tuple(c.value for c in Condition)
 
+# The labels come from the one table in ``fieldsvc.models.enums``.
+STREAM_LABELS_TH: Final = STREAM_TH_SHORT
+CONDITION_LABELS_TH: Final = CONDITION_TH
+
+# Each code matches itself, its labels and a few everyday words.
+_STREAM_WORDS: Final[Mapping[str, tuple[str, ...]]] = {"organic": ("ขยะเปียก",)}
+_CONDITION_WORDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "usable": ("ใช้ได้",),
+    "missing": ("หาย",),
+    "overflowing": ("ล้น",),
+}
 STREAM_TERMS: Final[Mapping[str, tuple[str, ...]]] = {
-    "general": ("general", "ทั่วไป", "ขยะทั่วไป"),
-    "organic": ("organic", "อินทรีย์", "ขยะอินทรีย์", "ขยะเปียก"),
-    "recyclable": ("recyclable", "รีไซเคิล", "ขยะรีไซเคิล"),
-    "hazardous": ("hazardous", "อันตราย", "ขยะอันตราย"),
+    s.value: (s.value, STREAM_TH_SHORT[s], STREAM_TH[s], *_STREAM_WORDS.get(s.value, ()))
+    for s in Stream
 }
 CONDITION_TERMS: Final[Mapping[str, tuple[str, ...]]] = {
-    "usable": ("usable", "ใช้งานได้", "ใช้ได้"),
-    "damaged": ("damaged", "ชำรุด"),
-    "missing": ("missing", "สูญหาย", "หาย"),
-    "overflowing": ("overflowing", "ขยะล้น", "ล้น"),
+    c.value: (c.value, CONDITION_TH[c], *_CONDITION_WORDS.get(c.value, ())) for c in Condition
 }
 
 

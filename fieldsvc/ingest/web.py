@@ -14,9 +14,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fieldsvc.errors import InvalidInput
-from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.ingest.photos import safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
+from fieldsvc.ingest.values import as_aware
 from fieldsvc.models.enums import Channel, Condition, Stream
 
 
@@ -97,9 +97,7 @@ class SurveyIn(BaseModel):
             raise ValueError(exc.message_en) from exc
 
     def to_record(self, *, channel: Channel = Channel.web) -> SurveyRecord:
-        observed = self.observed_at
-        if observed is not None and observed.tzinfo is None:
-            observed = observed.replace(tzinfo=BANGKOK)
+        observed = as_aware(self.observed_at) if self.observed_at is not None else None
         location = self.location
         bin_form = self.form_id == BIN_SURVEY_FORM
         return SurveyRecord(

@@ -25,6 +25,7 @@ import pandas as pd
 from branca.colormap import LinearColormap
 from branca.element import Element
 
+from fieldsvc.analysis.defaults import SERVICE_RADIUS_M
 from fieldsvc.maps.assets import localize_assets
 from fieldsvc.maps.elements import (
     CONDITION_GLYPHS,
@@ -392,7 +393,7 @@ def build_coverage_map(
     bins: gpd.GeoDataFrame,
     uncovered: gpd.GeoDataFrame | None = None,
     recommended_sites: gpd.GeoDataFrame | None = None,
-    radius_m: float = 200.0,
+    radius_m: float = SERVICE_RADIUS_M,
     base_layer: str = "none",
     base_attribution: str | None = None,
     roads: gpd.GeoDataFrame | None = None,

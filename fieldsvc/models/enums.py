@@ -52,11 +52,21 @@ class InspectionSource(StrEnum):
     correction = "correction"
 
 
+# --- the one table of labels: pages, maps, reports, import messages and the vocabulary ----------
+
+#: Stream names as pages, maps and reports print them.
 STREAM_TH = {
     Stream.general: "ขยะทั่วไป",
     Stream.organic: "ขยะอินทรีย์",
     Stream.recyclable: "ขยะรีไซเคิล",
     Stream.hazardous: "ขยะอันตราย",
+}
+#: Stream names as the phone form and sheet messages write them (the word ขยะ left out).
+STREAM_TH_SHORT = {
+    Stream.general: "ทั่วไป",
+    Stream.organic: "อินทรีย์",
+    Stream.recyclable: "รีไซเคิล",
+    Stream.hazardous: "อันตราย",
 }
 CONDITION_TH = {
     Condition.usable: "ใช้งานได้",

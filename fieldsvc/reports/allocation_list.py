@@ -20,7 +20,6 @@ from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports import plan_tables as pt
 from fieldsvc.reports.cells import csv_safe
-from fieldsvc.reports.thai import fiscal_year_label, format_be_date, local_date
 from fieldsvc.reports.xlsx import (
     BAHT,
     COORD,
@@ -33,6 +32,7 @@ from fieldsvc.reports.xlsx import (
     title_block,
     write_table,
 )
+from fieldsvc.thai import fiscal_year_label, format_be_date, local_date
 
 SHEET_LIST = "รายการจัดสรร"
 SHEET_PARAMETERS = "พารามิเตอร์"

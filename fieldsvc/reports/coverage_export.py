@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from fieldsvc.config import Settings
 from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.plan_tables import is_sample_office, stream_th
-from fieldsvc.reports.thai import format_be_date
 from fieldsvc.reports.xlsx import (
     COUNT,
     DECIMAL,
@@ -28,6 +27,7 @@ from fieldsvc.reports.xlsx import (
     title_block,
     write_table,
 )
+from fieldsvc.thai import format_be_date
 
 SHEET_COVERAGE = "ความครอบคลุม"
 

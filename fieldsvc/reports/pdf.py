@@ -15,15 +15,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports import plan_tables as pt
-from fieldsvc.reports.thai import (
-    baht_text,
-    digits,
-    fiscal_year_label,
-    format_baht,
-    format_be_date,
-    format_number,
-    format_percent,
-)
+from fieldsvc.reports.thai import baht_text, format_baht, format_number, format_percent
+from fieldsvc.thai import digits, fiscal_year_label, format_be_date
 
 #: Laksaman first; "TH Sarabun New" is deliberately absent: fonts-thai-tlwg aliases that name to
 #: Laksaman scaled by 0.66 (89-tlwg-laksaman-synthetic.conf) and WeasyPrint then draws full-size

@@ -1,88 +1,14 @@
-"""Thai number and date formatting for official documents: Thai digits, Buddhist era, baht.
+"""Thai number formatting for official documents: separators, Thai digits, baht in words.
 
-Plain Python: importing pythainlp would create a data folder in the user's home, and these few
-rules need none of it (the tests compare :func:`baht_text` with pythainlp's ``bahttext``).
+Dates, digits and the Buddhist era are :mod:`fieldsvc.thai` (shared by the whole package);
+this module keeps what only printed reports need. Plain Python: importing pythainlp would create
+a data folder in the user's home, and these few rules need none of it (the tests compare
+:func:`baht_text` with pythainlp's ``bahttext``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
-
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
-BE_OFFSET = 543
-THAI_TZ = timezone(timedelta(hours=7), "Asia/Bangkok")
-
-THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-THAI_MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-
-
-def thai_digits(text: object) -> str:
-    """Arabic digits in ``text`` replaced by Thai digits; everything else unchanged.
-
-    >>> thai_digits("หมู่ที่ 10, 2,500.00 บาท")
-    'หมู่ที่ ๑๐, ๒,๕๐๐.๐๐ บาท'
-    """
-    return str(text).translate(_TO_THAI)
-
-
-def digits(text: object, thai: bool) -> str:
-    """``text`` with Thai digits when ``thai`` is true, as it is otherwise."""
-    return thai_digits(text) if thai else str(text)
-
-
-def local_date(moment: date | datetime) -> date:
-    """The calendar date in Thailand of a moment (naive datetimes are taken as UTC).
-
-    >>> local_date(datetime(2026, 11, 25, 18, 30))
-    datetime.date(2026, 11, 26)
-    """
-    if isinstance(moment, datetime):
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(THAI_TZ).date()
-    return moment
-
-
-def format_be_date(day: date | datetime, thai_digits: bool = True, *, short: bool = False) -> str:
-    """A date as Thai official documents write it: day, Thai month, Buddhist-era year.
-
-    >>> format_be_date(date(2026, 11, 26))
-    '๒๖ พฤศจิกายน ๒๕๖๙'
-    >>> format_be_date(date(2026, 11, 26), thai_digits=False)
-    '26 พฤศจิกายน 2569'
-    >>> format_be_date(date(2027, 1, 5), short=True)
-    '๕ ม.ค. ๒๕๗๐'
-    """
-    d = local_date(day)
-    months = THAI_MONTHS_SHORT if short else THAI_MONTHS
-    text = f"{d.day} {months[d.month - 1]} {d.year + BE_OFFSET}"
-    return digits(text, thai_digits)
+from fieldsvc.thai import digits
 
 
 def format_number(value: float | int | None, decimals: int = 0, *, thai: bool = False) -> str:
@@ -125,26 +51,6 @@ def format_percent(share: float | None, decimals: int = 1, *, thai: bool = False
     if share is None or share != share:
         return "—"
     return digits(f"{100 * share:.{decimals}f}%", thai)
-
-
-def fiscal_year_label(be_year: int, thai_digits: bool = True) -> str:
-    """The heading Thai offices use for a fiscal year (October–September).
-
-    >>> fiscal_year_label(2570)
-    'ปีงบประมาณ พ.ศ. ๒๕๗๐'
-    >>> fiscal_year_label(2570, thai_digits=False)
-    'ปีงบประมาณ พ.ศ. 2570'
-    """
-    return digits(f"ปีงบประมาณ พ.ศ. {be_year}", thai_digits)
-
-
-def fiscal_year_span(be_year: int, thai_digits: bool = True) -> str:
-    """The months a fiscal year covers, short form as in the ITA report.
-
-    >>> fiscal_year_span(2566)
-    'ต.ค. ๖๕ – ก.ย. ๖๖'
-    """
-    return digits(f"ต.ค. {(be_year - 1) % 100:02d} – ก.ย. {be_year % 100:02d}", thai_digits)
 
 
 _WORD_DIGITS = ("", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")

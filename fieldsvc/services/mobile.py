@@ -10,7 +10,6 @@ from typing import Final
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.models import Condition, Role, Stream, User, Village
 from fieldsvc.storage.register import (
     bins_near,
@@ -19,6 +18,7 @@ from fieldsvc.storage.register import (
     villages_by_number,
 )
 from fieldsvc.storage.users import village_ids_of
+from fieldsvc.thai import THAI_TZ
 
 #: Radius of the "is this bin already registered?" list on the phone, metres.
 NEARBY_RADIUS_M: Final = 30.0
@@ -66,7 +66,7 @@ class BinNearby:
 
 def month_start(now: datetime) -> datetime:
     """Midnight on the first of ``now``'s month in Thailand, as an aware datetime."""
-    local = now.astimezone(BANGKOK)
+    local = now.astimezone(THAI_TZ)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 

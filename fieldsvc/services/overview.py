@@ -18,6 +18,7 @@ from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverag
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import planning
 from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.thai import THAI_TZ
 
 Audience = Literal["staff", "public"]
 
@@ -77,7 +78,7 @@ def village_overview(
         .rename("last_survey_at")
     )
     general = general.merge(last, left_on="village_id", right_index=True, how="left")
-    thai = pd.to_datetime(general["last_survey_at"], utc=True).dt.tz_convert("Asia/Bangkok")
+    thai = pd.to_datetime(general["last_survey_at"], utc=True).dt.tz_convert(THAI_TZ)
     general["last_survey_date"] = thai.dt.date
     counts = bins.groupby(["village_id", "condition"]).size().unstack(fill_value=0)
     for condition in ("usable", "damaged", "missing", "overflowing"):
@@ -98,7 +99,7 @@ def public_bins(*, session: Session) -> gpd.GeoDataFrame:
     numbers = villages_frame(session=session).set_index("village_id")["number"]
     bins["village_number"] = bins["village_id"].map(numbers).astype("Int64")
     inspected = pd.to_datetime(bins["last_inspected_at"], utc=True)
-    bins["last_inspected"] = inspected.dt.tz_convert("Asia/Bangkok").dt.strftime("%Y-%m-%d")
+    bins["last_inspected"] = inspected.dt.tz_convert(THAI_TZ).dt.strftime("%Y-%m-%d")
     return gpd.GeoDataFrame(bins[PUBLIC_BIN_COLUMNS], geometry=bins.geometry, crs=4326)
 
 

@@ -26,13 +26,7 @@ from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import AllocationPlanRecord, Bin, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
-
-THAI_TZ_OFFSET_H = 7
-
-
-def fiscal_year_be(day: date) -> int:
-    """Thai government fiscal year (พ.ศ.) of a date: October 2026 – September 2027 is 2570."""
-    return (day.year + 1 if day.month >= 10 else day.year) + 543
+from fieldsvc.thai import fiscal_year_be, local_date
 
 
 def sizing_parameters(settings: Settings) -> SizingParameters:
@@ -171,7 +165,7 @@ def create_plan(
         detour_factor=settings.detour_factor,
         sizing=sizing,
     )
-    day = today or (utc_now() + pd.Timedelta(hours=THAI_TZ_OFFSET_H)).date()
+    day = today or local_date(utc_now())
     year = fiscal_year_be(day)
     latest = session.exec(select(func.max(AllocationPlanRecord.version))).one()
     version = int(latest or 0) + 1

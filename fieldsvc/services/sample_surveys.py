@@ -17,15 +17,16 @@ import io
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
 
+from fieldsvc.thai import THAI_TZ
+
 SAMPLE_BINS = Path(__file__).resolve().parents[2] / "geodata" / "sample_bins.geojson"
 _NAMESPACE = uuid.UUID("6b1f0f7e-5f1c-4f43-9d0e-5a3c1b2d7e90")
-_THAI_TIME = timezone(timedelta(hours=7))
 _STREAM_RGB = {
     "general": (21, 101, 192),
     "organic": (46, 125, 50),
@@ -84,7 +85,7 @@ def sample_surveys(*, today: date, bins_path: Path = SAMPLE_BINS) -> list[Sample
 
     def add(bin_: dict[str, Any], what: str, *, photo: bool = True, **changes: Any) -> None:
         number = len(surveys) + 1
-        observed = datetime.combine(today - timedelta(days=number), time(9, 30), _THAI_TIME)
+        observed = datetime.combine(today - timedelta(days=number), time(9, 30), THAI_TZ)
         code = changes.pop("bin_code", bin_["code"])
         body: dict[str, Any] = {
             "submission_id": str(uuid.uuid5(_NAMESPACE, f"sample-survey-{number}")),

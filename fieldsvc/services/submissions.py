@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, NotFound
-from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.survey import SubmissionReview
@@ -35,6 +34,7 @@ from fieldsvc.storage.submissions import (
     submissions_holding_media,
 )
 from fieldsvc.storage.users import village_ids_of
+from fieldsvc.thai import THAI_TZ
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,9 @@ def list_surveys(
         village_ids=village_ids_of(session=session, user=user),
         own_submitter_id=user.id,
         village_id=village_id,
-        date_from=datetime.combine(date_from, time(0, 0), tzinfo=BANGKOK) if date_from else None,
+        date_from=datetime.combine(date_from, time(0, 0), tzinfo=THAI_TZ) if date_from else None,
         date_to=(
-            datetime.combine(date_to, time(23, 59, 59, 999999), tzinfo=BANGKOK)
+            datetime.combine(date_to, time(23, 59, 59, 999999), tzinfo=THAI_TZ)
             if date_to is not None
             else None
         ),
@@ -218,7 +218,7 @@ def correct_survey(
     changes = {names.get(k, k): v for k, v in fields.items()}
     observed = changes.get("observed_at")
     if isinstance(observed, datetime) and observed.tzinfo is None:
-        changes["observed_at"] = observed.replace(tzinfo=BANGKOK)
+        changes["observed_at"] = observed.replace(tzinfo=THAI_TZ)
     if only_changed:
         changes = {k: v for k, v in changes.items() if v != submission.parsed.get(k)}
         if not changes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time
 from typing import Any
 
 import geopandas as gpd
@@ -20,13 +20,13 @@ from sqlmodel import Session, col, select
 
 from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
 from fieldsvc.storage.register import VillageLocator, create_bin, get_bin_by_code
+from fieldsvc.thai import THAI_TZ
 
 #: Called as ``progress(done, total)`` during long saves.
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 
 WGS84 = "EPSG:4326"
-THAI_TIME = timezone(timedelta(hours=7))
 
 VILLAGE_COLUMNS = [
     "village_id",
@@ -281,7 +281,7 @@ def _observed_at(record: dict[str, Any]) -> datetime | None:
         return None
     if isinstance(day, datetime):
         day = day.date()
-    return datetime.combine(day, time(12, 0), tzinfo=THAI_TIME)
+    return datetime.combine(day, time(12, 0), tzinfo=THAI_TZ)
 
 
 def save_bin_inventory(

@@ -13,7 +13,6 @@ import pytest
 import shapely
 from shapely.geometry import Point, box, mapping
 
-from fieldsvc.ingest.fields import parse_village_number, village_number_in_text
 from fieldsvc.ingest.layers import (
     LayerReadError,
     LayerWarning,
@@ -21,6 +20,7 @@ from fieldsvc.ingest.layers import (
     read_points,
     read_villages,
 )
+from fieldsvc.ingest.values import parse_village_number, village_number_in_text
 from fieldsvc.ingest.vocab import (
     CONDITION_LABELS_TH,
     STREAM_LABELS_TH,

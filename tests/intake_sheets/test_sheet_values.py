@@ -7,15 +7,15 @@ import datetime as dt
 import pytest
 
 from fieldsvc.ingest.sheet_headers import header_field, map_headers
-from fieldsvc.ingest.sheet_values import (
-    ICT,
+from fieldsvc.ingest.values import (
     as_aware,
     parse_coordinates,
     parse_litres,
     parse_number,
-    parse_sheet_date,
-    parse_sheet_datetime,
 )
+from fieldsvc.ingest.values import parse_date as parse_sheet_date
+from fieldsvc.ingest.values import parse_datetime as parse_sheet_datetime
+from fieldsvc.thai import THAI_TZ as ICT
 
 NOV_26_2023 = dt.date(2023, 11, 26)
 

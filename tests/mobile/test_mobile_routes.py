@@ -17,7 +17,7 @@ from sqlmodel import Session
 from fieldsvc.api.app import create_app
 from fieldsvc.api.routes.mobile import month_start, shell_version
 from fieldsvc.config import Settings
-from fieldsvc.ingest.openrosa import BANGKOK
+from fieldsvc.thai import THAI_TZ as BANGKOK
 from tests.intake.conftest import Place, make_place
 from tests.mobile.conftest import seed_bins
 

@@ -13,7 +13,6 @@ from fieldsvc.api.pages import render
 from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import FLAG_LABELS
-from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState
 from fieldsvc.services import overview, planning, submissions
@@ -26,6 +25,7 @@ from fieldsvc.storage.submissions import (
     reviews_of,
     submission_versions,
 )
+from fieldsvc.thai import THAI_TZ
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -121,9 +121,9 @@ def review_queue(
         review_state=None if state == "all" else ReviewState(state),
         village_id=int(village) if village else None,
         flag_code=flag or None,
-        date_from=datetime.combine(day_from, time(0, 0), tzinfo=BANGKOK) if day_from else None,
+        date_from=datetime.combine(day_from, time(0, 0), tzinfo=THAI_TZ) if day_from else None,
         date_to=(
-            datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=BANGKOK)
+            datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=THAI_TZ)
             if day_to
             else None
         ),
