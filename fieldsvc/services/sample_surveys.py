@@ -23,7 +23,9 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-SAMPLE_BINS = Path(__file__).resolve().parents[2] / "geodata" / "sample_bins.geojson"
+from fieldsvc.resources import sample_geodata_dir
+
+SAMPLE_BINS = sample_geodata_dir() / "sample_bins.geojson"
 _NAMESPACE = uuid.UUID("6b1f0f7e-5f1c-4f43-9d0e-5a3c1b2d7e90")
 _THAI_TIME = timezone(timedelta(hours=7))
 _STREAM_RGB = {

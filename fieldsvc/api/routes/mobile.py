@@ -16,7 +16,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Final
 
 from fastapi import APIRouter, Request
@@ -29,9 +28,10 @@ from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldsvc.errors import NotFound
 from fieldsvc.ingest.openrosa import BANGKOK
 from fieldsvc.models import Bin, Inspection, InspectionSource, Role, User, Village
+from fieldsvc.resources import web_form_dir
 from fieldsvc.storage.users import village_ids_of
 
-WEB_DIR: Final = Path(__file__).resolve().parents[3] / "mobile_forms" / "web"
+WEB_DIR: Final = web_form_dir()
 
 #: File name → media type. Only these are served (no directory listing, no path tricks).
 SHELL_FILES: Final[dict[str, str]] = {

@@ -44,6 +44,7 @@ from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.openrosa import ParsedSubmission, parse_submission_xml, read_openrosa_multipart
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.models import Role, User
+from fieldsvc.resources import xforms_dir
 from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import store_media
 from fieldsvc.storage.register import list_villages
@@ -55,7 +56,7 @@ from fieldsvc.storage.submissions import (
 )
 from fieldsvc.storage.users import user_for_token, village_ids_of
 
-FORMS_DIR = Path(__file__).resolve().parents[3] / "mobile_forms" / "built"
+FORMS_DIR = xforms_dir()
 OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
 XML_TYPE = "text/xml; charset=utf-8"
 VILLAGES_CSV = "villages.csv"
