@@ -3,11 +3,12 @@
 folium 0.20 and branca 0.8 reference Leaflet and friends on jsDelivr, cdnjs, code.jquery.com and
 netdna; an office with no (or bad) internet gets a blank page (``L is not defined``). The same
 files, at the same versions, come from the npm registry (``package.json`` at the repository root,
-``npm ci``); :func:`install` copies the ones needed into :data:`VENDOR_DIR`, which the web app
-serves at ``/vendor`` and which :func:`inline_assets` reads to make a single offline HTML file.
+``npm ci``); :func:`install` copies the ones needed into :data:`VENDOR_DIR` (the package's
+resources, :func:`fieldsvc.resources.vendor_dir`), which the web app serves at ``/vendor`` and
+which :func:`inline_assets` reads to make a single offline HTML file.
 
-``python -m fieldsvc.maps.assets install`` runs :func:`install` (``scripts/setup-python.sh``
-does it after ``npm ci``).
+``python -m fieldsvc.resources sync`` runs :func:`install` (``scripts/setup-python.sh`` does it
+after ``npm ci``, and the wheel build does it before packaging).
 """
 
 from __future__ import annotations
@@ -18,19 +19,19 @@ import json
 import mimetypes
 import re
 import shutil
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldsvc import resources
+
 if TYPE_CHECKING:
     from branca.element import Element
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-VENDOR_DIR = PACKAGE_DIR / "static" / "vendor"
-REPO_ROOT = PACKAGE_DIR.parents[1]
-NODE_MODULES = REPO_ROOT / "node_modules"
+VENDOR_DIR = resources.vendor_dir()
+#: Only :func:`install` reads it: in a source checkout, at set-up and build time.
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 MANIFEST_NAME = "MANIFEST.json"
 
 
@@ -380,9 +381,7 @@ def _vendor_file(url: str, base_url: str, vendor_dir: Path) -> Path | None:
     if not path.is_relative_to(vendor_dir.resolve()):
         return None
     if not path.is_file():
-        raise AssetError(
-            f"{path} is missing; run `npm ci && python -m fieldsvc.maps.assets install`"
-        )
+        raise AssetError(f"{path} is missing; run `npm ci && python -m fieldsvc.resources sync`")
     return path
 
 
@@ -412,18 +411,10 @@ def inline_assets(html: str, *, base_url: str = "/vendor", vendor_dir: Path = VE
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fieldsvc.maps.assets")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("install", help="copy the pinned files from node_modules/ into vendor/")
     sub.add_parser("list", help="print the CDN URL → local file table")
-    args = parser.parse_args(argv)
-    if args.command == "install":
-        try:
-            install()
-        except AssetError as error:
-            print(f"fieldsvc.maps.assets: {error}", file=sys.stderr)
-            return 1
-    else:
-        for url, paths in CDN_ASSETS.items():
-            print(f"{url}\n    → {', '.join(paths) or '(not served)'}")
+    parser.parse_args(argv)
+    for url, paths in CDN_ASSETS.items():
+        print(f"{url}\n    → {', '.join(paths) or '(not served)'}")
     return 0
 
 

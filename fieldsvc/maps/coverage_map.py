@@ -427,7 +427,7 @@ def build_coverage_map(
     roads
         Road lines drawn under everything, or None.
     asset_base
-        URL prefix where ``fieldsvc/maps/static/vendor`` is served (``/vendor`` in the app).
+        URL prefix where ``fieldsvc/resources/vendor`` is served (``/vendor`` in the app).
     """
     if radius_m <= 0:
         raise MapInputError(f"radius_m must be > 0, got {radius_m}")

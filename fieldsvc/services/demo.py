@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.models import User
+from fieldsvc.resources import sample_geodata_dir
 from fieldsvc.services.imports import (
     ImportOutcome,
     ensure_subdistrict,
@@ -20,7 +21,7 @@ from fieldsvc.services.imports import (
     import_villages,
 )
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "geodata"
+SAMPLE_DIR = sample_geodata_dir()
 
 
 def load_sample_data(*, session: Session, sample_dir: Path = SAMPLE_DIR) -> list[ImportOutcome]:

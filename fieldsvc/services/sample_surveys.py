@@ -23,9 +23,10 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from fieldsvc.resources import sample_geodata_dir
 from fieldsvc.thai import THAI_TZ
 
-SAMPLE_BINS = Path(__file__).resolve().parents[2] / "geodata" / "sample_bins.geojson"
+SAMPLE_BINS = sample_geodata_dir() / "sample_bins.geojson"
 _NAMESPACE = uuid.UUID("6b1f0f7e-5f1c-4f43-9d0e-5a3c1b2d7e90")
 _STREAM_RGB = {
     "general": (21, 101, 192),

@@ -33,7 +33,7 @@ def vendor_dir() -> Path:
     """The installed vendor folder (installed here if node_modules exists but it does not)."""
     if not (VENDOR_DIR / "leaflet" / "leaflet.js").is_file():
         if not NODE_MODULES.is_dir():
-            pytest.fail("no node_modules/: run scripts/setup-python.sh (npm ci + assets install)")
+            pytest.fail("no node_modules/: run scripts/setup-python.sh (npm ci + resources sync)")
         install(quiet=True)
     return VENDOR_DIR
 

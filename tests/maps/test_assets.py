@@ -146,5 +146,5 @@ def test_inline_assets_embeds_code_and_fonts_as_data_uris(vendor_dir: Path) -> N
 
 
 def test_inline_assets_names_a_missing_vendor_file(tmp_path: Path) -> None:
-    with pytest.raises(AssetError, match="assets install"):
+    with pytest.raises(AssetError, match="resources sync"):
         inline_assets('<script src="/vendor/nope.js"></script>', vendor_dir=tmp_path)

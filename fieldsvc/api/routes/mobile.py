@@ -15,7 +15,6 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Final
 
 from fastapi import APIRouter, Request
@@ -24,11 +23,12 @@ from fastapi.responses import RedirectResponse, Response
 from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldsvc.api.schemas.mobile import MeOut
 from fieldsvc.errors import NotFound
+from fieldsvc.resources import web_form_dir
 from fieldsvc.services.mobile import month_start, phone_profile
 
 __all__ = ["WEB_DIR", "month_start", "router", "shell_version"]
 
-WEB_DIR: Final = Path(__file__).resolve().parents[3] / "mobile_forms" / "web"
+WEB_DIR: Final = web_form_dir()
 
 JS: Final = "text/javascript; charset=utf-8"
 #: File name → media type. Only these are served (no directory listing, no path tricks); app.js

@@ -43,13 +43,14 @@ from fieldsvc.errors import FieldsvcError, NotFound, Unauthorized
 from fieldsvc.ingest.openrosa import parse_submission_xml, read_openrosa_multipart
 from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
 from fieldsvc.models import User
+from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
 from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import ReceiveResult
 from fieldsvc.storage.users import user_for_token, village_ids_of
 
-FORMS_DIR = Path(__file__).resolve().parents[3] / "mobile_forms" / "built"
+FORMS_DIR = xforms_dir()
 OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
 XML_TYPE = "text/xml; charset=utf-8"
 VILLAGES_CSV = "villages.csv"
