@@ -11,6 +11,7 @@ echo "== lint and types"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy fieldsvc
+.venv/bin/lint-imports --no-cache
 echo "== phone form unit tests (Node's built-in runner)" && node --test tests/js/
 
 echo "== tests on SQLite (the embedded default)"
