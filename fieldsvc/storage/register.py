@@ -12,10 +12,10 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.ingest.observations import is_newest, newest_state
 from fieldsvc.models import (
     Bin,
     BinCreate,
-    Condition,
     Inspection,
     InspectionSource,
     Stream,
@@ -232,25 +232,12 @@ def record_inspection(
         session.flush()
     inspection.bin_id = bin_row.id  # type: ignore[assignment]
     session.add(inspection)
-    latest = bin_row.last_inspected_at
-    if latest is None or inspection.observed_at >= latest:
-        bin_row.condition = Condition(inspection.condition)
-        if inspection.capacity_l is not None:
-            bin_row.capacity_l = inspection.capacity_l
-        if inspection.stream is not None:
-            bin_row.stream = Stream(inspection.stream)
-        if inspection.households_served is not None:
-            bin_row.households_served = inspection.households_served
-        if inspection.lon is not None and inspection.lat is not None:
-            bin_row.lon, bin_row.lat = inspection.lon, inspection.lat
-            if point_village_id is None:
-                village = village_containing(
-                    session=session, lon=inspection.lon, lat=inspection.lat
-                )
-                point_village_id = village.id if village else None
-            if point_village_id is not None:
-                bin_row.village_id = point_village_id
-        bin_row.last_inspected_at = inspection.observed_at
+    if is_newest(inspection.observed_at, bin_row.last_inspected_at):
+        if point_village_id is None and inspection.lon is not None and inspection.lat is not None:
+            village = village_containing(session=session, lon=inspection.lon, lat=inspection.lat)
+            point_village_id = village.id if village else None
+        for name, value in newest_state(inspection, point_village_id=point_village_id).items():
+            setattr(bin_row, name, value)
     bin_row.updated_at = utc_now()
     session.add(bin_row)
     session.flush()

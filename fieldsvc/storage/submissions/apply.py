@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import Flag, coordinates_usable
+from fieldsvc.ingest.observations import bin_from_survey, good_fix, missing_value, observation_of
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
-from fieldsvc.models import Bin, BinCreate, Inspection, InspectionSource, Submission, Village
-from fieldsvc.models.enums import Condition
+from fieldsvc.models import Bin, Inspection, InspectionSource, Submission, Village
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.places import Whereabouts, locate
 from fieldsvc.storage.register import record_inspection
@@ -30,14 +29,6 @@ class Known:
     places: Whereabouts
 
 
-def _missing(field_name: str, th: str) -> InvalidInput:
-    return InvalidInput(
-        f"{field_name} is needed to apply this survey to the register; correct the survey",
-        message_th=f"ต้องมี{th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
-        field=field_name,
-    )
-
-
 def _point_village_id(places: Whereabouts) -> int | None:
     return places.at_point.id if places.at_point else None
 
@@ -50,33 +41,7 @@ def _register_new_bin(
     source: InspectionSource,
     places: Whereabouts,
 ) -> Bin:
-    if record.lat is None or record.lon is None:
-        raise _missing("location", "ตำแหน่ง")
-    if record.capacity_l is None:
-        raise _missing("capacity_l", "ขนาดถัง")
-    if record.stream is None:
-        raise _missing("stream", "ประเภทขยะ")
-    if record.condition is None:
-        raise _missing("condition", "สภาพถัง")
-    try:
-        bin_in = BinCreate(
-            code=record.bin_code or "",
-            lon=record.lon,
-            lat=record.lat,
-            capacity_l=record.capacity_l,
-            stream=record.stream,
-            condition=record.condition,
-            households_served=record.households_served,
-            village_id=_point_village_id(places) or submission.village_id,
-        )
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        name = ".".join(str(p) for p in problem["loc"])
-        raise InvalidInput(
-            f"{name}: {problem['msg']}; correct the survey before it can register a bin",
-            message_th=f"ค่า {name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
-            field=name,
-        ) from exc
+    bin_in = bin_from_survey(record, village_id=_point_village_id(places) or submission.village_id)
     bin_row = Bin.model_validate(bin_in)
     session.add(bin_row)
     session.flush()
@@ -92,22 +57,8 @@ def _register_new_bin(
 def _inspection(
     record: SurveyRecord, submission: Submission, source: InspectionSource, with_point: bool
 ) -> Inspection:
-    return Inspection(
-        bin_id=0,
-        submission_id=submission.id,
-        source=source,
-        observed_at=record.observed_at or submission.received_at or utc_now(),
-        condition=record.condition or Condition.usable,
-        capacity_l=record.capacity_l if record.capacity_l and record.capacity_l > 0 else None,
-        stream=record.stream,
-        lon=record.lon if with_point else None,
-        lat=record.lat if with_point else None,
-        accuracy_m=record.accuracy_m if with_point else None,
-        households_served=record.households_served
-        if record.households_served is not None and record.households_served >= 0
-        else None,
-        note=(record.note or None) and (record.note or "")[:2000],
-    )
+    observation = observation_of(record, received_at=submission.received_at, with_point=with_point)
+    return Inspection(bin_id=0, submission_id=submission.id, source=source, **observation.columns())
 
 
 def _renamed_bin(
@@ -152,7 +103,7 @@ def _apply_bin_survey(
     source: InspectionSource,
 ) -> None:
     if not record.bin_code:
-        raise _missing("bin_code", "รหัสถัง")
+        raise missing_value("bin_code", "รหัสถัง")
     bin_row = _current_bin(session=session, record=record, known=known)
     if bin_row is None:
         bin_row = _renamed_bin(session=session, record=record, previous=known.previous)
@@ -166,15 +117,12 @@ def _apply_bin_survey(
         )
     else:
         if record.condition is None:
-            raise _missing("condition", "สภาพถัง")
-        # A poor fix must not drag a known bin across the village: keep its old place.
-        good_fix = (
-            record.accuracy_m is None or record.accuracy_m <= settings.max_gps_accuracy_m
-        ) and coordinates_usable(record)
+            raise missing_value("condition", "สภาพถัง")
+        with_point = good_fix(record, max_gps_accuracy_m=settings.max_gps_accuracy_m)
         record_inspection(
             session=session,
             bin_row=bin_row,
-            inspection=_inspection(record, submission, source, good_fix),
+            inspection=_inspection(record, submission, source, with_point),
             point_village_id=_point_village_id(known.places),
         )
     submission.bin_id = bin_row.id
@@ -187,7 +135,7 @@ def _apply_village_counts(
     claimed = known.places.claimed
     village = session.get(Village, claimed.id) if claimed else None
     if village is None:
-        raise _missing("village", "หมู่ที่ที่มีอยู่ในทะเบียน")
+        raise missing_value("village", "หมู่ที่ที่มีอยู่ในทะเบียน")
     submission.village_id = village.id
     newer = session.exec(
         select(Submission.id).where(

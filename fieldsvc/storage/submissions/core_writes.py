@@ -18,16 +18,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from pydantic import ValidationError
 from sqlalchemy import CursorResult, bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from fieldsvc.ingest.checks import coordinates_usable
+from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.observations import (
+    Observation,
+    bin_from_survey,
+    good_fix,
+    is_newest,
+    newest_state,
+    observation_of,
+)
 from fieldsvc.ingest.survey import SurveyRecord
-from fieldsvc.models import Bin, BinCreate, Inspection, InspectionSource, Submission
-from fieldsvc.models.enums import Condition
+from fieldsvc.models import Bin, Inspection, InspectionSource, Submission
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage import sqlite_writers
 
@@ -135,21 +141,14 @@ def inspect_registered_bin(
     rules as ``apply._apply_bin_survey`` + ``register.record_inspection``, in three statements.
     ``record.condition`` must be set and ``point_village_id`` known (the caller checks)."""
     assert record.condition is not None and submission.id is not None
-    # A poor fix must not drag a known bin across the village: keep its old place.
-    good_fix = (
-        record.accuracy_m is None or record.accuracy_m <= max_gps_accuracy_m
-    ) and coordinates_usable(record)
-    observed = record.observed_at or submission.received_at or utc_now()
-    inspection = _inspection_values(record, submission, observed, with_point=good_fix)
-    inspection["bin_id"] = bin_now.id
-    session.execute(_INSERT_INSPECTION, inspection)
+    with_point = good_fix(record, max_gps_accuracy_m=max_gps_accuracy_m)
+    observation = observation_of(record, received_at=submission.received_at, with_point=with_point)
+    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id))
     changes: dict[str, Any] = {"updated_at": utc_now()}
     village_id = bin_now.village_id
-    if bin_now.last_inspected_at is None or observed >= bin_now.last_inspected_at:
-        changes.update(_newest_state(inspection))
-        if inspection["lon"] is not None and inspection["lat"] is not None:
-            village_id = point_village_id if point_village_id is not None else village_id
-            changes["village_id"] = village_id
+    if is_newest(observation.observed_at, bin_now.last_inspected_at):
+        changes.update(newest_state(observation, point_village_id=point_village_id))
+        village_id = changes.get("village_id", village_id)
     session.execute(_UPDATE_BIN, {**changes, "b_id": bin_now.id})
     _expire_loaded(session, Bin, bin_now.id)
     _mark_applied(session, submission, bin_id=bin_now.id, village_id=village_id)
@@ -169,36 +168,23 @@ def register_new_bin(
     value would not make a valid bin (the general apply then holds the survey with a flag).
     A concurrent survey registering the same code fails with ``IntegrityError`` and is retried
     by the caller, as before."""
-    lon, lat, capacity, stream = record.lon, record.lat, record.capacity_l, record.stream
-    if lon is None or lat is None or capacity is None or stream is None or not record.condition:
-        return False  # the general apply names the missing field in its flag
     try:
-        bin_in = BinCreate(
-            code=record.bin_code or "",
-            lon=lon,
-            lat=lat,
-            capacity_l=capacity,
-            stream=stream,
-            condition=record.condition,
-            households_served=record.households_served,
-            village_id=point_village_id,
-        )
-    except ValidationError:
-        return False
-    observed = record.observed_at or submission.received_at or utc_now()
-    inspection = _inspection_values(record, submission, observed, with_point=True)
+        bin_in = bin_from_survey(record, village_id=point_village_id)
+    except InvalidInput:
+        return False  # the general apply names the field in its flag
+    # The bin is inserted already in the state its first inspection gives it (the ORM apply
+    # inserts, then brings it in step): one statement fewer, the same row.
+    observation = observation_of(record, received_at=submission.received_at, with_point=True)
     now = utc_now()
     values = {
         **bin_in.model_dump(),
-        "stream": bin_in.stream.value,
-        "condition": bin_in.condition.value,
-        "last_inspected_at": observed,
+        **newest_state(observation, point_village_id=point_village_id),
         "created_at": now,
         "updated_at": now,
     }
     result = cast(CursorResult[Any], session.execute(_INSERT_BIN, values))
     bin_id = result.inserted_primary_key[0]  # type: ignore[index]
-    session.execute(_INSERT_INSPECTION, {**inspection, "bin_id": bin_id})
+    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id))
     _mark_applied(session, submission, bin_id=bin_id, village_id=point_village_id)
     return True
 
@@ -217,39 +203,17 @@ def _mark_applied(
     set_committed_value(submission, "applied", True)
 
 
-def _inspection_values(
-    record: SurveyRecord, submission: Submission, observed: datetime, *, with_point: bool
+def _inspection_row(
+    observation: Observation, submission: Submission, bin_id: int
 ) -> dict[str, Any]:
-    """The inspection row (as ``apply._inspection`` builds it), without a SQLModel instance."""
-    households = record.households_served
+    """The inspection row of a first survey (source ``survey``), as an INSERT's parameters."""
     return {
+        **observation.columns(),
+        "bin_id": bin_id,
         "submission_id": submission.id,
-        "source": InspectionSource.survey.value,
-        "observed_at": observed,
-        "condition": (record.condition or Condition.usable).value,
-        "capacity_l": record.capacity_l if record.capacity_l and record.capacity_l > 0 else None,
-        "stream": record.stream.value if record.stream is not None else None,
-        "lon": record.lon if with_point else None,
-        "lat": record.lat if with_point else None,
-        "accuracy_m": record.accuracy_m if with_point else None,
-        "households_served": households if households is not None and households >= 0 else None,
-        "note": (record.note or None) and (record.note or "")[:2000],
+        "source": InspectionSource.survey,
         "recorded_at": utc_now(),
     }
-
-
-def _newest_state(inspection: dict[str, Any]) -> dict[str, Any]:
-    """The bin columns an inspection sets when it is the bin's latest observation."""
-    state: dict[str, Any] = {
-        "condition": inspection["condition"],
-        "last_inspected_at": inspection["observed_at"],
-    }
-    for name in ("capacity_l", "stream", "households_served"):
-        if inspection[name] is not None:
-            state[name] = inspection[name]
-    if inspection["lon"] is not None and inspection["lat"] is not None:
-        state["lon"], state["lat"] = inspection["lon"], inspection["lat"]
-    return state
 
 
 def _expire_loaded(session: Session, model: type[Any], row_id: int) -> None:

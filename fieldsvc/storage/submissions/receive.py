@@ -191,7 +191,7 @@ def _ensure_attachment_rows(
 
 
 def _receive_again(
-    *, session: Session, existing: Submission, record: SurveyRecord, digest: str, complete: bool
+    *, session: Session, existing: Submission, record: SurveyRecord, digest: str
 ) -> ReceiveResult:
     """The same instance id again: identical → a duplicate (completing a split upload);
     different → ``SubmissionConflict``."""
@@ -323,9 +323,7 @@ def receive_submission(
     stored_id, bin_id = _stored_and_bin_ids(session=session, record=record)
     existing = session.get(Submission, stored_id) if stored_id is not None else None
     if existing is not None:
-        result = _receive_again(
-            session=session, existing=existing, record=record, digest=digest, complete=complete
-        )
+        result = _receive_again(session=session, existing=existing, record=record, digest=digest)
         if complete and not existing.complete:  # the last part of a split upload
             existing.complete = True
             if not blocks_apply(result.flags):

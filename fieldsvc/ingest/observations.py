@@ -1,0 +1,191 @@
+"""What a bin survey says about a bin, as the register keeps it — pure rules on plain values.
+
+A survey reaches the register one of two ways: the intake's hot path writes clean first surveys
+with a few Core statements (``storage.submissions.core_writes``), everything else goes through
+the ORM apply (``storage.submissions.apply`` and ``storage.register.record_inspection``). Both
+build their rows with the functions here, so only the way they write differs:
+
+* ``good_fix`` — may the survey's point move a bin that is already registered?
+* ``observation_of`` — the inspection row's values (cleaned: no negative counts, short notes);
+* ``is_newest`` and ``newest_state`` — the bin shows its most recent *observation*: a survey
+  made last week and sent today does not override yesterday's state;
+* ``bin_from_survey`` — the bin a first survey of an unregistered code registers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.checks import coordinates_usable
+from fieldsvc.ingest.survey import SurveyRecord
+from fieldsvc.models.bin import BinCreate
+from fieldsvc.models.enums import Condition, Stream
+from fieldsvc.models.types import utc_now
+
+NOTE_MAX_CHARS = 2000  # the inspection's ``note`` column
+
+
+def good_fix(record: SurveyRecord, *, max_gps_accuracy_m: float) -> bool:
+    """True when the survey's point may move a registered bin: usable coordinates and a fix no
+    worse than ``max_gps_accuracy_m`` metres (an unknown accuracy counts as good).
+
+    A poor fix must not drag a known bin across the village: its inspection keeps no point.
+    """
+    return (
+        record.accuracy_m is None or record.accuracy_m <= max_gps_accuracy_m
+    ) and coordinates_usable(record)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One inspection's observed values (the columns of ``InspectionBase``), as stored."""
+
+    observed_at: datetime
+    condition: Condition
+    capacity_l: int | None
+    stream: Stream | None
+    lon: float | None
+    lat: float | None
+    accuracy_m: float | None
+    households_served: int | None
+    note: str | None
+
+    def columns(self) -> dict[str, Any]:
+        """The values by inspection column name."""
+        return {
+            "observed_at": self.observed_at,
+            "condition": self.condition,
+            "capacity_l": self.capacity_l,
+            "stream": self.stream,
+            "lon": self.lon,
+            "lat": self.lat,
+            "accuracy_m": self.accuracy_m,
+            "households_served": self.households_served,
+            "note": self.note,
+        }
+
+
+def observed_at_of(record: SurveyRecord, *, received_at: datetime | None) -> datetime:
+    """When the survey was made; a survey without a time counts as made when it arrived."""
+    return record.observed_at or received_at or utc_now()
+
+
+def observation_of(
+    record: SurveyRecord, *, received_at: datetime | None, with_point: bool
+) -> Observation:
+    """The inspection a survey adds to its bin's history.
+
+    ``with_point``: keep the survey's point (False for a poor fix of a registered bin). A
+    capacity that is not positive and a negative household count are left unknown rather than
+    stored; a missing condition counts as ``usable``.
+    """
+    households = record.households_served
+    capacity = record.capacity_l
+    return Observation(
+        observed_at=observed_at_of(record, received_at=received_at),
+        condition=record.condition or Condition.usable,
+        capacity_l=capacity if capacity and capacity > 0 else None,
+        stream=record.stream,
+        lon=record.lon if with_point else None,
+        lat=record.lat if with_point else None,
+        accuracy_m=record.accuracy_m if with_point else None,
+        households_served=households if households is not None and households >= 0 else None,
+        note=(record.note or None) and (record.note or "")[:NOTE_MAX_CHARS],
+    )
+
+
+class Observed(Protocol):
+    """What ``newest_state`` reads: an ``Observation`` or an ``Inspection`` row."""
+
+    @property
+    def observed_at(self) -> datetime: ...
+    @property
+    def condition(self) -> Condition: ...
+    @property
+    def capacity_l(self) -> int | None: ...
+    @property
+    def stream(self) -> Stream | None: ...
+    @property
+    def households_served(self) -> int | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def lat(self) -> float | None: ...
+
+
+def is_newest(observed_at: datetime, last_inspected_at: datetime | None) -> bool:
+    """True when an observation made at ``observed_at`` is the bin's latest (ties: the one
+    applied last wins), so the bin's current state follows it."""
+    return last_inspected_at is None or observed_at >= last_inspected_at
+
+
+def newest_state(observation: Observed, *, point_village_id: int | None) -> dict[str, Any]:
+    """The bin columns its latest observation sets, by name.
+
+    Unknown values (capacity, stream, households, point) keep the bin's own. A point moves the
+    bin, and into ``point_village_id`` — the village whose boundary holds the point — when known.
+    """
+    state: dict[str, Any] = {
+        "condition": Condition(observation.condition),
+        "last_inspected_at": observation.observed_at,
+    }
+    if observation.capacity_l is not None:
+        state["capacity_l"] = observation.capacity_l
+    if observation.stream is not None:
+        state["stream"] = Stream(observation.stream)
+    if observation.households_served is not None:
+        state["households_served"] = observation.households_served
+    if observation.lon is not None and observation.lat is not None:
+        state["lon"], state["lat"] = observation.lon, observation.lat
+        if point_village_id is not None:
+            state["village_id"] = point_village_id
+    return state
+
+
+def missing_value(field_name: str, th: str) -> InvalidInput:
+    """The refusal of a survey that lacks a value the register needs (``th``: its Thai name)."""
+    return InvalidInput(
+        f"{field_name} is needed to apply this survey to the register; correct the survey",
+        message_th=f"ต้องมี{th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
+        field=field_name,
+    )
+
+
+def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreate:
+    """The bin a survey of a code not yet registered registers, in ``village_id``.
+
+    Raises ``InvalidInput`` naming the field when a value is missing or would not make a valid
+    bin (the survey is then held for staff rather than registered).
+    """
+    if record.lat is None or record.lon is None:
+        raise missing_value("location", "ตำแหน่ง")
+    if record.capacity_l is None:
+        raise missing_value("capacity_l", "ขนาดถัง")
+    if record.stream is None:
+        raise missing_value("stream", "ประเภทขยะ")
+    if record.condition is None:
+        raise missing_value("condition", "สภาพถัง")
+    try:
+        return BinCreate(
+            code=record.bin_code or "",
+            lon=record.lon,
+            lat=record.lat,
+            capacity_l=record.capacity_l,
+            stream=record.stream,
+            condition=record.condition,
+            households_served=record.households_served,
+            village_id=village_id,
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = ".".join(str(p) for p in problem["loc"])
+        raise InvalidInput(
+            f"{name}: {problem['msg']}; correct the survey before it can register a bin",
+            message_th=f"ค่า {name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
+            field=name,
+        ) from exc
