@@ -31,11 +31,7 @@ class Known:
 
 
 def _missing(field_name: str, th: str) -> InvalidInput:
-    return InvalidInput(
-        f"{field_name} is needed to apply this survey to the register; correct the survey",
-        message_th=f"ต้องมี{th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
-        field=field_name,
-    )
+    return InvalidInput.of("needed_to_apply", field=field_name, field_name=field_name, what_th=th)
 
 
 def _point_village_id(places: Whereabouts) -> int | None:
@@ -72,10 +68,8 @@ def _register_new_bin(
     except ValidationError as exc:
         problem = exc.errors()[0]
         name = ".".join(str(p) for p in problem["loc"])
-        raise InvalidInput(
-            f"{name}: {problem['msg']}; correct the survey before it can register a bin",
-            message_th=f"ค่า {name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
-            field=name,
+        raise InvalidInput.of(
+            "bin_values_invalid", field=name, field_name=name, reason=problem["msg"]
         ) from exc
     bin_row = Bin.model_validate(bin_in)
     session.add(bin_row)
@@ -256,13 +250,12 @@ def apply_or_hold(
             session=session,
             submission=submission,
             flags=[
-                Flag(
+                Flag.of(
                     "cannot_apply",
                     exc.field or "",
-                    f"บันทึกลงทะเบียนไม่ได้: {exc.message_th}",
-                    f"could not be applied to the register: {exc.message_en}",
-                    "reject",
                     {"value": exc.details.get("value")},
+                    reason_th=exc.message_th,
+                    reason_en=exc.message_en,
                 )
             ],
         )
