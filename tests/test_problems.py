@@ -18,7 +18,7 @@ from fieldsvc.problems import CATALOGUE, http_statuses, render, template_fields
 FIELDSVC = Path(__file__).parents[1] / "fieldsvc"
 
 #: Calls whose first argument is a catalogue key.
-KEY_FUNCTIONS = {"of", "render", "problem", "LayerReadError"}
+KEY_FUNCTIONS = {"of", "render", "problem", "LayerReadError", "sheet_failure"}
 
 
 def _name(func: ast.expr) -> str:

@@ -189,11 +189,7 @@ def read_bin_sheet(
         except _RowProblem as problem:
             notes.reject(number, problem.th, problem.en, _short(problem.value), None)
     if not rows and not notes.rejected:
-        raise sheet_failure(
-            table.file,
-            f"ไม่มีข้อมูลใต้แถวหัวตาราง (แถว {header_index + 1})",
-            f"there are no rows under the header row (row {header_index + 1})",
-        )
+        raise sheet_failure("sheet_no_rows", table.file, row=header_index + 1)
     field_map = {field: headers[i] for field, i in sorted(columns.items(), key=lambda kv: kv[1])}
     return SheetRead(
         file=table.file,
@@ -210,16 +206,15 @@ def _find_header(table: SheetTable) -> int:
         if recognised_count([to_text(v) for v in row]) >= MIN_RECOGNISED_HEADERS:
             return index
     if not any(any(not is_blank(v) for v in row) for row in table.rows):
-        raise sheet_failure(table.file, "แผ่นงานว่างเปล่า", "the sheet is empty")
+        raise sheet_failure("sheet_empty", table.file)
     first = next(r for r in table.rows if any(not is_blank(v) for v in r))
     seen = ", ".join(to_text(v) for v in first if not is_blank(v))[:200]
     raise sheet_failure(
+        "sheet_no_header",
         table.file,
-        f"ไม่พบแถวหัวตารางใน {HEADER_SEARCH_ROWS} แถวแรก (เช่น รหัสถัง, ละติจูด, ลองจิจูด, สภาพ) "
-        f"แถวแรกมี: {seen}",
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows (such as bin_code, latitude, "
-        f"longitude, condition); the first row has: {seen}",
-        first_row=seen,
+        details={"first_row": seen},
+        rows=HEADER_SEARCH_ROWS,
+        seen=seen,
     )
 
 
@@ -246,12 +241,14 @@ def _require_columns(file: str, headers: list[str], columns: Mapping[str, int]) 
         missing_th.append("สภาพ")
         missing_en.append("condition (สภาพ)")
     if missing_en:
-        raise ImportFailed(
-            f"{file}: no column for {', '.join(missing_en)}; the header row has: "
-            f"{', '.join(h for h in headers if not h.startswith('#'))}",
-            message_th=f"{file}: ไม่พบคอลัมน์ {', '.join(missing_th)}",
+        raise ImportFailed.of(
+            "sheet_columns_missing",
             field="path",
             details={"file": file, "missing": missing_en, "headers": headers},
+            file=file,
+            missing_th=", ".join(missing_th),
+            missing_en=", ".join(missing_en),
+            headers=", ".join(h for h in headers if not h.startswith("#")),
         )
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldsvc.errors import FieldsvcError
+
 if TYPE_CHECKING:
     from branca.element import Element
 
@@ -34,8 +36,10 @@ NODE_MODULES = REPO_ROOT / "node_modules"
 MANIFEST_NAME = "MANIFEST.json"
 
 
-class AssetError(RuntimeError):
+class AssetError(FieldsvcError, RuntimeError):
     """A front-end file is missing, at the wrong version, or referenced from an unknown CDN."""
+
+    code = "map_assets_invalid"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,21 @@ PROBLEMS = [
         params="wait_s",
         status=503,
     ),
+    # --- maps (inline English messages: these reach a developer or the CLI) ---
+    entry(
+        "map_input_invalid",
+        "error",
+        "ข้อมูลสำหรับสร้างแผนที่ไม่ถูกต้อง",
+        "An input of the map is not valid",
+        status=422,
+    ),
+    entry(
+        "map_assets_invalid",
+        "error",
+        "ไฟล์ประกอบแผนที่ (JavaScript/CSS) ไม่ครบหรือไม่ถูกต้อง",
+        "The map's front-end files are missing or wrong",
+        status=500,
+    ),
     # --- answers of the web framework itself (``http_<status>``) ---
     entry("http_401", "error", "กรุณาเข้าสู่ระบบ", "{detail}", params="detail", status=401),
     entry("http_403", "error", "ไม่มีสิทธิ์เข้าถึง", "{detail}", params="detail", status=403),
