@@ -13,12 +13,12 @@ from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.errors import FieldsvcError, InvalidInput, NotFound
 from fieldsvc.ingest.checks import FLAG_LABELS, Flag
 from fieldsvc.ingest.errors import LayerReadError
-from fieldsvc.problems import CATALOGUE, http_statuses, render, template_fields
+from fieldsvc.problems import CATALOGUE, http_statuses, render, render_line, template_fields
 
 FIELDSVC = Path(__file__).parents[1] / "fieldsvc"
 
 #: Calls whose first argument is a catalogue key.
-KEY_FUNCTIONS = {"of", "render", "problem", "LayerReadError", "sheet_failure"}
+KEY_FUNCTIONS = {"of", "render", "render_line", "problem", "LayerReadError", "sheet_failure"}
 
 
 def _name(func: ast.expr) -> str:
@@ -86,9 +86,9 @@ def test_every_error_code_has_an_http_status() -> None:
     for kind, literal, where in USES:
         item = CATALOGUE[literal]
         if kind == "code":
-            assert item.severity == "error" and literal in statuses, where
+            assert item.scope == "request" and literal in statuses, where
         if kind == "flag":
-            assert item.severity != "error", where
+            assert item.scope == "survey", where
 
 
 def test_every_flag_code_raised_anywhere_has_a_label() -> None:
@@ -96,7 +96,7 @@ def test_every_flag_code_raised_anywhere_has_a_label() -> None:
     raised = {
         CATALOGUE[literal].public_code
         for kind, literal, _ in USES
-        if literal in CATALOGUE and CATALOGUE[literal].severity != "error"
+        if literal in CATALOGUE and CATALOGUE[literal].scope == "survey"
     }
     assert len(raised) >= 15
     assert raised == set(FLAG_LABELS)
@@ -116,16 +116,19 @@ def test_each_template_formats_with_its_declared_parameters(key: str) -> None:
     assert "{" not in th.replace("{'", "") and "{" not in en.replace("{'", "")
 
 
-def test_every_public_code_is_itself_an_entry_with_one_severity_kind() -> None:
+def test_every_public_code_is_itself_an_entry_of_the_same_scope() -> None:
     for item in CATALOGUE.values():
         primary = CATALOGUE[item.public_code]
         assert primary.key == primary.public_code
-        assert (item.severity == "error") == (primary.severity == "error"), item.key
-        if item.severity == "error":
+        assert item.scope == primary.scope, item.key
+        if item.scope == "request":
+            assert item.severity == "error", item.key
             assert primary.status is not None, item.key
             assert item.status in (None, primary.status), item.key
         else:
             assert item.status is None, item.key
+        if item.scope == "survey":
+            assert item.severity in ("hold", "note"), item.key
 
 
 def test_render_refuses_a_missing_or_unknown_parameter() -> None:
@@ -176,3 +179,9 @@ def test_flags_take_their_code_severity_and_messages_from_the_catalogue() -> Non
     assert (held.code, held.severity) == ("unknown_village", "reject")
     with pytest.raises(ValueError, match="not a survey flag"):
         Flag.of("user_exists", "username", username="x")
+
+
+def test_import_report_notes_come_from_the_catalogue() -> None:
+    assert render_line("header_row_moved", row=3) == "แถวหัวตารางอยู่ที่แถว 3 / header row is row 3"
+    assert CATALOGUE["polygon_repaired"].scope == "row"
+    assert "polygon_repaired" not in FLAG_LABELS

@@ -74,7 +74,7 @@ class Flag:
         (an unknown village holds a village count back but only notes a bin survey).
         """
         entry = problem(key)
-        if entry.severity == "error":
+        if entry.scope != "survey":
             raise ValueError(f"{key!r} is an error, not a survey flag")
         message_th, message_en = entry.render(**params)
         return cls(

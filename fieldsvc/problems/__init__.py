@@ -4,8 +4,8 @@
 templates. Exceptions (``fieldsvc.errors``) and flags (``fieldsvc.ingest.checks``) are built
 from it; the API maps its codes to HTTP, the review page reads its flag labels.
 The entries are grouped by area: ``general`` (request and access errors), ``files`` (files and
-sheets), ``intake`` (phone submissions and photos), ``flags`` (survey checks) and
-``analysis``.
+sheets), ``intake`` (phone submissions and photos), ``flags`` (survey checks), ``analysis``
+and ``rows`` (the notes of an import report).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from fieldsvc.problems import analysis, files, flags, general, intake
-from fieldsvc.problems.model import Problem, Severity, entry, template_fields
+from fieldsvc.problems import analysis, files, flags, general, intake, rows
+from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
 
 __all__ = [
     "CATALOGUE",
@@ -26,6 +26,8 @@ __all__ = [
     "http_statuses",
     "problem",
     "render",
+    "render_line",
+    "Scope",
     "template_fields",
 ]
 
@@ -48,6 +50,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *flags.PROBLEMS,
             *files.PROBLEMS,
             *analysis.PROBLEMS,
+            *rows.PROBLEMS,
         ]
     )
 )
@@ -66,6 +69,12 @@ def render(key: str, /, **params: object) -> tuple[str, str]:
     return problem(key).render(**params)
 
 
+def render_line(key: str, /, **params: object) -> str:
+    """``"Thai / English"`` in one line, as the import report's file-level warnings read."""
+    message_th, message_en = render(key, **params)
+    return f"{message_th} / {message_en}"
+
+
 def http_statuses() -> dict[str, int]:
     """Public error code -> HTTP status, for the API's one error handler.
 
@@ -74,7 +83,7 @@ def http_statuses() -> dict[str, int]:
     return {
         item.key: item.status
         for item in CATALOGUE.values()
-        if item.status is not None and item.public_code == item.key
+        if item.scope == "request" and item.status is not None and item.public_code == item.key
     }
 
 
@@ -83,5 +92,5 @@ def flag_labels() -> dict[str, tuple[str, str]]:
     return {
         item.key: (item.label_th, item.label_en)
         for item in CATALOGUE.values()
-        if item.severity != "error" and item.public_code == item.key
+        if item.scope == "survey" and item.public_code == item.key
     }

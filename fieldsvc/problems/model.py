@@ -7,11 +7,12 @@ Thai and one English message template with named parameters (``str.format`` styl
 
 Severity says what happens next:
 
-* ``"error"`` — the request or file is refused (an exception, HTTP ``status``);
+* ``"error"`` — the request, file or row is refused (an exception with an HTTP ``status``,
+  or a row left out of an import);
 * ``"hold"`` — a survey flag that holds the survey back from the register until staff decide
   (stored on the flag as ``"reject"``);
 * ``"note"`` — a survey flag that lets the survey through and asks staff to look
-  (stored on the flag as ``"review"``).
+  (stored on the flag as ``"review"``), or a row of an import loaded after a repair.
 
 This module holds the shape of an entry; the entries are in the sibling modules, one per
 area, and ``fieldsvc.problems`` gathers them. It imports nothing of fieldsvc, so every layer
@@ -27,6 +28,9 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 Severity = Literal["error", "hold", "note"]
+#: What a problem is about: a refused request or file (an exception with an HTTP status), a
+#: survey that was kept (a flag), or one row of an imported file (a note of the import report).
+Scope = Literal["request", "survey", "row"]
 
 _FORMATTER: Final = string.Formatter()
 
@@ -50,6 +54,8 @@ class Problem:
         Stable catalogue key, unique (e.g. ``"user_exists"``).
     severity
         ``"error"``, ``"hold"`` or ``"note"`` (see the module docstring).
+    scope
+        ``"request"``, ``"survey"`` or ``"row"`` (see ``Scope``).
     th, en
         Message templates; every name in ``params`` fills them.
     params
@@ -66,6 +72,7 @@ class Problem:
 
     key: str
     severity: Severity
+    scope: Scope
     th: str
     en: str
     params: tuple[str, ...] = ()
@@ -109,11 +116,16 @@ def entry(
     status: int | None = None,
     label: tuple[str, str] = ("", ""),
     defaults: Mapping[str, object] | None = None,
+    scope: Scope | None = None,
 ) -> Problem:
-    """Build a ``Problem`` from one row of the catalogue table (params space-separated)."""
+    """Build a ``Problem`` from one row of the catalogue table (params space-separated).
+
+    The scope defaults to ``"survey"`` for the flag severities and ``"request"`` for errors.
+    """
     return Problem(
         key=key,
         severity=severity,
+        scope=scope or ("request" if severity == "error" else "survey"),
         th=th,
         en=en,
         params=tuple(params.split()),
