@@ -185,3 +185,26 @@ def test_import_report_notes_come_from_the_catalogue() -> None:
     assert render_line("header_row_moved", row=3) == "แถวหัวตารางอยู่ที่แถว 3 / header row is row 3"
     assert CATALOGUE["polygon_repaired"].scope == "row"
     assert "polygon_repaired" not in FLAG_LABELS
+
+
+def _fieldsvc_imports(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+    return {name for name in found if name.split(".")[0] == "fieldsvc"}
+
+
+def test_the_catalogue_and_the_analysis_stay_at_the_bottom_of_the_house() -> None:
+    """The catalogue imports nothing of fieldsvc; the pure analysis only errors and problems."""
+    assert {m for m in _fieldsvc_imports(FIELDSVC / "problems")} <= {
+        "fieldsvc.problems",
+        "fieldsvc.problems.model",
+    }
+    outside = {
+        m for m in _fieldsvc_imports(FIELDSVC / "analysis") if not m.startswith("fieldsvc.analysis")
+    }
+    assert outside == {"fieldsvc.errors"}
