@@ -59,6 +59,8 @@ class FieldsvcError(Exception):
     ) -> Self:
         """The error ``key`` of the catalogue, its messages filled with ``params``."""
         entry = problem(key)
+        if entry.scope != "request":
+            raise ValueError(f"{key!r} is a {entry.scope} problem, not an error to raise")
         message_th, message_en = entry.render(**params)
         return cls(
             message_en,

@@ -148,6 +148,8 @@ def test_errors_from_the_catalogue_carry_its_code_and_messages() -> None:
         "details": {},
     }
     assert NotFound.of("bin_not_found", bin_code="A-1").status == 404
+    with pytest.raises(ValueError, match="not an error to raise"):
+        InvalidInput.of("polygon_repaired")
 
 
 def test_the_old_inline_constructor_still_works() -> None:
