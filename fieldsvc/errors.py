@@ -1,8 +1,16 @@
-"""Domain errors with stable codes. No web imports: the API maps ``status`` to HTTP."""
+"""The one exception base of fieldsvc. No web imports: ``fieldsvc.api.errors`` maps each
+error's catalogue code to HTTP.
+
+New code raises from the catalogue (``InvalidInput.of("user_exists", username=...)``); the
+older form with inline messages (``InvalidInput("...", message_th="...")``) still works and
+carries the class's generic code.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
+
+from fieldsvc.problems import CATALOGUE, problem
 
 
 class FieldsvcError(Exception):
@@ -16,10 +24,11 @@ class FieldsvcError(Exception):
         The input field at fault, when there is one.
     details
         Machine-readable extras (the value received, what was expected, ...).
+    code
+        The catalogue code, when it is not the class's generic one.
     """
 
     code: str = "error"
-    status: int = 400
 
     def __init__(
         self,
@@ -28,12 +37,44 @@ class FieldsvcError(Exception):
         message_th: str | None = None,
         field: str | None = None,
         details: dict[str, Any] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message_en)
+        if code is not None:
+            self.code = code
         self.message_en = message_en
         self.message_th = message_th or message_en
         self.field = field
         self.details = details or {}
+
+    @classmethod
+    def of(
+        cls,
+        key: str,
+        /,
+        *,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+        **params: object,
+    ) -> Self:
+        """The error ``key`` of the catalogue, its messages filled with ``params``."""
+        entry = problem(key)
+        if entry.scope != "request":
+            raise ValueError(f"{key!r} is a {entry.scope} problem, not an error to raise")
+        message_th, message_en = entry.render(**params)
+        return cls(
+            message_en,
+            message_th=message_th,
+            field=field,
+            details=details,
+            code=entry.public_code,
+        )
+
+    @property
+    def status(self) -> int:
+        """HTTP status of this error's code (the catalogue's; the API's table reads the same)."""
+        found = CATALOGUE.get(self.code)
+        return found.status if found is not None and found.status is not None else 400
 
     def as_dict(self) -> dict[str, Any]:
         """The one error shape used by the API and the CLI."""
@@ -48,17 +89,14 @@ class FieldsvcError(Exception):
 
 class InvalidInput(FieldsvcError):
     code = "invalid_input"
-    status = 422
 
 
 class NotFound(FieldsvcError):
     code = "not_found"
-    status = 404
 
 
 class Conflict(FieldsvcError):
     code = "conflict"
-    status = 409
 
 
 class SubmissionConflict(Conflict):
@@ -67,21 +105,17 @@ class SubmissionConflict(Conflict):
 
 class Unauthorized(FieldsvcError):
     code = "unauthorized"
-    status = 401
 
 
 class Forbidden(FieldsvcError):
     code = "forbidden"
-    status = 403
 
 
 class PayloadTooLarge(FieldsvcError):
     code = "payload_too_large"
-    status = 413
 
 
 class ImportFailed(FieldsvcError):
     """A whole file could not be imported (empty, unreadable, unknown CRS ...)."""
 
     code = "import_failed"
-    status = 422

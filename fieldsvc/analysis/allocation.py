@@ -122,13 +122,12 @@ def _price(unit_price_baht: Mapping[float, float], capacity_l: float) -> float:
     for size, price in unit_price_baht.items():
         if float(size) == float(capacity_l):
             return float(price)
-    raise AnalysisInputError(
-        f"no unit price for a {capacity_l:g} L bin; add it to unit_price_baht "
-        f"(known sizes: {sorted(float(s) for s in unit_price_baht)})",
-        code="unit_price_missing",
-        message_th=f"ไม่มีราคาต่อหน่วยของถังขนาด {capacity_l:g} ลิตร",
+    raise AnalysisInputError.of(
+        "unit_price_missing",
         field="unit_price_baht",
         details={"value": capacity_l},
+        capacity_l=capacity_l,
+        known=sorted(float(s) for s in unit_price_baht),
     )
 
 
@@ -190,16 +189,15 @@ def allocate_bins(
     AllocationPlan
     """
     if not 0.0 <= equity_floor_share <= 1.0:
-        raise AnalysisInputError(
-            "equity_floor_share must be between 0 and 1",
-            code="parameter_invalid",
+        raise AnalysisInputError.of(
+            "equity_share_out_of_range",
             field="equity_floor_share",
             details={"value": equity_floor_share},
         )
     if budget_baht is not None and budget_baht < 0:
-        raise AnalysisInputError("budget_baht must be >= 0", code="parameter_invalid")
+        raise AnalysisInputError.of("parameter_negative", name="budget_baht")
     if max_new_bins is not None and max_new_bins < 0:
-        raise AnalysisInputError("max_new_bins must be >= 0", code="parameter_invalid")
+        raise AnalysisInputError.of("parameter_negative", name="max_new_bins")
     before = coverage_by_village(
         villages,
         bins,

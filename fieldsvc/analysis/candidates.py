@@ -39,9 +39,7 @@ def grid_candidates(villages: gpd.GeoDataFrame, spacing_m: float = 50.0) -> gpd.
     """
     crs = require_projected(villages, "villages")
     if not spacing_m > 0:
-        raise AnalysisInputError(
-            "spacing_m must be > 0", code="parameter_invalid", field="spacing_m"
-        )
+        raise AnalysisInputError.of("parameter_not_positive", field="spacing_m", name="spacing_m")
     ids, xs, ys = [], [], []
     has_polygon = ~(villages.geometry.isna() | villages.geometry.is_empty)
     for vid, poly in zip(
@@ -73,16 +71,12 @@ def point_candidates(points: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
     """
     crs = require_projected(points, source)
     if "village_id" not in points.columns:
-        raise AnalysisInputError(
-            f"{source} candidates need a village_id column",
-            code="column_missing",
-            field=f"{source}.village_id",
+        raise AnalysisInputError.of(
+            "candidates_without_village_id", field=f"{source}.village_id", source=source
         )
     located = ~(points.geometry.isna() | points.geometry.is_empty)
     if not points.geometry[located].geom_type.eq("Point").all():
-        raise AnalysisInputError(
-            f"{source} candidates must be Points", code="geometry_not_point", field=source
-        )
+        raise AnalysisInputError.of("candidates_not_points", field=source, source=source)
     return gpd.GeoDataFrame(
         {"village_id": points.loc[located, "village_id"].to_numpy(), "source": source},
         geometry=points.geometry[located].to_numpy(),

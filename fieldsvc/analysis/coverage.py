@@ -149,14 +149,12 @@ def _per_village_values(
         pos = village_ids.get_indexer(list(overrides))
         if (pos < 0).any():
             unknown = [k for k, p in zip(overrides, pos, strict=True) if p < 0]
-            raise AnalysisInputError(
-                f"{name} names unknown village(s) {unknown[:10]}",
-                code="village_unknown",
-                field=name,
+            raise AnalysisInputError.of(
+                "override_village_unknown", field=name, name=name, villages=unknown[:10]
             )
         values[pos] = np.asarray(list(overrides.values()), dtype=float)
     if not (np.isfinite(values).all() and (values > 0).all()):
-        raise AnalysisInputError(f"{name} values must be positive", code="parameter_invalid")
+        raise AnalysisInputError.of("values_not_positive", name=name)
     return values
 
 
@@ -234,9 +232,8 @@ def coverage_by_village(
     ``persons_per_household`` for each registered household without a point.
     """
     if radius_m <= 0 or detour_factor < 1.0:
-        raise AnalysisInputError(
-            "radius_m must be > 0 and detour_factor >= 1",
-            code="parameter_invalid",
+        raise AnalysisInputError.of(
+            "radius_or_detour_invalid",
             details={"radius_m": radius_m, "detour_factor": detour_factor},
         )
     prep = _prepare(villages, bins, households, sizing)
@@ -398,10 +395,8 @@ def _streams(bins: pd.DataFrame, streams: Sequence[str] | None) -> list[str]:
     if streams is not None:
         unknown = [s for s in streams if s not in STREAMS]
         if unknown:
-            raise AnalysisInputError(
-                f"unknown stream(s) {unknown}; expected {list(STREAMS)}",
-                code="value_not_allowed",
-                field="streams",
+            raise AnalysisInputError.of(
+                "stream_unknown", field="streams", streams=unknown, allowed=list(STREAMS)
             )
         return list(streams)
     present = set(bins["stream"].unique()) | {"general"}

@@ -28,12 +28,8 @@ WGS84 = CRS.from_epsg(4326)
 def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, name: str) -> CRS:
     """Return the CRS of ``frame`` or raise :class:`AnalysisInputError` when it has none."""
     if frame.crs is None:
-        raise AnalysisInputError(
-            f"{name} has no CRS; set it (e.g. frame.set_crs(4326)) before analysis",
-            code="crs_missing",
-            message_th=f"ข้อมูล {name} ไม่มีระบบพิกัด (CRS)",
-            field=name,
-            details={"expected": "a CRS such as EPSG:4326"},
+        raise AnalysisInputError.of(
+            "crs_missing", field=name, details={"expected": "a CRS such as EPSG:4326"}, name=name
         )
     return CRS.from_user_input(frame.crs)
 
@@ -42,17 +38,18 @@ def require_same_crs(frames: dict[str, gpd.GeoDataFrame | gpd.GeoSeries | None])
     """Check every non-None frame has a CRS and that they all agree; return it."""
     crs_by_name = {name: require_crs(f, name) for name, f in frames.items() if f is not None}
     if not crs_by_name:
-        raise AnalysisInputError("no input frames given", code="input_missing")
+        raise AnalysisInputError.of("input_missing")
     first_name, first = next(iter(crs_by_name.items()))
     for name, crs in crs_by_name.items():
         if crs != first:
-            raise AnalysisInputError(
-                f"CRS mismatch: {first_name} is {first.to_string()} but {name} is "
-                f"{crs.to_string()}; convert them to one CRS first",
-                code="crs_mismatch",
-                message_th="ระบบพิกัดของข้อมูลไม่ตรงกัน",
+            raise AnalysisInputError.of(
+                "crs_mismatch",
                 field=name,
                 details={"expected": first.to_string(), "value": crs.to_string()},
+                first_name=first_name,
+                first_crs=first.to_string(),
+                name=name,
+                crs=crs.to_string(),
             )
     return first
 
@@ -62,13 +59,12 @@ def require_projected(frame: gpd.GeoDataFrame | gpd.GeoSeries, name: str) -> CRS
     crs = require_crs(frame, name)
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""
     if not crs.is_projected or unit not in ("metre", "meter"):
-        raise AnalysisInputError(
-            f"{name} must be in a projected CRS in metres to measure distances, got "
-            f"{crs.to_string()}; use choose_metric_crs() and to_crs()",
-            code="crs_not_projected",
-            message_th=f"ข้อมูล {name} ต้องอยู่ในระบบพิกัดฉายแผนที่หน่วยเมตร",
+        raise AnalysisInputError.of(
+            "crs_not_projected",
             field=name,
             details={"value": crs.to_string(), "expected": "projected CRS in metres"},
+            name=name,
+            crs=crs.to_string(),
         )
     return crs
 
@@ -94,10 +90,8 @@ def estimate_utm_crs(lon_min: float, lat_min: float, lon_max: float, lat_max: fl
     lon_c = (lon_min + lon_max) / 2.0
     lat_c = (lat_min + lat_max) / 2.0
     if not (np.isfinite(lon_c) and np.isfinite(lat_c) and -180 <= lon_c <= 180):
-        raise AnalysisInputError(
-            "cannot choose a UTM zone: the extent is empty or not in degrees",
-            code="extent_invalid",
-            details={"value": [lon_min, lat_min, lon_max, lat_max]},
+        raise AnalysisInputError.of(
+            "extent_invalid", details={"value": [lon_min, lat_min, lon_max, lat_max]}
         )
     infos = query_utm_crs_info(
         datum_name="WGS 84",
@@ -110,7 +104,7 @@ def estimate_utm_crs(lon_min: float, lat_min: float, lon_max: float, lat_max: fl
         if info.auth_name == "EPSG" and _is_wgs84_utm(info.code)
     )
     if not codes:
-        raise AnalysisInputError("no UTM zone found for the extent", code="extent_invalid")
+        raise AnalysisInputError.of("utm_zone_not_found")
     return CRS.from_epsg(int(codes[0][1]))
 
 
@@ -163,11 +157,7 @@ def choose_metric_crs(
     # Frames with no geometry at all (e.g. villages without boundaries) have NaN bounds.
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
     if bounds.size == 0:
-        raise AnalysisInputError(
-            "cannot choose a metric CRS: the inputs have no geometry",
-            code="extent_invalid",
-            message_th="ไม่มีข้อมูลพิกัดสำหรับคำนวณระยะทาง",
-        )
+        raise AnalysisInputError.of("no_geometry_for_crs")
     if not crs.equals(WGS84):
         # Geographic but not WGS 84 (e.g. Indian 1975 in degrees): reproject the extent.
         to_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
@@ -204,13 +194,13 @@ def point_xy(
     bad = located & (type_ids != 0)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
-        raise AnalysisInputError(
-            f"{name} must contain Point geometries; row {first} is "
-            f"{shapely.get_type_id(geoms[first])} (shapely type id)",
-            code="geometry_not_point",
-            message_th=f"ข้อมูล {name} ต้องเป็นจุด (Point)",
+        raise AnalysisInputError.of(
+            "geometry_not_point",
             field=name,
             details={"row": first},
+            name=name,
+            row=first,
+            type_id=shapely.get_type_id(geoms[first]),
         )
     xy = np.full((len(geoms), 2), np.nan)
     if located.any():

@@ -94,11 +94,7 @@ class EquitySiting:
         cand_village = cand["village_id"].to_numpy() if len(cand) else np.empty(0, dtype=object)
         cand_pos = village_ids.get_indexer(cand_village)
         if (cand_pos < 0).any():
-            raise AnalysisInputError(
-                "candidates refer to villages that are not in villages",
-                code="village_unknown",
-                field="candidates.village_id",
-            )
+            raise AnalysisInputError.of("candidate_village_unknown", field="candidates.village_id")
         return cls(
             village_ids=village_ids,
             hh_xy=np.asarray(hh_xy, dtype=float).reshape(-1, 2),

@@ -32,31 +32,34 @@ def require_columns(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> N
     """Raise :class:`AnalysisInputError` naming every missing column of ``frame``."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise AnalysisInputError(
-            f"{name} is missing column(s) {missing}; it has {list(frame.columns)}",
-            code="column_missing",
-            message_th=f"ข้อมูล {name} ขาดคอลัมน์ {', '.join(missing)}",
+        raise AnalysisInputError.of(
+            "column_missing",
             field=f"{name}.{missing[0]}",
             details={"missing": missing, "present": [str(c) for c in frame.columns]},
+            name=name,
+            missing=missing,
+            missing_list=", ".join(missing),
+            columns=list(frame.columns),
         )
 
 
 def require_unique(values: pd.Series, name: str) -> None:
     """Raise when ``values`` has duplicates or nulls (an identifier column)."""
     if values.isna().any():
-        raise AnalysisInputError(
-            f"{name} has empty identifiers",
-            code="identifier_missing",
+        raise AnalysisInputError.of(
+            "identifier_missing",
             field=name,
             details={"rows": values.index[values.isna()][:10].tolist()},
+            name=name,
         )
     dup = values[values.duplicated()]
     if len(dup):
-        raise AnalysisInputError(
-            f"{name} has duplicate identifiers, e.g. {dup.iloc[0]!r}",
-            code="identifier_duplicate",
+        raise AnalysisInputError.of(
+            "identifier_duplicate",
             field=name,
             details={"values": dup.unique()[:10].tolist()},
+            name=name,
+            example=dup.iloc[0],
         )
 
 
@@ -66,11 +69,13 @@ def require_allowed(values: pd.Series, name: str, allowed: Iterable[str]) -> Non
     bad = ~values.isin(allowed)
     if bad.any():
         examples = values[bad].astype(str).unique()[:10].tolist()
-        raise AnalysisInputError(
-            f"{name} has value(s) {examples}; expected one of {list(allowed)}",
-            code="value_not_allowed",
+        raise AnalysisInputError.of(
+            "value_not_allowed",
             field=name,
             details={"value": examples, "expected": list(allowed)},
+            name=name,
+            value=examples,
+            allowed=list(allowed),
         )
 
 
@@ -81,12 +86,8 @@ def village_positions(
     pos = village_ids.get_indexer(referring)
     if (pos < 0).any():
         examples = referring[pos < 0].astype(str).unique()[:10].tolist()
-        raise AnalysisInputError(
-            f"{name} refers to village(s) {examples} that are not in villages",
-            code="village_unknown",
-            message_th="มีข้อมูลที่อ้างถึงหมู่บ้านที่ไม่มีในรายการ",
-            field=name,
-            details={"value": examples},
+        raise AnalysisInputError.of(
+            "village_unknown", field=name, details={"value": examples}, name=name, villages=examples
         )
     return np.asarray(pos, dtype=np.intp)
 
@@ -100,12 +101,10 @@ def check_bins(bins: pd.DataFrame) -> None:
     cap = pd.to_numeric(bins["capacity_l"], errors="coerce")
     bad = cap.isna() | (cap <= 0)
     if bad.any():
-        raise AnalysisInputError(
-            f"bins.capacity_l must be a positive number of litres; bad bin_id(s) "
-            f"{bins.loc[bad, 'bin_id'].astype(str).tolist()[:10]}",
-            code="bin_capacity_invalid",
-            message_th="ความจุถังขยะ (ลิตร) ต้องเป็นจำนวนบวก",
+        raise AnalysisInputError.of(
+            "bin_capacity_invalid",
             field="bins.capacity_l",
+            bin_ids=bins.loc[bad, "bin_id"].astype(str).tolist()[:10],
         )
 
 
@@ -116,9 +115,7 @@ def check_villages(villages: pd.DataFrame) -> None:
     for col in ("households", "population"):
         values = pd.to_numeric(villages[col], errors="coerce")
         if (values < 0).any():
-            raise AnalysisInputError(
-                f"villages.{col} must not be negative", code="count_negative", field=col
-            )
+            raise AnalysisInputError.of("count_negative", field=col, name=f"villages.{col}")
 
 
 def check_households(households: pd.DataFrame) -> None:
@@ -127,8 +124,6 @@ def check_households(households: pd.DataFrame) -> None:
     require_unique(households["household_id"], "households.household_id")
     persons = pd.to_numeric(households["persons"], errors="coerce")
     if (persons < 0).any():
-        raise AnalysisInputError(
-            "households.persons must not be negative",
-            code="count_negative",
-            field="households.persons",
+        raise AnalysisInputError.of(
+            "count_negative", field="households.persons", name="households.persons"
         )

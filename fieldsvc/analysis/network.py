@@ -71,16 +71,16 @@ def walking_graph_from_edges(
         pos = np.clip(pos, 0, len(sorted_ids) - 1)
         found = sorted_ids[pos] == values
         if not found.all():
-            raise AnalysisInputError(
-                f"{int((~found).sum())} edge end(s) refer to unknown node ids",
-                code="network_edge_unknown_node",
+            raise AnalysisInputError.of(
+                "network_edge_unknown_node",
                 details={"value": values[~found][:10].tolist()},
+                count=int((~found).sum()),
             )
         return np.asarray(order[pos], dtype=np.intp)
 
     iu, iv = position(u_arr), position(v_arr)
     if (lengths < 0).any() or not np.isfinite(lengths).all():
-        raise AnalysisInputError("edge lengths must be finite and >= 0", code="network_length")
+        raise AnalysisInputError.of("network_length")
     # A zero-length edge would vanish from a sparse matrix: keep it with a tiny length.
     lengths = np.maximum(lengths, 1e-6)
     n = len(ids)
@@ -113,20 +113,13 @@ def walking_graph_from_pbf(
     """
     path = Path(pbf_path)
     if not path.is_file():
-        raise AnalysisInputError(
-            f"OpenStreetMap extract not found: {path}",
-            code="network_file_missing",
-            message_th="ไม่พบไฟล์แผนที่ OpenStreetMap",
-            field="pbf_path",
-        )
+        raise AnalysisInputError.of("network_file_missing", field="pbf_path", path=path)
     from pyrosm import OSM  # imported lazily: pyrosm is slow to import
 
     osm = OSM(str(path), bounding_box=list(bounding_box) if bounding_box else None)
     result = osm.get_network(network_type="walking", nodes=True)
     if result is None:
-        raise AnalysisInputError(
-            f"no walking network in {path}", code="network_empty", field="pbf_path"
-        )
+        raise AnalysisInputError.of("network_empty", field="pbf_path", path=path)
     nodes, edges = result
     return walking_graph_from_edges(
         nodes["id"].to_numpy(),

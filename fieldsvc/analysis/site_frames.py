@@ -63,12 +63,7 @@ def site_from_frames(
     """
     for name, frame in (("demand", demand), ("candidates", candidates)):
         if frame.crs is None:
-            raise AnalysisInputError(
-                f"{name} has no CRS; say which coordinate system it is in",
-                code="crs_missing",
-                message_th=f"ข้อมูล {name} ไม่ระบุระบบพิกัด",
-                field=name,
-            )
+            raise AnalysisInputError.of("site_frame_crs_missing", field=name, name=name)
     candidates_4326 = candidates.to_crs(4326)
     demand_4326 = demand.to_crs(4326)
     metric = choose_metric_crs([demand_4326, candidates_4326])
@@ -78,11 +73,11 @@ def site_from_frames(
         weights = np.ones(len(demand))
     else:
         if weight_column not in demand.columns:
-            raise AnalysisInputError(
-                f"demand has no column {weight_column!r}; columns: {list(demand.columns)}",
-                code="column_missing",
-                message_th=f"ไม่พบคอลัมน์ {weight_column} ในข้อมูลจุดความต้องการ",
+            raise AnalysisInputError.of(
+                "weight_column_missing",
                 field="weight",
+                column=weight_column,
+                columns=list(demand.columns),
             )
         weights = pd.to_numeric(demand[weight_column], errors="coerce").fillna(0).to_numpy()
     fixed_xy = None

@@ -113,21 +113,13 @@ def _check_inputs(
 ) -> None:
     for name, arr in (("demand_xy", demand_xy), ("candidate_xy", candidate_xy)):
         if arr.ndim != 2 or arr.shape[1] != 2 or not np.isfinite(arr).all():
-            raise AnalysisInputError(
-                f"{name} must be a finite (n, 2) array of metres, got shape {arr.shape}",
-                code="array_invalid",
-                field=name,
-            )
+            raise AnalysisInputError.of("array_invalid", field=name, name=name, shape=arr.shape)
     if weights.shape != (len(demand_xy),) or (weights < 0).any() or not np.isfinite(weights).all():
-        raise AnalysisInputError(
-            "weights must be finite, >= 0 and one per demand point",
-            code="array_invalid",
-            field="weights",
-        )
+        raise AnalysisInputError.of("weights_invalid", field="weights")
     if not radius_m > 0:
-        raise AnalysisInputError("radius_m must be > 0", code="parameter_invalid", field="radius_m")
+        raise AnalysisInputError.of("parameter_not_positive", field="radius_m", name="radius_m")
     if p < 0:
-        raise AnalysisInputError("p must be >= 0", code="parameter_invalid", field="p")
+        raise AnalysisInputError.of("parameter_negative", field="p", name="p")
 
 
 def solve_max_cover(
@@ -187,11 +179,7 @@ def solve_max_cover(
     w = np.asarray(weights, dtype=float)
     _check_inputs(d_xy, w, c_xy, radius_m, p)
     if method not in ("greedy", "exact"):
-        raise AnalysisInputError(
-            f"method must be 'greedy' or 'exact', got {method!r}",
-            code="parameter_invalid",
-            field="method",
-        )
+        raise AnalysisInputError.of("siting_method_unknown", field="method", method=method)
     fixed_cov = np.zeros(len(d_xy), dtype=bool)
     if fixed_xy is not None:
         f_xy = np.asarray(fixed_xy, dtype=float).reshape(-1, 2)
@@ -463,10 +451,7 @@ def _exact(
         bound = _bound_from_log(log)
         gap = (bound - objective) / max(abs(bound), 1e-12) if np.isfinite(bound) else np.nan
         return chosen, "time_limit", float(gap), bound
-    raise AnalysisInputError(
-        f"CBC found no solution (status {pulp.LpStatus[prob.status]})",
-        code="solver_failed",
-    )
+    raise AnalysisInputError.of("solver_failed", status=pulp.LpStatus[prob.status])
 
 
 def _bound_from_log(log: str) -> float:

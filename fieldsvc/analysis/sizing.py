@@ -75,20 +75,19 @@ class SizingParameters:
         ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise AnalysisInputError(
-                    f"SizingParameters.{name} must be a positive number, got {value!r}",
-                    code="sizing_parameter_invalid",
-                    message_th=f"ค่าพารามิเตอร์ {name} ต้องเป็นจำนวนบวก",
+                raise AnalysisInputError.of(
+                    "sizing_parameter_invalid",
                     field=name,
                     details={"value": value, "expected": "> 0"},
+                    name=name,
+                    value=value,
                 )
         if not 0.0 <= self.damaged_capacity_factor <= 1.0:
-            raise AnalysisInputError(
-                "SizingParameters.damaged_capacity_factor must be between 0 and 1, "
-                f"got {self.damaged_capacity_factor!r}",
-                code="sizing_parameter_invalid",
+            raise AnalysisInputError.of(
+                "damaged_factor_out_of_range",
                 field="damaged_capacity_factor",
                 details={"value": self.damaged_capacity_factor, "expected": "0..1"},
+                value=self.damaged_capacity_factor,
             )
 
     def with_changes(self, **changes: Any) -> SizingParameters:
@@ -129,11 +128,8 @@ def waste_kg_per_cycle(
         t_days = np.asarray(collection_interval_days, dtype=float)
         t_days = np.where(np.isnan(t_days), params.collection_interval_days, t_days)
         if np.any(t_days <= 0):
-            raise AnalysisInputError(
-                "collection_interval_days must be positive",
-                code="collection_interval_invalid",
-                message_th="รอบการเก็บขยะ (วัน) ต้องมากกว่า 0",
-                field="collection_interval_days",
+            raise AnalysisInputError.of(
+                "collection_interval_invalid", field="collection_interval_days"
             )
     result = (
         np.asarray(persons, dtype=float)
@@ -174,10 +170,8 @@ def bins_needed(
     37
     """
     if capacity_l <= 0:
-        raise AnalysisInputError(
-            f"capacity_l must be positive, got {capacity_l!r}",
-            code="bin_capacity_invalid",
-            field="capacity_l",
+        raise AnalysisInputError.of(
+            "capacity_not_positive", field="capacity_l", capacity_l=capacity_l
         )
     # Round before ceil so 36.0000000001 from float noise is not turned into 37.
     ratio = np.round(np.asarray(waste_kg, dtype=float) / bin_capacity_kg(capacity_l, params), 9)
@@ -193,11 +187,12 @@ def condition_capacity_factor(
     """Share of a bin's volume that counts as usable capacity for its ``condition``."""
     factors = condition_capacity_factors(params)
     if condition not in factors:
-        raise AnalysisInputError(
-            f"unknown bin condition {condition!r}; expected one of {CONDITIONS}",
-            code="bin_condition_unknown",
+        raise AnalysisInputError.of(
+            "bin_condition_unknown",
             field="condition",
             details={"value": condition, "expected": list(CONDITIONS)},
+            condition=condition,
+            allowed=CONDITIONS,
         )
     return factors[condition]
 

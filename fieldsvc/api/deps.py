@@ -59,10 +59,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 
 
 def _not_signed_in() -> Unauthorized:
-    return Unauthorized(
-        "Sign in with your access link or send 'Authorization: Bearer <token>'",
-        message_th="กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว",
-    )
+    return Unauthorized.of("not_signed_in")
 
 
 async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -87,18 +84,13 @@ def signed_in_user(*, session: Session, token: str | None) -> User:
 async def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
     """Health staff, admins and read-only viewers; not village heads."""
     if user.role == Role.village_head:
-        raise Forbidden(
-            "This page is for health-division staff",
-            message_th="หน้านี้สำหรับเจ้าหน้าที่กองสาธารณสุขเท่านั้น",
-        )
+        raise Forbidden.of("staff_only")
     return user
 
 
 async def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
     if user.role == Role.viewer:
-        raise Forbidden(
-            "Read-only users cannot change data", message_th="ผู้ใช้แบบอ่านอย่างเดียวแก้ไขข้อมูลไม่ได้"
-        )
+        raise Forbidden.of("read_only_user")
     return user
 
 

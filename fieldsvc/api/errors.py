@@ -13,8 +13,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.errors import FieldsvcError
+from fieldsvc.problems import CATALOGUE, http_statuses, render
+
+#: Error code -> HTTP status: the one place the API maps domain errors to HTTP (from the
+#: problem catalogue; every exception of every layer derives from ``FieldsvcError``).
+HTTP_STATUS: dict[str, int] = http_statuses()
+
+
+def http_status(error: FieldsvcError) -> int:
+    """The HTTP status of a domain error (400 for a code the catalogue does not map)."""
+    return HTTP_STATUS.get(error.code, 400)
 
 
 def error_body(
@@ -68,9 +77,8 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FieldsvcError | AnalysisInputError)
-    status = exc.status if isinstance(exc, FieldsvcError) else 422
-    return _respond(request, {"error": exc.as_dict()}, status)
+    assert isinstance(exc, FieldsvcError)
+    return _respond(request, {"error": exc.as_dict()}, http_status(exc))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -84,12 +92,15 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in exc.errors()
     ]
     first = problems[0] if problems else {"field": "body", "message": "invalid"}
+    message_th, message_en = render(
+        "request_invalid", field_name=first["field"], reason=first["message"]
+    )
     return _respond(
         request,
         error_body(
             "invalid_input",
-            f"{first['field']}: {first['message']}",
-            message_th=f"ข้อมูลไม่ถูกต้องที่ช่อง {first['field']}: {first['message']}",
+            message_en,
+            message_th=message_th,
             field=str(first["field"]),
             details={"problems": problems},
         ),
@@ -99,14 +110,11 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    messages_th = {404: "ไม่พบหน้าที่ต้องการ", 401: "กรุณาเข้าสู่ระบบ", 403: "ไม่มีสิทธิ์เข้าถึง"}
+    code = f"http_{exc.status_code}"
+    message_th = render(code, detail=exc.detail)[0] if code in CATALOGUE else None
     return _respond(
         request,
-        error_body(
-            f"http_{exc.status_code}",
-            str(exc.detail),
-            message_th=messages_th.get(exc.status_code),
-        ),
+        error_body(code, str(exc.detail), message_th=message_th),
         exc.status_code,
         getattr(exc, "headers", None),
     )
@@ -114,6 +122,5 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FieldsvcError, _domain_error)
-    app.add_exception_handler(AnalysisInputError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
+from fieldsvc.problems import flag_labels, problem, render
 
 Severity = Literal["reject", "review"]
 
@@ -33,29 +34,12 @@ EARLIEST_OBSERVATION = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
-#: Every flag code fieldsvc raises, with a short label (Thai, English) for filters and lists.
-#: (The flag itself carries the full message naming the value; a test keeps this list complete.)
-FLAG_LABELS: dict[str, tuple[str, str]] = {
-    "coordinates_swapped": ("ละติจูด/ลองจิจูดสลับกัน", "Latitude and longitude swapped"),
-    "null_island": ("พิกัด 0,0 (ไม่มีสัญญาณ GPS)", "0,0 coordinates (no GPS fix)"),
-    "outside_thailand": ("อยู่นอกประเทศไทย", "Outside Thailand"),
-    "outside_subdistrict": ("อยู่นอกตำบล", "Outside the subdistrict"),
-    "village_mismatch": ("อยู่ในหมู่บ้านอื่น", "In another village than stated"),
-    "unknown_village": ("ไม่พบหมู่บ้าน", "Unknown village"),
-    "village_not_assigned": ("ระบุหมู่บ้านไม่ได้", "Village not assigned"),
-    "hand_placed_point": ("ปักหมุดเอง (ไม่ใช่ GPS)", "Hand-placed point"),
-    "poor_gps_accuracy": ("GPS คลาดเคลื่อนมาก", "Poor GPS accuracy"),
-    "missing_bin_code": ("ไม่มีรหัสถัง", "No bin code"),
-    "unknown_bin_code": ("ไม่พบรหัสถัง", "Unknown bin code"),
-    "possible_duplicate": ("อาจซ้ำกับถังเดิม", "Possibly an existing bin"),
-    "impossible_value": ("ค่าที่เป็นไปไม่ได้", "Impossible value"),
-    "invalid_value": ("ค่าไม่ถูกต้อง", "Invalid value"),
-    "missing_value": ("ข้อมูลไม่ครบ", "Missing value"),
-    "undeclared_attachment": ("ไฟล์แนบที่ไม่ได้ระบุ", "Undeclared attachment"),
-    "cannot_apply": ("บันทึกลงทะเบียนไม่ได้", "Could not be applied"),
-    "unknown_deprecated_id": ("แก้ไขแบบสำรวจที่ไม่พบ", "Edit of an unknown survey"),
-    "edit_of_old_version": ("แก้ไขฉบับเก่า", "Edit of an old version"),
-}
+#: Every flag code fieldsvc raises, with a short label (Thai, English) for filters and lists,
+#: read from the problem catalogue. (The flag itself carries the full message naming the value.)
+FLAG_LABELS: dict[str, tuple[str, str]] = flag_labels()
+
+#: Catalogue severity -> the severity stored on a flag.
+_STORED_SEVERITY: dict[str, Severity] = {"hold": "reject", "note": "review"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +56,35 @@ class Flag:
     message_en: str
     severity: Severity
     details: dict[str, Any] = dataclass_field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        key: str,
+        field: str,
+        details: dict[str, Any] | None = None,
+        /,
+        *,
+        severity: Severity | None = None,
+        **params: object,
+    ) -> Flag:
+        """The flag ``key`` of the problem catalogue, its messages filled with ``params``.
+
+        ``severity`` overrides the catalogue's when the same problem weighs differently
+        (an unknown village holds a village count back but only notes a bin survey).
+        """
+        entry = problem(key)
+        if entry.scope != "survey":
+            raise ValueError(f"{key!r} is an error, not a survey flag")
+        message_th, message_en = entry.render(**params)
+        return cls(
+            entry.public_code,
+            field,
+            message_th,
+            message_en,
+            severity or _STORED_SEVERITY[entry.severity],
+            dict(details or {}),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -126,49 +139,17 @@ def check_coordinates(record: SurveyRecord) -> list[Flag]:
     lat, lon = record.lat, record.lon
     if lat is None or lon is None:
         return []
-    shown = f"{_fmt(lat)} {_fmt(lon)}"
     expected_en = "latitude 5.6–20.5 N and longitude 97.3–105.7 E (Thailand)"
-    expected_th = "ละติจูด 5.6–20.5 และลองจิจูด 97.3–105.7 (ประเทศไทย)"
     details: dict[str, Any] = {"value": {"lat": lat, "lon": lon}, "expected": expected_en}
     if abs(lat) < 1e-6 and abs(lon) < 1e-6:
-        return [
-            Flag(
-                "null_island",
-                "location",
-                f"ตำแหน่ง (location) เป็น 0 0 ซึ่งหมายถึงโทรศัพท์ยังไม่ได้พิกัด GPS ต้องเป็น{expected_th}",
-                f"location is 0 0 (the phone had no GPS fix); expected {expected_en}",
-                "reject",
-                details,
-            )
-        ]
+        return [Flag.of("null_island", "location", details)]
     if in_thailand(lat, lon):
         return []
     if in_thailand(lon, lat):
         details["suggested"] = {"lat": lon, "lon": lat}
-        return [
-            Flag(
-                "coordinates_swapped",
-                "location",
-                f"ตำแหน่ง (location) ละติจูด {_fmt(lat)} ลองจิจูด {_fmt(lon)} อยู่นอกประเทศไทย "
-                f"ถ้าสลับกันเป็นละติจูด {_fmt(lon)} ลองจิจูด {_fmt(lat)} จะอยู่ในประเทศไทย "
-                "ละติจูดกับลองจิจูดน่าจะสลับกัน กรุณาตรวจแล้วแก้ไข",
-                f"location latitude {_fmt(lat)}, longitude {_fmt(lon)} is outside Thailand; "
-                f"swapped (latitude {_fmt(lon)}, longitude {_fmt(lat)}) it is inside: "
-                "latitude and longitude look swapped. Suggested fix: swap them",
-                "reject",
-                details,
-            )
-        ]
-    return [
-        Flag(
-            "outside_thailand",
-            "location",
-            f"ตำแหน่ง (location) {shown} อยู่นอกประเทศไทย ต้องเป็น{expected_th}",
-            f"location {shown} is outside Thailand; expected {expected_en}",
-            "reject",
-            details,
-        )
-    ]
+        return [Flag.of("coordinates_swapped", "location", details, lat=_fmt(lat), lon=_fmt(lon))]
+    point = f"{_fmt(lat)} {_fmt(lon)}"
+    return [Flag.of("outside_thailand", "location", details, point=point)]
 
 
 def check_accuracy(record: SurveyRecord, *, max_gps_accuracy_m: float) -> list[Flag]:
@@ -177,43 +158,32 @@ def check_accuracy(record: SurveyRecord, *, max_gps_accuracy_m: float) -> list[F
     if accuracy is None or record.lat is None:
         return []
     if accuracy == 0:
-        return [
-            Flag(
-                "hand_placed_point",
-                "location",
-                "ตำแหน่ง (location) มีความแม่นยำ 0 เมตร แปลว่าจุดถูกวางเองบนแผนที่หรือใช้ GPS ปลอม "
-                "ไม่ได้มาจาก GPS จริง กรุณาตรวจสอบตำแหน่ง",
-                "location accuracy is 0 m: the point was placed by hand or by a mock GPS app, "
-                "not measured; expected a real GPS fix (accuracy > 0 m)",
-                "review",
-                {"value": accuracy, "expected": "> 0"},
-            )
-        ]
+        return [Flag.of("hand_placed_point", "location", {"value": accuracy, "expected": "> 0"})]
     if accuracy > max_gps_accuracy_m:
-        limit = _fmt(max_gps_accuracy_m)
         return [
-            Flag(
+            Flag.of(
                 "poor_gps_accuracy",
                 "location",
-                f"ตำแหน่ง (location) มีความแม่นยำ {_fmt(accuracy)} เมตร หยาบกว่าเกณฑ์ {limit} เมตร "
-                "ตำแหน่งถังอาจคลาดเคลื่อน",
-                f"location accuracy is {_fmt(accuracy)} m, worse than the limit of {limit} m; "
-                "the bin may be placed wrongly",
-                "review",
                 {"value": accuracy, "expected": f"<= {max_gps_accuracy_m}"},
+                accuracy=_fmt(accuracy),
+                limit=_fmt(max_gps_accuracy_m),
             )
         ]
     return []
 
 
-def _impossible(field_name: str, value: Any, th: str, en: str) -> Flag:
-    return Flag(
+def _impossible(field_name: str, value: Any, why: tuple[str, str]) -> Flag:
+    """An ``impossible_value`` flag; ``why`` is the rendered reason (Thai, English)."""
+    why_th, why_en = why
+    shown = value if isinstance(value, int | float | str) else str(value)
+    return Flag.of(
         "impossible_value",
         field_name,
-        f"ค่าของ {field_name} = {value} เป็นไปไม่ได้: {th}",
-        f"{field_name} = {value} is impossible: {en}",
-        "reject",
-        {"value": value if isinstance(value, int | float | str) else str(value), "expected": en},
+        {"value": shown, "expected": why_en},
+        field_name=field_name,
+        value=value,
+        why_th=why_th,
+        why_en=why_en,
     )
 
 
@@ -226,8 +196,7 @@ def check_values(record: SurveyRecord, *, now: datetime) -> list[Flag]:
             _impossible(
                 "capacity_l",
                 record.capacity_l,
-                f"ขนาดถังต้องอยู่ระหว่าง {low:,} ถึง {high:,} ลิตร",
-                f"expected a bin size of {low:,} to {high:,} litres",
+                render("capacity_out_of_range", low=low, high=high),
             )
         )
     counts = (
@@ -239,17 +208,10 @@ def check_values(record: SurveyRecord, *, now: datetime) -> list[Flag]:
         if count is None:
             continue
         if count < 0:
-            flags.append(
-                _impossible(name, count, "จำนวนต้องไม่ติดลบ", "expected a count of 0 or more")
-            )
+            flags.append(_impossible(name, count, render("count_negative_flag")))
         elif maximum is not None and count > maximum:
             flags.append(
-                _impossible(
-                    name,
-                    count,
-                    f"จำนวนครัวเรือนต่อถังต้องไม่เกิน {maximum:,}",
-                    f"expected at most {maximum:,} households per bin",
-                )
+                _impossible(name, count, render("households_per_bin_too_many", maximum=maximum))
             )
     if (
         record.village_households is not None
@@ -258,37 +220,23 @@ def check_values(record: SurveyRecord, *, now: datetime) -> list[Flag]:
         and 0 <= record.village_population < record.village_households
     ):
         flags.append(
-            Flag(
-                "impossible_value",
+            Flag.of(
+                "population_below_households",
                 "population",
-                f"จำนวนประชากร {record.village_population} น้อยกว่าจำนวนครัวเรือน "
-                f"{record.village_households} ซึ่งเป็นไปไม่ได้ (ทุกครัวเรือนมีอย่างน้อย 1 คน)",
-                f"population = {record.village_population} is less than households = "
-                f"{record.village_households}; every household has at least one person",
-                "review",
                 {"value": record.village_population, "expected": ">= households"},
+                population=record.village_population,
+                households=record.village_households,
             )
         )
     observed = record.observed_at
     if observed is not None:
         if observed > now + FUTURE_TOLERANCE:
             flags.append(
-                _impossible(
-                    "observed_at",
-                    observed.isoformat(),
-                    "วันเวลาสำรวจอยู่ในอนาคตเกิน 1 วัน (นาฬิกาโทรศัพท์อาจตั้งผิด)",
-                    "expected a survey time no more than 1 day in the future "
-                    "(the phone's clock may be wrong)",
-                )
+                _impossible("observed_at", observed.isoformat(), render("observed_in_future"))
             )
         elif observed < EARLIEST_OBSERVATION:
             flags.append(
-                _impossible(
-                    "observed_at",
-                    observed.isoformat(),
-                    "วันเวลาสำรวจต้องไม่ก่อนปี ค.ศ. 2000 (พ.ศ. 2543)",
-                    "expected a survey time in 2000 or later",
-                )
+                _impossible("observed_at", observed.isoformat(), render("observed_too_early"))
             )
     return flags
 
@@ -303,25 +251,13 @@ def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[F
     if record.form_id != BIN_SURVEY_FORM:
         return []
     if not record.bin_code:
-        return [
-            Flag(
-                "missing_bin_code",
-                "bin_code",
-                "ไม่มีรหัสถัง (bin_code) ต้องสแกน QR หรือพิมพ์รหัสที่ติดบนถัง",
-                "bin_code is empty; expected the code on the bin's QR label (scanned or typed)",
-                "reject",
-                {"value": None, "expected": "a bin code"},
-            )
-        ]
+        return [Flag.of("missing_bin_code", "bin_code", {"value": None, "expected": "a bin code"})]
     flags: list[Flag] = []
     if record.condition is None:
         flags.append(
-            Flag(
-                "missing_value",
+            Flag.of(
+                "condition_missing",
                 "condition",
-                "ไม่ได้ระบุสภาพถัง (condition) ต้องเป็น ใช้งานได้/ชำรุด/สูญหาย/ขยะล้น",
-                "condition is empty; expected usable, damaged, missing or overflowing",
-                "reject",
                 {"value": None, "expected": "usable|damaged|missing|overflowing"},
             )
         )
@@ -338,35 +274,29 @@ def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[F
     ]
     if missing:
         flags.append(
-            Flag(
+            Flag.of(
                 "unknown_bin_code",
                 "bin_code",
-                f"ไม่พบถังรหัส {record.bin_code} ในทะเบียน และข้อมูลไม่พอจะลงทะเบียนถังใหม่ "
-                f"(ขาด {', '.join(missing)}) รหัสอาจพิมพ์ผิด",
-                f"bin_code {record.bin_code!r} matches no bin in the register, and the survey "
-                f"lacks {', '.join(missing)} needed to register a new bin; "
-                "the code may be mistyped",
-                "reject",
                 {"value": record.bin_code, "missing": missing},
+                bin_code=record.bin_code,
+                missing=", ".join(missing),
             )
         )
         return flags
     for near in context.nearby_same_stream:
         flags.append(
-            Flag(
+            Flag.of(
                 "possible_duplicate",
                 "bin_code",
-                f"ถังใหม่รหัส {record.bin_code} อยู่ห่างจากถังรหัส {near.code} ที่มีอยู่แล้ว "
-                f"(ประเภทขยะเดียวกัน) เพียง {near.distance_m:.1f} เมตร อาจเป็นถังใบเดียวกัน",
-                f"new bin {record.bin_code!r} is {near.distance_m:.1f} m from existing bin "
-                f"{near.code!r} of the same stream (within {_fmt(context.duplicate_radius_m)} m): "
-                "possibly the same bin",
-                "review",
                 {
                     "value": record.bin_code,
                     "existing_bin_code": near.code,
                     "distance_m": round(near.distance_m, 1),
                 },
+                bin_code=record.bin_code,
+                existing=near.code,
+                distance_m=near.distance_m,
+                radius_m=_fmt(context.duplicate_radius_m),
             )
         )
         break  # the nearest is enough to make the point
@@ -381,26 +311,24 @@ def check_place(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
     shown = f"{_fmt(record.lat or 0)} {_fmt(record.lon or 0)}"
     if context.inside_subdistrict is False:
         flags.append(
-            Flag(
+            Flag.of(
                 "outside_subdistrict",
                 "location",
-                f"ตำแหน่ง (location) {shown} อยู่นอกเขตตำบล ต้องอยู่ภายในเขต อบต.",
-                f"location {shown} is outside the subdistrict boundary; expected a point inside it",
-                "review",
                 {"value": {"lat": record.lat, "lon": record.lon}},
+                point=shown,
             )
         )
     claimed = record.village_number
     found = context.village_at_point
     if claimed is not None and found is not None and claimed != found:
         flags.append(
-            Flag(
+            Flag.of(
                 "village_mismatch",
                 "village",
-                f"เลือกหมู่ที่ {claimed} แต่ตำแหน่ง {shown} อยู่ในเขตหมู่ที่ {found}",
-                f"village = {claimed} was chosen, but location {shown} lies in village {found}",
-                "review",
                 {"value": claimed, "found": found},
+                claimed=claimed,
+                found=found,
+                point=shown,
             )
         )
     return flags
@@ -410,25 +338,17 @@ def check_village(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
     """The village number must exist (village_households cannot be applied without it)."""
     if context.village_known is not False or record.village_number is None:
         if record.form_id == VILLAGE_HOUSEHOLDS_FORM and record.village_number is None:
-            return [
-                Flag(
-                    "missing_value",
-                    "village",
-                    "ไม่ได้ระบุหมู่ที่ (village)",
-                    "village is empty; expected a village number (หมู่ที่)",
-                    "reject",
-                    {"value": None},
-                )
-            ]
+            return [Flag.of("village_missing", "village", {"value": None})]
         return []
+    # A village count cannot be applied without its village; a bin survey still can.
+    held = record.form_id == VILLAGE_HOUSEHOLDS_FORM
     return [
-        Flag(
+        Flag.of(
             "unknown_village",
             "village",
-            f"ไม่มีหมู่ที่ {record.village_number} ในทะเบียนหมู่บ้าน",
-            f"village = {record.village_number} is not a village of this subdistrict",
-            "reject" if record.form_id == VILLAGE_HOUSEHOLDS_FORM else "review",
             {"value": record.village_number},
+            severity="reject" if held else "review",
+            village=record.village_number,
         )
     ]
 

@@ -8,6 +8,8 @@ import shapely
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from fieldsvc.problems import render
+
 _TYPE_TH = {
     "Point": "จุด",
     "MultiPoint": "หลายจุด",
@@ -44,7 +46,7 @@ def polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
 
 def _missing(geometry: BaseGeometry | None) -> GeometryCheck | None:
     if geometry is None or geometry.is_empty:
-        return GeometryCheck(None, "ไม่มีรูปทรง", "no geometry")
+        return GeometryCheck(None, *render("geometry_missing"))
     return None
 
 
@@ -66,27 +68,19 @@ def as_multipolygon(geometry: BaseGeometry | None) -> GeometryCheck:
     kind = geometry.geom_type
     parts = polygon_parts(geometry)
     if not parts:
-        return GeometryCheck(
-            None,
-            f"เป็น{_TYPE_TH.get(kind, kind)} ไม่ใช่รูปแปลง ขอบเขตหมู่บ้านต้องเป็นรูปแปลง",
-            f"is a {kind}, not a polygon; a village boundary must be a polygon",
-            kind,
-        )
+        why = render("geometry_not_polygon", kind_th=_TYPE_TH.get(kind, kind), kind=kind)
+        return GeometryCheck(None, *why, kind)
     polygons = MultiPolygon(parts)
     dropped = kind == "GeometryCollection" and len(parts) < len(getattr(geometry, "geoms", ()))
     if polygons.is_valid:
         if dropped:
-            return GeometryCheck(polygons, "ตัดส่วนที่ไม่ใช่รูปแปลงออก", "non-polygon parts dropped", kind)
+            return GeometryCheck(polygons, *render("non_polygon_parts_dropped"), kind)
         return GeometryCheck(polygons)
     reason = shapely.is_valid_reason(polygons)
     fixed = polygon_parts(shapely.make_valid(polygons))
     if not fixed:
-        return GeometryCheck(
-            None, "รูปแปลงผิดรูปและซ่อมไม่ได้", "invalid polygon that cannot be repaired", reason
-        )
-    return GeometryCheck(
-        MultiPolygon(fixed), "ซ่อมรูปแปลงที่ผิดรูปแล้ว", "invalid polygon repaired", reason
-    )
+        return GeometryCheck(None, *render("polygon_unrepairable"), reason)
+    return GeometryCheck(MultiPolygon(fixed), *render("polygon_repaired"), reason)
 
 
 def as_point(geometry: BaseGeometry | None) -> GeometryCheck:
@@ -105,9 +99,5 @@ def as_point(geometry: BaseGeometry | None) -> GeometryCheck:
     if isinstance(geometry, MultiPoint) and len(geometry.geoms) == 1:
         return GeometryCheck(geometry.geoms[0])
     kind = geometry.geom_type
-    return GeometryCheck(
-        None,
-        f"เป็น{_TYPE_TH.get(kind, kind)} ไม่ใช่จุดเดียว",
-        f"is a {kind}, expected a single point",
-        kind,
-    )
+    why = render("geometry_not_single_point", kind_th=_TYPE_TH.get(kind, kind), kind=kind)
+    return GeometryCheck(None, *why, kind)

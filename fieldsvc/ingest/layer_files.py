@@ -21,6 +21,7 @@ from pyproj.exceptions import CRSError
 
 from fieldsvc.ingest.errors import LayerReadError
 from fieldsvc.ingest.zip_files import extract_from_zip
+from fieldsvc.problems import render_line
 
 WGS84: Final = "EPSG:4326"
 # Generous box around Thailand; features outside it usually mean a wrong CRS or UTM zone.
@@ -175,10 +176,7 @@ def _read_kind(
     if kind == "geojson":
         return _read_geojson(path, name=name, encoding=encoding)
     if encoding is not None:
-        notes.append(
-            f"ไม่ใช้ encoding={encoding} เพราะไฟล์ {kind.upper()} เป็น UTF-8 เสมอ"
-            f" / encoding={encoding} ignored: {kind.upper()} files are always UTF-8"
-        )
+        notes.append(render_line("encoding_ignored", encoding=encoding, kind=kind.upper()))
     if kind == "kml":
         return _read_kml(path, name=name, layer=layer)
     return _read_one_layer(path, name=name, layer=_choose_layer(path, name=name, layer=layer))
@@ -344,15 +342,9 @@ def _shapefile_codec(
     if not raw.isascii():
         if cpg is not None:
             label = cpg.read_text("ascii", "replace").strip()
-            notes.append(
-                f"ไฟล์ .cpg ระบุ '{label}' แต่ข้อความไม่ตรง จึงอ่านเป็น {guessed}"
-                f" / the .cpg says '{label}' but the text is not; read as {guessed}"
-            )
+            notes.append(render_line("cpg_encoding_wrong", label=label, guessed=guessed))
         elif guessed == "cp874":
-            notes.append(
-                "ไม่มีไฟล์ .cpg ข้อความไม่ใช่ UTF-8 จึงอ่านเป็นภาษาไทย cp874 (TIS-620)"
-                " / no .cpg and the text is not UTF-8: read as Thai cp874 (TIS-620)"
-            )
+            notes.append(render_line("encoding_guessed_thai"))
     return guessed
 
 
@@ -392,18 +384,12 @@ def _to_wgs84(
         crs = _parse_crs(source_crs, name=name)
         if frame.crs is not None and not frame.crs.equals(crs):
             given, declared = crs.to_string(), frame.crs.to_string()
-            notes.append(
-                f"ใช้ระบบพิกัด {given} ตามที่ระบุแทน {declared} ในไฟล์"
-                f" / using the given {given} instead of the file's {declared}"
-            )
+            notes.append(render_line("crs_overridden", given=given, declared=declared))
         frame = frame.set_crs(crs, allow_override=True)
     elif frame.crs is None:
         if not _looks_geographic(bounds):
             raise LayerReadError("unknown_crs", file=name, bounds=shown)
-        notes.append(
-            "ไฟล์ไม่ระบุระบบพิกัด พิกัดอยู่ในช่วงองศา จึงถือเป็น WGS 84 (EPSG:4326)"
-            " / no CRS in the file; coordinates are in degree range, assumed WGS 84 (EPSG:4326)"
-        )
+        notes.append(render_line("crs_assumed_wgs84"))
         frame = frame.set_crs(WGS84)
     elif frame.crs.is_geographic and not _looks_geographic(bounds):
         raise LayerReadError(
@@ -424,7 +410,4 @@ def _warn_outside_thailand(frame: gpd.GeoDataFrame, notes: list[str]) -> None:
     if np.isnan(min_x) or (west <= min_x and max_x <= east and south <= min_y and max_y <= north):
         return
     box = f"{min_x:.3f}, {min_y:.3f}, {max_x:.3f}, {max_y:.3f}"
-    notes.append(
-        f"ข้อมูลบางส่วนอยู่นอกประเทศไทย ({box}) ตรวจสอบระบบพิกัดหรือโซน UTM (47N/48N)"
-        f" / some features lie outside Thailand ({box}); check the CRS or UTM zone (47N/48N)"
-    )
+    notes.append(render_line("features_outside_thailand", box=box))

@@ -149,11 +149,7 @@ def newest_state(observation: Observed, *, point_village_id: int | None) -> dict
 
 def missing_value(field_name: str, th: str) -> InvalidInput:
     """The refusal of a survey that lacks a value the register needs (``th``: its Thai name)."""
-    return InvalidInput(
-        f"{field_name} is needed to apply this survey to the register; correct the survey",
-        message_th=f"ต้องมี{th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
-        field=field_name,
-    )
+    return InvalidInput.of("needed_to_apply", field=field_name, field_name=field_name, what_th=th)
 
 
 def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreate:
@@ -184,8 +180,6 @@ def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreat
     except ValidationError as exc:
         problem = exc.errors()[0]
         name = ".".join(str(p) for p in problem["loc"])
-        raise InvalidInput(
-            f"{name}: {problem['msg']}; correct the survey before it can register a bin",
-            message_th=f"ค่า {name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
-            field=name,
+        raise InvalidInput.of(
+            "bin_values_invalid", field=name, field_name=name, reason=problem["msg"]
         ) from exc

@@ -31,6 +31,7 @@ from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
 from fieldsvc.ingest.values import as_aware
 from fieldsvc.models.enums import Channel, Condition, Stream
+from fieldsvc.problems import render
 
 KNOWN_FORMS = (BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM)
 XML_PART = "xml_submission_file"
@@ -43,7 +44,6 @@ class MalformedSubmission(FieldsvcError):
     """The submission cannot be stored meaningfully (not XML, no instance id, unknown form)."""
 
     code = "malformed_submission"
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,17 @@ def _text(element: StdET.Element | None) -> str | None:
     return value or None
 
 
-def _invalid(field_name: str, value: str, expected_en: str, expected_th: str) -> Flag:
-    return Flag(
+def _invalid(field_name: str, value: str, expected: tuple[str, str]) -> Flag:
+    """An ``invalid_value`` flag; ``expected`` is the rendered expectation (Thai, English)."""
+    expected_th, expected_en = expected
+    return Flag.of(
         "invalid_value",
         field_name,
-        f"อ่านค่า {field_name} = {value!r} ไม่ได้ ต้องเป็น{expected_th}",
-        f"{field_name} = {value!r} could not be read; expected {expected_en}",
-        "reject",
         {"value": value, "expected": expected_en},
+        field_name=field_name,
+        value=value,
+        expected_th=expected_th,
+        expected_en=expected_en,
     )
 
 
@@ -105,7 +108,7 @@ class _Reader:
                 raise ValueError(raw)
             return int(number)
         except ValueError:
-            self.flags.append(_invalid(name, raw, "a whole number", "จำนวนเต็ม"))
+            self.flags.append(_invalid(name, raw, render("expected_integer")))
             return None
 
     def choice(self, name: str, enum: type[E]) -> E | None:
@@ -116,7 +119,7 @@ class _Reader:
             return enum(raw)
         except ValueError:
             allowed = "|".join(m.value for m in enum)
-            self.flags.append(_invalid(name, raw, f"one of {allowed}", f"ค่าใดค่าหนึ่งใน {allowed}"))
+            self.flags.append(_invalid(name, raw, render("expected_choice", allowed=allowed)))
             return None
 
     def geopoint(self, name: str) -> tuple[float | None, float | None, float | None, float | None]:
@@ -128,14 +131,7 @@ class _Reader:
             if len(parts) < 2 or not all(math.isfinite(p) for p in parts):
                 raise ValueError(raw)
         except ValueError:
-            self.flags.append(
-                _invalid(
-                    name,
-                    raw,
-                    "a geopoint 'latitude longitude altitude accuracy'",
-                    "พิกัด 'ละติจูด ลองจิจูด ความสูง ความแม่นยำ'",
-                )
-            )
+            self.flags.append(_invalid(name, raw, render("expected_geopoint")))
             return None, None, None, None
         parts += [math.nan] * (4 - len(parts))
         lat, lon, alt, acc = parts[:4]
@@ -150,9 +146,7 @@ class _Reader:
             try:
                 return parse_moment(raw)
             except ValueError:
-                self.flags.append(
-                    _invalid(name, raw, "an ISO date or dateTime", "วันที่หรือวันเวลาแบบ ISO")
-                )
+                self.flags.append(_invalid(name, raw, render("expected_moment")))
         return None
 
 
@@ -179,52 +173,37 @@ def parse_submission_xml(
         try:
             raw_xml = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MalformedSubmission(
-                f"The submission is not UTF-8 text (byte {exc.start})",
-                message_th="ไฟล์ข้อมูลที่ส่งมาไม่ใช่ข้อความ UTF-8",
-                field=XML_PART,
+            raise MalformedSubmission.of(
+                "submission_not_utf8", field=XML_PART, byte=exc.start
             ) from exc
     else:
         raw_xml = data
     try:
         root = fromstring(raw_xml.encode("utf-8"), forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise MalformedSubmission(
-            "The submission XML contains a DTD or entity declaration, which is refused "
-            f"for safety ({type(exc).__name__})",
-            message_th="ไฟล์ XML มีการประกาศ DTD หรือ entity ซึ่งไม่อนุญาตด้วยเหตุผลด้านความปลอดภัย",
-            field=XML_PART,
+        raise MalformedSubmission.of(
+            "submission_has_dtd", field=XML_PART, kind=type(exc).__name__
         ) from exc
     except StdET.ParseError as exc:
-        raise MalformedSubmission(
-            f"The submission is not well-formed XML: {exc}",
-            message_th=f"ไฟล์ข้อมูลไม่ใช่ XML ที่ถูกต้อง: {exc}",
-            field=XML_PART,
-        ) from exc
+        raise MalformedSubmission.of("submission_not_xml", field=XML_PART, reason=exc) from exc
 
     form_id = (root.get("id") or "").strip()
     if form_id not in KNOWN_FORMS:
-        raise MalformedSubmission(
-            f"form id {form_id!r} is not served here; expected one of {', '.join(KNOWN_FORMS)}",
-            message_th=f"ไม่รู้จักแบบฟอร์มรหัส {form_id!r} ต้องเป็น {' หรือ '.join(KNOWN_FORMS)}",
+        raise MalformedSubmission.of(
+            "form_not_served",
             field="form_id",
             details={"value": form_id, "expected": list(KNOWN_FORMS)},
+            form_id=form_id,
+            forms_th=" หรือ ".join(KNOWN_FORMS),
+            forms_en=", ".join(KNOWN_FORMS),
         )
     fields = _children(root)
     meta = _children(fields["meta"]) if "meta" in fields else {}
     instance_id = _text(meta.get("instanceID"))
     if not instance_id:
-        raise MalformedSubmission(
-            "meta/instanceID is missing; every OpenRosa submission needs one (uuid:…)",
-            message_th="ไม่มีรหัสการส่ง meta/instanceID (uuid:…)",
-            field="meta/instanceID",
-        )
+        raise MalformedSubmission.of("instance_id_missing", field="meta/instanceID")
     if len(instance_id) > 120:
-        raise MalformedSubmission(
-            "meta/instanceID is longer than 120 characters",
-            message_th="รหัส meta/instanceID ยาวเกิน 120 ตัวอักษร",
-            field="meta/instanceID",
-        )
+        raise MalformedSubmission.of("instance_id_too_long", field="meta/instanceID")
 
     read = _Reader(fields)
     common: dict[str, Any] = {
@@ -290,11 +269,11 @@ async def bounded(stream: AsyncIterator[bytes], *, max_bytes: int) -> AsyncItera
     async for chunk in stream:
         total += len(chunk)
         if total > max_bytes:
-            raise PayloadTooLarge(
-                f"The request is larger than {max_bytes:,} bytes",
-                message_th=f"ข้อมูลที่ส่งมีขนาดเกิน {max_bytes:,} ไบต์",
+            raise PayloadTooLarge.of(
+                "request_too_large",
                 field="body",
                 details={"max_bytes": max_bytes},
+                max_bytes=max_bytes,
             )
         yield chunk
 
@@ -306,11 +285,11 @@ async def read_openrosa_multipart(
     ``*isIncomplete*`` field, and one part per attachment (its file name is the part name)."""
     content_type = headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
-        raise MalformedSubmission(
-            f"Expected a multipart/form-data body, got {content_type or 'none'!r}",
-            message_th="รูปแบบข้อมูลที่ส่งต้องเป็น multipart/form-data",
+        raise MalformedSubmission.of(
+            "not_multipart",
             field="content-type",
             details={"value": content_type},
+            content_type=content_type or "none",
         )
     parser = MultiPartParser(
         headers,
@@ -322,11 +301,7 @@ async def read_openrosa_multipart(
     try:
         form = await parser.parse()
     except (MultiPartException, KeyError, ValueError) as exc:
-        raise MalformedSubmission(
-            f"The multipart body could not be read: {exc}",
-            message_th="อ่านข้อมูลแบบ multipart ที่ส่งมาไม่ได้",
-            field="body",
-        ) from exc
+        raise MalformedSubmission.of("multipart_unreadable", field="body", reason=exc) from exc
     xml: bytes | None = None
     incomplete = False
     files: list[UploadedFile] = []
@@ -348,9 +323,5 @@ async def read_openrosa_multipart(
     finally:
         await form.close()
     if xml is None:
-        raise MalformedSubmission(
-            f"The multipart body has no '{XML_PART}' part",
-            message_th=f"ไม่มีส่วน '{XML_PART}' ในข้อมูลที่ส่ง",
-            field=XML_PART,
-        )
+        raise MalformedSubmission.of("xml_part_missing", field=XML_PART, part=XML_PART)
     return OpenRosaUpload(xml=xml, incomplete=incomplete, files=files)

@@ -42,7 +42,6 @@ class PhotoRejected(FieldsvcError):
     """The bytes are not a JPEG, PNG or WebP photo."""
 
     code = "photo_rejected"
-    status = 415
 
 
 @dataclass(frozen=True)
@@ -81,54 +80,58 @@ def safe_attachment_name(name: str | None) -> str:
         or ":" in cleaned
     )
     if bad:
-        raise InvalidInput(
-            f"attachment name {name!r} is not a plain file name; expected e.g. 1764123456789.jpg",
-            message_th=f"ชื่อไฟล์แนบ {name!r} ไม่ถูกต้อง ต้องเป็นชื่อไฟล์ธรรมดา เช่น 1764123456789.jpg",
-            field="name",
-            details={"value": name},
+        raise InvalidInput.of(
+            "attachment_name_invalid", field="name", details={"value": name}, name=name
         )
     return cleaned
 
 
 def _not_an_image(name: str, head: bytes) -> PhotoRejected:
-    what_en, what_th = "not a JPEG, PNG or WebP image", "ไม่ใช่ภาพ JPEG, PNG หรือ WebP"
+    details = {"value": name, "expected": "image/jpeg|image/png|image/webp"}
     for magic, en, th in KNOWN_NOT_IMAGES:
         if head.startswith(magic):
-            what_en, what_th = f"{en}, not a JPEG, PNG or WebP photo", f"{th} ไม่ใช่ภาพถ่าย"
-            break
-    return PhotoRejected(
-        f"photo {name!r} is {what_en}; expected a JPEG, PNG or WebP photo",
-        message_th=f"ไฟล์รูป {name} เป็น{what_th} ต้องเป็นภาพถ่าย JPEG, PNG หรือ WebP",
-        field=name,
-        details={"value": name, "expected": "image/jpeg|image/png|image/webp"},
-    )
+            return PhotoRejected.of(
+                "photo_of_other_kind",
+                field=name,
+                details=details,
+                name=name,
+                kind_th=th,
+                kind_en=en,
+            )
+    return PhotoRejected.of("photo_not_an_image", field=name, details=details, name=name)
 
 
 def _too_large(data: bytes, *, name: str, max_bytes: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"photo {name!r} is {len(data):,} bytes; the limit is {max_bytes:,} bytes",
-        message_th=f"ไฟล์รูป {name} มีขนาด {len(data):,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+    return PayloadTooLarge.of(
+        "photo_too_large",
         field=name,
         details={"value": len(data), "max_bytes": max_bytes},
+        name=name,
+        size=len(data),
+        max_bytes=max_bytes,
     )
 
 
 def _undecodable(name: str, kind: str, exc: BaseException) -> PhotoRejected:
-    return PhotoRejected(
-        f"photo {name!r} looks like {kind.upper()} but cannot be decoded ({exc})",
-        message_th=f"ไฟล์รูป {name} เสียหาย เปิดไม่ได้",
+    return PhotoRejected.of(
+        "photo_undecodable",
         field=name,
         details={"value": name},
+        name=name,
+        kind=kind.upper(),
+        reason=exc,
     )
 
 
 def _check_size(probe: Image.Image, name: str) -> None:
     if probe.width * probe.height > MAX_PIXELS:
-        raise PhotoRejected(
-            f"photo {name!r} is {probe.width}×{probe.height} pixels; "
-            f"the limit is {MAX_PIXELS:,} pixels",
-            message_th=f"ไฟล์รูป {name} มีจำนวนพิกเซลเกินกำหนด",
+        raise PhotoRejected.of(
+            "photo_too_many_pixels",
             field=name,
+            name=name,
+            width=probe.width,
+            height=probe.height,
+            max_pixels=MAX_PIXELS,
         )
 
 

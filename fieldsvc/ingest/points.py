@@ -25,6 +25,7 @@ from fieldsvc.ingest.values import (
     parse_whole,
 )
 from fieldsvc.ingest.vocab import match_condition, match_stream
+from fieldsvc.problems import render, render_line
 
 PointKind = Literal["households", "bins"]
 
@@ -171,9 +172,12 @@ def read_points(
     key = _KEY[kind]
     if picked[key] is None:
         notes.warnings.append(
-            f"ไม่พบคอลัมน์{roles[key].label_th} การนำเข้าซ้ำจะไม่รู้ว่าเป็นจุดเดิม"
-            f" / no {key} column (tried {', '.join(roles[key].candidates)});"
-            " re-importing this file will not recognise the same points"
+            render_line(
+                "no_point_id_column",
+                label_th=roles[key].label_th,
+                column=key,
+                tried=", ".join(roles[key].candidates),
+            )
         )
     read_row = _read_household if kind == "households" else _read_bin
     records: list[dict[str, object]] = []
@@ -186,11 +190,10 @@ def read_points(
         record = read_row(row, picked)
         ident = record[key]
         if isinstance(ident, str) and ident in first_row:
-            row.reject(
-                f"{roles[key].label_th} ซ้ำกับแถว {first_row[ident]}",
-                f"{key} repeats row {first_row[ident]}",
-                ident,
+            repeated = render(
+                "point_id_repeated", label_th=roles[key].label_th, column=key, row=first_row[ident]
             )
+            row.reject(*repeated, ident)
             continue
         if isinstance(ident, str):
             first_row[ident] = row.number

@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from fieldsvc.ingest.layer_files import SOURCE_LAYER_COLUMN
 from fieldsvc.ingest.report import NoteCollector
 from fieldsvc.ingest.values import describe, is_blank
+from fieldsvc.problems import render
 
 T = TypeVar("T")
 
@@ -49,11 +50,8 @@ class Row:
         try:
             return parse(value)
         except ValueError:
-            self.repair(
-                f"อ่านค่า{label_th}ไม่ได้ เว้นว่างไว้",
-                f"{label_en} is not readable; left blank",
-                value,
-            )
+            why = render("row_value_unreadable", label_th=label_th, label_en=label_en)
+            self.repair(*why, value)
             return None
 
 

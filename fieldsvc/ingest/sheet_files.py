@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from fieldsvc.errors import ImportFailed
+from fieldsvc.problems import render
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt"})
 EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xls"})
@@ -25,8 +26,6 @@ _ZIP_MAGIC: Final = b"PK\x03\x04"
 #: few kB can expand to gigabytes). A real survey sheet of 100,000 rows unpacks to ~50 MB.
 MAX_XLSX_UNZIPPED_BYTES: Final = 256 << 20
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"  # legacy .xls (BIFF) and other Office 97 files
-_EXPECTED_TH: Final = "ไฟล์ Excel (.xlsx) หรือ CSV (UTF-8 หรือ TIS-620) ที่มีแถวหัวตาราง"
-_EXPECTED_EN: Final = "an Excel workbook (.xlsx) or a CSV file (UTF-8 or TIS-620) with a header row"
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,19 @@ class SheetTable:
     warnings: list[str] = field(default_factory=list)
 
 
-def sheet_failure(file: str, th: str, en: str, **details: object) -> ImportFailed:
-    """An ``ImportFailed`` naming the file and what a sheet import expects."""
-    return ImportFailed(
-        f"{file}: {en}; expected {_EXPECTED_EN}.",
-        message_th=f"{file}: {th} ต้องการ{_EXPECTED_TH}",
+def sheet_failure(
+    key: str, file: str, /, *, details: dict[str, object] | None = None, **params: object
+) -> ImportFailed:
+    """An ``ImportFailed`` naming the file, what is wrong with it (the catalogue's ``key``,
+    filled with ``params``) and what a sheet import expects."""
+    what_th, what_en = render(key, **params)
+    return ImportFailed.of(
+        "sheet_unusable",
         field="path",
-        details={"file": file, **details},
+        details={"file": file, **(details or {})},
+        file=file,
+        what_th=what_th,
+        what_en=what_en,
     )
 
 
@@ -62,19 +67,15 @@ def read_sheet_table(
     """
     name = path.name
     if not path.is_file():
-        raise sheet_failure(name, "ไม่พบไฟล์", "file not found")
+        raise sheet_failure("sheet_file_missing", name)
     data = path.read_bytes()
     if not data.strip():
-        raise sheet_failure(name, "ไฟล์ว่างเปล่า", "the file is empty", size_bytes=len(data))
+        raise sheet_failure("sheet_file_empty", name, details={"size_bytes": len(data)})
     suffix = path.suffix.casefold()
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(name, data, sheet)
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
-        raise sheet_failure(
-            name,
-            "ไฟล์นี้เป็นไฟล์ Excel แต่ชื่อลงท้ายด้วย " + suffix + " กรุณาเปลี่ยนชื่อเป็น .xlsx",
-            f"this is an Excel file named {suffix}; rename it to .xlsx",
-        )
+        raise sheet_failure("sheet_excel_misnamed", name, suffix=suffix)
     return _read_csv(name, data, encoding)
 
 
@@ -89,13 +90,11 @@ def _require_reasonable_unzipped_size(name: str, data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # openpyxl reports the damaged file with its own message below
     if unzipped > MAX_XLSX_UNZIPPED_BYTES:
-        limit_mb = MAX_XLSX_UNZIPPED_BYTES >> 20
         raise sheet_failure(
+            "sheet_unzips_too_large",
             name,
-            f"ไฟล์ Excel นี้ขยายออกได้ใหญ่เกิน {limit_mb} MB กรุณาแบ่งเป็นหลายไฟล์",
-            f"the workbook unpacks to more than {limit_mb} MB; split it into several files",
-            unzipped_bytes=unzipped,
-            limit_bytes=MAX_XLSX_UNZIPPED_BYTES,
+            details={"unzipped_bytes": unzipped, "limit_bytes": MAX_XLSX_UNZIPPED_BYTES},
+            limit_mb=MAX_XLSX_UNZIPPED_BYTES >> 20,
         )
 
 
@@ -103,33 +102,22 @@ def _read_excel(name: str, data: bytes, sheet: str | None) -> SheetTable:
     import openpyxl
 
     if data.startswith(_OLE_MAGIC):
-        raise sheet_failure(
-            name,
-            "เป็นไฟล์ Excel รุ่นเก่า (.xls) กรุณาบันทึกเป็น .xlsx หรือ CSV ก่อน",
-            "this is an old-format Excel file (.xls); save it as .xlsx or CSV first",
-        )
+        raise sheet_failure("sheet_old_excel", name)
     if not data.startswith(_ZIP_MAGIC):
         if _looks_like_text(data):
-            th = "ไม่ใช่ไฟล์ Excel (.xlsx) แต่เป็นไฟล์ข้อความ หากเป็น CSV กรุณาเปลี่ยนชื่อเป็น .csv"
-            en = "this is not an Excel workbook but text; if it is a CSV file, rename it to .csv"
-        else:
-            th, en = "ไม่ใช่ไฟล์ Excel (.xlsx)", "this is not an Excel workbook"
-        raise sheet_failure(name, th, en)
+            raise sheet_failure("sheet_text_named_excel", name)
+        raise sheet_failure("sheet_not_excel", name)
     _require_reasonable_unzipped_size(name, data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged zip or XML fails in many ways; all mean "unreadable"
-        raise sheet_failure(
-            name,
-            "อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย",
-            f"cannot read the Excel workbook, it may be damaged ({type(exc).__name__})",
-        ) from exc
+        raise sheet_failure("sheet_excel_unreadable", name, kind=type(exc).__name__) from exc
     try:
         names = list(book.sheetnames)
         if not names:
-            raise sheet_failure(name, "ไม่มีแผ่นงาน", "the workbook has no sheets")
+            raise sheet_failure("sheet_no_sheets", name)
         chosen = _choose_sheet(name, names, sheet)
         worksheet = book[chosen]
         if hasattr(worksheet, "reset_dimensions"):
@@ -138,9 +126,7 @@ def _read_excel(name: str, data: bytes, sheet: str | None) -> SheetTable:
             rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
         except Exception as exc:
             raise sheet_failure(
-                name,
-                f"อ่านแผ่นงาน '{chosen}' ไม่ได้",
-                f"cannot read sheet '{chosen}' ({type(exc).__name__})",
+                "sheet_unreadable", name, sheet=chosen, kind=type(exc).__name__
             ) from exc
     finally:
         book.close()
@@ -158,10 +144,11 @@ def _choose_sheet(file: str, names: list[str], sheet: str | None) -> str:
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return names[int(sheet) - 1]
     raise sheet_failure(
+        "sheet_not_found",
         file,
-        f"ไม่พบแผ่นงาน '{sheet}' (มี: {', '.join(names)})",
-        f"there is no sheet '{sheet}' (it has: {', '.join(names)})",
-        sheets=names,
+        details={"sheets": names},
+        sheet=sheet,
+        sheets=", ".join(names),
     )
 
 
@@ -175,24 +162,17 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, lis
         try:
             codecs.lookup(encoding)
         except LookupError as exc:
-            raise sheet_failure(
-                name,
-                f"ไม่รู้จักรหัสอักขระ '{encoding}' (ลอง utf-8 หรือ cp874)",
-                f"unknown text encoding '{encoding}' (try utf-8 or cp874)",
-            ) from exc
+            raise sheet_failure("sheet_encoding_unknown", name, encoding=encoding) from exc
         try:
             return data.decode(encoding), encoding, []
         except UnicodeDecodeError as exc:
             raise sheet_failure(
-                name,
-                f"ข้อความในไฟล์ไม่ใช่รหัสอักขระ {encoding} ที่ระบุ (ลอง utf-8 หรือ cp874)",
-                f"the text is not in the {encoding} encoding that was given "
-                f"(byte {exc.start}; try utf-8 or cp874)",
+                "sheet_encoding_mismatch", name, encoding=encoding, byte=exc.start
             ) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel "Unicode text"
         return data.decode("utf-16"), "utf-16", []
     if b"\x00" in data[:4096]:
-        raise sheet_failure(name, "ไม่ใช่ไฟล์ข้อความ/CSV", "this is not a text (CSV) file")
+        raise sheet_failure("sheet_not_text", name)
     try:
         return data.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
@@ -200,11 +180,7 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, lis
     try:
         text = data.decode("cp874")
     except UnicodeDecodeError as exc:
-        raise sheet_failure(
-            name,
-            "อ่านข้อความไม่ได้ทั้งแบบ UTF-8 และ TIS-620 (cp874) ระบุรหัสอักขระด้วย --encoding",
-            "the text is neither UTF-8 nor TIS-620 (cp874); give it with --encoding",
-        ) from exc
+        raise sheet_failure("sheet_encoding_unguessed", name) from exc
     note = "อ่านไฟล์เป็นรหัสอักขระ TIS-620 (cp874) / read the file as TIS-620 (cp874)"
     return text, "cp874", [note]
 
@@ -226,7 +202,5 @@ def _read_csv(name: str, data: bytes, encoding: str | None) -> SheetTable:
             for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         ]
     except csv.Error as exc:
-        raise sheet_failure(
-            name, "รูปแบบ CSV ไม่ถูกต้อง", f"the CSV text is malformed ({exc})"
-        ) from exc
+        raise sheet_failure("sheet_csv_malformed", name, reason=exc) from exc
     return SheetTable(file=name, rows=rows, encoding=used, warnings=notes)

@@ -51,6 +51,7 @@ from fieldsvc.ingest.vocab import (
     term_key,
 )
 from fieldsvc.models.enums import Channel, Condition, Stream
+from fieldsvc.problems import render, render_line
 from fieldsvc.thai import THAI_TZ, arabic_digits
 
 T = TypeVar("T")
@@ -168,13 +169,11 @@ def read_bin_sheet(
     _require_columns(table.file, headers, columns)
     notes = NoteCollector(warnings=list(table.warnings))
     if header_index > 0:
-        notes.warnings.append(
-            f"แถวหัวตารางอยู่ที่แถว {header_index + 1} / header row is row {header_index + 1}"
-        )
+        notes.warnings.append(render_line("header_row_moved", row=header_index + 1))
     unused = [h for i, h in enumerate(headers) if h and i not in columns.values()]
     if unused:
         shown = ", ".join(unused[:10]) + (" ..." if len(unused) > 10 else "")
-        notes.warnings.append(f"คอลัมน์ที่ไม่ได้ใช้: {shown} / columns not used: {shown}")
+        notes.warnings.append(render_line("columns_not_used", columns=shown))
     rows: list[SheetRow] = []
     data_rows = table.rows[header_index + 1 :]
     for offset, values in enumerate(data_rows):
@@ -186,11 +185,7 @@ def read_bin_sheet(
         except _RowProblem as problem:
             notes.reject(number, problem.th, problem.en, describe(problem.value), None)
     if not rows and not notes.rejected:
-        raise sheet_failure(
-            table.file,
-            f"ไม่มีข้อมูลใต้แถวหัวตาราง (แถว {header_index + 1})",
-            f"there are no rows under the header row (row {header_index + 1})",
-        )
+        raise sheet_failure("sheet_no_rows", table.file, row=header_index + 1)
     field_map = {field: headers[i] for field, i in sorted(columns.items(), key=lambda kv: kv[1])}
     return SheetRead(
         file=table.file,
@@ -207,16 +202,15 @@ def _find_header(table: SheetTable) -> int:
         if recognised_count([to_text(v) for v in row]) >= MIN_RECOGNISED_HEADERS:
             return index
     if not any(any(not is_blank(v) for v in row) for row in table.rows):
-        raise sheet_failure(table.file, "แผ่นงานว่างเปล่า", "the sheet is empty")
+        raise sheet_failure("sheet_empty", table.file)
     first = next(r for r in table.rows if any(not is_blank(v) for v in r))
     seen = ", ".join(to_text(v) for v in first if not is_blank(v))[:200]
     raise sheet_failure(
+        "sheet_no_header",
         table.file,
-        f"ไม่พบแถวหัวตารางใน {HEADER_SEARCH_ROWS} แถวแรก (เช่น รหัสถัง, ละติจูด, ลองจิจูด, สภาพ) "
-        f"แถวแรกมี: {seen}",
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows (such as bin_code, latitude, "
-        f"longitude, condition); the first row has: {seen}",
-        first_row=seen,
+        details={"first_row": seen},
+        rows=HEADER_SEARCH_ROWS,
+        seen=seen,
     )
 
 
@@ -243,12 +237,14 @@ def _require_columns(file: str, headers: list[str], columns: Mapping[str, int]) 
         missing_th.append("สภาพ")
         missing_en.append("condition (สภาพ)")
     if missing_en:
-        raise ImportFailed(
-            f"{file}: no column for {', '.join(missing_en)}; the header row has: "
-            f"{', '.join(h for h in headers if not h.startswith('#'))}",
-            message_th=f"{file}: ไม่พบคอลัมน์ {', '.join(missing_th)}",
+        raise ImportFailed.of(
+            "sheet_columns_missing",
             field="path",
             details={"file": file, "missing": missing_en, "headers": headers},
+            file=file,
+            missing_th=", ".join(missing_th),
+            missing_en=", ".join(missing_en),
+            headers=", ".join(h for h in headers if not h.startswith("#")),
         )
 
 
@@ -288,16 +284,17 @@ def _parse_row(
             return None if value is None else parse(value)
         except ValueError:
             th, en = _UNREADABLE[field]
-            notes.repair(number, f"{th} เว้นว่างไว้", f"{en}; left blank", describe(value), None)
+            blank = render("sheet_value_left_blank", what_th=th, what_en=en)
+            notes.repair(number, *blank, describe(value), None)
             return None
 
     code = get("bin_code", _bin_code)
     if _cell(values, columns, "bin_code") is None:
-        problems.append(_RowProblem("ไม่มีรหัสถัง", "the bin code is missing"))
+        problems.append(_RowProblem(*render("sheet_bin_code_missing")))
     lat, lon, altitude, accuracy = _location(values, columns, problems)
     condition = get("condition", _condition)
     if condition is None and _cell(values, columns, "condition") is None:
-        problems.append(_RowProblem("ไม่ได้ระบุสภาพถัง", "the condition is missing"))
+        problems.append(_RowProblem(*render("sheet_condition_missing")))
     capacity = get("capacity_l", parse_litres)
     stream = get("stream", _stream)
     village = get("village_number", parse_village_number)
@@ -348,25 +345,16 @@ def _parse_row(
     return SheetRow(row=number, record=record, cells=cells, installed_on=installed_on)
 
 
-_BAD_DATE: Final = (
-    "อ่านวันที่สำรวจไม่ได้ (ใช้ วว/ดด/ปปปป เช่น 26/11/2566)",
-    "the survey date is not readable (use dd/mm/yyyy, e.g. 26/11/2566)",
-)
+#: Why a value of a column could not be read (Thai, English), from the problem catalogue.
 _UNREADABLE: Final[Mapping[str, tuple[str, str]]] = {
-    **{field: _BAD_DATE for field in _OBSERVED_FIELDS},
-    "bin_code": ("รหัสถังไม่ถูกต้อง", "the bin code is not valid"),
-    "capacity_l": (
-        "ความจุต้องเป็นจำนวนลิตรเต็ม เช่น 240 หรือ 240 ลิตร",
-        "capacity must be whole litres, e.g. 240 or 240 L",
-    ),
-    "village_number": (
-        f"หมู่ที่ต้องเป็นตัวเลข 1–{MAX_VILLAGE_NUMBER}",
-        f"village number (หมู่ที่) must be a number 1–{MAX_VILLAGE_NUMBER}",
-    ),
-    "households_served": ("จำนวนครัวเรือนต้องเป็นจำนวนเต็ม", "households must be a whole number"),
-    "altitude_m": ("อ่านความสูงไม่ได้", "altitude is not readable"),
-    "accuracy_m": ("อ่านความแม่นยำของพิกัดไม่ได้", "GPS accuracy is not readable"),
-    "installed_on": ("อ่านวันที่ติดตั้งไม่ได้", "the installation date is not readable"),
+    **{field: render("sheet_date_unreadable") for field in _OBSERVED_FIELDS},
+    "bin_code": render("sheet_bin_code_invalid"),
+    "capacity_l": render("sheet_capacity_invalid"),
+    "village_number": render("sheet_village_number_invalid", maximum=MAX_VILLAGE_NUMBER),
+    "households_served": render("sheet_households_invalid"),
+    "altitude_m": render("sheet_altitude_unreadable"),
+    "accuracy_m": render("sheet_accuracy_unreadable"),
+    "installed_on": render("sheet_installed_on_unreadable"),
 }
 
 
@@ -405,11 +393,9 @@ def _condition(value: object) -> Condition:
     code = match_condition(text) or _SHEET_CONDITIONS.get(term_key(text))
     if code is None:
         known_th = ", ".join(CONDITION_LABELS_TH.values())
-        raise _RowProblem(
-            f"ไม่รู้จักสภาพถัง (ใช้: {known_th})",
-            f"unknown condition (use: {', '.join(CONDITION_LABELS_TH)})",
-            value,
-        )
+        known_en = ", ".join(CONDITION_LABELS_TH)
+        why = render("sheet_condition_unknown", known_th=known_th, known_en=known_en)
+        raise _RowProblem(*why, value)
     return Condition(code)
 
 
@@ -418,11 +404,9 @@ def _stream(value: object) -> Stream:
     code = match_stream(text) or _SHEET_STREAMS.get(term_key(text))
     if code is None:
         known_th = ", ".join(STREAM_LABELS_TH.values())
-        raise _RowProblem(
-            f"ไม่รู้จักประเภทขยะ (ใช้: {known_th})",
-            f"unknown waste stream (use: {', '.join(STREAM_LABELS_TH)})",
-            value,
-        )
+        known_en = ", ".join(STREAM_LABELS_TH)
+        why = render("sheet_stream_unknown", known_th=known_th, known_en=known_en)
+        raise _RowProblem(*why, value)
     return Stream(code)
 
 
@@ -439,20 +423,11 @@ def _location(
             lat, lon, altitude, accuracy = parse_coordinates(raw_pair)
         else:
             partial = raw_lat if raw_lat is not None else raw_lon
-            problems.append(
-                _RowProblem("ไม่มีพิกัด (ละติจูด/ลองจิจูด)", "the coordinates are missing", partial)
-            )
+            problems.append(_RowProblem(*render("sheet_coordinates_missing"), partial))
             return None, None, None, None
     except ValueError:
         value = raw_pair if raw_lat is None or raw_lon is None else f"{raw_lat}, {raw_lon}"
-        problems.append(
-            _RowProblem(
-                "อ่านพิกัดไม่ได้ (ต้องการองศาทศนิยม เช่น 16.3142, 103.2797)",
-                "the coordinates are not readable (decimal degrees expected, e.g. 16.3142, "
-                "103.2797)",
-                value,
-            )
-        )
+        problems.append(_RowProblem(*render("sheet_coordinates_unreadable"), value))
         return None, None, None, None
     if accuracy is not None and accuracy < 0:
         accuracy = None

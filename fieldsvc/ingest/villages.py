@@ -24,6 +24,7 @@ from fieldsvc.ingest.values import (
     parse_whole,
     village_number_in_text,
 )
+from fieldsvc.problems import render, render_line
 
 VILLAGE_COLUMNS: Final = ("number", "name", "code", "households", "population", "geometry")
 
@@ -148,11 +149,8 @@ def read_villages(
     }
     notes = NoteCollector(warnings=list(file_warnings))
     if picked["number"] is None:
-        notes.warnings.append(
-            "ไม่พบคอลัมน์หมู่ที่ จะอ่านหมู่ที่จากชื่อหมู่บ้าน"
-            f" / no village-number column (tried {', '.join(VILLAGE_FIELDS['number'].candidates)});"
-            " reading the number from the name"
-        )
+        tried = ", ".join(VILLAGE_FIELDS["number"].candidates)
+        notes.warnings.append(render_line("no_village_number_column", tried=tried))
     by_number: dict[int, _Village] = {}
     for row in iter_rows(frame, notes):
         village = _read_village(row, picked)
@@ -173,20 +171,12 @@ def _read_village(row: Row, picked: dict[str, str | None]) -> _Village | None:
     try:
         number = parse_village_number(raw_number)
     except ValueError:
-        row.reject(
-            f"หมู่ที่อ่านไม่ได้ ต้องเป็นเลข 1–{MAX_VILLAGE_NUMBER}",
-            f"village number is not readable; expected a number 1–{MAX_VILLAGE_NUMBER}",
-            raw_number,
-        )
+        row.reject(*render("village_number_unreadable", highest=MAX_VILLAGE_NUMBER), raw_number)
         return None
     if number is None and name is not None:
         number = village_number_in_text(name)
     if number is None:
-        row.reject(
-            "ไม่มีหมู่ที่ (ไม่มีทั้งในคอลัมน์หมู่ที่และในชื่อ)",
-            "no village number (neither in a number column nor in the name)",
-            name,
-        )
+        row.reject(*render("village_number_missing"), name)
         return None
     check = as_multipolygon(row.geometry)
     if check.geometry is None:
@@ -215,18 +205,11 @@ def _add_village(by_number: dict[int, _Village], village: _Village, row: Row) ->
             polygon_parts(shapely.union(first.geometry, village.geometry))
         )
         first.name = first.name or village.name
-        row.repair(
-            f"หมู่ที่ {village.number} ซ้ำกับแถว {first.row} ชื่อเดียวกัน จึงรวมรูปแปลงเข้าด้วยกัน",
-            f"village number {village.number} repeats row {first.row} with the same name;"
-            " the polygons were merged",
-            village.number,
-        )
+        merged = render("village_parts_merged", number=village.number, row=first.row)
+        row.repair(*merged, village.number)
         return
-    row.reject(
-        f"หมู่ที่ {village.number} ซ้ำกับแถว {first.row} ({first.name})",
-        f"village number {village.number} already used by row {first.row} ({first.name})",
-        village.name,
-    )
+    taken = render("village_number_taken", number=village.number, row=first.row, name=first.name)
+    row.reject(*taken, village.name)
 
 
 def _village_frame(villages: list[_Village]) -> gpd.GeoDataFrame:

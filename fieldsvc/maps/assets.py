@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldsvc import resources
+from fieldsvc.errors import FieldsvcError
 
 if TYPE_CHECKING:
     from branca.element import Element
@@ -35,8 +36,10 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 MANIFEST_NAME = "MANIFEST.json"
 
 
-class AssetError(RuntimeError):
+class AssetError(FieldsvcError, RuntimeError):
     """A front-end file is missing, at the wrong version, or referenced from an unknown CDN."""
+
+    code = "map_assets_invalid"
 
 
 @dataclass(frozen=True)

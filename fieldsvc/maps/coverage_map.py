@@ -26,6 +26,7 @@ from branca.colormap import LinearColormap
 from branca.element import Element
 
 from fieldsvc.analysis.defaults import SERVICE_RADIUS_M
+from fieldsvc.errors import FieldsvcError
 from fieldsvc.maps.assets import localize_assets
 from fieldsvc.maps.elements import (
     CONDITION_GLYPHS,
@@ -78,8 +79,10 @@ _RECOMMENDED_FIELDS = {
 }
 
 
-class MapInputError(ValueError):
+class MapInputError(FieldsvcError, ValueError):
     """A frame given to the map builder lacks a column or holds an unknown value."""
+
+    code = "map_input_invalid"
 
 
 def _stream_th(value: Any) -> str:

@@ -27,11 +27,8 @@ def sha256_hex(data: bytes) -> str:
 def media_path(*, settings: Settings, sha256: str) -> Path:
     """Where the bytes with this hash live (fan-out by the first two byte pairs)."""
     if not SHA256_RE.match(sha256):
-        raise InvalidInput(
-            f"{sha256!r} is not a SHA-256 hex digest (64 characters 0-9 a-f)",
-            message_th="รหัสไฟล์ต้องเป็น SHA-256 (ตัวอักษร 0-9 a-f จำนวน 64 ตัว)",
-            field="sha256",
-            details={"value": sha256},
+        raise InvalidInput.of(
+            "sha256_invalid", field="sha256", details={"value": sha256}, sha256=sha256
         )
     return settings.effective_media_dir / sha256[:2] / sha256[2:4] / sha256
 
@@ -76,11 +73,8 @@ def require_media(*, settings: Settings, sha256: str) -> Path:
     """The stored file for ``sha256``, or ``NotFound``."""
     path = media_path(settings=settings, sha256=sha256)
     if not path.is_file():
-        raise NotFound(
-            f"No stored file has the hash {sha256}",
-            message_th="ไม่พบไฟล์ที่ต้องการ",
-            field="sha256",
-            details={"value": sha256},
+        raise NotFound.of(
+            "media_not_found", field="sha256", details={"value": sha256}, sha256=sha256
         )
     return path
 

@@ -34,12 +34,7 @@ def get_bin_by_code(*, session: Session, code: str) -> Bin | None:
 def require_bin(*, session: Session, code: str) -> Bin:
     found = get_bin_by_code(session=session, code=code)
     if found is None:
-        raise NotFound(
-            f"No bin has the code {code!r}",
-            message_th=f"ไม่พบถังขยะรหัส {code}",
-            field="bin_code",
-            details={"value": code},
-        )
+        raise NotFound.of("bin_not_found", field="bin_code", details={"value": code}, bin_code=code)
     return found
 
 
@@ -183,11 +178,8 @@ def bins_near(
 def create_bin(*, session: Session, bin_in: BinCreate, observed_at: datetime | None = None) -> Bin:
     """Register a new bin and its first inspection (the observation that found it)."""
     if get_bin_by_code(session=session, code=bin_in.code) is not None:
-        raise InvalidInput(
-            f"A bin with code {bin_in.code!r} already exists",
-            message_th=f"มีถังขยะรหัส {bin_in.code} อยู่แล้ว",
-            field="code",
-            details={"value": bin_in.code},
+        raise InvalidInput.of(
+            "bin_code_exists", field="code", details={"value": bin_in.code}, bin_code=bin_in.code
         )
     bin_row = Bin.model_validate(bin_in)
     if bin_row.village_id is None:

@@ -34,7 +34,6 @@ class WriterQueueTimeout(FieldsvcError):
     """Another writer held the database for longer than ``WAIT_LIMIT_S``."""
 
     code = "database_busy"
-    status = 503
 
 
 #: One in-process lock per database file, so that two threads of this process queue in
@@ -76,10 +75,7 @@ def _take_turn(session: Session, *_args: Any) -> None:
         return
     process_lock = _process_lock(path)
     if not process_lock.acquire(timeout=WAIT_LIMIT_S):
-        raise WriterQueueTimeout(
-            f"the database stayed busy for {WAIT_LIMIT_S:.0f} s; try again",
-            message_th="ฐานข้อมูลไม่ว่าง กรุณาลองใหม่",
-        )
+        raise WriterQueueTimeout.of("database_busy", wait_s=WAIT_LIMIT_S)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         # The holder is another process making progress: blocking is safe (the GIL is freed).

@@ -34,18 +34,11 @@ def create_user(
 ) -> tuple[User, str]:
     """Create a user and return it with its new token (the only time the token is visible)."""
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise InvalidInput(
-            f"User {username!r} already exists",
-            message_th=f"มีผู้ใช้ชื่อ {username} อยู่แล้ว",
-            field="username",
-            details={"value": username},
+        raise InvalidInput.of(
+            "user_exists", field="username", details={"value": username}, username=username
         )
     if role == Role.village_head and not village_ids:
-        raise InvalidInput(
-            "A village head needs at least one village",
-            message_th="ผู้ใหญ่บ้านต้องระบุหมู่บ้านอย่างน้อยหนึ่งหมู่",
-            field="villages",
-        )
+        raise InvalidInput.of("village_head_without_village", field="villages")
     token = new_token()
     user = User(
         username=username,
@@ -59,7 +52,7 @@ def create_user(
     session.flush()
     for village_id in village_ids:
         if session.get(Village, village_id) is None:
-            raise NotFound(f"No village with id {village_id}", field="villages")
+            raise NotFound.of("village_id_not_found", field="villages", village_id=village_id)
         session.add(UserVillage(user_id=user.id or 0, village_id=village_id))
     session.flush()
     return user, token
@@ -114,5 +107,5 @@ def village_ids_of(*, session: Session, user: User) -> list[int] | None:
 def get_user(*, session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        raise NotFound(f"No user {username!r}", message_th=f"ไม่พบผู้ใช้ {username}", field="username")
+        raise NotFound.of("user_not_found", field="username", username=username)
     return user

@@ -204,13 +204,12 @@ def apply_or_hold(
             session=session,
             submission=submission,
             flags=[
-                Flag(
+                Flag.of(
                     "cannot_apply",
                     exc.field or "",
-                    f"บันทึกลงทะเบียนไม่ได้: {exc.message_th}",
-                    f"could not be applied to the register: {exc.message_en}",
-                    "reject",
                     {"value": exc.details.get("value")},
+                    reason_th=exc.message_th,
+                    reason_en=exc.message_en,
                 )
             ],
         )

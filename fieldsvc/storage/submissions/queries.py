@@ -109,7 +109,7 @@ def require_submission(*, session: Session, key: str) -> Submission:
         if found is None and not key.startswith("uuid:"):
             found = get_submission_by_instance(session=session, instance_id=f"uuid:{key}")
     if found is None:
-        raise NotFound(f"No submission {key!r}", message_th=f"ไม่พบข้อมูลสำรวจ {key}", field="id")
+        raise NotFound.of("submission_not_found", field="id", key=key)
     return found
 
 
@@ -147,11 +147,7 @@ def list_submissions(
         query = query.where(when < date_to)
     if flag_code is not None:
         if not FLAG_CODE_RE.match(flag_code):
-            raise InvalidInput(
-                f"flag = {flag_code!r} is not a flag code; expected e.g. poor_gps_accuracy",
-                message_th="รหัสปัญหาไม่ถูกต้อง เช่น poor_gps_accuracy",
-                field="flag",
-            )
+            raise InvalidInput.of("flag_code_invalid", field="flag", flag=flag_code)
         # Both backends store the JSON text as Python's json.dumps wrote it.
         query = query.where(
             func.cast(Submission.flags, Text).like(f'%"code": "{flag_code}"%')  # type: ignore[arg-type]

@@ -111,14 +111,12 @@ def _scope_flags(
         return []
     shown = record.village_number if record.village_number is not None else "-"
     return [
-        Flag(
+        Flag.of(
             "village_not_assigned",
             "village",
-            f"หมู่ที่ {shown} ไม่ใช่หมู่บ้านที่ท่านรับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
-            f"village = {shown} is not one of the villages assigned to {submitter.username}; "
-            "the survey is kept for staff to review",
-            "reject",
             {"value": record.village_number, "allowed_village_ids": allowed},
+            village=shown,
+            username=submitter.username,
         )
     ]
 
@@ -128,27 +126,20 @@ def _edit_flags(record: SurveyRecord, previous: Submission | None) -> list[Flag]
         return []
     if previous is None:
         return [
-            Flag(
+            Flag.of(
                 "unknown_deprecated_id",
                 "meta/deprecatedID",
-                f"เป็นการแก้ไขข้อมูล {record.deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ เก็บไว้เป็นข้อมูลใหม่",
-                f"meta/deprecatedID {record.deprecated_id!r} names a survey this server never "
-                "received; kept as a new survey",
-                "review",
                 {"value": record.deprecated_id},
+                deprecated_id=record.deprecated_id,
             )
         ]
     if not previous.is_current:
         return [
-            Flag(
+            Flag.of(
                 "edit_of_old_version",
                 "meta/deprecatedID",
-                f"แก้ไขจากฉบับเก่า {record.deprecated_id} ซึ่งมีฉบับใหม่กว่าแล้ว "
-                "ฉบับนี้จึงแทนที่ฉบับล่าสุด กรุณาตรวจสอบ",
-                f"meta/deprecatedID {record.deprecated_id!r} is not the latest version; this "
-                "edit now replaces the latest one — please check nothing was lost",
-                "review",
                 {"value": record.deprecated_id},
+                deprecated_id=record.deprecated_id,
             )
         ]
     return []
@@ -196,13 +187,11 @@ def _receive_again(
     """The same instance id again: identical → a duplicate (completing a split upload);
     different → ``SubmissionConflict``."""
     if existing.payload_sha256 != digest:
-        raise SubmissionConflict(
-            f"A different survey with instanceID {record.instance_id} was already received; "
-            "an edit must have a new instanceID and name the old one in deprecatedID",
-            message_th=f"มีข้อมูลรหัส {record.instance_id} ที่เนื้อหาต่างกันส่งมาแล้ว "
-            "การแก้ไขต้องใช้รหัสใหม่และระบุรหัสเดิมใน deprecatedID",
+        raise SubmissionConflict.of(
+            "instance_id_reused",
             field="meta/instanceID",
             details={"value": record.instance_id, "submission_id": existing.id},
+            instance_id=record.instance_id,
         )
     attachments = _ensure_attachment_rows(
         session=session, submission=existing, names=record.photo_names, previous=None, is_new=False

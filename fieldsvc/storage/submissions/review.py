@@ -78,19 +78,16 @@ def correct_submission(
     """A staff correction: a new version (channel ``staff``, ``deprecated_id`` = this one) with
     ``changes`` applied, checked again and re-applied to the register. The original is kept."""
     if not submission.is_current:
-        raise Conflict(
-            "Only the current version of a survey can be corrected",
-            message_th="แก้ไขได้เฉพาะฉบับล่าสุดของข้อมูลสำรวจ",
-            field="id",
-            details={"submission_id": submission.id},
+        raise Conflict.of(
+            "correction_of_old_version", field="id", details={"submission_id": submission.id}
         )
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
     if unknown or not changes:
-        raise InvalidInput(
-            f"cannot correct {', '.join(unknown) or 'nothing'}; expected some of "
-            f"{', '.join(CORRECTABLE_FIELDS)}",
-            message_th="ระบุช่องที่จะแก้ไขไม่ถูกต้อง",
+        raise InvalidInput.of(
+            "correction_fields_invalid",
             field=unknown[0] if unknown else "body",
+            unknown=", ".join(unknown) or "nothing",
+            allowed=", ".join(CORRECTABLE_FIELDS),
         )
     old = record_from_parsed(submission.parsed)
     new = dataclasses.replace(

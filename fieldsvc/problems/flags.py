@@ -1,0 +1,269 @@
+"""Survey flags: what the checks found in a survey that was kept (see ``fieldsvc.ingest.checks``).
+
+Each flag code has one entry whose key is the code and which carries the short label of the
+review page's filter. A code whose message differs from case to case has more entries (same
+``code``): either a whole message, or the reason fragment a generic message names
+(``impossible_value``, ``invalid_value``).
+"""
+
+from __future__ import annotations
+
+from fieldsvc.problems.model import entry
+
+# Thailand's extent as people read it (the box itself is ``fieldsvc.ingest.checks``'s).
+_THAILAND_TH = "ละติจูด 5.6–20.5 และลองจิจูด 97.3–105.7 (ประเทศไทย)"
+_THAILAND_EN = "latitude 5.6–20.5 N and longitude 97.3–105.7 E (Thailand)"
+
+PROBLEMS = [
+    # --- location ---
+    entry(
+        "coordinates_swapped",
+        "hold",
+        "ตำแหน่ง (location) ละติจูด {lat} ลองจิจูด {lon} อยู่นอกประเทศไทย "
+        "ถ้าสลับกันเป็นละติจูด {lon} ลองจิจูด {lat} จะอยู่ในประเทศไทย "
+        "ละติจูดกับลองจิจูดน่าจะสลับกัน กรุณาตรวจแล้วแก้ไข",
+        "location latitude {lat}, longitude {lon} is outside Thailand; "
+        "swapped (latitude {lon}, longitude {lat}) it is inside: "
+        "latitude and longitude look swapped. Suggested fix: swap them",
+        params="lat lon",
+        label=("ละติจูด/ลองจิจูดสลับกัน", "Latitude and longitude swapped"),
+    ),
+    entry(
+        "null_island",
+        "hold",
+        "ตำแหน่ง (location) เป็น 0 0 ซึ่งหมายถึงโทรศัพท์ยังไม่ได้พิกัด GPS ต้องเป็น" + _THAILAND_TH,
+        "location is 0 0 (the phone had no GPS fix); expected " + _THAILAND_EN,
+        label=("พิกัด 0,0 (ไม่มีสัญญาณ GPS)", "0,0 coordinates (no GPS fix)"),
+    ),
+    entry(
+        "outside_thailand",
+        "hold",
+        "ตำแหน่ง (location) {point} อยู่นอกประเทศไทย ต้องเป็น" + _THAILAND_TH,
+        "location {point} is outside Thailand; expected " + _THAILAND_EN,
+        params="point",
+        label=("อยู่นอกประเทศไทย", "Outside Thailand"),
+    ),
+    entry(
+        "outside_subdistrict",
+        "note",
+        "ตำแหน่ง (location) {point} อยู่นอกเขตตำบล ต้องอยู่ภายในเขต อบต.",
+        "location {point} is outside the subdistrict boundary; expected a point inside it",
+        params="point",
+        label=("อยู่นอกตำบล", "Outside the subdistrict"),
+    ),
+    entry(
+        "village_mismatch",
+        "note",
+        "เลือกหมู่ที่ {claimed} แต่ตำแหน่ง {point} อยู่ในเขตหมู่ที่ {found}",
+        "village = {claimed} was chosen, but location {point} lies in village {found}",
+        params="claimed found point",
+        label=("อยู่ในหมู่บ้านอื่น", "In another village than stated"),
+    ),
+    entry(
+        "unknown_village",
+        "note",
+        "ไม่มีหมู่ที่ {village} ในทะเบียนหมู่บ้าน",
+        "village = {village} is not a village of this subdistrict",
+        params="village",
+        label=("ไม่พบหมู่บ้าน", "Unknown village"),
+    ),
+    entry(
+        "village_not_assigned",
+        "hold",
+        "หมู่ที่ {village} ไม่ใช่หมู่บ้านที่ท่านรับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "village = {village} is not one of the villages assigned to {username}; "
+        "the survey is kept for staff to review",
+        params="village username",
+        label=("ระบุหมู่บ้านไม่ได้", "Village not assigned"),
+    ),
+    entry(
+        "hand_placed_point",
+        "note",
+        "ตำแหน่ง (location) มีความแม่นยำ 0 เมตร แปลว่าจุดถูกวางเองบนแผนที่หรือใช้ GPS ปลอม "
+        "ไม่ได้มาจาก GPS จริง กรุณาตรวจสอบตำแหน่ง",
+        "location accuracy is 0 m: the point was placed by hand or by a mock GPS app, "
+        "not measured; expected a real GPS fix (accuracy > 0 m)",
+        label=("ปักหมุดเอง (ไม่ใช่ GPS)", "Hand-placed point"),
+    ),
+    entry(
+        "poor_gps_accuracy",
+        "note",
+        "ตำแหน่ง (location) มีความแม่นยำ {accuracy} เมตร หยาบกว่าเกณฑ์ {limit} เมตร "
+        "ตำแหน่งถังอาจคลาดเคลื่อน",
+        "location accuracy is {accuracy} m, worse than the limit of {limit} m; "
+        "the bin may be placed wrongly",
+        params="accuracy limit",
+        label=("GPS คลาดเคลื่อนมาก", "Poor GPS accuracy"),
+    ),
+    # --- the bin ---
+    entry(
+        "missing_bin_code",
+        "hold",
+        "ไม่มีรหัสถัง (bin_code) ต้องสแกน QR หรือพิมพ์รหัสที่ติดบนถัง",
+        "bin_code is empty; expected the code on the bin's QR label (scanned or typed)",
+        label=("ไม่มีรหัสถัง", "No bin code"),
+    ),
+    entry(
+        "unknown_bin_code",
+        "hold",
+        "ไม่พบถังรหัส {bin_code} ในทะเบียน และข้อมูลไม่พอจะลงทะเบียนถังใหม่ (ขาด {missing}) รหัสอาจพิมพ์ผิด",
+        "bin_code {bin_code!r} matches no bin in the register, and the survey "
+        "lacks {missing} needed to register a new bin; the code may be mistyped",
+        params="bin_code missing",
+        label=("ไม่พบรหัสถัง", "Unknown bin code"),
+    ),
+    entry(
+        "possible_duplicate",
+        "note",
+        "ถังใหม่รหัส {bin_code} อยู่ห่างจากถังรหัส {existing} ที่มีอยู่แล้ว "
+        "(ประเภทขยะเดียวกัน) เพียง {distance_m:.1f} เมตร อาจเป็นถังใบเดียวกัน",
+        "new bin {bin_code!r} is {distance_m:.1f} m from existing bin "
+        "{existing!r} of the same stream (within {radius_m} m): possibly the same bin",
+        params="bin_code existing distance_m radius_m",
+        label=("อาจซ้ำกับถังเดิม", "Possibly an existing bin"),
+    ),
+    # --- values ---
+    entry(
+        "impossible_value",
+        "hold",
+        "ค่าของ {field_name} = {value} เป็นไปไม่ได้: {why_th}",
+        "{field_name} = {value} is impossible: {why_en}",
+        params="field_name value why_th why_en",
+        label=("ค่าที่เป็นไปไม่ได้", "Impossible value"),
+    ),
+    entry(
+        "capacity_out_of_range",
+        "hold",
+        "ขนาดถังต้องอยู่ระหว่าง {low:,} ถึง {high:,} ลิตร",
+        "expected a bin size of {low:,} to {high:,} litres",
+        params="low high",
+        code="impossible_value",
+    ),
+    entry(
+        "count_negative_flag",
+        "hold",
+        "จำนวนต้องไม่ติดลบ",
+        "expected a count of 0 or more",
+        code="impossible_value",
+    ),
+    entry(
+        "households_per_bin_too_many",
+        "hold",
+        "จำนวนครัวเรือนต่อถังต้องไม่เกิน {maximum:,}",
+        "expected at most {maximum:,} households per bin",
+        params="maximum",
+        code="impossible_value",
+    ),
+    entry(
+        "observed_in_future",
+        "hold",
+        "วันเวลาสำรวจอยู่ในอนาคตเกิน 1 วัน (นาฬิกาโทรศัพท์อาจตั้งผิด)",
+        "expected a survey time no more than 1 day in the future (the phone's clock may be wrong)",
+        code="impossible_value",
+    ),
+    entry(
+        "observed_too_early",
+        "hold",
+        "วันเวลาสำรวจต้องไม่ก่อนปี ค.ศ. 2000 (พ.ศ. 2543)",
+        "expected a survey time in 2000 or later",
+        code="impossible_value",
+    ),
+    entry(
+        "population_below_households",
+        "note",
+        "จำนวนประชากร {population} น้อยกว่าจำนวนครัวเรือน "
+        "{households} ซึ่งเป็นไปไม่ได้ (ทุกครัวเรือนมีอย่างน้อย 1 คน)",
+        "population = {population} is less than households = "
+        "{households}; every household has at least one person",
+        params="population households",
+        code="impossible_value",
+    ),
+    entry(
+        "invalid_value",
+        "hold",
+        "อ่านค่า {field_name} = {value!r} ไม่ได้ ต้องเป็น{expected_th}",
+        "{field_name} = {value!r} could not be read; expected {expected_en}",
+        params="field_name value expected_th expected_en",
+        label=("ค่าไม่ถูกต้อง", "Invalid value"),
+    ),
+    entry("expected_integer", "hold", "จำนวนเต็ม", "a whole number", code="invalid_value"),
+    entry(
+        "expected_choice",
+        "hold",
+        "ค่าใดค่าหนึ่งใน {allowed}",
+        "one of {allowed}",
+        params="allowed",
+        code="invalid_value",
+    ),
+    entry(
+        "expected_geopoint",
+        "hold",
+        "พิกัด 'ละติจูด ลองจิจูด ความสูง ความแม่นยำ'",
+        "a geopoint 'latitude longitude altitude accuracy'",
+        code="invalid_value",
+    ),
+    entry(
+        "expected_moment",
+        "hold",
+        "วันที่หรือวันเวลาแบบ ISO",
+        "an ISO date or dateTime",
+        code="invalid_value",
+    ),
+    entry(
+        "missing_value",
+        "hold",
+        "ไม่ได้ระบุ {field_name}",
+        "{field_name} is empty",
+        params="field_name",
+        label=("ข้อมูลไม่ครบ", "Missing value"),
+    ),
+    entry(
+        "condition_missing",
+        "hold",
+        "ไม่ได้ระบุสภาพถัง (condition) ต้องเป็น ใช้งานได้/ชำรุด/สูญหาย/ขยะล้น",
+        "condition is empty; expected usable, damaged, missing or overflowing",
+        code="missing_value",
+    ),
+    entry(
+        "village_missing",
+        "hold",
+        "ไม่ได้ระบุหมู่ที่ (village)",
+        "village is empty; expected a village number (หมู่ที่)",
+        code="missing_value",
+    ),
+    # --- intake ---
+    entry(
+        "undeclared_attachment",
+        "note",
+        "ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
+        "file {name!r} is not named in the form; it was kept",
+        params="name",
+        label=("ไฟล์แนบที่ไม่ได้ระบุ", "Undeclared attachment"),
+    ),
+    entry(
+        "cannot_apply",
+        "hold",
+        "บันทึกลงทะเบียนไม่ได้: {reason_th}",
+        "could not be applied to the register: {reason_en}",
+        params="reason_th reason_en",
+        label=("บันทึกลงทะเบียนไม่ได้", "Could not be applied"),
+    ),
+    entry(
+        "unknown_deprecated_id",
+        "note",
+        "เป็นการแก้ไขข้อมูล {deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ เก็บไว้เป็นข้อมูลใหม่",
+        "meta/deprecatedID {deprecated_id!r} names a survey this server never "
+        "received; kept as a new survey",
+        params="deprecated_id",
+        label=("แก้ไขแบบสำรวจที่ไม่พบ", "Edit of an unknown survey"),
+    ),
+    entry(
+        "edit_of_old_version",
+        "note",
+        "แก้ไขจากฉบับเก่า {deprecated_id} ซึ่งมีฉบับใหม่กว่าแล้ว ฉบับนี้จึงแทนที่ฉบับล่าสุด กรุณาตรวจสอบ",
+        "meta/deprecatedID {deprecated_id!r} is not the latest version; this "
+        "edit now replaces the latest one — please check nothing was lost",
+        params="deprecated_id",
+        label=("แก้ไขฉบับเก่า", "Edit of an old version"),
+    ),
+]
