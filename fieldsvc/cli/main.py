@@ -355,11 +355,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from fieldsvc.cli import analysis as cli_analysis
     from fieldsvc.cli import maps as cli_maps
+    from fieldsvc.cli import ops as cli_ops
     from fieldsvc.cli import reports as cli_reports
 
     cli_analysis.register(sub)
     cli_maps.register(sub)
     cli_reports.register(sub)
+    cli_ops.register(sub)
 
     imp = sub.add_parser("import", help="import villages, households or a bin inventory from files")
     imp_sub = imp.add_subparsers(dest="what", required=True, metavar="LAYER")
