@@ -1,4 +1,4 @@
-"""Running a server: ``fieldsvc backup`` and ``fieldsvc restore``."""
+"""Running a server: ``fieldsvc backup``, ``fieldsvc restore`` and ``fieldsvc doctor``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,26 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.doctor import run_checks
+    from fieldsvc.storage.engine import engine_from_settings
+
+    engine = engine_from_settings(settings)
+    try:
+        backup_dir = Path(args.backup_dir) if args.backup_dir else None
+        findings = run_checks(settings=settings, engine=engine, backup_dir=backup_dir)
+    finally:
+        engine.dispose()
+    for finding in findings:
+        print(finding.line(), flush=True)
+    problems = sum(f.problem for f in findings)
+    if problems:
+        print(f"พบปัญหา {problems} ข้อ / {problems} problem(s) found", flush=True)
+        return 1
+    print("ไม่พบปัญหา / no problems found", flush=True)
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the operations commands to the ``fieldsvc`` parser's sub-commands."""
     backup = sub.add_parser(
@@ -51,3 +71,14 @@ def register(sub: Any) -> None:
     )
     restore.add_argument("archive", help="a fieldsvc-backup-….tar file")
     restore.set_defaults(handler=cmd_restore)
+    doctor = sub.add_parser(
+        "doctor",
+        help="check this install and say what is wrong (https, certificate, database, disk, "
+        "backups, clock, tokens)",
+        description="Check a live install. Exit 0 when nothing is wrong, 1 when a check found "
+        "a problem.",
+    )
+    doctor.add_argument(
+        "--backup-dir", metavar="DIR", help="where the backups are (default DATA_DIR/backups)"
+    )
+    doctor.set_defaults(handler=cmd_doctor)
