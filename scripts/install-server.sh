@@ -96,6 +96,11 @@ if ! staged; then
   stamp="$venv/.installed-from"
   want=$(cd "$source_dir" && { git rev-parse HEAD 2>/dev/null || date -r pyproject.toml +%s; })
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    if [ -x "$venv/bin/fieldsvc" ] && [ -f "$etc/fieldsvc.env" ]; then
+      # An upgrade: back up first; rolling back = the old version + restore of this archive.
+      say "upgrade: backing up before installing the new version"
+      runuser -u "$user" -- bash -c "set -a; . $etc/fieldsvc.env; set +a; exec $venv/bin/fieldsvc backup --out $data_dir/backups"
+    fi
     "$venv/bin/pip" install -q --upgrade "$source_dir" && echo "$want" >"$stamp"; changed=1
   fi
 fi
@@ -216,6 +221,13 @@ Persistent=true
 WantedBy=timers.target
 EOF
 
+# --- the admin command: fieldsvc as the service user, with its settings -----------------
+put_file /usr/local/bin/fieldsvc-admin 755 <<EOF
+#!/bin/sh
+# fieldsvc as the service user with /etc/fieldsvc/fieldsvc.env, e.g. fieldsvc-admin doctor
+exec runuser -u $user -- sh -c 'set -a; . $etc/fieldsvc.env; set +a; exec $venv/bin/fieldsvc "\$@"' fieldsvc "\$@"
+EOF
+
 # --- Caddy -------------------------------------------------------------------------------
 if [ -n "$domain" ]; then
   global=""
@@ -303,7 +315,7 @@ else
     for _ in $(seq 1 20); do [ -f "$ca" ] && break; sleep 0.5; done
     if [ -f "$ca" ] && ! cmp -s "$ca" "$page_dir/office-ca.crt"; then install -m 644 "$ca" "$page_dir/office-ca.crt"; fi
   fi
-  say "fieldsvc is running: $public_url  (check it with: sudo -u $user env \$(cat $etc/fieldsvc.env | xargs) $venv/bin/fieldsvc doctor)"
+  say "fieldsvc is running: $public_url  (check it with: sudo fieldsvc-admin doctor)"
 fi
 [ "$changed" = 0 ] && say "nothing changed"
 exit 0

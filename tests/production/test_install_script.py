@@ -74,6 +74,9 @@ def test_office_lan_install_is_idempotent_and_uses_caddys_internal_ca(tmp_path: 
     backup = (tmp_path / "etc/systemd/system/fieldsvc-backup.service").read_text()
     assert "fieldsvc backup --out /var/lib/fieldsvc/backups --keep 14" in backup
     assert (tmp_path / "var/lib/fieldsvc/backups").is_dir()
+    admin = (tmp_path / "usr/local/bin/fieldsvc-admin").read_text()
+    assert "exec runuser -u fieldsvc -- sh -c 'set -a; . /etc/fieldsvc/fieldsvc.env;" in admin
+    assert oct((tmp_path / "usr/local/bin/fieldsvc-admin").stat().st_mode)[-3:] == "755"
 
 
 def test_domain_install_gets_acme_and_hsts_and_keeps_its_postgres_password(
