@@ -243,15 +243,31 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+class _HashingReader:
+    """A file read through once: the bytes go into the archive and into the hash together."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
 def _add_file(archive: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
-    """Add ``path`` as ``name``, hashing the very bytes written (a photo cannot change between
-    hashing and copying: the media store never rewrites a file in place)."""
-    digest = hashlib.sha256()
+    """Add ``path`` as ``name``, hashing the very bytes written (a photo does not change: the
+    media store never rewrites a file in place, and the database copy is ours)."""
+    size = path.stat().st_size
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = int(path.stat().st_mtime)
+    info.mode = 0o600
     with path.open("rb") as handle:
-        data = handle.read()
-    digest.update(data)
-    _add_bytes(archive, name, data)
-    return {"path": name, "sha256": digest.hexdigest(), "size": len(data)}
+        reader = _HashingReader(handle)
+        archive.addfile(info, reader)  # type: ignore[arg-type]
+    return {"path": name, "sha256": reader.digest.hexdigest(), "size": size}
 
 
 def create_backup(
@@ -514,33 +530,36 @@ def restore_backup(*, settings: Settings, archive_path: Path) -> RestoreResult:
             )
         media_dir = settings.effective_media_dir
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        photos = 0
+        staged: list[tuple[Path, Path]] = []
         dump: Path | None = None
+        # Everything is unpacked into a folder of its own first; photos move into place only
+        # after the database is restored, so a failure leaves the install as empty as it was.
         with (
             tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as work,
             tarfile.open(archive_path, "r:") as archive,
         ):
-            for entry in manifest["files"]:
+            for n, entry in enumerate(manifest["files"]):
                 name = entry["path"]
                 handle = archive.extractfile(name)
                 assert handle is not None
-                if name == manifest["database"]:
-                    target = Path(work) / Path(name).name
-                else:
-                    target = media_dir / name.removeprefix(MEDIA_PREFIX)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    photos += 1
+                target = Path(work) / f"{n:08d}"
                 with target.open("wb") as out:
                     digest, _size = _copy_hashing(handle, out)
                 if digest != entry["sha256"]:  # the archive changed since it was verified
                     raise _damaged(archive_path, f"{name} changed", f"ไฟล์ {name} ถูกเปลี่ยน")
                 if name == manifest["database"]:
                     dump = target
+                else:
+                    staged.append((target, media_dir / name.removeprefix(MEDIA_PREFIX)))
             assert dump is not None  # verify_backup checked the manifest names it
             if engine.dialect.name == "postgresql":
                 _restore_postgres(engine, dump)
             else:
                 _restore_sqlite(engine, dump)
+            for source, final in staged:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(source, final)
+        photos = len(staged)
         upgrade_database(engine)
     finally:
         engine.dispose()
