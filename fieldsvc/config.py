@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str | None = Field(
         default=None, description="URL phones use to reach this server, e.g. https://bins.example"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text or one JSON object per line"
     )
     office_name: str = "องค์การบริหารส่วนตำบลตัวอย่าง"
     office_name_en: str = "Sample Subdistrict Administrative Organization"

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from fieldsvc import __version__
+from fieldsvc.api import observability
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.routes import (
     exports,
@@ -57,10 +58,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    observability.configure_logging(settings)
+    app.add_middleware(observability.AccessLog)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.include_router(intake.router)  # before register: /bins/near ≠ /bins/{code}
     app.include_router(submissions.router)
     app.include_router(media.router)
+    app.include_router(observability.router)  # /readyz
     app.include_router(register.router)
     app.include_router(planning.router)
     app.include_router(openrosa.router)
