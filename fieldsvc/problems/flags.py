@@ -77,6 +77,24 @@ PROBLEMS = [
         label=("ระบุหมู่บ้านไม่ได้", "Village not assigned"),
     ),
     entry(
+        "point_outside_my_villages",
+        "hold",
+        "ตำแหน่งที่ส่งอยู่ในหมู่ที่ {village} ซึ่งไม่ใช่หมู่บ้านที่ท่านรับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "the point lies in village {village}, which is not one of your villages; the survey "
+        "is kept for staff to review",
+        params="village",
+        label=("ตำแหน่งอยู่นอกหมู่บ้านที่รับผิดชอบ", "Point outside my villages"),
+    ),
+    entry(
+        "bin_outside_my_villages",
+        "hold",
+        "ถังรหัส {code} ขึ้นทะเบียนอยู่ในหมู่บ้านที่ท่านไม่ได้รับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "bin {code} is registered in a village that is not one of yours; the survey is kept "
+        "for staff to review",
+        params="code",
+        label=("ถังของหมู่บ้านอื่น", "Bin of another village"),
+    ),
+    entry(
         "hand_placed_point",
         "note",
         "ตำแหน่ง (location) มีความแม่นยำ 0 เมตร แปลว่าจุดถูกวางเองบนแผนที่หรือใช้ GPS ปลอม "
@@ -256,6 +274,16 @@ PROBLEMS = [
         "received; kept as a new survey",
         params="deprecated_id",
         label=("แก้ไขแบบสำรวจที่ไม่พบ", "Edit of an unknown survey"),
+    ),
+    entry(
+        "edit_of_another_surveyors_survey",
+        "hold",
+        "แก้ไขแบบสำรวจ {deprecated_id} ของผู้สำรวจคนอื่นไม่ได้ ข้อมูลนี้ถูกเก็บไว้เป็นแบบสำรวจใหม่ "
+        "รอเจ้าหน้าที่ตรวจสอบ",
+        "meta/deprecatedID {deprecated_id!r} is another surveyor's survey, which only they "
+        "or staff may edit; this one is kept as a survey of its own for staff to review",
+        params="deprecated_id",
+        label=("แก้ไขแบบสำรวจของผู้อื่น", "Edit of another surveyor's survey"),
     ),
     entry(
         "edit_of_old_version",

@@ -75,6 +75,7 @@ STORED_AND_BIN_IDS = select(
     .where(SUBMISSION.c.instance_id == bindparam("instance_id"))
     .scalar_subquery(),
     select(BIN.c.id).where(BIN.c.code == bindparam("code")).scalar_subquery(),
+    select(BIN.c.village_id).where(BIN.c.code == bindparam("code")).scalar_subquery(),
 )
 
 

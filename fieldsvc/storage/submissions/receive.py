@@ -101,29 +101,67 @@ def _check_context(
 
 
 def _scope_flags(
-    *, session: Session, record: SurveyRecord, submitter: User | None, village_id: int | None
+    *,
+    session: Session,
+    record: SurveyRecord,
+    submitter: User | None,
+    places: Whereabouts,
+    bin_village_id: int | None,
 ) -> list[Flag]:
-    """A village head may survey only their own villages: another village is kept but held."""
+    """A village head writes only in their own villages: the village the survey names, the
+    village its point lies in and the village the named bin is registered in must all be
+    theirs. Otherwise the survey is kept but held for staff (never applied, never public)."""
     if submitter is None or submitter.role != Role.village_head:
         return []
     allowed = village_ids_of(session=session, user=submitter) or []
-    if village_id is not None and village_id in allowed:
-        return []
-    shown = record.village_number if record.village_number is not None else "-"
-    return [
-        Flag.of(
-            "village_not_assigned",
-            "village",
-            {"value": record.village_number, "allowed_village_ids": allowed},
-            village=shown,
-            username=submitter.username,
+    flags: list[Flag] = []
+    named = places.village
+    if named is None or named.id not in allowed:
+        shown = record.village_number if record.village_number is not None else "-"
+        flags.append(
+            Flag.of(
+                "village_not_assigned",
+                "village",
+                {"value": record.village_number, "allowed_village_ids": allowed},
+                village=shown,
+                username=submitter.username,
+            )
         )
-    ]
+    if places.at_point is not None and places.at_point.id not in allowed:
+        flags.append(
+            Flag.of(
+                "point_outside_my_villages",
+                "location",
+                {"village_at_point": places.at_point.number, "allowed_village_ids": allowed},
+                village=places.at_point.number,
+            )
+        )
+    if bin_village_id is not None and bin_village_id not in allowed:
+        flags.append(
+            Flag.of(
+                "bin_outside_my_villages",
+                "bin_code",
+                {"value": record.bin_code, "allowed_village_ids": allowed},
+                code=record.bin_code,
+            )
+        )
+    return flags
 
 
-def _edit_flags(record: SurveyRecord, previous: Submission | None) -> list[Flag]:
+def _edit_flags(
+    record: SurveyRecord, previous: Submission | None, submitter: User | None
+) -> list[Flag]:
     if record.deprecated_id is None:
         return []
+    if previous is not None and not _may_edit(submitter, previous):
+        return [
+            Flag.of(
+                "edit_of_another_surveyors_survey",
+                "meta/deprecatedID",
+                {"value": record.deprecated_id},
+                deprecated_id=record.deprecated_id,
+            )
+        ]
     if previous is None:
         return [
             Flag.of(
@@ -239,12 +277,33 @@ def _new_submission(
     )
 
 
-def _stored_and_bin_ids(*, session: Session, record: SurveyRecord) -> tuple[int | None, int | None]:
-    """The id of the version already stored with this instance id (almost always none) and of
-    the registered bin with the survey's code: ids only (Core), one statement."""
+def _new_root_id(record: SurveyRecord, edit_flags: list[Flag]) -> str:
+    """A survey's first version roots its chain; an edit whose original is not here (yet)
+    joins the chain it names, unless it names someone else's survey."""
+    if record.deprecated_id and not any(
+        f.code == "edit_of_another_surveyors_survey" for f in edit_flags
+    ):
+        return record.deprecated_id
+    return record.instance_id
+
+
+def _may_edit(submitter: User | None, previous: Submission) -> bool:
+    """A village head edits only their own surveys (staff roles edit within their scope)."""
+    if submitter is None or submitter.role != Role.village_head:
+        return True
+    return previous.submitter_id == submitter.id
+
+
+def _stored_and_bin_ids(
+    *, session: Session, record: SurveyRecord
+) -> tuple[int | None, int | None, int | None]:
+    """The id of the version already stored with this instance id (almost always none), and
+    the id and village of the registered bin with the survey's code: one statement (Core)."""
     params = {"instance_id": record.instance_id, "code": record.bin_code}
     row = session.execute(STORED_AND_BIN_IDS, params).one()
-    return row[0], (row[1] if record.bin_code else None)
+    if not record.bin_code:
+        return row[0], None, None
+    return row[0], row[1], row[2]
 
 
 def _apply_at_once(
@@ -309,7 +368,7 @@ def receive_submission(
     ``intake_flags`` are problems the channel's parser already found (unreadable values).
     """
     digest = payload_digest(raw_payload, content_type)
-    stored_id, bin_id = _stored_and_bin_ids(session=session, record=record)
+    stored_id, bin_id, bin_village_id = _stored_and_bin_ids(session=session, record=record)
     existing = session.get(Submission, stored_id) if stored_id is not None else None
     if existing is not None:
         result = _receive_again(session=session, existing=existing, record=record, digest=digest)
@@ -325,6 +384,9 @@ def receive_submission(
     previous = None
     if record.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=record.deprecated_id)
+    edit_flags = _edit_flags(record, previous, submitter)
+    if previous is not None and not _may_edit(submitter, previous):
+        previous = None  # kept as a survey of its own: it replaces nobody else's version
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
     places = locate(session=session, number=record.village_number, point=point)
     village_id = places.village.id if places.village else None
@@ -338,15 +400,19 @@ def receive_submission(
     )
     flags = list(intake_flags) + check_record(record, context=context)
     flags += _scope_flags(
-        session=session, record=record, submitter=submitter, village_id=village_id
+        session=session,
+        record=record,
+        submitter=submitter,
+        places=places,
+        bin_village_id=bin_village_id,
     )
-    flags += _edit_flags(record, previous)
+    flags += edit_flags
     submission = _new_submission(
         record=record,
         raw_payload=raw_payload,
         content_type=content_type,
         digest=digest,
-        root_id=previous.root_id if previous else (record.deprecated_id or record.instance_id),
+        root_id=previous.root_id if previous else _new_root_id(record, edit_flags),
         submitter=submitter,
         village_id=village_id,
         complete=complete,
