@@ -285,3 +285,18 @@ def test_coverage_walks_along_an_openstreetmap_extract_when_given(
     assert d_walked.notna().sum() >= 10 and not d_walked.equals(d_straight)
     assert main(["coverage", "--osm-pbf", pbf], settings=settings) == 0
     assert "distance method: network" in capsys.readouterr().out
+
+
+def test_json_rows_never_carry_a_number_json_cannot_hold() -> None:
+    """Infinity, NaN and a float pandas rounds past the float limit all become null."""
+    import json as json_module
+    import sys
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"ratio": [float("inf"), float("nan"), sys.float_info.max, 1.5], "n": [1, 2, 3, 4]}
+    )
+    rows = planning.json_rows(frame)
+    assert [r["ratio"] for r in rows] == [None, None, None, 1.5]
+    json_module.dumps(rows, allow_nan=False)  # what the API's JSONResponse does

@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 from fastapi.responses import Response
 
+from fieldsvc.services.planning import finite_or_none
+
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
 
@@ -19,7 +21,8 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, drop_empty: bool = False) -> di
     if len(numeric):  # JSON has no infinity: ±inf is written as null, like NaN
         frame = frame.copy()
         frame[numeric] = frame[numeric].replace([np.inf, -np.inf], np.nan)
-    data: dict[str, Any] = json.loads(frame.to_json(na="null", drop_id=True, to_wgs84=True))
+    text = frame.to_json(na="null", drop_id=True, to_wgs84=True)
+    data: dict[str, Any] = json.loads(text, parse_float=finite_or_none)
     return data
 
 

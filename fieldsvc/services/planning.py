@@ -7,6 +7,7 @@ the register, applies the office's settings, and records what was decided.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -100,6 +101,12 @@ def compute_coverage(
     )
 
 
+def finite_or_none(text: str) -> float | None:
+    """A JSON number as a float, or None where it does not fit one (JSON has no infinity)."""
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
 def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-safe rows (NaN and ±inf → None, numpy → Python, dates → ISO text).
 
@@ -107,7 +114,9 @@ def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     infinity, so it is written as null like any other value that cannot be given."""
     plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     plain = plain.replace([np.inf, -np.inf], np.nan)
-    rows: list[dict[str, Any]] = json.loads(plain.to_json(orient="records", date_format="iso"))
+    text = plain.to_json(orient="records", date_format="iso")
+    # pandas rounds to 10 significant digits: a value near the float limit can round past it
+    rows: list[dict[str, Any]] = json.loads(text, parse_float=finite_or_none)
     return rows
 
 
