@@ -14,10 +14,10 @@ echo "== lint and types"
 .venv/bin/lint-imports --no-cache
 echo "== phone form unit tests (Node's built-in runner)" && node --test tests/js/
 
-echo "== tests on SQLite (the embedded default)"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+echo "== tests on SQLite (the embedded default), two processes (each test has its own database file)"
+.venv/bin/pytest -q -p no:cacheprovider -n 2 "$@"
 
-echo "== tests on PostgreSQL + PostGIS"
+echo "== tests on PostgreSQL + PostGIS (one process: the tests share one database)"
 url=$(bash scripts/start-postgis.sh fieldsvc_test | tail -n 1)
 case "$url" in
   postgresql+psycopg://*) ;;
