@@ -27,6 +27,8 @@ HEAVY = (
     "alembic",
     "uvicorn",
     "fastapi",
+    "pydantic",
+    "pydantic_settings",
 )
 
 HELPS = [
@@ -46,6 +48,9 @@ HELPS = [
     ["import"],
     ["import", "villages"],
     ["import", "bins"],
+    ["backup"],
+    ["restore"],
+    ["doctor"],
     ["users"],
     ["users", "add"],
     ["users", "token"],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldsvc.config import Settings
+if TYPE_CHECKING:
+    from fieldsvc.config import Settings
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
