@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -16,7 +17,7 @@ from fieldsvc.api.observability import JsonFormatter, RedactTokens, redact
 from fieldsvc.config import Settings
 from fieldsvc.services.readiness import missing_vendor_assets, readiness_checks
 from fieldsvc.storage.engine import make_engine
-from fieldsvc.storage.migrate import downgrade_database, upgrade_database
+from fieldsvc.storage.migrate import alembic_config, upgrade_database
 
 TOKEN = "s3cr3t-Tok3n_abcdefghijklmnop"
 
@@ -114,7 +115,7 @@ def test_readyz_says_not_ready_before_migrations(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var")
     fresh = make_engine(settings.effective_database_url)
     upgrade_database(fresh)
-    downgrade_database(fresh, "-1")
+    command.downgrade(alembic_config(fresh), "-1")  # the app never downgrades; the test does
     try:
         with TestClient(create_app(settings, engine=fresh)) as client:
             response = client.get("/readyz")
