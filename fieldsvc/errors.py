@@ -1,16 +1,16 @@
 """The one exception base of fieldsvc. No web imports: ``fieldsvc.api.errors`` maps each
 error's catalogue code to HTTP.
 
-New code raises from the catalogue (``InvalidInput.of("user_exists", username=...)``); the
-older form with inline messages (``InvalidInput("...", message_th="...")``) still works and
-carries the class's generic code.
+Errors are raised from the problem catalogue (``InvalidInput.of("user_exists", username=...)``).
+The constructor takes finished messages: ``of`` calls it, and so do the few places that wrap a
+message written elsewhere (a layer's catalogue entry, the web framework's own answers).
 """
 
 from __future__ import annotations
 
 from typing import Any, Self
 
-from fieldsvc.problems import CATALOGUE, problem
+from fieldsvc.problems import problem
 
 
 class FieldsvcError(Exception):
@@ -69,12 +69,6 @@ class FieldsvcError(Exception):
             details=details,
             code=entry.public_code,
         )
-
-    @property
-    def status(self) -> int:
-        """HTTP status of this error's code (the catalogue's; the API's table reads the same)."""
-        found = CATALOGUE.get(self.code)
-        return found.status if found is not None and found.status is not None else 400
 
     def as_dict(self) -> dict[str, Any]:
         """The one error shape used by the API and the CLI."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldsvc.analysis.errors import AnalysisInputError
+from fieldsvc.api.errors import http_status
 from fieldsvc.errors import FieldsvcError, InvalidInput, NotFound
 from fieldsvc.ingest.checks import FLAG_LABELS, Flag
 from fieldsvc.ingest.errors import LayerReadError
@@ -25,6 +26,16 @@ def _name(func: ast.expr) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""
+
+
+def _is_flag_of(func: ast.expr) -> bool:
+    """``Flag.of(...)``: its key must be a survey flag, not an error."""
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "of"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "Flag"
+    )
 
 
 def _first_literal(call: ast.Call) -> str | None:
@@ -43,12 +54,10 @@ def _uses() -> Iterator[tuple[str, str, str]]:
             where = f"{path.relative_to(FIELDSVC.parent)}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call):
                 name, literal = _name(node.func), _first_literal(node)
-                if literal is not None and name in KEY_FUNCTIONS:
-                    yield "key", literal, where
-                if literal is not None and name == "Flag":
+                if literal is not None and (name == "Flag" or _is_flag_of(node.func)):
                     yield "flag", literal, where
-                if literal is not None and name == "error_body":
-                    yield "code", literal, where
+                elif literal is not None and name in KEY_FUNCTIONS:
+                    yield "key", literal, where
                 for keyword in node.keywords:
                     value = keyword.value
                     if (
@@ -79,6 +88,27 @@ def test_the_scan_finds_the_codes_in_use() -> None:
 def test_every_key_and_code_used_in_the_source_is_in_the_catalogue() -> None:
     missing = [f"{where}: {literal!r}" for _, literal, where in USES if literal not in CATALOGUE]
     assert missing == []
+
+
+#: Modules that may build an error or flag from finished messages: the exception base (``of``
+#: calls it), a layer error that renders its own catalogue entry, and the flag read back from
+#: the database.
+MESSAGE_BUILDERS = {"fieldsvc/errors.py", "fieldsvc/ingest/errors.py", "fieldsvc/ingest/checks.py"}
+
+
+def test_no_error_or_flag_is_worded_outside_the_catalogue() -> None:
+    """Thai and English messages live in ``fieldsvc/problems/``; a raise site passes a key."""
+    inline = []
+    for path in sorted(FIELDSVC.rglob("*.py")):
+        where = path.relative_to(FIELDSVC.parent).as_posix()
+        if "problems" in path.relative_to(FIELDSVC).parts or where in MESSAGE_BUILDERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and (
+                _name(node.func) == "Flag" or any(k.arg == "message_th" for k in node.keywords)
+            ):
+                inline.append(f"{where}:{node.lineno}")
+    assert inline == []
 
 
 def test_every_error_code_has_an_http_status() -> None:
@@ -147,14 +177,14 @@ def test_errors_from_the_catalogue_carry_its_code_and_messages() -> None:
         "field": "username",
         "details": {},
     }
-    assert NotFound.of("bin_not_found", bin_code="A-1").status == 404
+    assert http_status(NotFound.of("bin_not_found", bin_code="A-1")) == 404
     with pytest.raises(ValueError, match="not an error to raise"):
         InvalidInput.of("polygon_repaired")
 
 
 def test_the_old_inline_constructor_still_works() -> None:
     error = NotFound("No plan", message_th="ไม่มีแผน", field="plan")
-    assert (error.code, error.status, error.message_th, error.field) == (
+    assert (error.code, http_status(error), error.message_th, error.field) == (
         "not_found",
         404,
         "ไม่มีแผน",
@@ -165,11 +195,11 @@ def test_the_old_inline_constructor_still_works() -> None:
 def test_every_layer_raises_one_exception_family() -> None:
     analysis = AnalysisInputError.of("crs_missing", field="bins", name="bins")
     assert isinstance(analysis, FieldsvcError) and isinstance(analysis, ValueError)
-    assert (analysis.code, analysis.status) == ("crs_missing", 422)
+    assert (analysis.code, http_status(analysis)) == ("crs_missing", 422)
     assert analysis.message_th == "ข้อมูล bins ไม่มีระบบพิกัด (CRS)"
     layer = LayerReadError("zip_too_large", file="v.zip", limit_mb=500)
     assert isinstance(layer, FieldsvcError)
-    assert (layer.code, layer.status) == ("zip_too_large", 422)
+    assert (layer.code, http_status(layer)) == ("zip_too_large", 422)
     assert layer.message_en == "Zip file 'v.zip' unpacks to more than 500 MB."
 
 

@@ -10,7 +10,7 @@ Formulas (see ``docs/DOMAIN.md``)::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -89,10 +89,6 @@ class SizingParameters:
                 details={"value": self.damaged_capacity_factor, "expected": "0..1"},
                 value=self.damaged_capacity_factor,
             )
-
-    def with_changes(self, **changes: Any) -> SizingParameters:
-        """Return a copy with some parameters replaced (validated again)."""
-        return replace(self, **changes)
 
 
 def waste_kg_per_cycle(

@@ -13,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fieldsvc.errors import FieldsvcError
-from fieldsvc.problems import CATALOGUE, http_statuses, render
+from fieldsvc.errors import FieldsvcError, InvalidInput
+from fieldsvc.problems import CATALOGUE, http_statuses
 
 #: Error code -> HTTP status: the one place the API maps domain errors to HTTP (from the
 #: problem catalogue; every exception of every layer derives from ``FieldsvcError``).
@@ -24,25 +24,6 @@ HTTP_STATUS: dict[str, int] = http_statuses()
 def http_status(error: FieldsvcError) -> int:
     """The HTTP status of a domain error (400 for a code the catalogue does not map)."""
     return HTTP_STATUS.get(error.code, 400)
-
-
-def error_body(
-    code: str,
-    message: str,
-    *,
-    message_th: str | None = None,
-    field: str | None = None,
-    details: Any = None,
-) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": code,
-            "message": message,
-            "message_th": message_th or message,
-            "field": field,
-            "details": details or {},
-        }
-    }
 
 
 #: Paths that always answer errors as JSON (machines: API, OpenRosa, files, the phone app's data).
@@ -92,31 +73,28 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in exc.errors()
     ]
     first = problems[0] if problems else {"field": "body", "message": "invalid"}
-    message_th, message_en = render(
-        "request_invalid", field_name=first["field"], reason=first["message"]
+    error = InvalidInput.of(
+        "request_invalid",
+        field=str(first["field"]),
+        details={"problems": problems},
+        field_name=first["field"],
+        reason=first["message"],
     )
-    return _respond(
-        request,
-        error_body(
-            "invalid_input",
-            message_en,
-            message_th=message_th,
-            field=str(first["field"]),
-            details={"problems": problems},
-        ),
-        422,
-    )
+    return _respond(request, {"error": error.as_dict()}, http_status(error))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = f"http_{exc.status_code}"
-    message_th = render(code, detail=exc.detail)[0] if code in CATALOGUE else None
+    # The framework's own answers (404 of an unknown path, 405 ...): Thai from the catalogue
+    # when it has the status, else the framework's English.
+    error = (
+        FieldsvcError.of(code, detail=exc.detail)
+        if code in CATALOGUE
+        else FieldsvcError(str(exc.detail), code=code)
+    )
     return _respond(
-        request,
-        error_body(code, str(exc.detail), message_th=message_th),
-        exc.status_code,
-        getattr(exc, "headers", None),
+        request, {"error": error.as_dict()}, exc.status_code, getattr(exc, "headers", None)
     )
 
 

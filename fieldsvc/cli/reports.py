@@ -34,19 +34,11 @@ def choose_plan(
     if published:
         plan = planning.published_plan(session=session)
         if plan is None:
-            raise NotFound(
-                "No plan has been published yet: publish one with `fieldsvc plans --publish ID`",
-                message_th="ยังไม่มีแผนที่ประกาศแล้ว: ประกาศด้วยคำสั่ง fieldsvc plans --publish ID",
-                field="published",
-            )
+            raise NotFound.of("no_plan_published_yet", field="published")
         return plan
     plans = planning.list_plans(session=session)
     if not plans:
-        raise NotFound(
-            "There are no allocation plans yet: make one with `fieldsvc allocate`",
-            message_th="ยังไม่มีแผนจัดสรร: สร้างด้วยคำสั่ง fieldsvc allocate --budget-baht …",
-            field="plan_id",
-        )
+        raise NotFound.of("no_plans_yet", field="plan_id")
     return plans[0]
 
 

@@ -131,10 +131,6 @@ class SheetRead:
     rows: list[SheetRow]
     report: ImportReport
 
-    @property
-    def records(self) -> list[SurveyRecord]:
-        return [row.record for row in self.rows]
-
 
 class _RowProblem(ValueError):
     def __init__(self, th: str, en: str, value: object = None) -> None:

@@ -4,8 +4,9 @@
 templates. Exceptions (``fieldsvc.errors``) and flags (``fieldsvc.ingest.checks``) are built
 from it; the API maps its codes to HTTP, the review page reads its flag labels.
 The entries are grouped by area: ``general`` (request and access errors), ``files`` (files and
-sheets), ``intake`` (phone submissions and photos), ``flags`` (survey checks), ``analysis``
-and ``rows`` (the notes of an import report).
+sheets, files written), ``served`` (forms, tiles, open data), ``intake`` (phone submissions and
+photos), ``flags`` (survey checks), ``plans``, ``backups``, ``analysis`` and ``rows`` (the notes of
+an import report).
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from fieldsvc.problems import analysis, files, flags, general, intake, rows
+from fieldsvc.problems import (
+    analysis,
+    backups,
+    files,
+    flags,
+    general,
+    intake,
+    plans,
+    rows,
+    served,
+)
 from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
 
 __all__ = [
@@ -46,9 +57,12 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
     index(
         [
             *general.PROBLEMS,
+            *served.PROBLEMS,
             *intake.PROBLEMS,
             *flags.PROBLEMS,
             *files.PROBLEMS,
+            *plans.PROBLEMS,
+            *backups.PROBLEMS,
             *analysis.PROBLEMS,
             *rows.PROBLEMS,
         ]

@@ -238,4 +238,36 @@ PROBLEMS += [
         params="file missing_th missing_en headers",
         code="import_failed",
     ),
+    # --- what an import needs besides its file ---
+    entry(
+        "subdistrict_missing",
+        "error",
+        "ยังไม่มีข้อมูลตำบล: โปรดระบุ --subdistrict-code และ --subdistrict-name",
+        "No subdistrict yet: give --subdistrict-code and --subdistrict-name",
+        code="invalid_input",
+    ),
+    # --- files written: tables and documents ---
+    entry(
+        "table_without_geometry",
+        "error",
+        "ตารางนี้ไม่มีพิกัด บันทึกเป็น .csv หรือ .xlsx",
+        "this table has no geometry; write .csv or .xlsx",
+        code="invalid_input",
+    ),
+    entry(
+        "table_type_unknown",
+        "error",
+        "ไม่รู้จักชนิดไฟล์ {suffix} ใช้ได้: {allowed}",
+        "unknown output type {suffix!r}; use one of {allowed}",
+        params="suffix allowed",
+        code="invalid_input",
+    ),
+    entry(
+        "document_format_unknown",
+        "error",
+        "ไม่รู้จักรูปแบบไฟล์ {chosen!r} ใช้ได้: {allowed}",
+        "unknown export format {chosen!r}; use --format {choices}",
+        params="chosen allowed choices",
+        code="invalid_input",
+    ),
 ]

@@ -95,6 +95,46 @@ PROBLEMS = [
         params="part",
         code="malformed_submission",
     ),
+    entry(
+        "submission_too_large",
+        "error",
+        "ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        "The submission is {size:,} bytes; this server accepts {max_bytes:,} bytes",
+        params="size max_bytes",
+        code="payload_too_large",
+    ),
+    # --- the JSON API's multipart survey (the web form) ---
+    entry(
+        "body_too_large",
+        "error",
+        "ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        "body: {size:,} bytes is over the limit of {max_bytes:,} bytes",
+        params="size max_bytes",
+        code="payload_too_large",
+    ),
+    entry(
+        "multipart_request_unreadable",
+        "error",
+        "อ่านข้อมูลแบบ multipart ไม่ได้",
+        "body: the multipart request could not be read ({reason})",
+        params="reason",
+        code="invalid_input",
+    ),
+    entry(
+        "survey_part_missing",
+        "error",
+        "ไม่มีส่วน submission (ข้อมูลสำรวจแบบ JSON)",
+        "submission: the part with the survey JSON is missing",
+        code="invalid_input",
+    ),
+    entry(
+        "photo_not_declared",
+        "error",
+        "ไฟล์ {name} ไม่ได้ระบุไว้ในข้อมูลสำรวจนี้ (photos)",
+        "name: {name!r} is not a photo of this survey; expected one of {expected}",
+        params="name expected",
+        code="invalid_input",
+    ),
     # --- photos ---
     entry(
         "photo_rejected",

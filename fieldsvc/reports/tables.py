@@ -52,14 +52,15 @@ def write_table_file(frame: pd.DataFrame, out: Path, *, sheet: str = "data") -> 
         )
     elif suffix in GEO_SUFFIXES:
         if not isinstance(frame, gpd.GeoDataFrame):
-            raise InvalidInput("this table has no geometry; write .csv or .xlsx", field="out")
+            raise InvalidInput.of("table_without_geometry", field="out")
         frame.to_file(out, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
     else:
-        raise InvalidInput(
-            f"unknown output type {out.suffix!r}; use one of {', '.join(TABLE_SUFFIXES)}",
-            message_th=f"ไม่รู้จักชนิดไฟล์ {out.suffix} ใช้ได้: {', '.join(TABLE_SUFFIXES)}",
+        raise InvalidInput.of(
+            "table_type_unknown",
             field="out",
             details={"value": str(out)},
+            suffix=out.suffix,
+            allowed=", ".join(TABLE_SUFFIXES),
         )
 
 
@@ -73,11 +74,13 @@ def document_format(out: Path, given: str | None, allowed: tuple[str, ...]) -> s
     """
     chosen = given or out.suffix.lower().lstrip(".")
     if chosen not in allowed:
-        raise InvalidInput(
-            f"unknown export format {chosen!r}; use --format {' | '.join(allowed)}",
-            message_th=f"ไม่รู้จักรูปแบบไฟล์ {chosen!r} ใช้ได้: {', '.join(allowed)}",
+        raise InvalidInput.of(
+            "document_format_unknown",
             field="format",
             details={"value": chosen, "expected": list(allowed)},
+            chosen=chosen,
+            allowed=", ".join(allowed),
+            choices=" | ".join(allowed),
         )
     return chosen
 

@@ -57,7 +57,6 @@ class DamagedBackup(FieldsvcError):
     """The archive is truncated, altered or not a fieldsvc backup."""
 
     code = "backup_damaged"
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -127,10 +126,7 @@ def pg_tool(engine: Engine, name: str) -> str:
         return str(own)
     found = shutil.which(name)
     if found is None:
-        raise FieldsvcError(
-            f"{name} is not installed (apt-get install postgresql-client)",
-            message_th=f"ไม่พบโปรแกรม {name} (ติดตั้งด้วย apt-get install postgresql-client)",
-        )
+        raise FieldsvcError.of("pg_tool_missing", name=name)
     return found
 
 
@@ -151,10 +147,7 @@ def _media_files(media_dir: Path) -> Iterator[Path]:
 def _sqlite_snapshot(engine: Engine, target: Path) -> dict[str, int]:
     source_path = engine.url.database
     if not source_path or source_path == ":memory:":
-        raise InvalidInput(
-            "an in-memory SQLite database cannot be backed up",
-            message_th="สำรองฐานข้อมูล SQLite ในหน่วยความจำไม่ได้",
-        )
+        raise InvalidInput.of("backup_of_memory_database")
     source = sqlite3.connect(source_path, timeout=30)
     destination = sqlite3.connect(target)
     try:
@@ -206,10 +199,7 @@ def _postgres_snapshot(engine: Engine, target: Path) -> dict[str, int]:
                 text=True,
             )
     if done.returncode != 0:
-        raise FieldsvcError(
-            f"pg_dump failed: {done.stderr.strip()}",
-            message_th=f"pg_dump ทำงานไม่สำเร็จ: {done.stderr.strip()}",
-        )
+        raise FieldsvcError.of("pg_dump_failed", reason=done.stderr.strip())
     return counts
 
 
@@ -332,11 +322,7 @@ def create_backup(
 def prune_backups(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` backups in ``folder``; returns those deleted."""
     if keep < 1:
-        raise InvalidInput(
-            f"--keep must be at least 1, not {keep}",
-            message_th=f"--keep ต้องไม่น้อยกว่า 1 (ได้ {keep})",
-            field="keep",
-        )
+        raise InvalidInput.of("backup_keep_invalid", field="keep", keep=keep)
     old = list_backups(folder)[:-keep]
     for path in old:
         path.unlink()
@@ -347,11 +333,13 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
 
 
 def _damaged(archive: Path, why_en: str, why_th: str) -> DamagedBackup:
-    return DamagedBackup(
-        f"the backup {archive.name} is damaged and was not restored: {why_en}",
-        message_th=f"ไฟล์สำรอง {archive.name} เสียหาย จึงไม่กู้คืน: {why_th}",
+    return DamagedBackup.of(
+        "backup_damaged",
         field="archive",
         details={"archive": str(archive)},
+        archive=archive.name,
+        why_en=why_en,
+        why_th=why_th,
     )
 
 
@@ -501,10 +489,7 @@ def _restore_postgres(engine: Engine, dump: Path) -> None:
     finally:
         Path(handle.name).unlink()
     if done.returncode != 0:
-        raise FieldsvcError(
-            f"pg_restore failed (nothing was changed): {done.stderr.strip()}",
-            message_th=f"pg_restore ทำงานไม่สำเร็จ (ไม่มีการเปลี่ยนแปลง): {done.stderr.strip()}",
-        )
+        raise FieldsvcError.of("pg_restore_failed", reason=done.stderr.strip())
 
 
 def restore_backup(*, settings: Settings, archive_path: Path) -> RestoreResult:
@@ -516,17 +501,12 @@ def restore_backup(*, settings: Settings, archive_path: Path) -> RestoreResult:
         held = install_contents(settings=settings, engine=engine)
         if held:
             listed = ", ".join(f"{k}: {v}" for k, v in sorted(held.items()))
-            raise Conflict(
-                f"this install is not empty ({listed}); restore only into a new, empty install",
-                message_th=f"ระบบนี้มีข้อมูลอยู่แล้ว ({listed}) กู้คืนได้เฉพาะในระบบใหม่ที่ว่างเปล่า",
-                details={"found": held},
-            )
+            raise Conflict.of("restore_into_non_empty", details={"found": held}, listed=listed)
         if manifest["backend"] != engine.dialect.name:
-            raise InvalidInput(
-                f"the backup is of a {manifest['backend']} database, this install uses "
-                f"{engine.dialect.name}",
-                message_th=f"ไฟล์สำรองเป็นฐานข้อมูล {manifest['backend']} "
-                f"แต่ระบบนี้ใช้ {engine.dialect.name}",
+            raise InvalidInput.of(
+                "restore_backend_mismatch",
+                backup_backend=manifest["backend"],
+                backend=engine.dialect.name,
             )
         media_dir = settings.effective_media_dir
         settings.data_dir.mkdir(parents=True, exist_ok=True)

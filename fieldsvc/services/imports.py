@@ -53,11 +53,7 @@ def ensure_subdistrict(
         if found is not None:
             return found
     if not code or not name:
-        raise InvalidInput(
-            "No subdistrict yet: give --subdistrict-code and --subdistrict-name",
-            message_th="ยังไม่มีข้อมูลตำบล: โปรดระบุ --subdistrict-code และ --subdistrict-name",
-            field="subdistrict_code",
-        )
+        raise InvalidInput.of("subdistrict_missing", field="subdistrict_code")
     boundary = None
     if boundary_path is not None:
         data = json.loads(boundary_path.read_text(encoding="utf-8"))

@@ -39,10 +39,7 @@ NamedPhoto = tuple[str, CleanPhoto]
 def require_can_submit(user: User) -> None:
     """Read-only viewers cannot send surveys (403)."""
     if user.role == Role.viewer:
-        raise Forbidden(
-            "Read-only users cannot send surveys",
-            message_th="ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
-        )
+        raise Forbidden.of("read_only_cannot_submit")
 
 
 def _declared_size(content_length: str | None) -> int | None:
@@ -58,11 +55,12 @@ def require_body_within(content_length: str | None, *, limit: int) -> None:
 
 
 def body_too_large(size: int, limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"body: {size:,} bytes is over the limit of {limit:,} bytes",
-        message_th=f"ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+    return PayloadTooLarge.of(
+        "body_too_large",
         field="body",
         details={"value": size, "max_bytes": limit},
+        size=size,
+        max_bytes=limit,
     )
 
 
@@ -71,11 +69,12 @@ def require_submission_within(content_length: str | None, *, limit: int) -> None
     Collect shows this text to the surveyor."""
     size = _declared_size(content_length)
     if size is not None and size > limit:
-        raise PayloadTooLarge(
-            f"The submission is {size:,} bytes; this server accepts {limit:,} bytes",
-            message_th=f"ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {limit:,} ไบต์",
+        raise PayloadTooLarge.of(
+            "submission_too_large",
             field="body",
             details={"max_bytes": limit},
+            size=size,
+            max_bytes=limit,
         )
 
 
@@ -83,11 +82,12 @@ def require_declared(name: str, declared: Sequence[str]) -> None:
     """A photo sent over the JSON API must be one the survey names in ``photos``."""
     if name not in declared:
         expected = list(declared)
-        raise InvalidInput(
-            f"name: {name!r} is not a photo of this survey; expected one of {expected}",
-            message_th=f"ไฟล์ {name} ไม่ได้ระบุไว้ในข้อมูลสำรวจนี้ (photos)",
+        raise InvalidInput.of(
+            "photo_not_declared",
             field="name",
             details={"value": name, "expected": expected},
+            name=name,
+            expected=expected,
         )
 
 
@@ -95,17 +95,7 @@ def require_declared(name: str, declared: Sequence[str]) -> None:
 
 
 def _undeclared_flags(names: Sequence[str]) -> list[Flag]:
-    return [
-        Flag(
-            "undeclared_attachment",
-            name,
-            f"ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
-            f"file {name!r} is not named in the form; it was kept",
-            "review",
-            {"value": name},
-        )
-        for name in names
-    ]
+    return [Flag.of("undeclared_attachment", name, {"value": name}, name=name) for name in names]
 
 
 def receive_survey(

@@ -83,11 +83,7 @@ def compute_coverage(
     """
     villages, bins, households = analysis_inputs(session=session)
     if villages.empty:
-        raise InvalidInput(
-            "There are no villages yet: import village boundaries or counts first",
-            message_th="ยังไม่มีข้อมูลหมู่บ้าน: โปรดนำเข้าขอบเขตหรือจำนวนครัวเรือนก่อน",
-            field="villages",
-        )
+        raise InvalidInput.of("no_villages_yet", field="villages")
     pbf = osm_pbf_path or settings.osm_pbf_path
     graph = walking_graph_for(pbf, [villages, bins, households]) if pbf else None
     return coverage_by_village(
@@ -152,11 +148,7 @@ def create_plan(
 ) -> AllocationPlanRecord:
     """Run the allocation on the current register and save it as the next plan version."""
     if budget_baht is None and max_new_bins is None:
-        raise InvalidInput(
-            "Give a budget in baht or a number of bins",
-            message_th="โปรดระบุงบประมาณ (บาท) หรือจำนวนถังที่จัดหาได้",
-            field="budget_baht",
-        )
+        raise InvalidInput.of("budget_or_bins_missing", field="budget_baht")
     villages, bins, households = analysis_inputs(session=session)
     prices = dict(unit_price_baht or DEFAULT_UNIT_PRICE_BAHT)
     radius = radius_m or settings.service_radius_m
@@ -239,11 +231,7 @@ def list_plans(*, session: Session) -> Sequence[AllocationPlanRecord]:
 def get_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
     plan = session.get(AllocationPlanRecord, plan_id)
     if plan is None:
-        raise NotFound(
-            f"No allocation plan {plan_id}",
-            message_th=f"ไม่พบแผนจัดสรรหมายเลข {plan_id}",
-            field="plan_id",
-        )
+        raise NotFound.of("plan_not_found", field="plan_id", plan_id=plan_id)
     return plan
 
 

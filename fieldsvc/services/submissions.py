@@ -78,27 +78,19 @@ def require_visible(*, session: Session, user: User, submission: Submission) -> 
     allowed = village_ids_of(session=session, user=user)
     if allowed is None or submission.village_id in allowed or submission.submitter_id == user.id:
         return
-    raise Forbidden(
-        "This survey is from a village you do not survey",
-        message_th="ข้อมูลสำรวจนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
-        field="id",
-    )
+    raise Forbidden.of("survey_outside_villages", field="id")
 
 
 def _photo_holders(*, session: Session, user: User, sha256: str) -> list[Submission]:
     """The surveys holding the photo, when ``user`` may see it (else 404 / 403)."""
     holders = submissions_holding_media(session=session, sha256=sha256)
     if not holders:
-        raise NotFound("No such photo", message_th="ไม่พบรูปภาพ", field="sha256")
+        raise NotFound.of("photo_not_found", field="sha256")
     allowed = village_ids_of(session=session, user=user)
     if allowed is not None and not any(
         h.village_id in allowed or h.submitter_id == user.id for h in holders
     ):
-        raise Forbidden(
-            "This photo belongs to a village you do not survey",
-            message_th="รูปนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
-            field="sha256",
-        )
+        raise Forbidden.of("photo_outside_villages", field="sha256")
     return holders
 
 

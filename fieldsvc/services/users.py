@@ -48,13 +48,20 @@ def village_ids_for_numbers(*, session: Session, numbers: Sequence[int]) -> list
         )
         if village is None or village.id is None:
             known = sorted(set(session.exec(select(Village.number)).all()))
-            raise NotFound(
-                f"No village number {number} (known: {', '.join(map(str, known)) or 'none'}); "
-                "import the villages first",
-                message_th=f"ไม่พบหมู่ที่ {number} (มี: {', '.join(map(str, known)) or 'ไม่มี'}) "
-                "กรุณานำเข้าหมู่บ้านก่อน",
+            details = {"value": number, "known": known}
+            if not known:
+                raise NotFound.of(
+                    "village_number_not_found_none_known",
+                    field="village",
+                    details=details,
+                    number=number,
+                )
+            raise NotFound.of(
+                "village_number_not_found",
                 field="village",
-                details={"value": number, "known": known},
+                details=details,
+                number=number,
+                known=", ".join(map(str, known)),
             )
         ids.append(village.id)
     return ids
@@ -71,16 +78,11 @@ def add_field_user(
 ) -> tuple[User, str]:
     """Create a user linked to villages by number; returns the user and its new token."""
     if not _USERNAME.fullmatch(username):
-        raise InvalidInput(
-            f"Username {username!r} must be 1–80 characters without spaces or / # ? %",
-            message_th="ชื่อผู้ใช้ต้องยาว 1–80 ตัวอักษร ไม่มีช่องว่างหรือ / # ? %",
-            field="username",
-            details={"value": username},
+        raise InvalidInput.of(
+            "username_invalid", field="username", details={"value": username}, username=username
         )
     if not display_name.strip():
-        raise InvalidInput(
-            "The name is empty", message_th="กรุณาระบุชื่อ", field="name", details={"value": ""}
-        )
+        raise InvalidInput.of("name_empty", field="name", details={"value": ""})
     village_ids = village_ids_for_numbers(session=session, numbers=village_numbers)
     return create_user(
         session=session,

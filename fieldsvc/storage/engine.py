@@ -56,13 +56,14 @@ def engine_from_settings(settings: Settings) -> Engine:
     return make_engine(settings.effective_database_url, echo=settings.sql_echo)
 
 
-def commit_with_one_retry(session: Session, work: Callable[[], T]) -> T:
-    """Run ``work`` and commit. Two identical submissions racing on a unique key (a phone's
-    retry arriving while the first is still being written) make one of them fail once; on the
-    second try it finds the first and answers as for a duplicate."""
+def commit_with_one_retry(session: Session, write: Callable[[], T]) -> T:
+    """Run ``write`` (the session's changes of one transaction) and commit. Two identical
+    submissions racing on a unique key (a phone's retry arriving while the first is still being
+    written) make one of them fail once; on the second try it finds the first and answers as
+    for a duplicate."""
     for attempt in (1, 2):
         try:
-            result = work()
+            result = write()
             session.commit()
             return result
         except IntegrityError:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from fieldsvc.api.app import create_app
+from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.ingest.openrosa import MalformedSubmission, parse_submission_xml
 from fieldsvc.models import Condition, Stream, Submission
@@ -40,7 +41,7 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 def test_billion_laughs_is_refused() -> None:
     with pytest.raises(MalformedSubmission) as caught:
         parse_submission_xml(BILLION_LAUGHS)
-    assert caught.value.status == 400 and caught.value.field == "xml_submission_file"
+    assert http_status(caught.value) == 400 and caught.value.field == "xml_submission_file"
     assert "DTD" in caught.value.message_en
 
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound, PayloadTooLarge
 from fieldsvc.ingest.photos import (
@@ -90,7 +91,7 @@ def test_png_and_webp_are_accepted(fmt: str, media_type: str) -> None:
 def test_renamed_files_are_rejected_by_content(data: bytes, what: str) -> None:
     with pytest.raises(PhotoRejected) as caught:
         clean_photo(data, name="photo.jpg", max_bytes=10**6)
-    assert caught.value.status == 415 and what in caught.value.message_en
+    assert http_status(caught.value) == 415 and what in caught.value.message_en
     assert "photo.jpg" in caught.value.message_th
 
 
@@ -103,7 +104,7 @@ def test_truncated_jpeg_is_rejected() -> None:
 def test_photo_over_the_cap_is_too_large() -> None:
     with pytest.raises(PayloadTooLarge) as caught:
         clean_photo(jpeg_bytes(), name="big.jpg", max_bytes=100)
-    assert caught.value.status == 413 and "100" in caught.value.message_th
+    assert http_status(caught.value) == 413 and "100" in caught.value.message_th
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.errors import SubmissionConflict
 from fieldsvc.ingest.openrosa import parse_submission_xml
@@ -69,7 +70,7 @@ def test_same_instance_id_with_other_content_is_a_conflict(
     _receive(session, settings, bin_xml(), place)
     with pytest.raises(SubmissionConflict) as caught:
         _receive(session, settings, bin_xml(condition="damaged"), place)
-    assert caught.value.status == 409 and caught.value.code == "submission_conflict"
+    assert http_status(caught.value) == 409 and caught.value.code == "submission_conflict"
     assert caught.value.field == "meta/instanceID"
 
 

@@ -66,7 +66,7 @@ def public_plan_export(
     """The published allocation list, as posted on the notice board."""
     plan = planning.published_plan(session=session)
     if plan is None:
-        raise NotFound("No plan has been published", message_th="ยังไม่มีแผนที่เผยแพร่", field="plan")
+        raise NotFound.of("no_published_plan", field="plan")
     return _plan_file(session, settings, plan, kind)
 
 

@@ -115,31 +115,21 @@ async def _read_multipart(request: Request, *, limit: int) -> FormData:
     try:
         return await parser.parse()
     except (MultiPartException, KeyError, ValueError) as exc:
-        raise InvalidInput(
-            f"body: the multipart request could not be read ({exc})",
-            message_th="อ่านข้อมูลแบบ multipart ไม่ได้",
-            field="body",
-        ) from exc
+        raise InvalidInput.of("multipart_request_unreadable", field="body", reason=exc) from exc
 
 
 def _survey_part(form: FormData) -> tuple[str, SurveyIn]:
     """The ``submission`` part: its text as received, and the survey it holds."""
     text = form.get("submission")
     if not isinstance(text, str):
-        raise InvalidInput(
-            "submission: the part with the survey JSON is missing",
-            message_th="ไม่มีส่วน submission (ข้อมูลสำรวจแบบ JSON)",
-            field="submission",
-        )
+        raise InvalidInput.of("survey_part_missing", field="submission")
     try:
         return text, SurveyIn.model_validate_json(text)
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"]) or "submission"
-        raise InvalidInput(
-            f"{where}: {problem['msg']}",
-            message_th=f"ข้อมูลไม่ถูกต้องที่ช่อง {where}: {problem['msg']}",
-            field=where,
+        raise InvalidInput.of(
+            "request_invalid", field=where, field_name=where, reason=problem["msg"]
         ) from exc
 
 

@@ -100,7 +100,7 @@ def shell_version() -> str:
 def _shell_response(request: Request, name: str, media_type: str) -> Response:
     path = WEB_DIR / name
     if not path.is_file():
-        raise NotFound(f"No file {name!r} in the phone app", message_th="ไม่พบไฟล์", field="name")
+        raise NotFound.of("phone_app_file_not_found", field="name", name=name)
     mtime = path.stat().st_mtime_ns
     if name == SW_FILE:  # its text depends on the other files too
         mtime = hash((mtime, shell_version()))
@@ -140,7 +140,7 @@ def mobile_service_worker(request: Request) -> Response:
 @router.get("/m/{name}")
 def mobile_file(request: Request, name: str) -> Response:
     if name not in SHELL_FILES:
-        raise NotFound(f"No file {name!r} in the phone app", message_th="ไม่พบไฟล์", field="name")
+        raise NotFound.of("phone_app_file_not_found", field="name", name=name)
     return _shell_response(request, name, SHELL_FILES[name])
 
 

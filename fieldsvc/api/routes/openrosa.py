@@ -38,6 +38,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep
+from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, NotFound, Unauthorized
 from fieldsvc.ingest.openrosa import parse_submission_xml, read_openrosa_multipart
@@ -76,7 +77,7 @@ def _error_response(exc: FieldsvcError) -> Response:
         if exc.message_th == exc.message_en
         else (f"{exc.message_th} / {exc.message_en}")
     )
-    response = openrosa_message(text, status=exc.status, nature="error")
+    response = openrosa_message(text, status=http_status(exc), nature="error")
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Token realm="fieldsvc"'
     return response
@@ -114,12 +115,7 @@ def openrosa_user(token: str, session: SessionDep) -> User:
     """The user whose token is in the path (Collect cannot send a bearer header)."""
     user = user_for_token(session=session, token=token)
     if user is None:
-        raise Unauthorized(
-            "This server link is wrong or has been revoked; ask the health office for a new "
-            "settings QR code",
-            message_th="ลิงก์เซิร์ฟเวอร์ไม่ถูกต้องหรือถูกยกเลิกแล้ว กรุณาขอ QR ตั้งค่าใหม่จากกองสาธารณสุข",
-            field="token",
-        )
+        raise Unauthorized.of("server_link_invalid", field="token")
     return user
 
 
@@ -181,7 +177,7 @@ def available_forms(forms_dir: Path = FORMS_DIR) -> dict[str, FormFile]:
 def _require_form(form_id: str) -> FormFile:
     form = available_forms().get(form_id)
     if form is None:
-        raise NotFound(f"No form {form_id!r}", message_th=f"ไม่พบแบบฟอร์ม {form_id}", field="form_id")
+        raise NotFound.of("form_not_found", field="form_id", form_id=form_id)
     return form
 
 
@@ -273,10 +269,8 @@ def form_manifest(
 def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaUser) -> Response:
     form = _require_form(form_id)
     if filename not in form.media or filename != VILLAGES_CSV:
-        raise NotFound(
-            f"Form {form_id!r} has no media file {filename!r}",
-            message_th=f"แบบฟอร์ม {form_id} ไม่มีไฟล์ {filename}",
-            field="filename",
+        raise NotFound.of(
+            "form_media_not_found", field="filename", form_id=form_id, filename=filename
         )
     return Response(
         villages_csv(session=session, user=user),

@@ -130,13 +130,10 @@ def open_data_csv(name: str, session: SessionDep, settings: SettingsDep) -> Resp
     if name == "plan":
         plan = planning.published_plan(session=session)
         if plan is None:
-            raise NotFound("No plan has been published", message_th="ยังไม่มีแผนที่เผยแพร่", field="name")
+            raise NotFound.of("no_published_plan", field="name")
         return _csv(overview.public_plan_rows(plan), "plan.csv")
-    raise NotFound(
-        f"No dataset {name!r}",
-        message_th=f"ไม่มีชุดข้อมูล {name}",
-        field="name",
-        details={"expected": sorted(DATASETS)},
+    raise NotFound.of(
+        "dataset_not_found", field="name", details={"expected": sorted(DATASETS)}, name=name
     )
 
 
@@ -147,11 +144,11 @@ def open_data_geojson(name: str, session: SessionDep, settings: SettingsDep) -> 
     elif name == "bins":
         frame = overview.public_bins(session=session)
     else:
-        raise NotFound(
-            f"No GeoJSON dataset {name!r}",
-            message_th=f"ไม่มีชุดข้อมูล {name}",
+        raise NotFound.of(
+            "geojson_dataset_not_found",
             field="name",
             details={"expected": ["villages", "bins"]},
+            name=name,
         )
     collection = frame_to_geojson(frame)
     collection["metadata"] = metadata(session=session, settings=settings)

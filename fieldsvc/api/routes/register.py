@@ -45,11 +45,7 @@ def get_bin(code: str, session: SessionDep, user: CurrentUser) -> BinWithHistory
     bin_row = require_bin(session=session, code=code)
     allowed = village_ids_of(session=session, user=user)
     if allowed is not None and bin_row.village_id not in allowed:
-        raise Forbidden(
-            "This bin is in a village you do not survey",
-            message_th="ถังนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
-            field="code",
-        )
+        raise Forbidden.of("bin_outside_villages", field="code")
     history = bin_history(session=session, bin_id=bin_row.id or 0)
     return BinWithHistory(
         bin=BinPublic.model_validate(bin_row),

@@ -77,10 +77,8 @@ def _form_date(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(
-            f"{field} = {value!r} is not a date; expected YYYY-MM-DD",
-            message_th=f"วันที่ในช่อง {field} ไม่ถูกต้อง ต้องเป็น ปี-เดือน-วัน (ค.ศ.)",
-            field=field,
+        raise InvalidInput.of(
+            "filter_date_invalid", field=field, field_name=field, value=value
         ) from None
 
 
@@ -97,22 +95,17 @@ def review_queue(
 ) -> Any:
     """The surveys to review, filtered by state (or all), village, flag and survey date."""
     if state != "all" and state not in {s.value for s in ReviewState}:
-        raise InvalidInput(
-            f"state = {state!r}; expected all or one of {[s.value for s in ReviewState]}",
-            message_th="สถานะที่เลือกไม่ถูกต้อง",
+        raise InvalidInput.of(
+            "review_state_invalid",
             field="state",
+            state=state,
+            expected=[s.value for s in ReviewState],
         )
     if village and not village.isdigit():
-        raise InvalidInput(
-            f"village = {village!r}; expected a village id",
-            message_th="หมู่บ้านที่เลือกไม่ถูกต้อง",
-            field="village",
-        )
+        raise InvalidInput.of("review_village_invalid", field="village", village=village)
     if flag and flag not in FLAG_LABELS:
-        raise InvalidInput(
-            f"flag = {flag!r}; expected one of {sorted(FLAG_LABELS)}",
-            message_th="ข้อสังเกตที่เลือกไม่ถูกต้อง",
-            field="flag",
+        raise InvalidInput.of(
+            "review_flag_invalid", field="flag", flag=flag, expected=sorted(FLAG_LABELS)
         )
     day_from, day_to = _form_date(date_from, "date_from"), _form_date(date_to, "date_to")
     limit = 200

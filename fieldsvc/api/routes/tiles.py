@@ -18,7 +18,7 @@ CACHE = "public, max-age=604800"
 
 
 def _no_tile(z: int, x: int, y: int) -> NotFound:
-    return NotFound(f"No tile {z}/{x}/{y}", message_th="ไม่มีแผ่นแผนที่นี้", field="tile")
+    return NotFound.of("tile_not_found", field="tile", z=z, x=x, y=y)
 
 
 def mbtiles_tile(path: Path, z: int, x: int, y: int) -> bytes | None:

@@ -60,11 +60,13 @@ def correction_from_form(form: Mapping[str, Any]) -> CorrectionIn:
         try:
             sent[field] = kind(raw)
         except ValueError as exc:
-            raise InvalidInput(
-                f"{name}: {raw!r} is not a valid {getattr(kind, '__name__', 'value')}",
-                message_th=f"ค่าที่แก้ไขในช่อง {name} ไม่ถูกต้อง: {raw}",
+            raise InvalidInput.of(
+                "correction_value_invalid",
                 field=name,
                 details={"value": raw},
+                field_name=name,
+                value=raw,
+                kind=getattr(kind, "__name__", "value"),
             ) from exc
     comment = str(form.get("comment") or "").strip()
     if comment:
@@ -74,8 +76,6 @@ def correction_from_form(form: Mapping[str, Any]) -> CorrectionIn:
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"]) or "body"
-        raise InvalidInput(
-            f"{where}: {problem['msg']}",
-            message_th=f"ข้อมูลไม่ถูกต้องที่ช่อง {where}: {problem['msg']}",
-            field=where,
+        raise InvalidInput.of(
+            "request_invalid", field=where, field_name=where, reason=problem["msg"]
         ) from exc

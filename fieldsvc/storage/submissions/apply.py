@@ -20,7 +20,7 @@ from fieldsvc.storage.submissions.records import add_flags, record_from_parsed
 
 
 @dataclass(frozen=True)
-class Known:
+class LookedUp:
     """What receiving already looked up, so applying does not ask again: the version an edit
     replaces, the id of the registered bin with the survey's code, and the survey's places."""
 
@@ -83,13 +83,13 @@ def _renamed_bin(
     return bin_row
 
 
-def _current_bin(*, session: Session, record: SurveyRecord, known: Known) -> Bin | None:
+def _current_bin(*, session: Session, record: SurveyRecord, looked_up: LookedUp) -> Bin | None:
     """The registered bin with the survey's code, as it is *now*: read again and locked
     (``FOR UPDATE`` on PostgreSQL; on SQLite this transaction already holds the write lock),
     so that two surveys of one bin applied at once cannot undo each other's newer state."""
     query = select(Bin).with_for_update().execution_options(populate_existing=True)
-    if known.bin_id is not None:
-        return session.exec(query.where(Bin.id == known.bin_id)).first()
+    if looked_up.bin_id is not None:
+        return session.exec(query.where(Bin.id == looked_up.bin_id)).first()
     return session.exec(query.where(Bin.code == record.bin_code)).first()
 
 
@@ -99,21 +99,21 @@ def _apply_bin_survey(
     record: SurveyRecord,
     submission: Submission,
     settings: Settings,
-    known: Known,
+    looked_up: LookedUp,
     source: InspectionSource,
 ) -> None:
     if not record.bin_code:
         raise missing_value("bin_code", "รหัสถัง")
-    bin_row = _current_bin(session=session, record=record, known=known)
+    bin_row = _current_bin(session=session, record=record, looked_up=looked_up)
     if bin_row is None:
-        bin_row = _renamed_bin(session=session, record=record, previous=known.previous)
+        bin_row = _renamed_bin(session=session, record=record, previous=looked_up.previous)
     if bin_row is None:
         bin_row = _register_new_bin(
             session=session,
             record=record,
             submission=submission,
             source=source,
-            places=known.places,
+            places=looked_up.places,
         )
     else:
         if record.condition is None:
@@ -123,16 +123,16 @@ def _apply_bin_survey(
             session=session,
             bin_row=bin_row,
             inspection=_inspection(record, submission, source, with_point),
-            point_village_id=_point_village_id(known.places),
+            point_village_id=_point_village_id(looked_up.places),
         )
     submission.bin_id = bin_row.id
     submission.village_id = bin_row.village_id or submission.village_id
 
 
 def _apply_village_counts(
-    *, session: Session, record: SurveyRecord, submission: Submission, known: Known
+    *, session: Session, record: SurveyRecord, submission: Submission, looked_up: LookedUp
 ) -> None:
-    claimed = known.places.claimed
+    claimed = looked_up.places.claimed
     village = session.get(Village, claimed.id) if claimed else None
     if village is None:
         raise missing_value("village", "หมู่ที่ที่มีอยู่ในทะเบียน")
@@ -155,24 +155,28 @@ def _apply_village_counts(
         session.add(village)
 
 
-def _look_up(*, session: Session, record: SurveyRecord, submission: Submission) -> Known:
+def _look_up(*, session: Session, record: SurveyRecord, submission: Submission) -> LookedUp:
     previous = None
     if submission.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=submission.deprecated_id)
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
     places = locate(session=session, number=record.village_number, point=point)
-    return Known(previous=previous, bin_id=None, places=places)
+    return LookedUp(previous=previous, bin_id=None, places=places)
 
 
 def apply_submission(
-    *, session: Session, submission: Submission, settings: Settings, known: Known | None = None
+    *,
+    session: Session,
+    submission: Submission,
+    settings: Settings,
+    looked_up: LookedUp | None = None,
 ) -> None:
     """Apply a stored survey to the register (bins or village counts). Runs in the caller's
     transaction; raises ``InvalidInput`` naming the field when the survey cannot be applied.
-    ``known``: what the caller already looked up in this transaction (else looked up here)."""
+    ``looked_up``: what the caller already looked up in this transaction (else looked up here)."""
     record = record_from_parsed(submission.parsed)
-    known = known or _look_up(session=session, record=record, submission=submission)
-    edit = known.previous is not None and known.previous.applied
+    looked_up = looked_up or _look_up(session=session, record=record, submission=submission)
+    edit = looked_up.previous is not None and looked_up.previous.applied
     source = InspectionSource.correction if edit else InspectionSource.survey
     if record.form_id == BIN_SURVEY_FORM:
         _apply_bin_survey(
@@ -180,24 +184,32 @@ def apply_submission(
             record=record,
             submission=submission,
             settings=settings,
-            known=known,
+            looked_up=looked_up,
             source=source,
         )
     else:
-        _apply_village_counts(session=session, record=record, submission=submission, known=known)
+        _apply_village_counts(
+            session=session, record=record, submission=submission, looked_up=looked_up
+        )
     submission.applied = True
     session.add(submission)
     session.flush()
 
 
 def apply_or_hold(
-    *, session: Session, submission: Submission, settings: Settings, known: Known | None = None
+    *,
+    session: Session,
+    submission: Submission,
+    settings: Settings,
+    looked_up: LookedUp | None = None,
 ) -> None:
     """Apply; if the register refuses (a case no rule foresaw), keep the survey, undo the
     partial apply (savepoint) and hold it with a ``cannot_apply`` flag instead of failing."""
     try:
         with session.begin_nested():
-            apply_submission(session=session, submission=submission, settings=settings, known=known)
+            apply_submission(
+                session=session, submission=submission, settings=settings, looked_up=looked_up
+            )
     except InvalidInput as exc:
         submission.applied = False
         add_flags(

@@ -27,7 +27,7 @@ from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.places import Whereabouts, locate
 from fieldsvc.storage.register import bins_near
-from fieldsvc.storage.submissions.apply import Known, apply_or_hold
+from fieldsvc.storage.submissions.apply import LookedUp, apply_or_hold
 from fieldsvc.storage.submissions.core_writes import (
     STORED_AND_BIN_IDS,
     current_bin,
@@ -311,7 +311,7 @@ def _apply_at_once(
     session: Session,
     record: SurveyRecord,
     submission: Submission,
-    known: Known,
+    looked_up: LookedUp,
     settings: Settings,
 ) -> bool:
     """The common cases — a clean first survey of a registered bin, or of a new bin at a usable
@@ -322,12 +322,12 @@ def _apply_at_once(
         record.form_id != BIN_SURVEY_FORM
         or not record.bin_code
         or record.condition is None
-        or known.previous is not None  # an edit: corrections, renamed bins
+        or looked_up.previous is not None  # an edit: corrections, renamed bins
     ):
         return False
-    at_point = known.places.at_point
+    at_point = looked_up.places.at_point
     usable = coordinates_usable(record)
-    if known.bin_id is None:
+    if looked_up.bin_id is None:
         if not usable or at_point is None:
             return False
         return register_new_bin(
@@ -338,7 +338,7 @@ def _apply_at_once(
         )
     if usable and at_point is None:  # the general apply looks the point up again
         return False
-    bin_now = current_bin(session=session, bin_id=known.bin_id)
+    bin_now = current_bin(session=session, bin_id=looked_up.bin_id)
     if bin_now is None:  # gone since the look-up: the general apply decides
         return False
     inspect_registered_bin(
@@ -429,11 +429,17 @@ def receive_submission(
         is_new=True,
     )
     if complete and not blocks_apply(flags):
-        known = Known(previous=previous, bin_id=bin_id, places=places)
+        looked_up = LookedUp(previous=previous, bin_id=bin_id, places=places)
         if not _apply_at_once(
-            session=session, record=record, submission=submission, known=known, settings=settings
+            session=session,
+            record=record,
+            submission=submission,
+            looked_up=looked_up,
+            settings=settings,
         ):
-            apply_or_hold(session=session, submission=submission, settings=settings, known=known)
+            apply_or_hold(
+                session=session, submission=submission, settings=settings, looked_up=looked_up
+            )
             flags = _flags_of(submission)
     outcome: Outcome = "edited" if record.deprecated_id else "created"
     return ReceiveResult(submission, outcome, flags, attachments)
