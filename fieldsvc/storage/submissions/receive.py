@@ -127,7 +127,10 @@ def _scope_flags(
                 username=submitter.username,
             )
         )
-    if places.at_point is not None and places.at_point.id not in allowed:
+    point_named = (
+        named is not None and places.at_point is not None and places.at_point.id == named.id
+    )
+    if places.at_point is not None and places.at_point.id not in allowed and not point_named:
         flags.append(
             Flag.of(
                 "point_outside_my_villages",
