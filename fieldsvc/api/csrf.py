@@ -3,9 +3,9 @@
 A browser sends the session cookie with any request to this server, even one another site
 makes it send. So a POST, PUT, PATCH or DELETE that is signed in *by the cookie* must
 
-1. come from this site's own pages: an ``Origin`` naming this server (its ``Host`` or
-   ``FIELDSVC_PUBLIC_BASE_URL``), or no ``Origin`` and a ``Sec-Fetch-Site`` that is absent,
-   ``same-origin`` or ``none``; and
+1. come from this site's own pages: a ``Sec-Fetch-Site`` that is absent, ``same-origin`` or
+   ``none``, and an ``Origin`` that is absent, ``null`` (see ``from_this_site``) or names this
+   server (its ``Host`` or ``FIELDSVC_PUBLIC_BASE_URL``); and
 2. carry the session's CSRF token: the ``csrf_token`` field of a staff form or an
    ``X-CSRF-Token`` header (the phone form's script).
 
@@ -44,7 +44,11 @@ def from_this_site(request: Request, settings: Settings) -> bool:
     if fetch_site not in (None, "same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
+        # "null" is what our own pages send: under their ``Referrer-Policy: no-referrer`` a
+        # browser hides the origin of a form post or fetch. It proves nothing either way (and
+        # over plain http on the office network there is no Sec-Fetch-Site to ask), so the
+        # session's CSRF token decides.
         return True
     origin = origin.lower()
     host = request.headers.get("host", "").lower()
