@@ -13,7 +13,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from fieldsvc.config import Settings
-from fieldsvc.models import Role, SignInSession
+from fieldsvc.models import Role, SignInSession, User
 from fieldsvc.services.signin import sign_in_with_token, user_of_signin_session
 from fieldsvc.services.users import revoke_field_user
 from fieldsvc.storage.signin_sessions import hash_session_id
@@ -318,3 +318,32 @@ def test_another_site_cannot_sign_a_browser_in(client: TestClient, place: Place)
     )
     assert forged.status_code == 403
     assert SESSION_COOKIE not in client.cookies
+
+
+def test_users_add_and_token_take_an_expiry_in_days(
+    engine: Engine, settings: Settings, place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fieldsvc.cli import main
+    from fieldsvc.errors import Unauthorized
+    from fieldsvc.storage.users import user_for_token
+
+    args = ["users", "add", "somchai", "--name", "สมชาย", "--role", "viewer", "--expires-days", "2"]
+    before = datetime.now(UTC)
+    assert main(args, settings=settings) == 0
+    out = capsys.readouterr().out
+    assert "โทเค็นหมดอายุ / the token expires:" in out
+    token = out.split("/openrosa/")[1].split()[0]
+    with Session(engine) as session:
+        user = user_for_token(session=session, token=token)
+        assert user is not None and user.token_expires_at is not None
+        assert timedelta(days=2) <= user.token_expires_at - before < timedelta(days=2, minutes=5)
+        with pytest.raises(Unauthorized) as expired:
+            user_for_token(session=session, token=token, now=before + timedelta(days=2, hours=1))
+        assert expired.value.message_th.startswith("ลิงก์เข้าใช้นี้หมดอายุแล้ว")
+    assert main(["users", "token", "somchai", "--expires-days", "0"], settings=settings) == 2
+    assert main(["users", "token", "somchai"], settings=settings) == 0  # no expiry: never
+    with Session(engine) as session:
+        assert (
+            session.exec(select(User).where(User.username == "somchai")).one().token_expires_at
+            is None
+        )
