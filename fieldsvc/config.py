@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     public_base_url: str | None = Field(
         default=None, description="URL phones use to reach this server, e.g. https://bins.example"
     )
+    session_idle_hours: float = Field(
+        default=12, gt=0, description="A signed-in browser left unused this long must sign in again"
+    )
+    session_max_days: float = Field(
+        default=7, gt=0, description="A browser must sign in again this long after signing in"
+    )
     log_format: Literal["text", "json"] = Field(
         default="text", description="Log lines as text or one JSON object per line"
     )

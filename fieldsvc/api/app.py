@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from fieldsvc import __version__
 from fieldsvc.api import observability
+from fieldsvc.api.csrf import csrf_protection
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.routes import (
     exports,
@@ -54,6 +55,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
         docs_url=None,  # served below from /vendor: FastAPI's own /docs loads Swagger UI from a CDN
         redoc_url=None,
+        # One check for every route: a state-changing request signed in by the session cookie
+        # must come from our own pages and carry the session's CSRF token.
+        dependencies=[Depends(csrf_protection)],
     )
     app.state.settings = settings
     app.state.engine = engine

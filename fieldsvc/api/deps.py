@@ -1,4 +1,5 @@
-"""FastAPI dependencies: settings, a database session per request, the signed-in user.
+"""FastAPI dependencies: settings, a database session per request, the signed-in user
+(by bearer or path token, or by the session cookie of a signed-in browser).
 
 Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in its
 thread pool, and each such hop costs about as much CPU as a small query.
@@ -7,6 +8,7 @@ thread pool, and each such hop costs about as much CPU as a small query.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -17,9 +19,13 @@ from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, Unauthorized
 from fieldsvc.models import Role, User
 from fieldsvc.services.sessions import open_session
+from fieldsvc.services.signin import user_of_signin_session
 from fieldsvc.storage.users import user_for_token
 
-TOKEN_COOKIE = "fieldsvc_token"
+#: The signed-in browser's session id (HttpOnly); the token itself never goes into a cookie.
+SESSION_COOKIE = "fieldsvc_session"
+#: The session's CSRF token, readable by the phone form's script (it sends it as a header).
+CSRF_COOKIE = "fieldsvc_csrf"
 
 
 async def get_settings(request: Request) -> Settings:
@@ -42,20 +48,41 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def request_token(request: Request) -> str | None:
-    """A token from ``Authorization: Bearer``, the sign-in cookie, or a ``/key/{token}/`` path."""
+@dataclass(frozen=True)
+class Credentials:
+    """What a request signs in with: a token (``Authorization: Bearer`` or a ``/…/{token}/``
+    path; API clients and Collect) or else the session cookie of a signed-in browser."""
+
+    token: str | None = None
+    session_id: str | None = None
+
+
+def request_credentials(request: Request) -> Credentials:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    if TOKEN_COOKIE in request.cookies:
-        return request.cookies[TOKEN_COOKIE]
+        return Credentials(token=header[7:].strip())
     token = request.path_params.get("token")
-    return str(token) if token else None
+    if token:
+        return Credentials(token=str(token))
+    return Credentials(session_id=request.cookies.get(SESSION_COOKIE) or None)
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
-    token = request_token(request)
-    return user_for_token(session=session, token=token) if token else None
+def user_for_credentials(
+    *, session: Session, settings: Settings, credentials: Credentials
+) -> User | None:
+    if credentials.token:
+        return user_for_token(session=session, token=credentials.token)
+    if credentials.session_id:
+        return user_of_signin_session(
+            session=session, settings=settings, session_id=credentials.session_id
+        )
+    return None
+
+
+def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    return user_for_credentials(
+        session=session, settings=settings, credentials=request_credentials(request)
+    )
 
 
 def _not_signed_in() -> Unauthorized:
@@ -68,14 +95,15 @@ async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> 
     return user
 
 
-async def token_of_request(request: Request) -> str | None:
-    return request_token(request)
+async def credentials_of_request(request: Request) -> Credentials:
+    return request_credentials(request)
 
 
-def signed_in_user(*, session: Session, token: str | None) -> User:
-    """``current_user`` for a route that looks the token up itself, inside the one worker-thread
-    call that also does its database work (the survey intake: one thread hop, not three)."""
-    user = user_for_token(session=session, token=token) if token else None
+def signed_in_user(*, session: Session, settings: Settings, credentials: Credentials) -> User:
+    """``current_user`` for a route that looks the caller up itself, inside the one
+    worker-thread call that also does its database work (the survey intake: one thread hop,
+    not three)."""
+    user = user_for_credentials(session=session, settings=settings, credentials=credentials)
     if user is None:
         raise _not_signed_in()
     return user
@@ -95,7 +123,7 @@ async def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-RequestToken = Annotated[str | None, Depends(token_of_request)]
+RequestCredentials = Annotated[Credentials, Depends(credentials_of_request)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]

@@ -27,6 +27,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "เปิดลิงก์ประจำตัวที่ได้รับจากเจ้าหน้าที่ หรือวางโทเค็นด้านล่าง",
         "Open the personal link you were given, or paste your token below",
     ),
+    "sign_in_link_help": (
+        "กดปุ่มด้านล่างเพื่อเข้าสู่ระบบด้วยลิงก์ประจำตัวของท่าน",
+        "Press the button below to sign in with your personal link",
+    ),
     "token": ("โทเค็น", "Token"),
     "bad_token": ("ลิงก์หรือโทเค็นไม่ถูกต้อง หรือถูกยกเลิกแล้ว", "Unknown or revoked token"),
     "village": ("หมู่บ้าน", "Village"),

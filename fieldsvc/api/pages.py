@@ -15,11 +15,13 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from fieldsvc import __version__
+from fieldsvc.api.deps import SESSION_COOKIE
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
 from fieldsvc.models import Condition, Stream, User
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
 from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import has_synthetic_data
+from fieldsvc.storage.signin_sessions import csrf_token_for
 from fieldsvc.thai import THAI_TZ, format_be_date
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -101,6 +103,12 @@ def _synthetic(request: Request) -> bool:
         return has_synthetic_data(session=session)
 
 
+def _csrf_token(request: Request) -> str:
+    """The signed-in browser's CSRF token for the page's forms ("" when not signed in)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return csrf_token_for(session_id) if session_id else ""
+
+
 def render(
     request: Request,
     name: str,
@@ -123,6 +131,7 @@ def render(
             "version": __version__,
             "radius_m": settings.service_radius_m,
             "synthetic": _synthetic(request),
+            "csrf_token": _csrf_token(request),
             **vocabulary_names(lang),
             **context,
         },

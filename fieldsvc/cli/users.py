@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,15 @@ def _show_phone_setup(settings: Settings, user_line: str, token: str, qr_png: st
     say("  โทเค็นแสดงเพียงครั้งเดียว เก็บเป็นความลับ / the token is shown once: keep it secret")
 
 
+def _show_expiry(expires_at: datetime | None) -> None:
+    if expires_at is None:
+        return
+    from fieldsvc.thai import THAI_TZ
+
+    local = expires_at.astimezone(THAI_TZ)
+    say(f"  โทเค็นหมดอายุ / the token expires: {local:%Y-%m-%d %H:%M} (เวลาไทย / Thai time)")
+
+
 def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.models import Role
     from fieldsvc.services.users import add_field_user
@@ -60,10 +70,12 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
             role=Role(args.role),
             village_numbers=args.village or [],
             phone=args.phone,
+            expires_days=args.expires_days,
         )
     villages = ", ".join(str(n) for n in dict.fromkeys(args.village or [])) or "-"
     line = f"ผู้ใช้ใหม่ / new user: {user.username} ({user.display_name}) · {user.role} · หมู่ {villages}"
     _show_phone_setup(settings, line, token, args.qr_png)
+    _show_expiry(user.token_expires_at)
     return 0
 
 
@@ -71,11 +83,14 @@ def cmd_users_token(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.users import rotate_field_user_token
 
     with database_session(settings) as session:
-        user, token = rotate_field_user_token(session=session, username=args.username)
+        user, token = rotate_field_user_token(
+            session=session, username=args.username, expires_days=args.expires_days
+        )
     line = (
         f"โทเค็นใหม่ (โทเค็นเดิมใช้ไม่ได้แล้ว) / new token (the old one no longer works): {user.username}"
     )
     _show_phone_setup(settings, line, token, args.qr_png)
+    _show_expiry(user.token_expires_at)
     return 0
 
 
@@ -110,6 +125,7 @@ def register(sub: Any) -> None:
     users = sub.add_parser("users", help="field users, their tokens and phone set-up QR codes")
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     qr_help = "also save the ODK Collect settings QR code as a PNG for printing"
+    expires_help = "the token stops working after N days (default: never)"
     add = users_sub.add_parser(
         "add",
         help="create a user; prints the Collect server URL, web-form link and settings QR code",
@@ -126,6 +142,7 @@ def register(sub: Any) -> None:
     )
     add.add_argument("--phone", help="phone number (personal data: never shown publicly)")
     add.add_argument("--qr-png", metavar="FILE", help=qr_help)
+    add.add_argument("--expires-days", type=float, metavar="N", help=expires_help)
     add.set_defaults(handler=cmd_users_add)
     listing = users_sub.add_parser("list", help="list users, their villages and status")
     listing.set_defaults(handler=cmd_users_list)
@@ -137,4 +154,5 @@ def register(sub: Any) -> None:
     )
     token.add_argument("username")
     token.add_argument("--qr-png", metavar="FILE", help=qr_help)
+    token.add_argument("--expires-days", type=float, metavar="N", help=expires_help)
     token.set_defaults(handler=cmd_users_token)

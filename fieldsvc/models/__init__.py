@@ -2,7 +2,7 @@
 
 from fieldsvc.models.bin import Bin, BinCreate, BinPublic, Inspection, InspectionPublic
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
-from fieldsvc.models.people import Household, User, UserVillage
+from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
 from fieldsvc.models.survey import Attachment, Submission
@@ -21,6 +21,7 @@ __all__ = [
     "InspectionSource",
     "ReviewState",
     "Role",
+    "SignInSession",
     "Stream",
     "Submission",
     "Subdistrict",

@@ -36,5 +36,23 @@ class User(SQLModel, table=True):
     role: Role = Field(sa_column=Column(String(16), nullable=False))
     token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
     token_created_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    token_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime()), description="None: the token never expires"
+    )
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+
+
+class SignInSession(SQLModel, table=True):
+    """A browser signed in with a token: the cookie holds only the random session id, the
+    database only its SHA-256. Expiry (idle and absolute) is counted from the times here with
+    the settings of the day, so changing the settings applies to open sessions too."""
+
+    __tablename__ = "signin_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="appuser.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+    last_seen_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -65,6 +65,28 @@ PROBLEMS = [
         code="unauthorized",
     ),
     entry(
+        "token_expired",
+        "error",
+        "ลิงก์เข้าใช้นี้หมดอายุแล้ว กรุณาขอลิงก์ใหม่จากเจ้าหน้าที่ อบต.",
+        "This access link has expired; ask the office staff for a new one",
+        code="unauthorized",
+    ),
+    entry(
+        "cross_site_request",
+        "error",
+        "คำขอนี้ไม่ได้มาจากหน้าของระบบ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง",
+        "This request did not come from this site's own pages; reload the page and try again",
+        code="forbidden",
+    ),
+    entry(
+        "csrf_token_missing",
+        "error",
+        "แบบฟอร์มหมดอายุหรือไม่ครบ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง",
+        "The form's csrf_token (or the X-CSRF-Token header) is missing or wrong; "
+        "reload the page and try again",
+        code="forbidden",
+    ),
+    entry(
         "staff_only",
         "error",
         "หน้านี้สำหรับเจ้าหน้าที่กองสาธารณสุขเท่านั้น",

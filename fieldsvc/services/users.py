@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import Role, User, UserVillage, Village
+from fieldsvc.models.types import utc_now
 from fieldsvc.storage.register import get_village_by_number, only_subdistrict
 from fieldsvc.storage.users import create_user, get_user, revoke_user, rotate_token
 
@@ -75,8 +76,10 @@ def add_field_user(
     role: Role,
     village_numbers: Sequence[int] = (),
     phone: str | None = None,
+    expires_days: float | None = None,
 ) -> tuple[User, str]:
-    """Create a user linked to villages by number; returns the user and its new token."""
+    """Create a user linked to villages by number; returns the user and its new token, which
+    stops working after ``expires_days`` (None: never)."""
     if not _USERNAME.fullmatch(username):
         raise InvalidInput.of(
             "username_invalid", field="username", details={"value": username}, username=username
@@ -91,6 +94,7 @@ def add_field_user(
         role=role,
         village_ids=village_ids,
         phone=phone,
+        token_expires_at=token_expiry(expires_days),
     )
 
 
@@ -117,8 +121,31 @@ def list_field_users(*, session: Session) -> list[FieldUserRow]:
     ]
 
 
-def rotate_field_user_token(*, session: Session, username: str) -> tuple[User, str]:
-    """Issue ``username`` a new token (the old one stops working); returns the user and token.
+def token_expiry(expires_days: float | None) -> datetime | None:
+    """When a token issued now for ``expires_days`` stops working (None: never).
+
+    Raises
+    ------
+    InvalidInput
+        For a number of days that is not positive.
+    """
+    if expires_days is None:
+        return None
+    if not expires_days > 0:
+        raise InvalidInput(
+            f"--expires-days must be more than 0, not {expires_days}",
+            message_th=f"จำนวนวันหมดอายุต้องมากกว่า 0 (ได้ {expires_days})",
+            field="expires_days",
+            details={"value": expires_days},
+        )
+    return utc_now() + timedelta(days=expires_days)
+
+
+def rotate_field_user_token(
+    *, session: Session, username: str, expires_days: float | None = None
+) -> tuple[User, str]:
+    """Issue ``username`` a new token (the old one, and the browsers signed in with it, stop
+    working); returns the user and token, which stops working after ``expires_days``.
 
     Raises
     ------
@@ -126,11 +153,13 @@ def rotate_field_user_token(*, session: Session, username: str) -> tuple[User, s
         When there is no such user.
     """
     user = get_user(session=session, username=username)
-    return user, rotate_token(session=session, user=user)
+    expires_at = token_expiry(expires_days)
+    return user, rotate_token(session=session, user=user, token_expires_at=expires_at)
 
 
 def revoke_field_user(*, session: Session, username: str) -> User:
-    """Revoke ``username``'s token at once; a new one is issued with a token rotation."""
+    """Revoke ``username``'s token and signed-in browsers at once; a new token is issued with
+    a token rotation."""
     user = get_user(session=session, username=username)
     revoke_user(session=session, user=user)
     return user

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.errors import InvalidInput, NotFound, Unauthorized
 from fieldsvc.models import Role, User, UserVillage, Village
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.signin_sessions import end_user_signin_sessions
 
 
 def hash_token(token: str) -> str:
@@ -31,8 +33,10 @@ def create_user(
     role: Role,
     village_ids: Sequence[int] = (),
     phone: str | None = None,
+    token_expires_at: datetime | None = None,
 ) -> tuple[User, str]:
-    """Create a user and return it with its new token (the only time the token is visible)."""
+    """Create a user and return it with its new token (the only time the token is visible);
+    the token stops working at ``token_expires_at`` (None: never)."""
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise InvalidInput.of(
             "user_exists", field="username", details={"value": username}, username=username
@@ -47,6 +51,7 @@ def create_user(
         phone=phone,
         token_hash=hash_token(token),
         token_created_at=utc_now(),
+        token_expires_at=token_expires_at,
     )
     session.add(user)
     session.flush()
@@ -58,21 +63,30 @@ def create_user(
     return user, token
 
 
-def rotate_token(*, session: Session, user: User) -> str:
+def rotate_token(*, session: Session, user: User, token_expires_at: datetime | None = None) -> str:
+    """A new token for ``user``; the old one and the browsers signed in with it stop working."""
     token = new_token()
+    now = utc_now()
     user.token_hash = hash_token(token)
-    user.token_created_at = utc_now()
+    user.token_created_at = now
+    user.token_expires_at = token_expires_at
     user.revoked_at = None
     session.add(user)
     session.flush()
+    if user.id is not None:
+        end_user_signin_sessions(session=session, user_id=user.id, now=now)
     return token
 
 
 def revoke_user(*, session: Session, user: User) -> None:
-    user.revoked_at = utc_now()
+    """The user's token and every browser signed in with it stop working at once."""
+    now = utc_now()
+    user.revoked_at = now
     user.token_hash = None
     session.add(user)
     session.flush()
+    if user.id is not None:
+        end_user_signin_sessions(session=session, user_id=user.id, now=now)
 
 
 # Built once: every request looks its token up, and building the statement per call (the
@@ -80,14 +94,23 @@ def revoke_user(*, session: Session, user: User) -> None:
 _USER_BY_TOKEN_HASH = select(User).where(User.token_hash == bindparam("token_hash"))
 
 
-def user_for_token(*, session: Session, token: str) -> User | None:
-    """The active user holding ``token``, or None."""
+def user_for_token(*, session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The active user holding ``token``, or None.
+
+    Raises
+    ------
+    Unauthorized
+        ``token_expired`` when the token is right but past its expiry (the holder is told to
+        ask the office for a new link, not that the link is wrong).
+    """
     if not token:
         return None
     found = session.exec(_USER_BY_TOKEN_HASH, params={"token_hash": hash_token(token)})
     user = found.first()
     if user is None or user.revoked_at is not None:
         return None
+    if user.token_expires_at is not None and (now or utc_now()) >= user.token_expires_at:
+        raise Unauthorized.of("token_expired", field="token")
     return user
 
 

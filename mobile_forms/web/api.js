@@ -7,6 +7,12 @@ import { queueStore } from './store.js';
 
 const API = '/api/v1';
 
+/** The session's CSRF token (a cookie set at sign-in), sent with requests the cookie signs in. */
+export function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)fieldsvc_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : '';
+}
+
 /** fetch(API + path) with the token, no HTTP cache, and a time limit (slow 3G is common). */
 export async function api(path, opts = {}, timeoutMs = 20000) {
   const controller = new AbortController();
@@ -14,6 +20,7 @@ export async function api(path, opts = {}, timeoutMs = 20000) {
   const headers = Object.assign({ Accept: 'application/json' }, opts.headers || {});
   const tok = token();
   if (tok) headers.Authorization = 'Bearer ' + tok;
+  else if (csrfToken()) headers['X-CSRF-Token'] = csrfToken();  // signed in by the session cookie
   try {
     return await fetch(API + path, Object.assign({}, opts, { headers, signal: controller.signal, cache: 'no-store' }));
   } finally {

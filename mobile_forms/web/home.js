@@ -1,7 +1,7 @@
 /* Signing in and out, the home screen (who I am, this month's progress), and refreshing the
  * user, villages and bins kept on the phone for offline use. */
 
-import { api, outbox } from './api.js';
+import { api, csrfToken, outbox } from './api.js';
 import { $, setText } from './dom.js';
 import { current, reset } from './nav.js';
 import { dropToken, setToken, state } from './state.js';
@@ -95,6 +95,8 @@ export async function signOut() {
   dropToken();
   state.me = null;
   await kvSet('me', null);
-  try { await fetch('/logout', { redirect: 'manual' }); } catch (e) { /* offline */ }
+  try {
+    await fetch('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrfToken() }, redirect: 'manual' });
+  } catch (e) { /* offline */ }
   showLogin('');
 }

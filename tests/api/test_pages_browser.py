@@ -41,7 +41,9 @@ def _open(browser: Any, base: str, token: str | None) -> tuple[Any, Any, list[st
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     if token:
-        page.goto(f"{base}/login/{token}")
+        page.goto(f"{base}/login/{token}")  # the link shows a form: it signs in when posted
+        with page.expect_navigation():
+            page.click("#sign-in")
     return context, page, foreign, errors
 
 

@@ -21,6 +21,7 @@ from fieldsvc.storage.frames import save_villages
 from fieldsvc.storage.register import create_bin
 from fieldsvc.storage.submissions import receive_submission
 from fieldsvc.storage.users import create_user
+from tests.signin import sign_in
 
 LON0, LAT0 = 103.30, 16.30
 # Personal data planted in the register: none of it may reach a public page or file.
@@ -122,7 +123,7 @@ def seeded(engine: Engine, settings: Settings) -> dict[str, str]:
 def test_dashboard_shows_each_village_and_the_review_queue(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     page = client.get("/staff")
     assert page.status_code == 200
     assert "บ้านหนึ่ง" in page.text and "บ้านสอง" in page.text
@@ -139,7 +140,7 @@ def test_dashboard_shows_each_village_and_the_review_queue(
 def test_english_pages_use_english_names_dates_and_units(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     history = client.get("/staff/bins/B-1?lang=en").text
     assert "Damaged" in history and "General waste" in history and "240 litres" in history
     assert "20 Nov 2026 10:00" in history  # 03:00 UTC is 10:00 in Thailand, Common Era year
@@ -159,7 +160,7 @@ def test_staff_pages_refuse_village_heads_and_strangers(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
     assert client.get("/staff").status_code == 401
-    client.get(f"/login/{seeded['head']}")
+    sign_in(client, seeded["head"])
     assert client.get("/staff").status_code == 403
     assert client.get("/staff/map.html").status_code == 403
 
@@ -167,7 +168,7 @@ def test_staff_pages_refuse_village_heads_and_strangers(
 def test_staff_can_publish_a_plan_from_the_plans_page(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     created = client.post("/staff/plans", data={"budget_baht": "20000"}, follow_redirects=False)
     assert created.status_code == 303
     plan_url = created.headers["location"]
@@ -232,7 +233,7 @@ def test_public_page_shows_coverage_and_the_published_plan_without_sign_in(
 def test_exports_download_the_allocation_list_and_the_coverage_table(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     pdf = client.get("/staff/plans/1/export.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -251,7 +252,7 @@ def test_exports_download_the_allocation_list_and_the_coverage_table(
 def test_staff_correct_a_survey_as_a_new_version_keeping_the_original(
     client: TestClient, seeded: dict[str, str]
 ) -> None:
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     corrected = client.post(
         "/staff/review/1/correct",
         data={"condition": "usable", "capacity_l": "200", "comment": "ตรวจซ้ำแล้ว"},
@@ -282,7 +283,7 @@ def test_a_browser_gets_errors_as_a_page_and_api_clients_as_json(
     assert "กรุณาเข้าสู่ระบบ" in page.text and 'href="/login"' in page.text
     api = client.get("/staff")
     assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
-    client.get(f"/login/{seeded['staff']}")
+    sign_in(client, seeded["staff"])
     bad = client.get(
         "/staff/review", params={"date_from": "15/11/2569", "lang": "en"}, headers=browser
     )

@@ -15,6 +15,7 @@ from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
 from fieldsvc.models import Subdistrict, Village
 from tests.intake.conftest import Place, jpeg_bytes, make_place
+from tests.signin import sign_in
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def queue(client: TestClient, place: Place) -> TestClient:
     assert put.status_code == 200, put.text
     b = _survey("0b7a1d2c-3e4f-4a5b-8c6d-000000000002", "NB-0301", 3, 103.325, "2026-11-21")
     assert client.post("/api/v1/submissions", json=b, headers=staff).status_code == 201
-    client.get(f"/login/{place.staff_token}")
+    sign_in(client, place.staff_token)
     client.sha256 = put.json()["sha256"]  # type: ignore[attr-defined]
     return client
 
