@@ -22,7 +22,9 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, drop_empty: bool = False) -> di
         frame = frame.copy()
         frame[numeric] = frame[numeric].replace([np.inf, -np.inf], np.nan)
     text = frame.to_json(na="null", drop_id=True, to_wgs84=True)
-    data: dict[str, Any] = json.loads(text, parse_float=finite_or_none)
+    data: dict[str, Any] = json.loads(
+        text, parse_float=finite_or_none, parse_constant=lambda _name: None
+    )
     return data
 
 

@@ -112,7 +112,9 @@ def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     plain = plain.replace([np.inf, -np.inf], np.nan)
     text = plain.to_json(orient="records", date_format="iso")
     # pandas rounds to 10 significant digits: a value near the float limit can round past it
-    rows: list[dict[str, Any]] = json.loads(text, parse_float=finite_or_none)
+    rows: list[dict[str, Any]] = json.loads(
+        text, parse_float=finite_or_none, parse_constant=lambda _name: None
+    )
     return rows
 
 
