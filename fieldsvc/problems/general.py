@@ -72,6 +72,14 @@ PROBLEMS = [
         code="unauthorized",
     ),
     entry(
+        "expires_days_invalid",
+        "error",
+        "จำนวนวันหมดอายุต้องมากกว่า 0 (ได้ {value})",
+        "--expires-days must be more than 0, not {value}",
+        params="value",
+        code="invalid_input",
+    ),
+    entry(
         "cross_site_request",
         "error",
         "คำขอนี้ไม่ได้มาจากหน้าของระบบ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง",

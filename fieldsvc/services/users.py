@@ -132,11 +132,11 @@ def token_expiry(expires_days: float | None) -> datetime | None:
     if expires_days is None:
         return None
     if not expires_days > 0:
-        raise InvalidInput(
-            f"--expires-days must be more than 0, not {expires_days}",
-            message_th=f"จำนวนวันหมดอายุต้องมากกว่า 0 (ได้ {expires_days})",
+        raise InvalidInput.of(
+            "expires_days_invalid",
             field="expires_days",
             details={"value": expires_days},
+            value=expires_days,
         )
     return utc_now() + timedelta(days=expires_days)
 
