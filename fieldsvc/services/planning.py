@@ -7,7 +7,6 @@ the register, applies the office's settings, and records what was decided.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import AllocationPlanRecord, Bin, User
 from fieldsvc.models.types import utc_now
+from fieldsvc.reports.open_data import finite_or_none
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
 from fieldsvc.thai import fiscal_year_be, local_date
 
@@ -95,12 +95,6 @@ def compute_coverage(
         sizing=sizing_parameters(settings),
         walking_graph=graph,
     )
-
-
-def finite_or_none(text: str) -> float | None:
-    """A JSON number as a float, or None where it does not fit one (JSON has no infinity)."""
-    value = float(text)
-    return value if math.isfinite(value) else None
 
 
 def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
