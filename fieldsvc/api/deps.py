@@ -53,9 +53,29 @@ def request_token(request: Request) -> str | None:
     return str(token) if token else None
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
+#: Where the caller-first middleware (``fieldsvc.api.limits``) leaves the user it resolved
+#: before the body was read, so the route does not look the token up a second time.
+RESOLVED_USER = "fieldsvc_user"
+
+
+def resolved_user(request: Request, session: Session) -> User | None:
+    """The user the middleware already found for this request, attached to ``session``
+    without a query; None when the middleware did not look (GETs, pages)."""
+    user: User | None = request.scope.get("state", {}).get(RESOLVED_USER)
+    return session.merge(user, load=False) if user is not None else None
+
+
+def user_of_request(request: Request, session: Session) -> User | None:
+    """The signed-in user of ``request`` (any of ``request_token``'s sources), or None."""
+    found = resolved_user(request, session)
+    if found is not None:
+        return found
     token = request_token(request)
     return user_for_token(session=session, token=token) if token else None
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    return user_of_request(request, session)
 
 
 def _not_signed_in() -> Unauthorized:
@@ -68,14 +88,10 @@ async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> 
     return user
 
 
-async def token_of_request(request: Request) -> str | None:
-    return request_token(request)
-
-
-def signed_in_user(*, session: Session, token: str | None) -> User:
-    """``current_user`` for a route that looks the token up itself, inside the one worker-thread
+def signed_in_user(*, session: Session, request: Request) -> User:
+    """``current_user`` for a route that looks the user up itself, inside the one worker-thread
     call that also does its database work (the survey intake: one thread hop, not three)."""
-    user = user_for_token(session=session, token=token) if token else None
+    user = user_of_request(request, session)
     if user is None:
         raise _not_signed_in()
     return user
@@ -95,7 +111,6 @@ async def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-RequestToken = Annotated[str | None, Depends(token_of_request)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]
