@@ -63,9 +63,7 @@ def test_openrosa_links_use_the_public_url_not_the_host_header(
 def test_production_without_an_https_public_url_does_not_start(
     settings: Settings, engine: Engine, url: str | None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    production = settings.model_copy(
-        update={"environment": "production", "public_base_url": url}
-    )
+    production = settings.model_copy(update={"environment": "production", "public_base_url": url})
     with pytest.raises(StartupRefused) as refused:
         create_app(production, engine=engine)
     assert "FIELDSVC_PUBLIC_BASE_URL" in refused.value.message_en
