@@ -32,7 +32,7 @@ import re
 import unicodedata
 from typing import Final
 
-from fieldsvc.problems.general import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH
 from fieldsvc.thai import (
     BE_OFFSET,
     BE_THRESHOLD,

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
-
-from fieldsvc.problems.model import entry
-
-#: The bin-code rule in words (the pattern is ``fieldsvc.ingest.values.BIN_CODE_PATTERN``).
-BIN_CODE_RULE_TH: Final = (
-    "ใช้ได้เฉพาะตัวอักษรไทยหรืออังกฤษ ตัวเลข และเครื่องหมาย . _ / - ขึ้นต้นด้วยตัวอักษรหรือตัวเลข "
-    "ยาวไม่เกิน 40 ตัว เช่น NB-0101"
-)
-BIN_CODE_RULE_EN: Final = (
-    "letters (Thai or Latin), digits and . _ / - only, starting with a letter or digit, "
-    "at most 40 characters, e.g. NB-0101"
-)
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH, entry
 
 PROBLEMS = [
     # --- the generic codes (also the code of errors raised with inline messages) ---

@@ -3,8 +3,7 @@ warnings (``"Thai / English"`` lines). Rows never raise: these are reasons, not 
 
 from __future__ import annotations
 
-from fieldsvc.problems.general import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH
-from fieldsvc.problems.model import Problem, Severity, entry
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH, Problem, Severity, entry
 
 
 def _row(key: str, severity: Severity, th: str, en: str, params: str = "") -> Problem:
