@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     sql_echo: bool = False
 
     # --- web -----------------------------------------------------------------------------
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="'production' refuses to start without an https FIELDSVC_PUBLIC_BASE_URL",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str | None = Field(
@@ -42,6 +47,11 @@ class Settings(BaseSettings):
     )
     session_max_days: float = Field(
         default=7, gt=0, description="A browser must sign in again this long after signing in"
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Extra Host names this server answers to, beside the public base URL's "
+        "host, localhost and 127.0.0.1 (e.g. a LAN address during a demo)",
     )
     log_format: Literal["text", "json"] = Field(
         default="text", description="Log lines as text or one JSON object per line"
@@ -90,6 +100,15 @@ class Settings(BaseSettings):
     duplicate_radius_m: float = Field(default=5.0, gt=0, description="New bin this close = same?")
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_submission_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_json_bytes: int = Field(
+        default=64 * 1024, gt=0, description="Largest JSON (or form) body of an API request"
+    )
+    max_photos_per_user_day: int = Field(
+        default=2000, gt=0, description="Photos one user may send per Thai calendar day"
+    )
+    max_photo_bytes_per_user_day: int = Field(
+        default=2 * 1024**3, gt=0, description="Bytes of photos one user may send per day"
+    )
 
     # --- analysis defaults (DOMAIN.md) ----------------------------------------------------
     waste_kg_per_person_day: float = Field(default=domain.WASTE_KG_PER_PERSON_DAY, gt=0)
@@ -113,6 +132,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("FIELDSVC_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return value
+
+    @property
+    def public_host(self) -> str | None:
+        """The host name of ``public_base_url`` (None when it is not set)."""
+        return urlsplit(self.public_base_url).hostname if self.public_base_url else None
 
     @property
     def effective_database_url(self) -> str:

@@ -109,6 +109,12 @@ class PayloadTooLarge(FieldsvcError):
     code = "payload_too_large"
 
 
+class TooManyRequests(FieldsvcError):
+    """A quota is used up (429); the client may try again later."""
+
+    code = "too_many_requests"
+
+
 class ImportFailed(FieldsvcError):
     """A whole file could not be imported (empty, unreadable, unknown CRS ...)."""
 

@@ -154,6 +154,7 @@ set_key() {
 }
 set_key FIELDSVC_DATA_DIR "$data_dir"
 set_key FIELDSVC_PUBLIC_BASE_URL "$public_url"
+set_key FIELDSVC_ENVIRONMENT production
 set_key FIELDSVC_HOST 127.0.0.1
 set_key FIELDSVC_PORT "$port"
 set_key FIELDSVC_LOG_FORMAT json

@@ -11,11 +11,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from fieldsvc import __version__
 from fieldsvc.api import observability
 from fieldsvc.api.csrf import csrf_protection
 from fieldsvc.api.errors import install_error_handlers
+from fieldsvc.api.hosts import allowed_hosts, require_startable
+from fieldsvc.api.limits import CallerFirst
 from fieldsvc.api.routes import (
     exports,
     intake,
@@ -41,6 +44,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the app. Tests pass their own settings and engine; production reads the env."""
     settings = settings or get_settings()
+    require_startable(settings)  # production without its https address does not start
     engine = engine or engine_from_settings(settings)
 
     @asynccontextmanager
@@ -63,6 +67,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     install_error_handlers(app)
     observability.configure_logging(settings)
+    # Outermost last: headers → access log → allowed hosts → caller and size → routes.
+    app.add_middleware(CallerFirst, settings=settings, engine=engine)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     app.add_middleware(observability.AccessLog)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.include_router(intake.router)  # before register: /bins/near ≠ /bins/{code}

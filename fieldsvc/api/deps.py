@@ -79,10 +79,30 @@ def user_for_credentials(
     return None
 
 
-def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+#: Where the caller-first middleware (``fieldsvc.api.limits``) leaves the user it resolved
+#: before the body was read, so the route does not look the caller up a second time.
+RESOLVED_USER = "fieldsvc_user"
+
+
+def resolved_user(request: Request, session: Session) -> User | None:
+    """The user the middleware already found for this request, attached to ``session``
+    without a query; None when the middleware did not look (GETs, pages)."""
+    user: User | None = request.scope.get("state", {}).get(RESOLVED_USER)
+    return session.merge(user, load=False) if user is not None else None
+
+
+def user_of_request(request: Request, session: Session, settings: Settings) -> User | None:
+    """The signed-in user of ``request`` (token or session cookie), or None."""
+    found = resolved_user(request, session)
+    if found is not None:
+        return found
     return user_for_credentials(
         session=session, settings=settings, credentials=request_credentials(request)
     )
+
+
+def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    return user_of_request(request, session, settings)
 
 
 def _not_signed_in() -> Unauthorized:
@@ -95,15 +115,11 @@ async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> 
     return user
 
 
-async def credentials_of_request(request: Request) -> Credentials:
-    return request_credentials(request)
-
-
-def signed_in_user(*, session: Session, settings: Settings, credentials: Credentials) -> User:
+def signed_in_user(*, session: Session, settings: Settings, request: Request) -> User:
     """``current_user`` for a route that looks the caller up itself, inside the one
     worker-thread call that also does its database work (the survey intake: one thread hop,
     not three)."""
-    user = user_for_credentials(session=session, settings=settings, credentials=credentials)
+    user = user_of_request(request, session, settings)
     if user is None:
         raise _not_signed_in()
     return user
@@ -123,7 +139,6 @@ async def editor_user(user: Annotated[User, Depends(staff_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-RequestCredentials = Annotated[Credentials, Depends(credentials_of_request)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]

@@ -43,7 +43,10 @@ def _serve(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.api.hosts import require_startable
+
     settings = listen_settings(args, settings)
+    require_startable(settings)  # before the database is touched
     upgraded_engine(settings)
     _serve(settings)
     return 0

@@ -26,10 +26,10 @@ from defusedxml.ElementTree import fromstring
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from fieldsvc.errors import FieldsvcError, PayloadTooLarge
+from fieldsvc.errors import FieldsvcError, InvalidInput, PayloadTooLarge
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
-from fieldsvc.ingest.values import as_aware
+from fieldsvc.ingest.values import as_aware, is_bin_code
 from fieldsvc.models.enums import Channel, Condition, Stream
 from fieldsvc.problems import render
 
@@ -219,6 +219,14 @@ def parse_submission_xml(
     if form_id == BIN_SURVEY_FORM:
         lat, lon, alt, acc = read.geopoint("location")
         code = read.text("bin_code") or read.text("bin_code_scan") or read.text("bin_code_typed")
+        if code is not None and not is_bin_code(code):
+            raise InvalidInput.of(
+                "bin_code_invalid",
+                field="bin_code",
+                details={"value": code},
+                field_name="bin_code",
+                value=code,
+            )
         photo = read.text("photo")
         record = SurveyRecord(
             **common,

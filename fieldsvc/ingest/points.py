@@ -19,6 +19,7 @@ from fieldsvc.ingest.rows import Row, iter_rows
 from fieldsvc.ingest.values import (
     clean_text,
     is_blank,
+    parse_bin_code,
     parse_date,
     parse_litres,
     parse_village_number,
@@ -217,7 +218,7 @@ def _read_household(row: Row, picked: dict[str, str | None]) -> dict[str, object
 def _read_bin(row: Row, picked: dict[str, str | None]) -> dict[str, object]:
     stream, condition = _vocab(match_stream), _vocab(match_condition)
     return {
-        "code": clean_text(row.get(picked["code"])),
+        "code": row.optional(parse_bin_code, picked["code"], "รหัสถัง", "bin code"),
         "village_number": row.optional(
             parse_village_number, picked["village_number"], "หมู่ที่", "village number"
         ),

@@ -34,6 +34,7 @@ from fieldsvc.ingest.values import (
     as_aware,
     describe,
     is_blank,
+    parse_bin_code,
     parse_coordinates,
     parse_date,
     parse_datetime,
@@ -52,14 +53,13 @@ from fieldsvc.ingest.vocab import (
 )
 from fieldsvc.models.enums import Channel, Condition, Stream
 from fieldsvc.problems import render, render_line
-from fieldsvc.thai import THAI_TZ, arabic_digits
+from fieldsvc.thai import THAI_TZ
 
 T = TypeVar("T")
 
 HEADER_SEARCH_ROWS: Final = 10  # offices often put a title (and a blank row) above the table
 MIN_RECOGNISED_HEADERS: Final = 2
 MAX_NOTE_CHARS: Final = 2000
-MAX_CODE_CHARS: Final = 40
 
 # Words seen in hand-made sheets beyond the shared vocabulary (``fieldsvc.ingest.vocab``):
 # the Thai bin colour code (blue general, green organic, yellow recyclable, red hazardous),
@@ -371,10 +371,7 @@ def _text(value: object) -> str | None:
 
 
 def _bin_code(value: object) -> str:
-    code = arabic_digits(to_text(value))
-    if not code or len(code) > MAX_CODE_CHARS:
-        raise ValueError(value)
-    return code
+    return parse_bin_code(value)
 
 
 def _accuracy(value: object) -> float:

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from typing import Final
 
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH
 from fieldsvc.thai import (
     BE_OFFSET,
     BE_THRESHOLD,
@@ -141,6 +142,43 @@ def describe(value: object) -> str | None:
 
 
 # --- numbers -----------------------------------------------------------------------------------
+
+
+#: Bin codes: letters (Latin or Thai), digits (Arabic or Thai), and ``. _ / -`` inside, starting
+#: with a letter or digit, at most 40 characters (``NB-0101``, ``SB-07-0427``, ``ก-12``). Codes
+#: are printed on stickers and QR codes, published in CSV files and typed on phones: no spaces,
+#: no quotes, brackets or formula signs (the rule in words: ``BIN_CODE_RULE_TH``/``_EN``).
+BIN_CODE_PATTERN: Final = re.compile(r"[A-Za-z0-9\u0e01-\u0e59][A-Za-z0-9\u0e01-\u0e59._/-]{0,39}")
+
+
+def is_bin_code(text: str) -> bool:
+    """True when ``text`` follows the bin-code rule (:data:`BIN_CODE_PATTERN`).
+
+    >>> is_bin_code("NB-0101"), is_bin_code("หมู่7/12"), is_bin_code("=HYPERLINK(1)")
+    (True, True, False)
+    """
+    return BIN_CODE_PATTERN.fullmatch(text) is not None
+
+
+def bin_code_field(value: str | None) -> str | None:
+    """A bin code as a form or API field: trimmed, blank is None, else it must follow the rule
+    (``ValueError`` naming the allowed characters, for a schema's 422)."""
+    code = value.strip() if value is not None else ""
+    if not code:
+        return None
+    if not is_bin_code(code):
+        raise ValueError(
+            f"bin code {code!r} is not allowed: {BIN_CODE_RULE_EN} / {BIN_CODE_RULE_TH}"
+        )
+    return code
+
+
+def parse_bin_code(value: object) -> str:
+    """A bin code from a cell or attribute (Thai digits made Arabic); ``ValueError`` otherwise."""
+    code = arabic_digits(to_text(value))
+    if not is_bin_code(code):
+        raise ValueError(value)
+    return code
 
 
 def parse_number(value: object) -> float:

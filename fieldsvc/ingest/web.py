@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.photos import safe_attachment_name
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
-from fieldsvc.ingest.values import as_aware
+from fieldsvc.ingest.values import as_aware, bin_code_field
 from fieldsvc.models.enums import Channel, Condition, Stream
 
 
@@ -87,6 +87,11 @@ class SurveyIn(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator("bin_code")
+    @classmethod
+    def _bin_code_rule(cls, value: str | None) -> str | None:
+        return bin_code_field(value)
 
     @field_validator("photos")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldsvc.problems.model import entry
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH, entry
 
 PROBLEMS = [
     # --- the generic codes (also the code of errors raised with inline messages) ---
@@ -20,6 +20,30 @@ PROBLEMS = [
     entry("unauthorized", "error", "กรุณาเข้าสู่ระบบ", "Sign in first", status=401),
     entry("forbidden", "error", "ไม่มีสิทธิ์เข้าถึง", "Not allowed", status=403),
     entry("payload_too_large", "error", "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป", "Payload too large", status=413),
+    entry(
+        "too_many_requests",
+        "error",
+        "ส่งข้อมูลมากเกินกำหนด กรุณาลองใหม่ภายหลัง",
+        "Too many requests; try again later",
+        status=429,
+    ),
+    entry(
+        "startup_refused",
+        "error",
+        "ตั้งค่าระบบไม่ครบ เริ่มให้บริการไม่ได้",
+        "The settings are not fit to serve",
+        status=500,
+    ),
+    entry(
+        "production_needs_https_url",
+        "error",
+        "FIELDSVC_ENVIRONMENT=production ต้องตั้ง FIELDSVC_PUBLIC_BASE_URL เป็นที่อยู่ https:// "
+        "ที่โทรศัพท์และเบราว์เซอร์ใช้ (ตอนนี้: {value})",
+        "FIELDSVC_ENVIRONMENT=production needs FIELDSVC_PUBLIC_BASE_URL set to the https:// "
+        "address phones and browsers use, e.g. https://bins.example.go.th (now: {value})",
+        params="value",
+        code="startup_refused",
+    ),
     entry("import_failed", "error", "นำเข้าไฟล์ไม่ได้", "The file could not be imported", status=422),
     entry(
         "database_busy",
@@ -153,6 +177,14 @@ PROBLEMS = [
         "No bin has the code {bin_code!r}",
         params="bin_code",
         code="not_found",
+    ),
+    entry(
+        "bin_code_invalid",
+        "error",
+        "รหัสถัง {value!r} ที่ช่อง {field_name} ไม่ถูกต้อง: " + BIN_CODE_RULE_TH,
+        "{field_name}: the bin code {value!r} is not allowed; " + BIN_CODE_RULE_EN,
+        params="field_name value",
+        code="invalid_input",
     ),
     entry(
         "bin_code_exists",

@@ -176,6 +176,16 @@ PROBLEMS = [
         code="payload_too_large",
     ),
     entry(
+        "photo_quota_exceeded",
+        "error",
+        "วันนี้ส่งรูปครบโควตาแล้ว (ไม่เกิน {max_photos:,} รูป หรือ {max_mb:,} MB ต่อคนต่อวัน) "
+        "กรุณาส่งรูปที่เหลืออีกครั้งพรุ่งนี้",
+        "Daily photo quota used up ({max_photos:,} photos or {max_mb:,} MB per user per day); "
+        "send the remaining photos tomorrow",
+        params="max_photos max_mb",
+        code="too_many_requests",
+    ),
+    entry(
         "photo_undecodable",
         "error",
         "ไฟล์รูป {name} เสียหาย เปิดไม่ได้",

@@ -34,6 +34,17 @@ Scope = Literal["request", "survey", "row"]
 
 _FORMATTER: Final = string.Formatter()
 
+#: The bin-code rule in words, shared by the request error and the import-row note (the
+#: pattern itself is ``fieldsvc.ingest.values.BIN_CODE_PATTERN``).
+BIN_CODE_RULE_TH: Final = (
+    "ใช้ได้เฉพาะตัวอักษรไทยหรืออังกฤษ ตัวเลข และเครื่องหมาย . _ / - ขึ้นต้นด้วยตัวอักษรหรือตัวเลข "
+    "ยาวไม่เกิน 40 ตัว เช่น NB-0101"
+)
+BIN_CODE_RULE_EN: Final = (
+    "letters (Thai or Latin), digits and . _ / - only, starting with a letter or digit, "
+    "at most 40 characters, e.g. NB-0101"
+)
+
 
 def template_fields(template: str) -> frozenset[str]:
     """Names of the ``{placeholders}`` in a ``str.format`` template."""

@@ -3,7 +3,7 @@ warnings (``"Thai / English"`` lines). Rows never raise: these are reasons, not 
 
 from __future__ import annotations
 
-from fieldsvc.problems.model import Problem, Severity, entry
+from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH, Problem, Severity, entry
 
 
 def _row(key: str, severity: Severity, th: str, en: str, params: str = "") -> Problem:
@@ -84,7 +84,12 @@ PROBLEMS = [
         "อ่านวันที่สำรวจไม่ได้ (ใช้ วว/ดด/ปปปป เช่น 26/11/2566)",
         "the survey date is not readable (use dd/mm/yyyy, e.g. 26/11/2566)",
     ),
-    _row("sheet_bin_code_invalid", "error", "รหัสถังไม่ถูกต้อง", "the bin code is not valid"),
+    _row(
+        "sheet_bin_code_invalid",
+        "error",
+        "รหัสถังไม่ถูกต้อง: " + BIN_CODE_RULE_TH,
+        "the bin code is not valid: " + BIN_CODE_RULE_EN,
+    ),
     _row(
         "sheet_capacity_invalid",
         "error",

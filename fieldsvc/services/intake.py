@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import Forbidden, InvalidInput, PayloadTooLarge
+from fieldsvc.errors import Forbidden, InvalidInput, PayloadTooLarge, TooManyRequests
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.photos import CleanPhoto
 from fieldsvc.ingest.survey import SurveyRecord
@@ -26,9 +26,11 @@ from fieldsvc.storage.submissions import (
     ReceiveResult,
     add_flags,
     attach_media,
+    photos_received_since,
     receive_submission,
     require_submission,
 )
+from fieldsvc.thai import thai_now
 
 NamedPhoto = tuple[str, CleanPhoto]
 
@@ -91,6 +93,26 @@ def require_declared(name: str, declared: Sequence[str]) -> None:
         )
 
 
+def require_photo_quota(
+    *, session: Session, settings: Settings, user: User, sizes: Sequence[int]
+) -> None:
+    """Refuse (429) photos that would take ``user`` past the photos or bytes allowed per Thai
+    calendar day (``FIELDSVC_MAX_PHOTOS_PER_USER_DAY``, ``…_PHOTO_BYTES_PER_USER_DAY``)."""
+    if not sizes:
+        return
+    day_start = thai_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    count, size = photos_received_since(session=session, submitter_id=user.id, since=day_start)
+    max_photos, max_bytes = settings.max_photos_per_user_day, settings.max_photo_bytes_per_user_day
+    if count + len(sizes) > max_photos or size + sum(sizes) > max_bytes:
+        raise TooManyRequests.of(
+            "photo_quota_exceeded",
+            field="photos",
+            details={"photos_today": count, "bytes_today": size, "max_photos": max_photos},
+            max_photos=max_photos,
+            max_mb=max_bytes // (1024 * 1024),
+        )
+
+
 # --- receiving ------------------------------------------------------------------------------
 
 
@@ -117,6 +139,9 @@ def receive_survey(
     and flagged ``undeclared_attachment`` (OpenRosa; the JSON API refuses it before this).
     """
     require_can_submit(submitter)
+    require_photo_quota(
+        session=session, settings=settings, user=submitter, sizes=[len(p.data) for _, p in photos]
+    )
     # Photos are written (and fsynced) before the transaction, so that SQLite's write lock
     # never waits on the disk; a failure below leaves at most an unreferenced file.
     stored = [
@@ -170,11 +195,13 @@ def attach_photo(
     *,
     session: Session,
     settings: Settings,
+    user: User,
     submission: Submission,
     name: str,
     photo: CleanPhoto,
 ) -> Attachment:
     """Store a photo sent on its own and attach it to its survey (idempotent), and commit."""
+    require_photo_quota(session=session, settings=settings, user=user, sizes=[len(photo.data)])
     digest = store_media(settings=settings, data=photo.data)
     attachment = attach_media(
         session=session,

@@ -61,6 +61,7 @@ def test_office_lan_install_is_idempotent_and_uses_caddys_internal_ca(tmp_path: 
 
     env = (tmp_path / "etc/fieldsvc/fieldsvc.env").read_text().splitlines()
     assert "FIELDSVC_PUBLIC_BASE_URL=https://192.168.1.10" in env
+    assert "FIELDSVC_ENVIRONMENT=production" in env  # refuses to start without the https URL
     assert "FIELDSVC_DATA_DIR=/var/lib/fieldsvc" in env
     assert not any(line.startswith("FIELDSVC_DATABASE_URL") for line in env)
     assert oct((tmp_path / "etc/fieldsvc/fieldsvc.env").stat().st_mode)[-3:] == "640"

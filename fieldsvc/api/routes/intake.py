@@ -20,7 +20,6 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from fieldsvc.api.deps import (
     CurrentUser,
     EngineDep,
-    RequestCredentials,
     SessionDep,
     SettingsDep,
     signed_in_user,
@@ -59,20 +58,17 @@ async def create_submission(
     response: Response,
     engine: EngineDep,
     settings: SettingsDep,
-    credentials: RequestCredentials,
 ) -> ReceiveOut:
     """201 for a new survey or edit, 200 for an identical retry, 409 for the same
     ``submission_id`` with a different body. Implausible values are accepted and flagged."""
     raw = (await request.body()).decode("utf-8")  # kept as received (already parsed as JSON)
 
-    def receive() -> ReceiveOut:  # the caller, the survey and the answer in one thread hop
+    def receive() -> ReceiveOut:  # the user, the survey and the answer in one thread hop
         with open_session(engine) as session:
             result = intake.receive_survey(
                 session=session,
                 settings=settings,
-                submitter=signed_in_user(
-                    session=session, settings=settings, credentials=credentials
-                ),
+                submitter=signed_in_user(session=session, settings=settings, request=request),
                 record=survey.to_record(),
                 raw_payload=raw,
                 content_type=JSON_TYPE,
@@ -219,7 +215,12 @@ async def put_attachment(
     )
     attachment = await run_in_threadpool(
         lambda: intake.attach_photo(
-            session=session, settings=settings, submission=survey, name=name, photo=photo
+            session=session,
+            settings=settings,
+            user=user,
+            submission=survey,
+            name=name,
+            photo=photo,
         )
     )
     return AttachmentOut.model_validate(attachment)

@@ -37,7 +37,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep
+from fieldsvc.api.deps import EngineDep, SessionDep, SettingsDep, resolved_user
 from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, NotFound, Unauthorized
@@ -111,11 +111,24 @@ class OpenRosaRoute(APIRoute):
 router = APIRouter(prefix="/openrosa/{token}", tags=["openrosa"], route_class=OpenRosaRoute)
 
 
-def openrosa_user(token: str, session: SessionDep) -> User:
-    """The user whose token is in the path (Collect cannot send a bearer header)."""
-    user = user_for_token(session=session, token=token)
+def wrong_server_link() -> Unauthorized:
+    """The answer to a bad or revoked token in the path; Collect shows it to the surveyor."""
+    return Unauthorized.of("server_link_invalid", field="token")
+
+
+def openrosa_error_response(exc: FieldsvcError) -> Response:
+    """An error as Collect expects it (OpenRosa XML, its version header)."""
+    response = _error_response(exc)
+    response.headers["X-OpenRosa-Version"] = "1.0"
+    return response
+
+
+def openrosa_user(request: Request, token: str, session: SessionDep) -> User:
+    """The user whose token is in the path (Collect cannot send a bearer header); the one the
+    caller-first middleware found already, when it looked before the body."""
+    user = resolved_user(request, session) or user_for_token(session=session, token=token)
     if user is None:
-        raise Unauthorized.of("server_link_invalid", field="token")
+        raise wrong_server_link()
     return user
 
 
@@ -198,6 +211,9 @@ def villages_csv(*, session: Session, user: User) -> bytes:
 
 
 def _base_url(request: Request, settings: Settings, token: str) -> str:
+    """Where Collect downloads forms from: the configured public URL. Without one (a demo on
+    the office network) the request's own address, whose Host the app's allowed-hosts check
+    has accepted; production refuses to start without the public URL."""
     base = (settings.public_base_url or str(request.base_url)).rstrip("/")
     return f"{base}/openrosa/{token}"
 
@@ -325,7 +341,7 @@ async def submission(
 
     def receive() -> ReceiveResult:  # the token, the photos and the survey in one thread hop
         with open_session(engine) as session:
-            user = openrosa_user(token, session)
+            user = openrosa_user(request, token, session)
             intake.require_can_submit(user)  # before the photos are read
             return intake.receive_survey(
                 session=session,

@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fieldsvc.errors import InvalidInput
+from fieldsvc.ingest.values import bin_code_field
 from fieldsvc.models import Condition, Stream
 
 
@@ -30,6 +31,11 @@ class CorrectionIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
     observed_at: datetime | None = None
     comment: str | None = Field(default=None, max_length=2000, description="Why (not a field)")
+
+    @field_validator("bin_code")
+    @classmethod
+    def _bin_code_rule(cls, value: str | None) -> str | None:
+        return bin_code_field(value)
 
     def changed_fields(self) -> dict[str, Any]:
         """The fields sent, without the comment (names as in this schema)."""

@@ -84,6 +84,22 @@ def attach_media(
     return row
 
 
+def photos_received_since(
+    *, session: Session, submitter_id: int | None, since: datetime
+) -> tuple[int, int]:
+    """How many photos, and how many bytes, ``submitter_id``'s surveys received since ``since``."""
+    row = session.exec(
+        select(func.count(col(Attachment.id)), func.coalesce(func.sum(Attachment.size_bytes), 0))
+        .join(Submission, col(Submission.id) == col(Attachment.submission_id))
+        .where(
+            Submission.submitter_id == submitter_id,
+            col(Attachment.sha256).is_not(None),
+            col(Attachment.received_at) >= since,
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def reviews_of(*, session: Session, submission_id: int | None) -> list[SubmissionReview]:
     return list(
         session.exec(
