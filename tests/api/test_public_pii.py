@@ -77,6 +77,7 @@ ANONYMOUS_ROUTES = {
     "/openapi.json",
     "/readyz",
     "/login",
+    "/login/{token}",  # the sign-in link's page: a form with the visitor's own token, no data
     "/m/",
     "/m/sw.js",
     "/m/{name}",
