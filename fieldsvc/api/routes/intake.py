@@ -227,7 +227,12 @@ async def put_attachment(
     )
     attachment = await run_in_threadpool(
         lambda: intake.attach_photo(
-            session=session, settings=settings, submission=survey, name=name, photo=photo
+            session=session,
+            settings=settings,
+            sender=user,
+            submission=survey,
+            name=name,
+            photo=photo,
         )
     )
     return AttachmentOut.model_validate(attachment)
