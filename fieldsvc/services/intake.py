@@ -108,12 +108,13 @@ def require_photos_open(*, session: Session, submission: Submission) -> None:
     """A survey's photos may change only until staff review it (409 afterwards)."""
     decided = submission.review_state in (ReviewState.approved, ReviewState.rejected)
     if decided or has_staff_review(session=session, submission_id=submission.id):
+        state = str(submission.review_state)  # a plain string when read back from the row
         raise Conflict.of(
             "photo_after_review",
             field="id",
-            details={"review_state": submission.review_state.value},
+            details={"review_state": state},
             key=submission.instance_id,
-            state=submission.review_state.value,
+            state=state,
         )
 
 
