@@ -182,3 +182,36 @@ def test_split_upload_cannot_swap_someone_elses_photo_or_a_reviewed_one(
     attachments, versions = _rows(engine)
     assert len(attachments) == 1 and versions == []
     assert attachments[0].size_bytes == len(BLUE)
+
+
+def test_head_reads_only_their_villages_part_of_a_moved_bins_history(
+    client: TestClient, place: Place
+) -> None:
+    """A bin staff moved from หมู่ 2 into หมู่ 1: its head sees the bin, but not the notes of
+    the surveys made in หมู่ 2."""
+    staff = _auth(place.staff_token)
+    in_village_2 = _survey(
+        submission_id="7a000000-0000-4000-8000-000000000002",
+        bin_code="MV-1",
+        village=2,
+        location={"lat": 16.305, "lon": 103.315, "accuracy_m": 4.0},
+        note="ฝากบอกหมู่ 2",
+        photos=[],
+    )
+    moved = _survey(
+        submission_id="7a000000-0000-4000-8000-000000000001",
+        bin_code="MV-1",
+        observed_at="2026-11-22T08:30:00+07:00",
+        photos=[],
+    )
+    for body in (in_village_2, moved):
+        sent = client.post("/api/v1/submissions", json=body, headers=staff)
+        assert sent.status_code == 201 and sent.json()["applied"], sent.text
+    full = client.get("/api/v1/bins/MV-1", headers=staff).json()
+    assert full["bin"]["village_id"] == place.village_ids[1] and len(full["history"]) == 2
+    seen = client.get("/api/v1/bins/MV-1", headers=_auth(place.head_token))
+    assert seen.status_code == 200
+    assert [h["submission_id"] for h in seen.json()["history"]] == [
+        full["history"][1]["submission_id"]
+    ]
+    assert "ฝากบอกหมู่ 2" not in seen.text
