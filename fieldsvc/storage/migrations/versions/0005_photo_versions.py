@@ -1,7 +1,7 @@
 """Earlier photos of an attachment, kept when a photo is replaced.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from fieldsvc.models.types import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
