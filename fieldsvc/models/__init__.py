@@ -5,11 +5,12 @@ from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewSt
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
-from fieldsvc.models.survey import Attachment, Submission
+from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 
 __all__ = [
     "AllocationPlanRecord",
     "Attachment",
+    "AttachmentVersion",
     "Bin",
     "BinCreate",
     "BinPublic",

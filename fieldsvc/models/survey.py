@@ -60,6 +60,25 @@ class Attachment(SQLModel, table=True):
     received_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
+class AttachmentVersion(SQLModel, table=True):
+    """An earlier photo of an attachment, kept when other bytes replaced it (migration 0004).
+
+    The attachment row points at the current bytes; each replacement adds one row here with
+    the bytes it replaced, who replaced them and when. Media files are never deleted.
+    """
+
+    __tablename__ = "attachment_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    attachment_id: int = Field(foreign_key="attachment.id", index=True)
+    sha256: str = Field(max_length=64, index=True)
+    media_type: str | None = Field(default=None, max_length=80)
+    size_bytes: int | None = None
+    received_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    replaced_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+    replaced_by_id: int | None = Field(default=None, foreign_key="appuser.id")
+
+
 class SubmissionReview(SQLModel, table=True):
     """A staff decision on a submission version (append-only history; migration 0002)."""
 

@@ -137,6 +137,22 @@ PROBLEMS = [
     ),
     # --- photos ---
     entry(
+        "photo_not_your_survey",
+        "error",
+        "ส่งรูปได้เฉพาะข้อมูลสำรวจที่ท่านส่งเองเท่านั้น",
+        "Only the surveyor who sent survey {key} may send its photos",
+        params="key",
+        code="forbidden",
+    ),
+    entry(
+        "photo_after_review",
+        "error",
+        "ข้อมูลสำรวจนี้เจ้าหน้าที่ตรวจแล้ว ({state}) จึงส่งหรือเปลี่ยนรูปไม่ได้",
+        "survey {key} was already reviewed by staff ({state}); its photos can no longer change",
+        params="key state",
+        status=409,
+    ),
+    entry(
         "photo_rejected",
         "error",
         "ไฟล์รูปใช้ไม่ได้ " + _PHOTO_TYPES_TH,

@@ -3,7 +3,9 @@ multipart requests, a photo sent on its own, and the demo's sample surveys.
 
 The steps are written once here: who may send, the size limits, photos stored before the
 transaction, receive → attach → commit (retried once for the unique-id race), and a flag for
-a photo the form did not name. Photos arrive here already cleaned (``clean_photo``): the
+a photo the form did not name. A survey's photos are sent or replaced only by its surveyor
+(staff within their scope) and only until staff have reviewed it; a replaced photo is kept
+as an earlier version. Photos arrive here already cleaned (``clean_photo``): the
 callers do that where their thread model wants it.
 """
 
@@ -14,18 +16,20 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import Forbidden, InvalidInput, PayloadTooLarge, TooManyRequests
+from fieldsvc.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge, TooManyRequests
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.photos import CleanPhoto
 from fieldsvc.ingest.survey import SurveyRecord
-from fieldsvc.models import Attachment, Role, Submission, User
+from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.services.submissions import require_visible
 from fieldsvc.storage.engine import commit_with_one_retry
-from fieldsvc.storage.media import store_media
+from fieldsvc.storage.media import sha256_hex, store_media
 from fieldsvc.storage.submissions import (
     ReceiveResult,
     add_flags,
     attach_media,
+    attachments_of,
+    has_staff_review,
     photos_received_since,
     receive_submission,
     require_submission,
@@ -113,6 +117,42 @@ def require_photo_quota(
         )
 
 
+def require_photo_sender(*, session: Session, user: User, submission: Submission) -> None:
+    """Photos of a survey are sent by its surveyor; staff roles may send them within their
+    scope (the visibility rule); a viewer sends nothing (403)."""
+    require_can_submit(user)
+    require_visible(session=session, user=user, submission=submission)
+    if user.role == Role.village_head and submission.submitter_id != user.id:
+        raise Forbidden.of("photo_not_your_survey", field="id", key=submission.instance_id)
+
+
+def require_photos_open(*, session: Session, submission: Submission) -> None:
+    """A survey's photos may change only until staff review it (409 afterwards)."""
+    decided = submission.review_state in (ReviewState.approved, ReviewState.rejected)
+    if decided or has_staff_review(session=session, submission_id=submission.id):
+        state = str(submission.review_state)  # a plain string when read back from the row
+        raise Conflict.of(
+            "photo_after_review",
+            field="id",
+            details={"review_state": state},
+            key=submission.instance_id,
+            state=state,
+        )
+
+
+def _require_may_change_photos(
+    *, session: Session, user: User, submission: Submission, digests: dict[str, str]
+) -> None:
+    """Photos of a survey already stored (a resent split upload): identical bytes are a no-op
+    for anyone; new or other bytes follow the photo rules."""
+    rows = attachments_of(session=session, submission_id=submission.id)
+    current = {a.name: a.sha256 for a in rows}
+    if all(current.get(name) == digest for name, digest in digests.items()):
+        return
+    require_photo_sender(session=session, user=user, submission=submission)
+    require_photos_open(session=session, submission=submission)
+
+
 # --- receiving ------------------------------------------------------------------------------
 
 
@@ -160,6 +200,13 @@ def receive_survey(
             complete=complete,
             intake_flags=tuple(intake_flags),
         )
+        if result.outcome == "duplicate" and stored:
+            _require_may_change_photos(
+                session=session,
+                user=submitter,
+                submission=result.submission,
+                digests={name: digest for name, _, digest in stored},
+            )
         for name, photo, digest in stored:
             attach_media(
                 session=session,
@@ -169,6 +216,7 @@ def receive_survey(
                 media_type=photo.media_type,
                 size_bytes=len(photo.data),
                 known_rows=result.attachments,
+                sender_id=submitter.id,
             )
         if undeclared:
             add_flags(
@@ -185,8 +233,7 @@ def survey_for_photo(*, session: Session, user: User, key: str, name: str) -> Su
     """The survey a photo is about to be sent for, when ``user`` may send it (else 404 / 403 /
     400 for a photo the survey does not name); checked before the bytes are read."""
     submission = require_submission(session=session, key=key)
-    require_can_submit(user)
-    require_visible(session=session, user=user, submission=submission)
+    require_photo_sender(session=session, user=user, submission=submission)
     require_declared(name, list((submission.parsed or {}).get("photo_names") or []))
     return submission
 
@@ -195,14 +242,20 @@ def attach_photo(
     *,
     session: Session,
     settings: Settings,
-    user: User,
+    sender: User,
     submission: Submission,
     name: str,
     photo: CleanPhoto,
 ) -> Attachment:
-    """Store a photo sent on its own and attach it to its survey (idempotent), and commit."""
-    require_photo_quota(session=session, settings=settings, user=user, sizes=[len(photo.data)])
-    digest = store_media(settings=settings, data=photo.data)
+    """Store a photo sent on its own and attach it to its survey, and commit. The same bytes
+    again change nothing; other bytes replace the photo until staff review the survey (409
+    after), and the replaced photo is kept as an earlier version."""
+    digest = sha256_hex(photo.data)
+    _require_may_change_photos(
+        session=session, user=sender, submission=submission, digests={name: digest}
+    )
+    require_photo_quota(session=session, settings=settings, user=sender, sizes=[len(photo.data)])
+    store_media(settings=settings, data=photo.data)
     attachment = attach_media(
         session=session,
         submission=submission,
@@ -210,6 +263,7 @@ def attach_photo(
         sha256=digest,
         media_type=photo.media_type,
         size_bytes=len(photo.data),
+        sender_id=sender.id,
     )
     session.commit()
     return attachment

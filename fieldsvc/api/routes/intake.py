@@ -217,7 +217,7 @@ async def put_attachment(
         lambda: intake.attach_photo(
             session=session,
             settings=settings,
-            user=user,
+            sender=user,
             submission=survey,
             name=name,
             photo=photo,

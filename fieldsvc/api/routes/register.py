@@ -9,10 +9,9 @@ from pydantic import BaseModel
 
 from fieldsvc.api.deps import CurrentUser, SessionDep
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
-from fieldsvc.errors import Forbidden
 from fieldsvc.models import BinPublic, InspectionPublic
+from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.frames import bins_frame, villages_frame
-from fieldsvc.storage.register import bin_history, require_bin
 from fieldsvc.storage.users import village_ids_of
 
 router = APIRouter(prefix="/api/v1", tags=["register"])
@@ -42,12 +41,8 @@ class BinWithHistory(BaseModel):
 
 @router.get("/bins/{code}", response_model=BinWithHistory, summary="One bin and its history")
 def get_bin(code: str, session: SessionDep, user: CurrentUser) -> BinWithHistory:
-    bin_row = require_bin(session=session, code=code)
-    allowed = village_ids_of(session=session, user=user)
-    if allowed is not None and bin_row.village_id not in allowed:
-        raise Forbidden.of("bin_outside_villages", field="code")
-    history = bin_history(session=session, bin_id=bin_row.id or 0)
+    record = bin_record(session=session, user=user, code=code)
     return BinWithHistory(
-        bin=BinPublic.model_validate(bin_row),
-        history=[InspectionPublic.model_validate(h) for h in history],
+        bin=BinPublic.model_validate(record.bin),
+        history=[InspectionPublic.model_validate(h) for h in record.history],
     )

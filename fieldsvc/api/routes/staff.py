@@ -16,7 +16,8 @@ from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState
 from fieldsvc.services import overview, planning, submissions
-from fieldsvc.storage.register import bin_history, list_villages, require_bin
+from fieldsvc.services.bins import bin_record
+from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
     attachments_of,
     first_photos,
@@ -198,9 +199,8 @@ async def correct_action(
 
 @router.get("/bins/{code}", response_class=HTMLResponse)
 def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
-    bin_row = require_bin(session=session, code=code)
-    history = bin_history(session=session, bin_id=bin_row.id or 0)
-    return render(request, "staff/bin.html", user=user, bin=bin_row, history=history)
+    record = bin_record(session=session, user=user, code=code)
+    return render(request, "staff/bin.html", user=user, bin=record.bin, history=record.history)
 
 
 @router.get("/plans", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from sqlalchemy import Text, func, or_
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
-from fieldsvc.models import Attachment, ReviewState, Submission
+from fieldsvc.models import Attachment, AttachmentVersion, ReviewState, Submission
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.models.types import utc_now
 
@@ -63,9 +63,11 @@ def attach_media(
     media_type: str,
     size_bytes: int,
     known_rows: Sequence[Attachment] | None = None,
+    sender_id: int | None = None,
 ) -> Attachment:
-    """Record that the bytes of attachment ``name`` arrived (idempotent; a re-sent file with
-    other bytes replaces the pointer — the earlier bytes stay in the media store).
+    """Record that the bytes of attachment ``name`` arrived (idempotent). A re-sent file with
+    other bytes becomes the current one; the earlier bytes are kept as an ``AttachmentVersion``
+    naming ``sender_id`` and the time (the media file stays in the store).
     ``known_rows``: the submission's attachment rows when the caller has them (no query)."""
     if known_rows is not None:
         row = next((a for a in known_rows if a.name == name), None)
@@ -77,6 +79,18 @@ def attach_media(
         ).first()
     if row is None:
         row = Attachment(submission_id=submission.id or 0, name=name)
+    elif row.sha256 is not None and row.sha256 != sha256:
+        session.add(
+            AttachmentVersion(
+                attachment_id=row.id or 0,
+                sha256=row.sha256,
+                media_type=row.media_type,
+                size_bytes=row.size_bytes,
+                received_at=row.received_at,
+                replaced_by_id=sender_id,
+            )
+        )
+        row.received_at = None  # the new bytes' own arrival time, set below
     row.sha256, row.media_type, row.size_bytes = sha256, media_type, size_bytes
     row.received_at = row.received_at or utc_now()
     session.add(row)
@@ -190,10 +204,35 @@ def submission_versions(*, session: Session, root_id: str) -> list[Submission]:
 
 
 def submissions_holding_media(*, session: Session, sha256: str) -> list[Submission]:
+    """The surveys holding a photo, now or as an earlier (replaced) version."""
+    current = session.exec(
+        select(Submission)
+        .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
+        .where(Attachment.sha256 == sha256)
+    ).all()
+    earlier = session.exec(
+        select(Submission)
+        .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
+        .join(AttachmentVersion, col(AttachmentVersion.attachment_id) == col(Attachment.id))
+        .where(AttachmentVersion.sha256 == sha256)
+    ).all()
+    return list({s.id: s for s in [*current, *earlier]}.values())
+
+
+def attachment_versions(*, session: Session, attachment_id: int | None) -> list[AttachmentVersion]:
+    """The earlier photos of an attachment, oldest replacement first."""
     return list(
         session.exec(
-            select(Submission)
-            .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
-            .where(Attachment.sha256 == sha256)
+            select(AttachmentVersion)
+            .where(AttachmentVersion.attachment_id == attachment_id)
+            .order_by(col(AttachmentVersion.replaced_at), col(AttachmentVersion.id))
         ).all()
     )
+
+
+def has_staff_review(*, session: Session, submission_id: int | None) -> bool:
+    """True once staff recorded any decision on this survey version."""
+    found = session.exec(
+        select(SubmissionReview.id).where(SubmissionReview.submission_id == submission_id).limit(1)
+    ).first()
+    return found is not None
