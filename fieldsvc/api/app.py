@@ -19,6 +19,7 @@ from fieldsvc.api.csrf import csrf_protection
 from fieldsvc.api.errors import install_error_handlers
 from fieldsvc.api.hosts import allowed_hosts, require_startable
 from fieldsvc.api.limits import CallerFirst
+from fieldsvc.api.responses import StrictJSONResponse
 from fieldsvc.api.routes import (
     exports,
     intake,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # One check for every route: a state-changing request signed in by the session cookie
         # must come from our own pages and carry the session's CSRF token.
         dependencies=[Depends(csrf_protection)],
+        default_response_class=StrictJSONResponse,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -45,3 +45,10 @@ def test_online_tile_host_is_the_only_foreign_origin_allowed(settings: Settings)
     csp = content_security_policy(online)
     assert "img-src 'self' data: blob: https://tiles.example;" in csp
     assert csp.count("https://") == 1
+
+
+def test_json_answers_write_non_finite_numbers_as_null() -> None:
+    from fieldsvc.api.responses import StrictJSONResponse
+
+    body = StrictJSONResponse({"a": float("inf"), "b": [float("nan"), 1.5], "c": "x"}).body
+    assert body == b'{"a":null,"b":[null,1.5],"c":"x"}'
