@@ -41,11 +41,7 @@ def bin_record(*, session: Session, user: User, code: str) -> BinRecord:
     bin_row = require_bin(session=session, code=code)
     allowed = village_ids_of(session=session, user=user)
     if allowed is not None and bin_row.village_id not in allowed:
-        raise Forbidden(
-            "This bin is in a village you do not survey",
-            message_th="ถังนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
-            field="code",
-        )
+        raise Forbidden.of("bin_outside_villages", field="code")
     history = bin_history(session=session, bin_id=bin_row.id or 0)
     if allowed is not None:
         history = [h for h in history if _seen_by_head(session, user, allowed, h)]

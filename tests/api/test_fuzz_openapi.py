@@ -3,6 +3,8 @@ generated input, the server answers with a 2xx/3xx/4xx and never with a server e
 
 from __future__ import annotations
 
+import json
+import traceback
 from typing import Any
 
 import pytest
@@ -20,6 +22,16 @@ from tests.api.test_staff_public import seeded  # noqa: F401  (fixture)
 
 #: Examples per operation and role: bounded so the whole run stays under a minute.
 EXAMPLES_PER_OPERATION = 12
+
+
+def _sendable(case: Any) -> bool:
+    """JSON has no NaN or infinity: a generated body holding one is not a request any client
+    could send (httpx refuses to encode it), so it is not sent."""
+    try:
+        json.dumps(case.body, allow_nan=False, default=str)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.mark.slow
@@ -54,12 +66,18 @@ def test_no_server_error_for_any_operation_and_role(
             suppress_health_check=list(HealthCheck),
         )
         def no_server_error(case: Any) -> None:
+            if not _sendable(case):
+                return
             for role, token in tokens.items():
                 headers = {"Authorization": f"Bearer {token}"} if token else {}
                 try:
                     answer = case.call(headers=headers)
                 except Exception as crash:  # the test client re-raises the server's exception
-                    failures.append(f"{role} {case.method} {case.formatted_path}: {crash!r}")
+                    where = traceback.extract_tb(crash.__traceback__)[-1]
+                    failures.append(
+                        f"{role} {case.method} {case.formatted_path} {case.query}: {crash!r} "
+                        f"at {where.filename}:{where.lineno}"
+                    )
                     continue
                 calls[0] += 1
                 if answer.status_code >= 500:
