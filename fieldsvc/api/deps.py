@@ -143,7 +143,8 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 EditorUser = Annotated[User, Depends(editor_user)]
 
-#: Database ids and offsets are 64-bit integers: a larger number in a URL is a 422 naming the
-#: parameter, never a server error from the database driver.
-MAX_ROW_ID = 2**63 - 1
+#: Row ids are 32-bit integers in PostgreSQL (``integer``) and offsets 64-bit: a larger number
+#: in a URL is a 422 naming the parameter, never a server error from the database driver.
+MAX_ROW_ID = 2**31 - 1
+MAX_OFFSET = 2**63 - 1
 PlanId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="allocation plan id")]

@@ -8,7 +8,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from fieldsvc.api.deps import MAX_ROW_ID, CurrentUser, EditorUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import (
+    MAX_OFFSET,
+    MAX_ROW_ID,
+    CurrentUser,
+    EditorUser,
+    SessionDep,
+    SettingsDep,
+)
 from fieldsvc.api.schemas.corrections import CorrectionIn
 from fieldsvc.api.schemas.submissions import ReceiveOut, ReviewIn, SubmissionDetail, SubmissionOut
 from fieldsvc.models import ReviewState
@@ -29,7 +36,7 @@ def get_submissions(
     form_id: Literal["bin_survey", "village_households"] | None = None,
     all_versions: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[SubmissionOut]:
     """Newest first. Village heads see their villages' surveys and their own."""
     found = submissions.list_surveys(
