@@ -16,7 +16,7 @@ from starlette.types import Message, Receive, Scope, Send
 from fieldsvc.api.app import create_app
 from fieldsvc.api.limits import CallerFirst
 from fieldsvc.config import Settings
-from tests.intake.conftest import Place, jpeg_bytes, make_place
+from tests.intake.conftest import Place, jpeg_bytes, json_survey, make_place
 
 SID = "0b7a1d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2e"
 MB = 1024 * 1024
@@ -56,19 +56,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def survey(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "submission_id": SID,
-        "bin_code": "NB-0201",
-        "village": 1,
-        "location": {"lat": 16.3052, "lon": 103.3057, "accuracy_m": 4.0},
-        "condition": "usable",
-        "capacity_l": 240,
-        "stream": "general",
-        "households": 9,
-        "observed_at": "2026-11-21T08:30:00+07:00",
-    }
-    body.update(changes)
-    return body
+    return json_survey(**{"submission_id": SID, **changes})
 
 
 # --- the caller first ----------------------------------------------------------------------

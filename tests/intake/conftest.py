@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import geopandas as gpd
 import pytest
@@ -157,3 +158,21 @@ def jpeg_bytes(*, with_gps_exif: bool = False, size: tuple[int, int] = (64, 48))
     else:
         image.save(out, "JPEG")
     return out.getvalue()
+
+
+def json_survey(**changes: Any) -> dict[str, Any]:
+    """A bin survey as the web form posts it to ``/api/v1/submissions`` (give ``submission_id``):
+    a clean inspection of a new bin in หมู่ 1 with a good fix; ``changes`` replace or add."""
+    body: dict[str, Any] = {
+        "form_id": "bin_survey",
+        "bin_code": "NB-0201",
+        "village": 1,
+        "location": {"lat": 16.3052, "lon": 103.3057, "accuracy_m": 4.0},
+        "condition": "usable",
+        "capacity_l": 240,
+        "stream": "general",
+        "households": 9,
+        "observed_at": "2026-11-21T08:30:00+07:00",
+    }
+    body.update(changes)
+    return body

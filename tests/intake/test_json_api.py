@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
 from fieldsvc.models import Attachment, Bin, Submission
-from tests.intake.conftest import Place, add_bin, jpeg_bytes
+from tests.intake.conftest import Place, add_bin, jpeg_bytes, json_survey
 
 SID = "0b7a1d2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
 
@@ -32,21 +32,7 @@ def auth(token: str) -> dict[str, str]:
 
 
 def survey(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "submission_id": SID,
-        "form_id": "bin_survey",
-        "bin_code": "NB-0201",
-        "village": 1,
-        "location": {"lat": 16.3052, "lon": 103.3057, "accuracy_m": 4.0},
-        "condition": "usable",
-        "capacity_l": 240,
-        "stream": "general",
-        "households": 9,
-        "observed_at": "2026-11-21T08:30:00+07:00",
-        "photos": ["bin.jpg"],
-    }
-    body.update(changes)
-    return body
+    return json_survey(**{"submission_id": SID, "photos": ["bin.jpg"], **changes})
 
 
 def test_retry_returns_the_same_result_and_conflict_is_409(

@@ -16,7 +16,7 @@ from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
 from fieldsvc.models import Attachment, AttachmentVersion, Role, Submission
 from fieldsvc.storage.users import create_user
-from tests.intake.conftest import Place, bin_xml, jpeg_bytes
+from tests.intake.conftest import Place, bin_xml, jpeg_bytes, json_survey
 
 SID = "5c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
 PHOTO_URL = f"/api/v1/submissions/{SID}/attachments/bin.jpg"
@@ -39,21 +39,9 @@ def _jpeg(token: str) -> dict[str, str]:
 
 
 def _survey(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "submission_id": SID,
-        "form_id": "bin_survey",
-        "bin_code": "NB-0301",
-        "village": 1,
-        "location": {"lat": 16.3052, "lon": 103.3057, "accuracy_m": 4.0},
-        "condition": "usable",
-        "capacity_l": 240,
-        "stream": "general",
-        "households": 9,
-        "observed_at": "2026-11-21T08:30:00+07:00",
-        "photos": ["bin.jpg"],
-    }
-    body.update(changes)
-    return body
+    return json_survey(
+        **{"submission_id": SID, "bin_code": "NB-0301", "photos": ["bin.jpg"], **changes}
+    )
 
 
 def _second_head(engine: Engine, place: Place) -> str:
