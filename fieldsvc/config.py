@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fieldsvc.analysis import defaults as domain
+from fieldsvc.models.enums import Stream
 
 
 class Settings(BaseSettings):
@@ -110,6 +111,24 @@ class Settings(BaseSettings):
         default=2 * 1024**3, gt=0, description="Bytes of photos one user may send per day"
     )
 
+    # --- survey sheets ---------------------------------------------------------------------
+    # A village head's inventory sheet often has no stream or size column: communal bins are
+    # general waste, and the usual rural communal bin is the 200 L drum (DOMAIN.md). A row
+    # without them registers its new bin with these (said once in the import report);
+    # "none" turns a default off (such rows are then held for staff).
+    sheet_default_stream: Stream | None = Field(
+        default=Stream.general, description="Stream of a new bin from a sheet row naming none"
+    )
+    sheet_default_capacity_l: int | None = Field(
+        default=200, gt=0, le=20000, description="Size (L) of a new bin from a row naming none"
+    )
+    sheet_code_conflict_m: float = Field(
+        default=50.0,
+        gt=0,
+        description="One code on sheet rows (or a registered bin) farther apart than this is "
+        "a conflict held for staff: two fixes of one bin differ by up to twice the GPS limit",
+    )
+
     # --- analysis defaults (DOMAIN.md) ----------------------------------------------------
     waste_kg_per_person_day: float = Field(default=domain.WASTE_KG_PER_PERSON_DAY, gt=0)
     collection_interval_days: float = Field(default=domain.COLLECTION_INTERVAL_DAYS, gt=0)
@@ -125,6 +144,13 @@ class Settings(BaseSettings):
         description="OpenStreetMap extract (.osm.pbf) of the area: coverage then uses walking "
         "distances on its paths instead of straight line × detour factor. Nothing is downloaded.",
     )
+
+    @field_validator("sheet_default_stream", "sheet_default_capacity_l", mode="before")
+    @classmethod
+    def _none_turns_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().casefold() in {"", "none"}:
+            return None
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,7 @@ from fieldsvc.cli.db import database_session
 
 if TYPE_CHECKING:
     from fieldsvc.config import Settings
+    from fieldsvc.ingest.sheets import RegisterDefaults
 
 #: The layers ``import`` reads, with what each file may be.
 LAYERS = (
@@ -29,6 +30,48 @@ def _layer_options(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+#: What ``--default-stream`` / ``--default-capacity-l`` take to turn the default off.
+NO_DEFAULT = "none"
+
+
+def _stream_option(value: str) -> str:
+    from fieldsvc.models.enums import Stream
+
+    text = value.strip().casefold()
+    if text != NO_DEFAULT and text not in {s.value for s in Stream}:
+        known = ", ".join([*(s.value for s in Stream), NO_DEFAULT])
+        raise argparse.ArgumentTypeError(f"expected one of {known}")
+    return text
+
+
+def _litres_option(value: str) -> int | str:
+    text = value.strip().casefold()
+    if text == NO_DEFAULT:
+        return text
+    try:
+        litres = int(text)
+    except ValueError:
+        litres = 0
+    if not 0 < litres <= 20_000:
+        raise argparse.ArgumentTypeError(f"expected litres 1–20000 or {NO_DEFAULT}")
+    return litres
+
+
+def sheet_defaults(args: argparse.Namespace, settings: Settings) -> RegisterDefaults:
+    """The settings' register defaults with the command line's ``--default-*`` over them."""
+    from fieldsvc.ingest.sheets import RegisterDefaults
+    from fieldsvc.models.enums import Stream
+
+    stream, litres = settings.sheet_default_stream, settings.sheet_default_capacity_l
+    given_stream = getattr(args, "default_stream", None)
+    if given_stream is not None:
+        stream = None if given_stream == NO_DEFAULT else Stream(given_stream)
+    given_litres = getattr(args, "default_capacity_l", None)
+    if given_litres is not None:
+        litres = None if given_litres == NO_DEFAULT else int(given_litres)
+    return RegisterDefaults(stream=stream, capacity_l=litres)
+
+
 def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
     """``import bins`` of a CSV/Excel survey sheet: each row is received as a survey."""
     from fieldsvc.services.sheet_import import import_bin_sheet
@@ -41,6 +84,7 @@ def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
             settings=settings,
             encoding=args.encoding,
             sheet=args.sheet,
+            defaults=sheet_defaults(args, settings),
         )
     say(outcome.summary())
     return 0
@@ -111,3 +155,19 @@ def register(sub: Any) -> None:
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
         if what == "bins":
             p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+            p.add_argument(
+                "--default-stream",
+                type=_stream_option,
+                metavar="STREAM",
+                help="sheets: waste stream of a new bin from a row that names none "
+                "(general, organic, recyclable, hazardous, or none to hold such rows; "
+                "default FIELDSVC_SHEET_DEFAULT_STREAM, general)",
+            )
+            p.add_argument(
+                "--default-capacity-l",
+                type=_litres_option,
+                metavar="LITRES",
+                help="sheets: size in litres of a new bin from a row that names none "
+                "(or none to hold such rows; default FIELDSVC_SHEET_DEFAULT_CAPACITY_L, "
+                "200 = the usual rural communal drum)",
+            )

@@ -6,7 +6,8 @@ Rules never drop a survey. Severity says what happens next:
   approves or corrects it (applying it would corrupt the register: swapped or impossible
   coordinates, impossible values, a code that matches no bin and cannot register one).
 * ``"review"`` — the survey is applied, and staff are asked to look at it (poor GPS fix,
-  outside the subdistrict, a different village polygon, a possible duplicate bin).
+  outside the subdistrict, a different village polygon, a possible duplicate bin). From a
+  sheet, a point outside the subdistrict and a possible duplicate are held instead.
 
 The rules here are pure: the database facts they need (is the code known, which village polygon
 holds the point, which bins are near) are gathered by ``fieldsvc.storage.submissions`` into a
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, VILLAGE_HOUSEHOLDS_FORM, SurveyRecord
+from fieldsvc.models.enums import Channel
 from fieldsvc.problems import flag_labels, problem, render
 
 Severity = Literal["reject", "review"]
@@ -241,6 +243,17 @@ def check_values(record: SurveyRecord, *, now: datetime) -> list[Flag]:
     return flags
 
 
+def _held_from_sheets(record: SurveyRecord) -> Severity | None:
+    """A sheet row's possible duplicate or point outside the subdistrict is held, not noted.
+
+    A surveyor with a phone stands at the bin, so such a survey is applied and staff are told.
+    A sheet registers a whole inventory at once from typed coordinates: there the same bin
+    listed twice or a mistyped digit would put wrong bins on the map and in the coverage, so
+    staff decide first. (None: the catalogue's severity.)
+    """
+    return "reject" if record.channel == Channel.sheet else None
+
+
 def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
     """Bin code present; an unknown code registers a new bin only if the survey can describe it.
 
@@ -267,8 +280,8 @@ def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[F
         name
         for name, value in (
             ("location", record.lat),
-            ("capacity_l", record.capacity_l),
-            ("stream", record.stream),
+            ("capacity_l", record.capacity_for_new_bin_l),
+            ("stream", record.stream_for_new_bin),
         )
         if value is None
     ]
@@ -297,6 +310,7 @@ def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[F
                 existing=near.code,
                 distance_m=near.distance_m,
                 radius_m=_fmt(context.duplicate_radius_m),
+                severity=_held_from_sheets(record),
             )
         )
         break  # the nearest is enough to make the point
@@ -316,6 +330,7 @@ def check_place(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:
                 "location",
                 {"value": {"lat": record.lat, "lon": record.lon}},
                 point=shown,
+                severity=_held_from_sheets(record),
             )
         )
     claimed = record.village_number

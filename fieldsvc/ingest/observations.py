@@ -9,13 +9,14 @@ build their rows with the functions here, so only the way they write differs:
 * ``observation_of`` — the inspection row's values (cleaned: no negative counts, short notes);
 * ``is_newest`` and ``newest_state`` — the bin shows its most recent *observation*: a survey
   made last week and sent today does not override yesterday's state;
-* ``bin_from_survey`` — the bin a first survey of an unregistered code registers.
+* ``bin_from_survey`` — the bin a first survey of an unregistered code registers;
+* ``installed_on_after`` — a bin's installation date once a survey of it is applied.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -155,14 +156,18 @@ def missing_value(field_name: str, th: str) -> InvalidInput:
 def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreate:
     """The bin a survey of a code not yet registered registers, in ``village_id``.
 
+    A survey without its own stream or size registers the import's stated default
+    (``record.default_stream`` / ``default_capacity_l``), if it carries one.
+
     Raises ``InvalidInput`` naming the field when a value is missing or would not make a valid
     bin (the survey is then held for staff rather than registered).
     """
     if record.lat is None or record.lon is None:
         raise missing_value("location", "ตำแหน่ง")
-    if record.capacity_l is None:
+    capacity_l, stream = record.capacity_for_new_bin_l, record.stream_for_new_bin
+    if capacity_l is None:
         raise missing_value("capacity_l", "ขนาดถัง")
-    if record.stream is None:
+    if stream is None:
         raise missing_value("stream", "ประเภทขยะ")
     if record.condition is None:
         raise missing_value("condition", "สภาพถัง")
@@ -171,10 +176,11 @@ def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreat
             code=record.bin_code or "",
             lon=record.lon,
             lat=record.lat,
-            capacity_l=record.capacity_l,
-            stream=record.stream,
+            capacity_l=capacity_l,
+            stream=stream,
             condition=record.condition,
             households_served=record.households_served,
+            installed_on=record.installed_on,
             village_id=village_id,
         )
     except ValidationError as exc:
@@ -183,3 +189,17 @@ def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreat
         raise InvalidInput.of(
             "bin_values_invalid", field=name, field_name=name, reason=problem["msg"]
         ) from exc
+
+
+def installed_on_after(known: date | None, given: date | None, *, newest: bool) -> date | None:
+    """A registered bin's installation date after a survey of it that gives ``given``.
+
+    A survey that does not say keeps the known date (an empty cell is not "never installed");
+    a bin without one takes the survey's; between two dates the newest observation wins, like
+    the bin's other state.
+    """
+    if given is None:
+        return known
+    if known is None or newest:
+        return given
+    return known

@@ -109,7 +109,24 @@ class SheetRow:
     row: int
     record: SurveyRecord
     cells: dict[str, str]
-    installed_on: dt.date | None = None
+
+    @property
+    def installed_on(self) -> dt.date | None:
+        """The installation date the row gives (carried into the register with the survey)."""
+        return self.record.installed_on
+
+    @property
+    def defaulted(self) -> tuple[str, ...]:
+        """The fields (``stream``, ``capacity_l``) a new bin from this row takes by default."""
+        record = self.record
+        return tuple(
+            name
+            for name, own, default in (
+                ("stream", record.stream, record.default_stream),
+                ("capacity_l", record.capacity_l, record.default_capacity_l),
+            )
+            if own is None and default is not None
+        )
 
     def raw_payload(self, *, file: str, sheet: str | None = None) -> str:
         """The row as received: JSON of the original cells plus file name and row number."""
@@ -131,6 +148,20 @@ class SheetRead:
     rows: list[SheetRow]
     report: ImportReport
 
+    def defaulted_rows(self, field_name: str) -> list[int]:
+        """Rows whose new bin takes the default ``field_name`` (``stream`` or ``capacity_l``)."""
+        return [row.row for row in self.rows if field_name in row.defaulted]
+
+
+@dataclass(frozen=True)
+class RegisterDefaults:
+    """What a row that names no stream or size registers a new bin with (None: no default,
+    such a row is held for staff as before). Communal bins in a village head's inventory are
+    general waste, most often the 200 L drum (DOMAIN.md), hence the settings' defaults."""
+
+    stream: Stream | None = None
+    capacity_l: int | None = None
+
 
 class _RowProblem(ValueError):
     def __init__(self, th: str, en: str, value: object = None) -> None:
@@ -139,7 +170,11 @@ class _RowProblem(ValueError):
 
 
 def read_bin_sheet(
-    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+    path: Path | str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    defaults: RegisterDefaults | None = None,
 ) -> SheetRead:
     """Read a bin survey sheet (.csv/.tsv/.txt, .xlsx/.xlsm) into surveys and a row report.
 
@@ -151,6 +186,10 @@ def read_bin_sheet(
         Force the CSV text encoding, e.g. ``"cp874"``.
     sheet
         Worksheet name (or 1-based number) in a workbook; default the first.
+    defaults
+        The stream and size (litres) a new bin from a row without them is registered with.
+        Kept apart from the row's own values (``SurveyRecord.default_stream``): a row about a
+        bin already registered leaves that bin's stream and size as they are.
 
     Raises
     ------
@@ -177,7 +216,7 @@ def read_bin_sheet(
         if all(is_blank(v) for v in values):
             continue  # an empty row is not a survey and not worth a note
         try:
-            rows.append(_parse_row(number, headers, values, columns, notes))
+            rows.append(_parse_row(number, headers, values, columns, notes, defaults))
         except _RowProblem as problem:
             notes.reject(number, problem.th, problem.en, describe(problem.value), None)
     if not rows and not notes.rejected:
@@ -258,6 +297,7 @@ def _parse_row(
     values: Sequence[object],
     columns: Mapping[str, int],
     notes: NoteCollector,
+    defaults: RegisterDefaults | None = None,
 ) -> SheetRow:
     problems: list[_RowProblem] = []
 
@@ -336,9 +376,14 @@ def _parse_row(
         note=note[:MAX_NOTE_CHARS] if note else None,
         observed_at=observed_at,
         device_id=_text(_cell(values, columns, "device_id")),
+        installed_on=installed_on,
+        # The defaults are not part of the row's content (nor of its instance id): the same
+        # row imported again with another default is the same survey.
+        default_stream=defaults.stream if defaults and stream is None else None,
+        default_capacity_l=defaults.capacity_l if defaults and capacity is None else None,
     )
     cells = {h: to_text(values[i]) if i < len(values) else "" for i, h in enumerate(headers)}
-    return SheetRow(row=number, record=record, cells=cells, installed_on=installed_on)
+    return SheetRow(row=number, record=record, cells=cells)
 
 
 #: Why a value of a column could not be read (Thai, English), from the problem catalogue.
@@ -457,4 +502,4 @@ def _instance_id(
     return "sheet:" + hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-__all__ = ["HEADER_SYNONYMS", "SheetRead", "SheetRow", "read_bin_sheet"]
+__all__ = ["HEADER_SYNONYMS", "RegisterDefaults", "SheetRead", "SheetRow", "read_bin_sheet"]

@@ -7,7 +7,7 @@ objects; ``fieldsvc.storage.submissions.receive_submission`` stores and applies 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from fieldsvc.models.enums import Channel, Condition, Stream
 
@@ -32,6 +32,13 @@ class SurveyRecord:
         The GPS fix; accuracy in metres (0 = hand-placed or mocked).
     photo_names
         Attachment file names the survey refers to (bytes may arrive separately).
+    installed_on
+        When the bin was put in place, if the survey says (a sheet's วันที่ติดตั้ง column).
+    default_stream, default_capacity_l
+        What a *new* bin registered from this survey gets when the survey itself names no
+        stream or size: a sheet import's stated default (``Settings.sheet_default_stream``).
+        ``stream`` and ``capacity_l`` stay None, so an inspection of a registered bin keeps
+        the bin's own values rather than taking the default.
     """
 
     instance_id: str
@@ -55,3 +62,16 @@ class SurveyRecord:
     observed_at: datetime | None = None
     device_id: str | None = None
     photo_names: tuple[str, ...] = field(default_factory=tuple)
+    installed_on: date | None = None
+    default_stream: Stream | None = None
+    default_capacity_l: int | None = None
+
+    @property
+    def stream_for_new_bin(self) -> Stream | None:
+        """The stream a new bin registered from this survey gets (its own, else the default)."""
+        return self.stream or self.default_stream
+
+    @property
+    def capacity_for_new_bin_l(self) -> int | None:
+        """The size in litres a new bin gets (the survey's own, else the default)."""
+        return self.capacity_l if self.capacity_l is not None else self.default_capacity_l

@@ -140,6 +140,26 @@ PROBLEMS = [
         params="bin_code existing distance_m radius_m",
         label=("อาจซ้ำกับถังเดิม", "Possibly an existing bin"),
     ),
+    entry(
+        "code_elsewhere_in_sheet",
+        "hold",
+        "รหัสถัง {bin_code} มีในแถว {rows} ของไฟล์เดียวกันด้วย ห่างกัน {distance_m:,.0f} เมตร "
+        "(เกิน {limit_m} เมตร) อาจเป็นถังสองใบที่ใช้รหัสเดียวกัน หรือพิมพ์รหัสผิด",
+        "bin_code {bin_code!r} is also on row(s) {rows} of the same file, {distance_m:,.0f} m "
+        "away (more than {limit_m} m): two bins with one code, or a mistyped code",
+        params="bin_code rows distance_m limit_m",
+        label=("รหัสถังซ้ำในไฟล์ คนละที่", "One code, two places in a sheet"),
+    ),
+    entry(
+        "code_registered_elsewhere",
+        "hold",
+        "ถังรหัส {bin_code} ในทะเบียนอยู่ห่างจากพิกัดของแถวนี้ {distance_m:,.0f} เมตร "
+        "(เกิน {limit_m} เมตร) รหัสอาจพิมพ์ผิด หรือถังถูกย้าย",
+        "bin {bin_code!r} is registered {distance_m:,.0f} m from this row's point (more than "
+        "{limit_m} m): a mistyped code, or the bin was moved",
+        params="bin_code distance_m limit_m",
+        label=("รหัสถังอยู่ที่อื่นในทะเบียน", "Code registered elsewhere"),
+    ),
     # --- values ---
     entry(
         "impossible_value",

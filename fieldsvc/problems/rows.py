@@ -227,4 +227,23 @@ PROBLEMS = [
         "columns not used: {columns}",
         "columns",
     ),
+    # --- the defaults a survey sheet import states once ---
+    _row(
+        "sheet_default_stream_used",
+        "note",
+        "{rows} แถวไม่ระบุประเภทขยะ: ถังใหม่จากแถวเหล่านี้ลงทะเบียนเป็นถังขยะ{stream_th} ตามค่าเริ่มต้น "
+        "(เปลี่ยนได้ด้วย --default-stream หรือ FIELDSVC_SHEET_DEFAULT_STREAM)",
+        "{rows} rows name no waste stream: new bins from them are registered as {stream} "
+        "by default (change with --default-stream or FIELDSVC_SHEET_DEFAULT_STREAM)",
+        "rows stream_th stream",
+    ),
+    _row(
+        "sheet_default_capacity_used",
+        "note",
+        "{rows} แถวไม่ระบุขนาดถัง: ถังใหม่จากแถวเหล่านี้ลงทะเบียนขนาด {capacity_l} ลิตร ตามค่าเริ่มต้น "
+        "(เปลี่ยนได้ด้วย --default-capacity-l หรือ FIELDSVC_SHEET_DEFAULT_CAPACITY_L)",
+        "{rows} rows name no bin size: new bins from them are registered as {capacity_l} L "
+        "by default (change with --default-capacity-l or FIELDSVC_SHEET_DEFAULT_CAPACITY_L)",
+        "rows capacity_l",
+    ),
 ]

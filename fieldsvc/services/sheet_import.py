@@ -3,20 +3,34 @@ through ``receive_submission`` like any other channel. Used by the CLI (and late
 
 Each row is received inside its own SAVEPOINT, so a row the register refuses is reported and
 the rest still go in; the caller commits.
+
+A row that carries enough to be a bin registers one: a missing stream or size takes the stated
+default (``RegisterDefaults``; from the settings unless the caller says otherwise), said once in
+the report. Only real problems hold a row for staff: unusable coordinates, a point outside the
+subdistrict, a likely duplicate of a registered bin (the checks), and a code that also names a
+point far away — on another row of the file or in the register (``sheet_code_conflict_m``).
+The report names every row and what became of it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final, Literal
 
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, SubmissionConflict
+from fieldsvc.ingest.checks import Flag, coordinates_usable
 from fieldsvc.ingest.report import ImportReport, RowNote
-from fieldsvc.ingest.sheets import SheetRead, SheetRow, read_bin_sheet
+from fieldsvc.ingest.sheets import RegisterDefaults, SheetRead, SheetRow, read_bin_sheet
 from fieldsvc.models import Channel, User
+from fieldsvc.models.enums import STREAM_TH_SHORT
+from fieldsvc.problems import render_line
+from fieldsvc.storage.register import get_bin_by_code, haversine_m
 from fieldsvc.storage.submissions import (
     get_submission_by_instance,
     receive_submission,
@@ -25,6 +39,34 @@ from fieldsvc.storage.submissions import (
 
 SHEET_CONTENT_TYPE = "application/json"
 _SHOWN_NOTES = 20
+
+RowFate = Literal["registered", "inspected", "held", "duplicate", "not_imported"]
+#: What became of a row, as the report's lists say it (Thai, English), in the report's order.
+ROW_FATES: Final[Mapping[RowFate, tuple[str, str]]] = {
+    "registered": ("ลงทะเบียนถังใหม่", "new bins registered"),
+    "inspected": ("บันทึกการตรวจถังที่มีในทะเบียน", "inspections of registered bins"),
+    "held": ("รอเจ้าหน้าที่ตรวจสอบ (ยังไม่เข้าทะเบียน)", "held for staff (not in the register yet)"),
+    "duplicate": ("นำเข้าไว้แล้วก่อนหน้านี้", "imported before"),
+    "not_imported": ("ไม่นำเข้า", "not imported"),
+}
+
+
+def defaults_from(settings: Settings) -> RegisterDefaults:
+    """The register defaults the settings state (``FIELDSVC_SHEET_DEFAULT_*``)."""
+    return RegisterDefaults(
+        stream=settings.sheet_default_stream, capacity_l=settings.sheet_default_capacity_l
+    )
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Row numbers as a person reads them: ``[2, 3, 4, 7]`` -> ``"2–4, 7"``."""
+    spans: list[list[int]] = []
+    for number in sorted(set(rows)):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
 
 
 @dataclass(frozen=True)
@@ -53,8 +95,16 @@ class SheetImportOutcome:
     held: int
     report: ImportReport
     flag_notes: list[RowNote] = field(default_factory=list)
+    rows: dict[RowFate, list[int]] = field(default_factory=dict)
+    defaults_used: list[str] = field(default_factory=list)
+
+    @property
+    def registered(self) -> int:
+        """Rows that registered a new bin."""
+        return len(self.rows.get("registered", []))
 
     def summary(self) -> str:
+        """Counts, the defaults used (once), every row by what became of it, then the notes."""
         lines = [
             f"ไฟล์ {self.file}: ใหม่ {self.created} แก้ไข {self.edited} ซ้ำ {self.duplicate} "
             f"ต้องตรวจสอบ {self.flagged} (รอเจ้าหน้าที่อนุมัติ {self.held}) "
@@ -62,8 +112,14 @@ class SheetImportOutcome:
             f"{self.file}: new {self.created}, edited {self.edited}, duplicate {self.duplicate}, "
             f"flagged {self.flagged} (held for staff {self.held}), "
             f"not imported {len(self.report.rejected)}",
-            self.report.summary(),
+            *self.defaults_used,
         ]
+        for fate, (th, en) in ROW_FATES.items():
+            numbers = self.rows.get(fate, [])
+            if numbers:
+                shown = row_ranges(numbers)
+                lines.append(f"{th} / {en}: {len(numbers)} แถว / rows — {shown}")
+        lines.append(self.report.summary())
         lines += [note.line() for note in self.flag_notes[:_SHOWN_NOTES]]
         if len(self.flag_notes) > _SHOWN_NOTES:
             more = len(self.flag_notes) - _SHOWN_NOTES
@@ -79,16 +135,26 @@ def import_bin_sheet(
     submitter: User | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    defaults: RegisterDefaults | None = None,
 ) -> SheetImportOutcome:
     """Read a survey sheet and receive each row as a ``sheet`` submission (idempotent).
+
+    ``defaults``: the stream and size a new bin from a row without them gets; None takes the
+    settings' (``defaults_from``).
 
     Raises
     ------
     ImportFailed
         When the file as a whole cannot be read (see ``read_bin_sheet``).
     """
-    read = read_bin_sheet(path, encoding=encoding, sheet=sheet)
+    defaults = defaults if defaults is not None else defaults_from(settings)
+    read = read_bin_sheet(path, encoding=encoding, sheet=sheet, defaults=defaults)
+    # Looked up before any row registers a bin: which codes the register already has.
+    registered = _registered_points(session=session, rows=read.rows)
+    conflicts = code_conflicts(read.rows, registered, limit_m=settings.sheet_code_conflict_m)
+    known_codes = set(registered)
     counts = {"created": 0, "edited": 0, "duplicate": 0, "flagged": 0, "held": 0}
+    fates: dict[RowFate, list[int]] = defaultdict(list)
     refused: list[RowNote] = []
     flag_notes: list[RowNote] = []
     for row in read.rows:
@@ -102,11 +168,13 @@ def import_bin_sheet(
                     submitter=submitter,
                     settings=settings,
                     complete=True,
+                    intake_flags=conflicts.get(row.row, []),
                 )
         except SubmissionConflict as exc:
             note = _conflict(session=session, row=row, error=exc)
             if note is None:
                 counts["duplicate"] += 1
+                fates["duplicate"].append(row.row)
             else:
                 refused.append(note)
             continue
@@ -114,10 +182,13 @@ def import_bin_sheet(
             refused.append(RowNote(row.row, exc.message_th, exc.message_en, exc.field))
             continue
         counts[result.outcome] += 1
+        fates[_fate(result.outcome, result.submission.applied, row, known_codes)].append(row.row)
         if result.outcome != "duplicate" and result.flags:
             counts["flagged"] += 1
             counts["held"] += int(not result.submission.applied)
             flag_notes += [RowNote(row.row, f.message_th, f.message_en) for f in result.flags]
+    report = _with_refused(read, refused)
+    fates["not_imported"] = sorted({note.row for note in report.rejected})
     return SheetImportOutcome(
         file=read.file,
         created=counts["created"],
@@ -125,9 +196,116 @@ def import_bin_sheet(
         duplicate=counts["duplicate"],
         flagged=counts["flagged"],
         held=counts["held"],
-        report=_with_refused(read, refused),
+        report=report,
         flag_notes=flag_notes,
+        rows={fate: sorted(numbers) for fate, numbers in fates.items() if numbers},
+        defaults_used=_defaults_used(read, defaults),
     )
+
+
+def _fate(outcome: str, applied: bool, row: SheetRow, known_codes: set[str]) -> RowFate:
+    """Registered, inspected, held or imported before; a registering row's code becomes known."""
+    if outcome == "duplicate":
+        return "duplicate"
+    if not applied:
+        return "held"
+    code = row.record.bin_code or ""
+    if code in known_codes:
+        return "inspected"
+    known_codes.add(code)
+    return "registered"
+
+
+def _defaults_used(read: SheetRead, defaults: RegisterDefaults) -> list[str]:
+    """The report's one line per default that rows of this file take (none: no line)."""
+    lines = []
+    without_stream = read.defaulted_rows("stream")
+    if without_stream and defaults.stream is not None:
+        lines.append(
+            render_line(
+                "sheet_default_stream_used",
+                rows=len(without_stream),
+                stream_th=STREAM_TH_SHORT[defaults.stream],
+                stream=defaults.stream.value,
+            )
+        )
+    without_size = read.defaulted_rows("capacity_l")
+    if without_size and defaults.capacity_l is not None:
+        lines.append(
+            render_line(
+                "sheet_default_capacity_used",
+                rows=len(without_size),
+                capacity_l=defaults.capacity_l,
+            )
+        )
+    return lines
+
+
+Point = tuple[float, float]
+
+
+def _registered_points(*, session: Session, rows: list[SheetRow]) -> dict[str, Point]:
+    """Where the register has each code the sheet names (lon, lat), for the codes it has."""
+    found: dict[str, Point] = {}
+    for code in sorted({row.record.bin_code for row in rows if row.record.bin_code}):
+        bin_row = get_bin_by_code(session=session, code=code)
+        if bin_row is not None:
+            found[code] = (bin_row.lon, bin_row.lat)
+    return found
+
+
+def code_conflicts(
+    rows: list[SheetRow], registered: Mapping[str, Point], *, limit_m: float
+) -> dict[int, list[Flag]]:
+    """Flags (held) of the rows whose code also names a point more than ``limit_m`` metres
+    away: on another row of the same file, or the registered bin with that code.
+
+    Several rows of one bin are normal (a Kobo export of repeated inspections); their fixes
+    lie within GPS error of each other. Far apart, one code names two bins or is mistyped, and
+    registering it would move a bin across the village. Rows without usable coordinates are
+    left to the coordinate checks. Keyed by row number.
+    """
+    placed: dict[str, list[tuple[int, Point]]] = defaultdict(list)
+    for row in rows:
+        record = row.record
+        if record.bin_code and coordinates_usable(record):
+            placed[record.bin_code].append((row.row, (record.lon or 0.0, record.lat or 0.0)))
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    limit = f"{limit_m:g}"
+    for code, points in placed.items():
+        for number, (lon, lat) in points:
+            far = [
+                (other, haversine_m(lon, lat, olon, olat))
+                for other, (olon, olat) in points
+                if other != number
+            ]
+            far = [(other, d) for other, d in far if d > limit_m]
+            if far:
+                flags[number].append(
+                    Flag.of(
+                        "code_elsewhere_in_sheet",
+                        "bin_code",
+                        {"value": code, "rows": [o for o, _ in far]},
+                        bin_code=code,
+                        rows=row_ranges([o for o, _ in far]),
+                        distance_m=max(d for _, d in far),
+                        limit_m=limit,
+                    )
+                )
+            if code in registered:
+                distance = haversine_m(lon, lat, *registered[code])
+                if distance > limit_m:
+                    flags[number].append(
+                        Flag.of(
+                            "code_registered_elsewhere",
+                            "bin_code",
+                            {"value": code, "distance_m": round(distance, 1)},
+                            bin_code=code,
+                            distance_m=distance,
+                            limit_m=limit,
+                        )
+                    )
+    return dict(flags)
 
 
 def _conflict(*, session: Session, row: SheetRow, error: SubmissionConflict) -> RowNote | None:

@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import Flag, coordinates_usable
-from fieldsvc.ingest.observations import bin_from_survey, good_fix, missing_value, observation_of
+from fieldsvc.ingest.observations import (
+    bin_from_survey,
+    good_fix,
+    installed_on_after,
+    is_newest,
+    missing_value,
+    observation_of,
+)
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Bin, Inspection, InspectionSource, Submission, Village
 from fieldsvc.models.types import utc_now
@@ -119,10 +126,16 @@ def _apply_bin_survey(
         if record.condition is None:
             raise missing_value("condition", "สภาพถัง")
         with_point = good_fix(record, max_gps_accuracy_m=settings.max_gps_accuracy_m)
+        inspection = _inspection(record, submission, source, with_point)
+        bin_row.installed_on = installed_on_after(
+            bin_row.installed_on,
+            record.installed_on,
+            newest=is_newest(inspection.observed_at, bin_row.last_inspected_at),
+        )
         record_inspection(
             session=session,
             bin_row=bin_row,
-            inspection=_inspection(record, submission, source, with_point),
+            inspection=inspection,
             point_village_id=_point_village_id(looked_up.places),
         )
     submission.bin_id = bin_row.id

@@ -15,7 +15,7 @@ ORM flush, so the writers queue (``sqlite_writers``) is joined explicitly before
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, bindparam, insert, select, update
@@ -28,6 +28,7 @@ from fieldsvc.ingest.observations import (
     Observation,
     bin_from_survey,
     good_fix,
+    installed_on_after,
     is_newest,
     newest_state,
     observation_of,
@@ -57,7 +58,7 @@ _SUPERSEDE = (
     .values(is_current=False)
 )
 _CURRENT_BIN = (
-    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at)
+    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at, BIN.c.installed_on)
     .where(BIN.c.id == bindparam("b_id"))
     .with_for_update()
 )
@@ -119,13 +120,14 @@ class BinNow:
     id: int
     village_id: int | None
     last_inspected_at: datetime | None
+    installed_on: date | None = None
 
 
 def current_bin(*, session: Session, bin_id: int) -> BinNow | None:
     """The bin as it is now, locked (``FOR UPDATE`` on PostgreSQL; on SQLite this transaction
     already holds the write lock), so two surveys of one bin cannot undo each other."""
     row = session.execute(_CURRENT_BIN, {"b_id": bin_id}).first()
-    return BinNow(row[0], row[1], row[2]) if row is not None else None
+    return BinNow(row[0], row[1], row[2], row[3]) if row is not None else None
 
 
 def inspect_registered_bin(
@@ -147,9 +149,13 @@ def inspect_registered_bin(
     session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id))
     changes: dict[str, Any] = {"updated_at": utc_now()}
     village_id = bin_now.village_id
-    if is_newest(observation.observed_at, bin_now.last_inspected_at):
+    newest = is_newest(observation.observed_at, bin_now.last_inspected_at)
+    if newest:
         changes.update(newest_state(observation, point_village_id=point_village_id))
         village_id = changes.get("village_id", village_id)
+    installed_on = installed_on_after(bin_now.installed_on, record.installed_on, newest=newest)
+    if installed_on != bin_now.installed_on:
+        changes["installed_on"] = installed_on
     session.execute(_UPDATE_BIN, {**changes, "b_id": bin_now.id})
     _expire_loaded(session, Bin, bin_now.id)
     _mark_applied(session, submission, bin_id=bin_now.id, village_id=village_id)

@@ -57,7 +57,8 @@ class ReceiveResult:
 def _nearby_same_stream(
     *, session: Session, record: SurveyRecord, settings: Settings, exclude_bin_id: int | None
 ) -> tuple[NearbyBin, ...]:
-    if record.stream is None or record.lon is None or record.lat is None:
+    stream = record.stream_for_new_bin  # a sheet row's default stream is the new bin's
+    if stream is None or record.lon is None or record.lat is None:
         return ()
     return tuple(
         NearbyBin(code=b.code, distance_m=d)
@@ -66,7 +67,7 @@ def _nearby_same_stream(
             lon=record.lon,
             lat=record.lat,
             radius_m=settings.duplicate_radius_m,
-            stream=record.stream,
+            stream=stream,
             limit=5,
         )
         if b.id != exclude_bin_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -34,10 +34,16 @@ def record_to_parsed(record: SurveyRecord) -> dict[str, Any]:
 def record_from_parsed(parsed: dict[str, Any]) -> SurveyRecord:
     values = dict(parsed)
     values["channel"] = Channel(values["channel"])
-    for name, enum in (("condition", Condition), ("stream", Stream)):
+    for name, enum in (
+        ("condition", Condition),
+        ("stream", Stream),
+        ("default_stream", Stream),
+    ):
         values[name] = enum(values[name]) if values.get(name) else None
     if values.get("observed_at"):
         values["observed_at"] = datetime.fromisoformat(values["observed_at"])
+    if values.get("installed_on"):
+        values["installed_on"] = date.fromisoformat(values["installed_on"])
     values["photo_names"] = tuple(values.get("photo_names") or ())
     known = SurveyRecord.__dataclass_fields__
     return SurveyRecord(**{k: v for k, v in values.items() if k in known})
