@@ -120,11 +120,30 @@ class SheetImportOutcome:
                 shown = row_ranges(numbers)
                 lines.append(f"{th} / {en}: {len(numbers)} แถว / rows — {shown}")
         lines.append(self.report.summary())
-        lines += [note.line() for note in self.flag_notes[:_SHOWN_NOTES]]
-        if len(self.flag_notes) > _SHOWN_NOTES:
-            more = len(self.flag_notes) - _SHOWN_NOTES
+        # Why each held row waits comes first and in full: those rows need someone. The notes
+        # of applied rows follow, one line per reason with its rows (42 rows of one unknown
+        # village are one line, not 42).
+        held = set(self.rows.get("held", []))
+        notes = [n for n in self.flag_notes if n.row in held]
+        grouped = _grouped(notes) + _grouped([n for n in self.flag_notes if n.row not in held])
+        limit = max(_SHOWN_NOTES, len(_grouped(notes)))
+        lines += grouped[:limit]
+        if len(grouped) > limit:
+            more = len(grouped) - limit
             lines.append(f"... และอีก {more} รายการ / ... and {more} more")
         return "\n".join(lines)
+
+
+def _grouped(notes: list[RowNote]) -> list[str]:
+    """One line per distinct reason, naming its rows (in the order the reasons first occur)."""
+    rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for note in notes:
+        rows[(note.reason_th, note.reason_en)].append(note.row)
+    lines = []
+    for (th, en), numbers in rows.items():
+        where = row_ranges(numbers)
+        lines.append(f"แถว {where}: {th} / Row{'s' if len(numbers) > 1 else ''} {where}: {en}")
+    return lines
 
 
 def import_bin_sheet(

@@ -255,6 +255,9 @@ def test_cli_flags_override_the_settings_default(
     out = capsys.readouterr().out
     assert "registered as recyclable" in out and "registered as 660 L" in out
     assert out.count("rows name no waste stream") == 1
+    # One line for one reason shared by every row (no village polygons were imported).
+    assert out.count("village = 3 is not a village of this subdistrict") == 1
+    assert "Rows 2–8: village = 3 is not a village of this subdistrict" in out
     with Session(engine) as session:
         bins = _bins(session)
     first = {bins[f"ม3-{i + 1:03d}"].stream for i in range(7)}
