@@ -27,6 +27,7 @@ from fieldsvc.errors import FieldsvcError, SubmissionConflict
 from fieldsvc.ingest.checks import Flag, coordinates_usable
 from fieldsvc.ingest.report import ImportReport, RowNote
 from fieldsvc.ingest.sheets import RegisterDefaults, SheetRead, SheetRow, read_bin_sheet
+from fieldsvc.ingest.survey import SurveyRecord
 from fieldsvc.models import Channel, User
 from fieldsvc.models.enums import STREAM_TH_SHORT
 from fieldsvc.problems import render_line
@@ -337,11 +338,22 @@ def _conflict(*, session: Session, row: SheetRow, error: SubmissionConflict) -> 
     if existing is not None and existing.channel != Channel.sheet:
         # A Kobo/ODK export of a survey the phone already sent: the phone's copy is kept.
         return None
-    if existing is not None and existing.parsed == record_to_parsed(row.record):
+    if existing is not None and _same_survey(existing.parsed or {}, row.record):
         # The same export saved under another name (Kobo names carry the export time), or
         # with other bookkeeping columns: the survey itself is unchanged.
         return None
     return RowNote(row.row, error.message_th, error.message_en, instance_id)
+
+
+#: Parsed keys that are the import's, not the survey's: another default is the same survey.
+_NOT_THE_SURVEYS = frozenset({"default_stream", "default_capacity_l"})
+
+
+def _same_survey(stored: Mapping[str, object], record: SurveyRecord) -> bool:
+    """The stored survey says what ``record`` says (a key stored before it existed is None)."""
+    fresh = record_to_parsed(record)
+    keys = (stored.keys() | fresh.keys()) - _NOT_THE_SURVEYS
+    return all(stored.get(key) == fresh.get(key) for key in keys)
 
 
 def _with_refused(read: SheetRead, refused: list[RowNote]) -> ImportReport:

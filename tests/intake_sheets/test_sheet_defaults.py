@@ -318,3 +318,26 @@ def test_a_held_row_applied_later_registers_with_the_default_it_was_read_with(
     session.commit()
     bin_row = _bins(session)["ม3-104"]
     assert (bin_row.stream, bin_row.capacity_l) == (Stream.hazardous, 120)
+
+
+def test_a_kobo_export_saved_again_is_the_same_survey_whatever_the_default(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    text = (
+        "_uuid,bin_code,_location_latitude,_location_longitude,condition\n"
+        "0b1e6a4c-3333-4c0e-9a55-dddddddddddd,K-101,16.3142,103.2797,usable\n"
+    )
+    (tmp_path / "export_0900.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "export_1700.csv").write_text(text, encoding="utf-8")
+    first = import_bin_sheet(session=session, path=tmp_path / "export_0900.csv", settings=settings)
+    session.commit()
+    assert first.rows == {"registered": [2]}
+    again = import_bin_sheet(
+        session=session,
+        path=tmp_path / "export_1700.csv",
+        settings=settings,
+        defaults=RegisterDefaults(stream=Stream.organic, capacity_l=120),
+    )
+    session.commit()
+    assert again.rows == {"duplicate": [2]} and again.report.rejected == []
+    assert _bins(session)["K-101"].stream == Stream.general
