@@ -86,7 +86,7 @@ class BatchPreview:
     to_apply: int
     flags: list[FlagCount]
     token: str
-    limit: int = BATCH_LIMIT
+    limit: int
 
     @property
     def too_many(self) -> bool:
@@ -184,16 +184,17 @@ def preview_batch(*, session: Session, user: User, batch_filter: BatchFilter) ->
     Over ``BATCH_LIMIT`` only the count is given (the batch would be refused)."""
     _require_reviewer(user)
     selection = _selection(session=session, user=user, batch_filter=batch_filter)
-    count = count_selected(session=session, selection=selection)
-    if count > BATCH_LIMIT:
-        return BatchPreview(batch_filter, count, to_apply=0, flags=[], token="")
     rows = selected_flags(session=session, selection=selection, limit=BATCH_LIMIT + 1)
+    if len(rows) > BATCH_LIMIT:
+        count = count_selected(session=session, selection=selection)
+        return BatchPreview(batch_filter, count, to_apply=0, flags=[], token="", limit=BATCH_LIMIT)
     return BatchPreview(
         batch_filter,
         count=len(rows),
         to_apply=sum(1 for _, applied, _ in rows if not applied),
         flags=_flag_counts(rows),
         token=selection_token((i, applied, _flag_codes(f)) for i, applied, f in rows),
+        limit=BATCH_LIMIT,
     )
 
 
