@@ -166,6 +166,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "batch_confirm_rejected": ("ยืนยันไม่รับ", "Confirm: reject"),
     "cancel": ("ยกเลิก", "Cancel"),
     "batch_done_title": ("ผลการตัดสินพร้อมกัน", "Batch decision"),
+    "batch_selected": ("แบบสำรวจที่ตรงกับตัวกรอง", "Surveys matching the filter"),
     "batch_decided": ("บันทึกการตัดสินแล้ว", "Decided"),
     "batch_applied_now": ("ลงทะเบียนถังแล้ว (ตอนนี้)", "Applied to the register now"),
     "batch_failed": ("ทำไม่ได้ คงสถานะเดิม", "Not decided, left as they were"),

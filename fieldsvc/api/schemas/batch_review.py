@@ -96,6 +96,7 @@ class ItemFailureOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     submission_id: int
+    bin_code: str | None
     code: str
     field: str | None
     message_th: str

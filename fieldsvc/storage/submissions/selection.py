@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput
 from fieldsvc.models import Channel, ReviewState, Submission
+from fieldsvc.storage import sqlite_writers
 
 FLAG_CODE_RE = re.compile(r"^[a-z_]{1,40}$")
 
@@ -99,10 +100,24 @@ def selected_flags(
     return [(int(i or 0), bool(applied), list(flags or [])) for i, applied, flags in rows]
 
 
+def _begin_writing(session: Session) -> None:
+    """On SQLite, open the write transaction now (``BEGIN IMMEDIATE``, after this process's
+    writers' queue): the driver would open it only at the first write, so the selection would
+    be read outside it, and each savepoint released outside a transaction is a commit of its
+    own (a disk sync per survey, and a batch no longer all-or-nothing on a crash)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    sqlite_writers.join_queue(session)
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def lock_selected(*, session: Session, selection: SurveySelection, limit: int) -> list[Submission]:
     """At most ``limit`` selected surveys by id, read again and locked for the decision
     (``FOR UPDATE`` on PostgreSQL: a second batch over the same surveys waits, then sees
-    them decided; SQLite's writer lock serialises the transactions)."""
+    them decided; on SQLite the write transaction is opened first, which serialises them)."""
+    _begin_writing(session)
     query = (
         select(Submission)
         .where(*selection.clauses())
