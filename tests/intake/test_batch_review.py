@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,7 +28,11 @@ from fieldsvc.services import batch_review
 from fieldsvc.services.batch_review import BatchFilter, decide_batch, preview_batch
 from fieldsvc.services.sheet_import import import_bin_sheet
 from fieldsvc.storage.submissions import add_flags
-from fieldsvc.storage.submissions.selection import SurveySelection, count_selected
+from fieldsvc.storage.submissions.selection import (
+    SurveySelection,
+    count_selected,
+    lock_selected,
+)
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import Place
 from tests.signin import sign_in
@@ -468,3 +473,60 @@ def test_viewer_sees_the_queue_without_the_batch_buttons(
     page = client.get("/staff/review").text
     assert 'id="queue"' in page and 'id="batch-review"' not in page
     assert client.get("/staff/batch-review").status_code == 403
+
+
+def test_two_batches_over_the_same_surveys_decide_them_once(
+    engine: Engine, settings: Settings, imported: Place
+) -> None:
+    """The second confirmation of the same set waits for the first to finish, then finds the
+    surveys decided and is refused: no survey gets two decisions."""
+    heads = BatchFilter(source_file="heads.csv")
+    with Session(engine) as first:
+        staff = first.get(User, imported.staff.id)
+        assert staff is not None
+        token = preview_batch(session=first, user=staff, batch_filter=heads).token
+    answers: list[str] = []
+
+    def second_batch() -> None:
+        with Session(engine) as second:
+            reviewer = second.get(User, imported.staff.id)
+            assert reviewer is not None
+            try:
+                decide_batch(
+                    session=second,
+                    settings=settings,
+                    reviewer=reviewer,
+                    batch_filter=heads,
+                    decision=ReviewState.rejected,
+                    comment=None,
+                    token=token,
+                )
+                answers.append("decided")
+            except Conflict as exc:
+                answers.append(exc.code)
+
+    with Session(engine) as first:
+        staff = first.get(User, imported.staff.id)
+        assert staff is not None
+        selection = SurveySelection(
+            review_states=(ReviewState.has_issues,), source_file="heads.csv"
+        )
+        assert len(lock_selected(session=first, selection=selection, limit=10)) == 5
+        waiting = threading.Thread(target=second_batch)
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive()  # it waits for the first batch's transaction
+        decide_batch(
+            session=first,
+            settings=settings,
+            reviewer=staff,
+            batch_filter=heads,
+            decision=ReviewState.approved,
+            comment=None,
+            token=token,
+        )
+    waiting.join(timeout=30)
+    assert answers == ["batch_changed"]
+    with Session(engine) as check:
+        reviews = list(check.exec(select(SubmissionReview)))
+    assert len(reviews) == 2 and {r.state for r in reviews} == {ReviewState.approved}
