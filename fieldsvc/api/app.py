@@ -21,6 +21,7 @@ from fieldsvc.api.hosts import allowed_hosts, require_startable
 from fieldsvc.api.limits import CallerFirst
 from fieldsvc.api.responses import StrictJSONResponse
 from fieldsvc.api.routes import (
+    batch_review,
     exports,
     intake,
     media,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(SecurityHeaders, settings=settings)
     app.include_router(intake.router)  # before register: /bins/near ≠ /bins/{code}
     app.include_router(submissions.router)
+    app.include_router(batch_review.api)
     app.include_router(media.router)
     app.include_router(observability.router)  # /readyz
     app.include_router(register.router)
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(openrosa.router)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(batch_review.pages)
     app.include_router(public.router)
     app.include_router(exports.router)
     app.include_router(tiles.router)

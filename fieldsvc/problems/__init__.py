@@ -23,6 +23,7 @@ from fieldsvc.problems import (
     general,
     intake,
     plans,
+    review,
     rows,
     served,
 )
@@ -62,6 +63,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *flags.PROBLEMS,
             *files.PROBLEMS,
             *plans.PROBLEMS,
+            *review.PROBLEMS,
             *backups.PROBLEMS,
             *analysis.PROBLEMS,
             *rows.PROBLEMS,

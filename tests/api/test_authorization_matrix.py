@@ -38,6 +38,7 @@ from fieldsvc.models import (
 )
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import planning
+from fieldsvc.services.batch_review import selection_token
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import VILLAGE_CENTRES, bin_xml, jpeg_bytes, make_place
 
@@ -76,6 +77,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # --- JSON API: reading ---
     ("GET", "/api/v1/allocations"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/api/v1/allocations/{plan_id}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/batch-reviews/preview"): "401 403 403 403 2xx 2xx",
     ("GET", "/api/v1/bins"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins/near"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins/{code}"): "401 2xx 2xx 403 2xx 2xx",
@@ -89,6 +91,8 @@ MATRIX: dict[tuple[str, str], str] = {
     # --- JSON API: writes (B's surveys about village A are kept but held: 2xx) ---
     ("POST", "/api/v1/allocations"): "401 403 403 403 2xx 2xx",
     ("POST", "/api/v1/allocations/{plan_id}/publish"): "401 403 403 403 2xx 2xx",
+    # admin: 409, the surveys staff's batch decided just before are no longer awaiting one
+    ("POST", "/api/v1/batch-reviews"): "401 403 403 403 2xx 409",
     ("POST", "/api/v1/submissions"): "401 403 2xx 2xx 2xx 2xx",
     ("POST", "/api/v1/submissions/multipart"): "401 403 2xx 2xx 2xx 2xx",
     # admin: 409, the version staff corrected just before is no longer current
@@ -104,6 +108,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/openrosa/{token}/submission"): "401 403 2xx 2xx 2xx 2xx",
     # --- staff pages and exports ---
     ("GET", "/staff"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/staff/batch-review"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/bins/{code}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/export/coverage.{kind}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/map"): "401 2xx 403 403 2xx 2xx",
@@ -113,6 +118,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/staff/plans/{plan_id}/export.{kind}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/review"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/review/{key}"): "401 2xx 403 403 2xx 2xx",
+    ("POST", "/staff/batch-review"): "401 403 403 403 2xx 409",
     ("POST", "/staff/plans"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
@@ -271,6 +277,13 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"json": {"state": "has_issues", "comment": "ตรวจ"}}
     if path == "/api/v1/submissions/{submission_id}/corrections":
         return {"json": {"households": 11}}
+    if path in ("/api/v1/batch-reviews", "/staff/batch-review"):
+        # every survey received (village A's), confirmed as the preview would show it
+        token = selection_token([(world.submission_id, True, ())])
+        if path == "/staff/batch-review":
+            return {"data": {"state": "received", "decision": "approved", "token": token}}
+        batch = {"review_state": "received"}
+        return {"json": {"filter": batch, "decision": "approved", "token": token}}
     if path == "/api/v1/allocations":
         return {"json": {"budget_baht": 10_000}}
     if path == "/openrosa/{token}/submission" and method == "POST":

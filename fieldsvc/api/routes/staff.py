@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.pages import render
+from fieldsvc.api.review_filter import QueueFilterDep
 from fieldsvc.api.schemas.corrections import correction_from_form
-from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
-from fieldsvc.models import ReviewState
-from fieldsvc.services import overview, planning, submissions
+from fieldsvc.models import ReviewState, Role
+from fieldsvc.services import batch_review, overview, planning, submissions
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -71,58 +71,33 @@ def map_document(session: SessionDep, settings: SettingsDep, _user: StaffUser) -
     return HTMLResponse(render_map_html(m, asset_base="/vendor"))
 
 
-def _form_date(value: str | None, field: str) -> date | None:
-    """A ``YYYY-MM-DD`` from a filter form (empty = no filter)."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput.of(
-            "filter_date_invalid", field=field, field_name=field, value=value
-        ) from None
-
-
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(
-    request: Request,
-    session: SessionDep,
-    user: StaffUser,
-    state: str = ReviewState.has_issues.value,
-    village: str = "",
-    flag: str = "",
-    date_from: str = "",
-    date_to: str = "",
+    request: Request, session: SessionDep, user: StaffUser, chosen: QueueFilterDep
 ) -> Any:
-    """The surveys to review, filtered by state (or all), village, flag and survey date."""
-    if state != "all" and state not in {s.value for s in ReviewState}:
-        raise InvalidInput.of(
-            "review_state_invalid",
-            field="state",
-            state=state,
-            expected=[s.value for s in ReviewState],
-        )
-    if village and not village.isdigit():
-        raise InvalidInput.of("review_village_invalid", field="village", village=village)
-    if flag and flag not in FLAG_LABELS:
-        raise InvalidInput.of(
-            "review_flag_invalid", field="flag", flag=flag, expected=sorted(FLAG_LABELS)
-        )
-    day_from, day_to = _form_date(date_from, "date_from"), _form_date(date_to, "date_to")
+    """The surveys to review, filtered by state (or all), village, flag, survey date and
+    imported sheet; editors get the batch decision over every survey the filter matches."""
     limit = 200
+    day_from, day_to = chosen.day_from, chosen.day_to
     rows = list_submissions(
         session=session,
-        review_state=None if state == "all" else ReviewState(state),
-        village_id=int(village) if village else None,
-        flag_code=flag or None,
+        review_state=chosen.review_state,
+        village_id=chosen.village_id,
+        flag_code=chosen.flag or None,
         date_from=datetime.combine(day_from, time(0, 0), tzinfo=THAI_TZ) if day_from else None,
         date_to=(
             datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=THAI_TZ)
             if day_to
             else None
         ),
+        source_file=chosen.source or None,
         limit=limit + 1,
     )
+    batch_size = None
+    if chosen.batchable and user.role != Role.viewer:
+        batch_size = batch_review.batch_size(
+            session=session, user=user, batch_filter=chosen.batch_filter()
+        )
     return render(
         request,
         "staff/review.html",
@@ -131,15 +106,11 @@ def review_queue(
         more=len(rows) > limit,
         photos=first_photos(session=session, submission_ids=[r.id for r in rows if r.id]),
         villages=list_villages(session=session),
+        imports=batch_review.sheet_imports(session=session),
         flag_labels=FLAG_LABELS,
         states=[s.value for s in ReviewState],
-        chosen={
-            "state": state,
-            "village": village,
-            "flag": flag,
-            "date_from": date_from,
-            "date_to": date_to,
-        },
+        chosen=chosen.fields(),
+        batch_size=batch_size,
     )
 
 

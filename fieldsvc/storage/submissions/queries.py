@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Text, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from fieldsvc.errors import InvalidInput, NotFound
+from fieldsvc.errors import NotFound
 from fieldsvc.models import Attachment, AttachmentVersion, ReviewState, Submission
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.submissions.selection import SurveySelection
 
 
 def get_submission_by_instance(*, session: Session, instance_id: str) -> Submission | None:
@@ -126,8 +126,6 @@ def reviews_of(*, session: Session, submission_id: int | None) -> list[Submissio
 
 # --- queries -----------------------------------------------------------------------------------
 
-FLAG_CODE_RE = re.compile(r"^[a-z_]{1,40}$")
-
 
 def require_submission(*, session: Session, key: str) -> Submission:
     """A submission by database id (digits) or instance id (``uuid:…`` or a bare UUID)."""
@@ -154,40 +152,25 @@ def list_submissions(
     flag_code: str | None = None,
     review_state: ReviewState | None = None,
     form_id: str | None = None,
+    source_file: str | None = None,
     current_only: bool = True,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Submission]:
-    """Submissions newest first. ``village_ids`` (a village head's scope) keeps those villages
-    plus the user's own submissions (``own_submitter_id``); None means every village."""
-    query = select(Submission)
-    if village_ids is not None:
-        query = query.where(
-            or_(
-                col(Submission.village_id).in_(list(village_ids)),
-                col(Submission.submitter_id) == own_submitter_id,
-            )
-        )
-    if village_id is not None:
-        query = query.where(Submission.village_id == village_id)
-    when = func.coalesce(Submission.observed_at, Submission.received_at)
-    if date_from is not None:
-        query = query.where(when >= date_from)
-    if date_to is not None:
-        query = query.where(when < date_to)
-    if flag_code is not None:
-        if not FLAG_CODE_RE.match(flag_code):
-            raise InvalidInput.of("flag_code_invalid", field="flag", flag=flag_code)
-        # Both backends store the JSON text as Python's json.dumps wrote it.
-        query = query.where(
-            func.cast(Submission.flags, Text).like(f'%"code": "{flag_code}"%')  # type: ignore[arg-type]
-        )
-    if review_state is not None:
-        query = query.where(Submission.review_state == review_state)
-    if form_id is not None:
-        query = query.where(Submission.form_id == form_id)
-    if current_only:
-        query = query.where(col(Submission.is_current).is_(True))
+    """Submissions newest first (the filters as ``SurveySelection`` reads them)."""
+    selection = SurveySelection(
+        village_ids=village_ids,
+        own_submitter_id=own_submitter_id,
+        village_id=village_id,
+        date_from=date_from,
+        date_to=date_to,
+        flag_code=flag_code,
+        review_states=(review_state,) if review_state is not None else None,
+        form_id=form_id,
+        source_file=source_file,
+        current_only=current_only,
+    )
+    query = select(Submission).where(*selection.clauses())
     query = query.order_by(col(Submission.received_at).desc(), col(Submission.id).desc())
     return list(session.exec(query.offset(offset).limit(limit)).all())
 
