@@ -364,3 +364,27 @@ def test_a_header_claiming_billions_of_pixels_is_refused_by_the_checker_not_a_cr
         clean_photo(bomb, name="bomb.png", max_bytes=10**6)
     with pytest.raises(PhotoRejected):
         make_thumbnail(bomb)
+
+
+def test_an_edit_keeps_the_flag_while_it_keeps_the_unreadable_photo(
+    client: TestClient, engine: Engine, place: Place
+) -> None:
+    first_id = "uuid:6f1c2d3e-0000-4000-8000-000000000001"
+    assert _openrosa(client, place.head_token, bin_xml(first_id), TRUNCATED).status_code == 201
+    edit_id = "uuid:6f1c2d3e-0000-4000-8000-000000000002"
+    edit = bin_xml(edit_id, deprecated_id=first_id, condition="damaged")
+    sent = client.post(
+        f"/openrosa/{place.head_token}/submission",
+        files=[("xml_submission_file", ("bin.xml", edit.encode(), "text/xml"))],
+        headers={"X-OpenRosa-Version": "1.0"},
+    )
+    assert sent.status_code == 201 and PHONE_WORDS in _message(sent)
+    with Session(engine) as db:
+        edited = db.exec(select(Submission).where(Submission.instance_id == edit_id)).one()
+        assert [f["code"] for f in edited.flags] == ["photo_unreadable"]
+    second_edit_id = "uuid:6f1c2d3e-0000-4000-8000-000000000003"
+    fixed = bin_xml(second_edit_id, deprecated_id=edit_id, condition="damaged")
+    assert _openrosa(client, place.head_token, fixed, GOOD).status_code == 201
+    with Session(engine) as db:
+        latest = db.exec(select(Submission).where(Submission.instance_id == second_edit_id)).one()
+        assert latest.flags == [] and latest.is_current
