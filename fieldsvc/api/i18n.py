@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "save": ("บันทึก", "Save"),
     "comment": ("หมายเหตุ", "Comment"),
     "photo": ("ภาพถ่าย", "Photo"),
+    "photo_unreadable": ("รูปเปิดไม่ได้", "Photo cannot be opened"),
+    "download_as_received": ("ดาวน์โหลดไฟล์ตามที่ได้รับ", "Download the file as received"),
     "history": ("ประวัติการตรวจ", "Inspection history"),
     "versions": ("ฉบับแก้ไข", "Versions"),
     "condition": ("สภาพ", "Condition"),

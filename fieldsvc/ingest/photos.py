@@ -2,6 +2,9 @@
 
 The file name a phone declares is never trusted: it only labels the attachment, and a name that
 tries to leave its folder (``../``, ``/``, ``\\``) is refused outright.
+
+A survey's photo that cannot be decoded does not cost the survey (:func:`receive_photo`): its
+bytes are kept exactly as received, marked unreadable, and never decoded again.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ KNOWN_NOT_IMAGES = (
     (b"GIF8", "a GIF image (not accepted)", "ภาพ GIF (ไม่รับ)"),
     (b"\x00\x00\x00", "a video or HEIC file", "ไฟล์วิดีโอหรือ HEIC"),
 )
+#: Documents and programs: the wrong file, not a damaged photo, whatever its name says. Refused
+#: (415) even where an undecodable photo is kept, so that nobody's program is stored as a photo.
+NEVER_KEPT_AS_PHOTO = (b"%PDF", b"MZ", b"\x7fELF", b"PK\x03\x04")
+#: Names that say "this is a picture" (any picture, also those fieldsvc cannot open).
+IMAGE_NAME_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp")
+#: The media type an unreadable photo is stored and served with: bytes, never an image.
+UNREADABLE_MEDIA_TYPE = "application/octet-stream"
 
 
 class PhotoRejected(FieldsvcError):
@@ -53,6 +63,28 @@ class CleanPhoto:
     extension: str
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class UnreadablePhoto:
+    """A survey's photo that cannot be decoded, kept exactly as received (``data``).
+
+    It is never decoded again, never thumbnailed and never served as an image: its
+    ``media_type`` is :data:`UNREADABLE_MEDIA_TYPE`. ``reason`` says why (for staff).
+    """
+
+    data: bytes
+    reason: str
+    media_type: str = UNREADABLE_MEDIA_TYPE
+
+
+ReceivedPhoto = CleanPhoto | UnreadablePhoto
+
+
+def is_readable_media_type(media_type: str | None) -> bool:
+    """True for the media type of a checked photo (``image/…``); an unreadable photo's bytes
+    (:data:`UNREADABLE_MEDIA_TYPE`) or an unknown type is not one."""
+    return bool(media_type) and str(media_type).startswith("image/")
 
 
 def detect_image_type(head: bytes) -> str | None:
@@ -134,6 +166,18 @@ def _check_size(probe: Image.Image, name: str) -> None:
             max_pixels=MAX_PIXELS,
         )
 
+
+#: What Pillow raises for bytes it cannot decode. ``DecompressionBombError`` (a header claiming
+#: more than twice Pillow's pixel limit) is an ``Exception``, not a ``Warning``: without it here
+#: such a file, a few dozen bytes long, was a 500.
+_UNDECODABLE = (
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Warning,
+)
 
 _strict_lock = threading.Lock()
 _strict_users = 0
@@ -223,11 +267,37 @@ def clean_photo(data: bytes, *, name: str, max_bytes: int) -> CleanPhoto:
                 cleaned, width, height = _reencoded(data, pil_format)
     except FieldsvcError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
+    except _UNDECODABLE as exc:
         raise _undecodable(name, kind, exc) from exc
     return CleanPhoto(
         data=cleaned, media_type=media_type, extension=extension, width=width, height=height
     )
+
+
+def claims_to_be_an_image(name: str, declared_type: str | None) -> bool:
+    """True when the sender says the file is a picture: its name ends like one, or its declared
+    media type is ``image/…``."""
+    declared = (declared_type or "").split(";", 1)[0].strip().lower()
+    return name.lower().endswith(IMAGE_NAME_SUFFIXES) or declared.startswith("image/")
+
+
+def receive_photo(
+    data: bytes, *, name: str, declared_type: str | None, max_bytes: int
+) -> ReceivedPhoto:
+    """A survey's photo as it will be stored: cleaned (:func:`clean_photo`), or, when it cannot
+    be decoded, kept unchanged as an :class:`UnreadablePhoto` so the survey is not lost.
+
+    Still refused: a file over ``max_bytes`` (``PayloadTooLarge``, 413), a document or program
+    (PDF, EXE, ELF, ZIP/Office: ``PhotoRejected``, 415, whatever its name) and a file that
+    neither decodes nor claims to be a picture (:func:`claims_to_be_an_image`; 415).
+    """
+    try:
+        return clean_photo(data, name=name, max_bytes=max_bytes)
+    except PhotoRejected as exc:
+        wrong_file = data.startswith(NEVER_KEPT_AS_PHOTO)
+        if wrong_file or not claims_to_be_an_image(name, declared_type):
+            raise
+        return UnreadablePhoto(data=data, reason=exc.message_en)
 
 
 THUMBNAIL_PX = 320
@@ -259,7 +329,7 @@ def make_thumbnail(data: bytes, *, max_px: int = THUMBNAIL_PX) -> bytes:
                 out = io.BytesIO()
                 small.save(out, "JPEG", quality=80, optimize=True)
                 return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
+    except _UNDECODABLE as exc:
         raise _undecodable("thumbnail", kind, exc) from exc
 
 

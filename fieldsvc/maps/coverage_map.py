@@ -133,8 +133,10 @@ def bin_rows(bins: gpd.GeoDataFrame) -> list[list[Any]]:
 
     Needs ``code, stream, condition`` and point geometry; uses ``capacity_l``, the last
     inspection (``last_inspected_at`` / ``last_inspected`` / ``observed_at``), ``photo_url``
-    and ``thumbnail_url`` (shown in the popup, linking to the photo) when present. Bins
-    without a location are left out (they have nowhere to be drawn).
+    and ``thumbnail_url`` (shown in the popup, linking to the photo) when present; a
+    ``photo_url`` of :data:`~fieldsvc.maps.elements.UNREADABLE_PHOTO` says "รูปเปิดไม่ได้" in
+    the popup instead of an image. Bins without a location are left out (they have nowhere to
+    be drawn).
     """
     missing = [c for c in ("code", "stream", "condition") if c not in bins.columns]
     if missing:

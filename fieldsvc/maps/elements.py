@@ -55,8 +55,14 @@ POPUP_TEXT = {
     "inspected": "ตรวจล่าสุด",
     "photo": "รูปถัง",
     "photo_full": "เปิดรูปขนาดเต็ม (open the full photo)",
+    "photo_unreadable": "รูปเปิดไม่ได้",
     "problemBins": "ถังที่ชำรุด สูญหาย หรือขยะล้น (bins not usable)",
 }
+
+
+#: ``photo_url`` of a bin whose latest photo could not be opened: the popup says so in words
+#: (the same marker is in ``fieldsvc-map.js``).
+UNREADABLE_PHOTO = "unreadable"
 
 
 def safe_json(value: Any) -> str:

@@ -279,6 +279,23 @@ PROBLEMS = [
         label=("ไฟล์แนบที่ไม่ได้ระบุ", "Undeclared attachment"),
     ),
     entry(
+        "photo_unreadable",
+        "note",
+        "รูป {name} เปิดไม่ได้ (ไฟล์เสียหายหรือไม่ใช่รูปภาพ) ข้อมูลสำรวจบันทึกตามปกติ "
+        "และเก็บไฟล์ไว้ตามที่ได้รับแล้ว ให้ผู้สำรวจถ่ายรูปใหม่แล้วส่งอีกครั้ง",
+        "photo {name!r} cannot be opened (damaged, or not a picture); the survey was applied as "
+        "usual and the file is kept as received. Ask the surveyor to take the photo again",
+        params="name",
+        label=("รูปเปิดไม่ได้", "Photo cannot be opened"),
+    ),
+    entry(
+        "photo_unreadable_phone",
+        "note",
+        "รับข้อมูลแล้ว แต่รูปเปิดไม่ได้ ถ่ายรูปใหม่แล้วส่งอีกครั้งได้",
+        "Received, but the photo cannot be opened; take the photo again and send it again",
+        code="photo_unreadable",
+    ),
+    entry(
         "cannot_apply",
         "hold",
         "บันทึกลงทะเบียนไม่ได้: {reason_th}",

@@ -210,6 +210,21 @@ PROBLEMS = [
         code="photo_rejected",
     ),
     entry(
+        "photo_unreadable_no_thumbnail",
+        "error",
+        "รูปเปิดไม่ได้ จึงไม่มีภาพย่อ",
+        "photo {sha256} cannot be opened, so it has no thumbnail; download the file instead",
+        params="sha256",
+        status=404,
+    ),
+    entry(
+        "photo_unreadable_staff_only",
+        "error",
+        "รูปที่เปิดไม่ได้ดาวน์โหลดได้เฉพาะเจ้าหน้าที่",
+        "A photo that cannot be opened is downloaded by staff only",
+        code="forbidden",
+    ),
+    entry(
         "photo_too_many_pixels",
         "error",
         "ไฟล์รูป {name} มีจำนวนพิกเซลเกินกำหนด",

@@ -5,12 +5,17 @@ The steps are written once here: who may send, the size limits, photos stored be
 transaction, receive → attach → commit (retried once for the unique-id race), and a flag for
 a photo the form did not name. A survey's photos are sent or replaced only by its surveyor
 (staff within their scope) and only until staff have reviewed it; a replaced photo is kept
-as an earlier version. Photos arrive here already cleaned (``clean_photo``): the
+as an earlier version. Photos arrive here already checked (``receive_photo``): the
 callers do that where their thread model wants it.
+
+A photo that could not be decoded is stored as received and the survey applied as usual; the
+survey carries the note flag ``photo_unreadable`` (one per such photo) for as long as its current
+bytes are those, so a readable photo sent later for the same name clears it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from sqlmodel import Session
@@ -18,9 +23,10 @@ from sqlmodel import Session
 from fieldsvc.config import Settings
 from fieldsvc.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge, TooManyRequests
 from fieldsvc.ingest.checks import Flag
-from fieldsvc.ingest.photos import CleanPhoto
+from fieldsvc.ingest.photos import ReceivedPhoto, UnreadablePhoto, is_readable_media_type
 from fieldsvc.ingest.survey import SurveyRecord
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
+from fieldsvc.problems import render
 from fieldsvc.services.submissions import require_visible
 from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import sha256_hex, store_media
@@ -33,10 +39,12 @@ from fieldsvc.storage.submissions import (
     photos_received_since,
     receive_submission,
     require_submission,
+    set_flags_of_code,
 )
 from fieldsvc.thai import thai_now
 
-NamedPhoto = tuple[str, CleanPhoto]
+NamedPhoto = tuple[str, ReceivedPhoto]
+UNREADABLE_FLAG = "photo_unreadable"
 
 
 # --- who may send, and how much -------------------------------------------------------------
@@ -160,6 +168,59 @@ def _undeclared_flags(names: Sequence[str]) -> list[Flag]:
     return [Flag.of("undeclared_attachment", name, {"value": name}, name=name) for name in names]
 
 
+def _unreadable_flag(attachment: Attachment, reasons: dict[str, str]) -> Flag:
+    details = {
+        "value": attachment.name,
+        "sha256": attachment.sha256,
+        "size_bytes": attachment.size_bytes,
+        "reason": reasons.get(attachment.name),
+    }
+    return Flag.of(UNREADABLE_FLAG, attachment.name, details, name=attachment.name)
+
+
+def _sync_unreadable_flags(
+    *,
+    session: Session,
+    submission: Submission,
+    rows: Sequence[Attachment],
+    reasons: dict[str, str],
+) -> bool:
+    """One ``photo_unreadable`` flag per attachment whose current bytes could not be decoded
+    (``rows``: all the survey's attachments); a flag whose photo was replaced by a readable one
+    is dropped. ``reasons``: why, for the photos of this request. True when flags changed."""
+    unreadable = [
+        a for a in rows if a.sha256 is not None and not is_readable_media_type(a.media_type)
+    ]
+    already = any(f.get("code") == UNREADABLE_FLAG for f in submission.flags or [])
+    if not unreadable and not already:
+        return False  # the common case: no write, no query
+    return set_flags_of_code(
+        session=session,
+        submission=submission,
+        code=UNREADABLE_FLAG,
+        flags=[_unreadable_flag(a, reasons) for a in unreadable],
+    )
+
+
+def _reasons(photos: Sequence[NamedPhoto]) -> dict[str, str]:
+    return {name: photo.reason for name, photo in photos if isinstance(photo, UnreadablePhoto)}
+
+
+def photo_notice(flags: Sequence[Flag]) -> tuple[str, str] | None:
+    """The Thai and English words for the phone when a photo of the survey cannot be opened
+    (the survey itself was received), else None."""
+    if any(f.code == UNREADABLE_FLAG for f in flags):
+        return render("photo_unreadable_phone")
+    return None
+
+
+def attachment_notice(attachment: Attachment) -> tuple[str, str] | None:
+    """The words for the phone when the photo it just sent cannot be opened, else None."""
+    if attachment.sha256 is not None and not is_readable_media_type(attachment.media_type):
+        return render("photo_unreadable_phone")
+    return None
+
+
 def receive_survey(
     *,
     session: Session,
@@ -188,6 +249,7 @@ def receive_survey(
         (name, photo, store_media(settings=settings, data=photo.data)) for name, photo in photos
     ]
     undeclared = [name for name, _ in photos if name not in record.photo_names]
+    reasons = _reasons(photos)
 
     def receive_and_attach() -> ReceiveResult:
         result = receive_submission(
@@ -207,8 +269,9 @@ def receive_survey(
                 submission=result.submission,
                 digests={name: digest for name, _, digest in stored},
             )
+        rows = {a.name: a for a in result.attachments}
         for name, photo, digest in stored:
-            attach_media(
+            rows[name] = attach_media(
                 session=session,
                 submission=result.submission,
                 name=name,
@@ -218,12 +281,22 @@ def receive_survey(
                 known_rows=result.attachments,
                 sender_id=submitter.id,
             )
+        flags_changed = bool(undeclared)
         if undeclared:
             add_flags(
                 session=session,
                 submission=result.submission,
                 flags=_undeclared_flags(undeclared),
             )
+        flags_changed |= _sync_unreadable_flags(
+            session=session,
+            submission=result.submission,
+            rows=list(rows.values()),
+            reasons=reasons,
+        )
+        if flags_changed:
+            flags = [Flag.from_dict(f) for f in result.submission.flags or []]
+            return dataclasses.replace(result, flags=flags)
         return result
 
     return commit_with_one_retry(session, receive_and_attach)
@@ -245,11 +318,13 @@ def attach_photo(
     sender: User,
     submission: Submission,
     name: str,
-    photo: CleanPhoto,
+    photo: ReceivedPhoto,
 ) -> Attachment:
     """Store a photo sent on its own and attach it to its survey, and commit. The same bytes
     again change nothing; other bytes replace the photo until staff review the survey (409
-    after), and the replaced photo is kept as an earlier version."""
+    after), and the replaced photo is kept as an earlier version. The survey's
+    ``photo_unreadable`` flags follow its current photos (set for an unreadable one, dropped
+    when a readable one replaces it)."""
     digest = sha256_hex(photo.data)
     _require_may_change_photos(
         session=session, user=sender, submission=submission, digests={name: digest}
@@ -264,6 +339,12 @@ def attach_photo(
         media_type=photo.media_type,
         size_bytes=len(photo.data),
         sender_id=sender.id,
+    )
+    _sync_unreadable_flags(
+        session=session,
+        submission=submission,
+        rows=attachments_of(session=session, submission_id=submission.id),
+        reasons=_reasons([(name, photo)]),
     )
     session.commit()
     return attachment

@@ -14,7 +14,9 @@ from sqlmodel import Session, col, func, select
 
 from fieldsvc.analysis.coverage import CoverageResult
 from fieldsvc.config import Settings
+from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
+from fieldsvc.maps.elements import UNREADABLE_PHOTO
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import planning
 from fieldsvc.storage.frames import bins_frame, villages_frame
@@ -110,8 +112,9 @@ def public_plan_rows(plan: AllocationPlanRecord) -> pd.DataFrame:
     return rows[[c for c in PUBLIC_PLAN_COLUMNS if c in rows.columns]]
 
 
-def _latest_photos(session: Session) -> dict[int, str]:
-    """bin id → sha256 of the most recent photo received for it."""
+def _latest_photos(session: Session) -> dict[int, tuple[str, bool]]:
+    """bin id → sha256 of the most recent photo received for it, and whether it can be opened
+    as a picture (one that cannot is named in the popup, never shown as an image)."""
     latest = (
         select(Submission.bin_id, func.max(Attachment.id))
         .join(Attachment, col(Attachment.submission_id) == col(Submission.id))
@@ -122,7 +125,18 @@ def _latest_photos(session: Session) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(Attachment).where(col(Attachment.id).in_(list(ids))))
-    return {ids[a.id]: a.sha256 for a in rows if a.id is not None and a.sha256 is not None}
+    return {
+        ids[a.id]: (a.sha256, is_readable_media_type(a.media_type))
+        for a in rows
+        if a.id is not None and a.sha256 is not None
+    }
+
+
+def _photo_url(photo: tuple[str, bool] | None) -> str | None:
+    if photo is None:
+        return None
+    sha256, readable = photo
+    return f"/api/v1/media/{sha256}" if readable else UNREADABLE_PHOTO
 
 
 def recommended_sites(plan: AllocationPlanRecord | None) -> gpd.GeoDataFrame | None:
@@ -162,10 +176,10 @@ def coverage_map(
     else:
         bins = bins_frame(session=session)
         photos = _latest_photos(session)
-        bins["photo_url"] = [
-            f"/api/v1/media/{photos[b]}" if b in photos else None for b in bins["bin_id"]
+        bins["photo_url"] = [_photo_url(photos.get(b)) for b in bins["bin_id"]]
+        bins["thumbnail_url"] = [
+            f"{u}/thumbnail" if u and u != UNREADABLE_PHOTO else None for u in bins["photo_url"]
         ]
-        bins["thumbnail_url"] = [f"{u}/thumbnail" if u else None for u in bins["photo_url"]]
         uncovered = coverage.uncovered_clusters
     return build_coverage_map(
         villages=villages,

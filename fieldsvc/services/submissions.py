@@ -7,7 +7,7 @@ corrections are made by editors (the routes' sign-in gate); each commits here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import Forbidden, NotFound
+from fieldsvc.ingest.photos import UNREADABLE_MEDIA_TYPE, is_readable_media_type
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.survey import SubmissionReview
@@ -27,6 +28,7 @@ from fieldsvc.storage.submissions import (
     attachments_of,
     correct_submission,
     list_submissions,
+    media_type_and_name,
     require_submission,
     review_submission,
     reviews_of,
@@ -35,6 +37,9 @@ from fieldsvc.storage.submissions import (
 )
 from fieldsvc.storage.users import village_ids_of
 from fieldsvc.thai import THAI_TZ
+
+#: Who may download a photo's bytes that could not be opened as a picture.
+STAFF_ROLES = frozenset({Role.admin, Role.health_staff})
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,13 @@ class CorrectionResult:
 
 @dataclass(frozen=True)
 class StoredPhoto:
+    """A stored photo's file. ``readable`` False: bytes that could not be opened as a picture,
+    to be downloaded as a file named ``name`` (never shown inline)."""
+
     path: Path
     media_type: str
+    readable: bool = True
+    name: str = ""
 
 
 # --- who may see what -----------------------------------------------------------------------
@@ -230,26 +240,27 @@ def correct_survey(
 # --- photos ---------------------------------------------------------------------------------
 
 
-def _media_type(session: Session, holders: Sequence[Submission], sha256: str) -> str:
-    return next(
-        (
-            a.media_type
-            for h in holders
-            for a in attachments_of(session=session, submission_id=h.id)
-            if a.sha256 == sha256 and a.media_type
-        ),
-        "application/octet-stream",
-    )
-
-
 def stored_photo(*, session: Session, settings: Settings, user: User, sha256: str) -> StoredPhoto:
-    """A stored photo's file and type, when ``user`` may see a survey holding it."""
-    holders = _photo_holders(session=session, user=user, sha256=sha256)
+    """A stored photo's file and type, when ``user`` may see a survey holding it. Bytes that
+    could not be opened as a picture are for staff only (403 for others): they are what a
+    phone sent, unchecked, and are downloaded as a file."""
+    _photo_holders(session=session, user=user, sha256=sha256)
+    found = media_type_and_name(session=session, sha256=sha256)
+    media_type, name = found if found is not None else (None, "")
+    readable = is_readable_media_type(media_type)
+    if not readable and user.role not in STAFF_ROLES:
+        raise Forbidden.of("photo_unreadable_staff_only", field="sha256")
     path = require_media(settings=settings, sha256=sha256)
-    return StoredPhoto(path=path, media_type=_media_type(session, holders, sha256))
+    if not readable:
+        return StoredPhoto(path, UNREADABLE_MEDIA_TYPE, readable=False, name=name)
+    return StoredPhoto(path=path, media_type=str(media_type), name=name)
 
 
 def photo_thumbnail(*, session: Session, settings: Settings, user: User, sha256: str) -> Path:
-    """A small JPEG of a stored photo (made on first request), when ``user`` may see it."""
+    """A small JPEG of a stored photo (made on first request), when ``user`` may see it. A
+    photo that could not be opened has none (404): its bytes are never decoded again."""
     _photo_holders(session=session, user=user, sha256=sha256)
+    found = media_type_and_name(session=session, sha256=sha256)
+    if found is not None and not is_readable_media_type(found[0]):
+        raise NotFound.of("photo_unreadable_no_thumbnail", field="sha256", sha256=sha256)
     return require_thumbnail(settings=settings, sha256=sha256)

@@ -69,6 +69,7 @@ export function renderQueue(items) {
         el('button', { type: 'button', class: 'btn quiet', onclick: () => removeItem(item.id) }, t('remove')));
     }
     if (item.state === 'sent') {
+      if (item.notice) info.append(el('p', { class: 'why box warn' }, lang === 'th' ? item.notice.th : item.notice.en));
       for (const f of (item.flags || []).slice(0, 2)) info.append(el('p', { class: 'why' }, t('staff_check', { msg: lang === 'th' ? f.th : f.en })));
     }
     return el('li', { 'data-id': item.id, 'data-state': item.state }, thumbOf(item), info);

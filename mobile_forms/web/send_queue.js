@@ -138,6 +138,9 @@ export function createSendQueue({
         const url = `/submissions/${encodeURIComponent(item.id)}/attachments/${encodeURIComponent(item.photoName)}`;
         const res = await request(url, { method: 'PUT', body: item.photo, headers: { 'Content-Type': 'image/jpeg' } }, 60000);
         if (!res.ok) return await notSent(item, res);
+        // A photo the server cannot open is kept there; the survey counts. Say so on the phone.
+        const kept = await res.json().catch(() => ({}));
+        item.notice = kept.notice_th ? { th: kept.notice_th, en: kept.notice_en } : null;
         item.stage = 'done';
       }
       item.state = 'sent';

@@ -68,6 +68,7 @@ def test_photo_after_the_json_attaches_idempotently(
         "media_type": None,
         "size_bytes": None,
         "url": None,
+        "readable": True,  # nothing received yet: nothing unreadable
     }
     with Session(engine) as db:  # the survey applied at once; the photo is not needed for that
         assert db.exec(select(Bin)).one().code == "NB-0201"

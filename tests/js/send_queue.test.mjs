@@ -10,6 +10,8 @@ import {
 
 const DAY_MS = 24 * 3600 * 1000;
 const PHOTO = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+/** Bytes the fake server, like the real one, keeps but cannot open as a picture. */
+const UNREADABLE_PHOTO = new Uint8Array([0xff, 0xd8, 0xff]);
 
 /** IndexedDB's contract in a Map: what goes in and comes out is a copy. */
 function memoryStore() {
@@ -76,7 +78,9 @@ function fakeServer() {
     const m = path.match(/^\/submissions\/([^/]+)\/attachments\/([^/]+)$/);
     if (method === 'PUT' && m) {
       photos.set(decodeURIComponent(m[1]), body);
-      return json(200, { name: decodeURIComponent(m[2]), received: true });
+      const unreadable = body.length === UNREADABLE_PHOTO.length; // kept, survey received
+      return json(200, { name: decodeURIComponent(m[2]), received: true, readable: !unreadable,
+        notice_th: unreadable ? 'รูปเปิดไม่ได้' : null, notice_en: unreadable ? 'Photo cannot be opened' : null });
     }
     return json(404, { error: { code: 'not_found', message: 'no route', message_th: null } });
   }
@@ -260,6 +264,17 @@ describe('sending exactly once', () => {
     await queue.send();
     assert.equal(server.puts(item.id).length, 0);
     assert.equal((await stored(store, item.id)).state, 'sent');
+  });
+
+  test('a photo the server could not open is sent, and the phone says so', async () => {
+    const { store, queue } = setUp();
+    const item = survey();
+    item.photo = UNREADABLE_PHOTO;
+    await queue.save(item);
+    await queue.send();
+    const sent = await stored(store, item.id);
+    assert.equal(sent.state, 'sent');
+    assert.deepEqual(sent.notice, { th: 'รูปเปิดไม่ได้', en: 'Photo cannot be opened' });
   });
 
   test('staff notes in the answer are kept with the sent item', async () => {

@@ -25,10 +25,10 @@ from fieldsvc.api.deps import (
     signed_in_user,
 )
 from fieldsvc.api.schemas.mobile import NearbyBinOut
-from fieldsvc.api.schemas.submissions import AttachmentOut, ReceiveOut
+from fieldsvc.api.schemas.submissions import PhotoReceivedOut, ReceiveOut
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.openrosa import bounded
-from fieldsvc.ingest.photos import clean_photo, safe_attachment_name
+from fieldsvc.ingest.photos import receive_photo, safe_attachment_name
 from fieldsvc.ingest.web import SurveyIn
 from fieldsvc.models import Stream
 from fieldsvc.services import intake
@@ -43,6 +43,16 @@ JSON_TYPE = "application/json"
 
 def _status(result: ReceiveResult) -> int:
     return 200 if result.outcome == "duplicate" else 201
+
+
+def _receive_out(result: ReceiveResult) -> ReceiveOut:
+    """The answer to a survey, with the words for the surveyor about a photo that cannot be
+    opened (the survey itself was received and applied as usual)."""
+    out = ReceiveOut.model_validate(result)
+    notice = intake.photo_notice(result.flags)
+    if notice is not None:
+        out.notice_th, out.notice_en = notice
+    return out
 
 
 @router.post(
@@ -74,7 +84,7 @@ async def create_submission(
                 content_type=JSON_TYPE,
             )
             response.status_code = _status(result)
-            return ReceiveOut.model_validate(result)
+            return _receive_out(result)
 
     return await run_in_threadpool(receive)
 
@@ -152,16 +162,19 @@ async def create_submission_multipart(
     try:
         text, survey = _survey_part(form)
         files = [
-            (safe_attachment_name(v.filename), await v.read())
+            (safe_attachment_name(v.filename), v.content_type, await v.read())
             for k, v in form.multi_items()
             if k != "submission" and not isinstance(v, str)
         ]
     finally:
         await form.close()
-    for name, _ in files:
+    for name, _, _ in files:
         intake.require_declared(name, list(survey.photos))
     photos = await run_in_threadpool(
-        lambda: [(n, clean_photo(d, name=n, max_bytes=settings.max_photo_bytes)) for n, d in files]
+        lambda: [
+            (n, receive_photo(d, name=n, declared_type=t, max_bytes=settings.max_photo_bytes))
+            for n, t, d in files
+        ]
     )
     result = await run_in_threadpool(
         lambda: intake.receive_survey(
@@ -175,12 +188,12 @@ async def create_submission_multipart(
         )
     )
     response.status_code = _status(result)
-    return ReceiveOut.model_validate(result)
+    return _receive_out(result)
 
 
 @router.put(
     "/submissions/{submission_id}/attachments/{name}",
-    response_model=AttachmentOut,
+    response_model=PhotoReceivedOut,
     summary="Upload a photo of a survey (raw bytes; idempotent)",
     openapi_extra={
         "requestBody": {
@@ -200,9 +213,11 @@ async def put_attachment(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
-) -> AttachmentOut:
+) -> PhotoReceivedOut:
     """The photo named ``name`` in the survey's ``photos``. The type is read from the bytes
-    (JPEG/PNG/WebP), EXIF is removed, and the same bytes again change nothing."""
+    (JPEG/PNG/WebP), EXIF is removed, and the same bytes again change nothing. A photo that
+    cannot be opened is kept as received (``readable`` false, ``notice_th`` for the surveyor)
+    and the survey flagged ``photo_unreadable`` until a readable photo replaces it."""
     name = safe_attachment_name(name)
     survey = await run_in_threadpool(
         lambda: intake.survey_for_photo(session=session, user=user, key=submission_id, name=name)
@@ -210,8 +225,11 @@ async def put_attachment(
     limit = settings.max_photo_bytes
     intake.require_body_within(request.headers.get("content-length"), limit=limit)
     chunks = [c async for c in bounded(request.stream(), max_bytes=limit)]
+    declared_type = request.headers.get("content-type")
     photo = await run_in_threadpool(
-        lambda: clean_photo(b"".join(chunks), name=name, max_bytes=limit)
+        lambda: receive_photo(
+            b"".join(chunks), name=name, declared_type=declared_type, max_bytes=limit
+        )
     )
     attachment = await run_in_threadpool(
         lambda: intake.attach_photo(
@@ -223,7 +241,11 @@ async def put_attachment(
             photo=photo,
         )
     )
-    return AttachmentOut.model_validate(attachment)
+    out = PhotoReceivedOut.model_validate(attachment)
+    notice = intake.attachment_notice(attachment)
+    if notice is not None:
+        out.notice_th, out.notice_en = notice
+    return out
 
 
 @router.get(

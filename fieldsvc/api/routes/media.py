@@ -1,7 +1,8 @@
 """Stored photos over the JSON API: the file (``/api/v1/media/{sha256}``) and a thumbnail.
 
 Photos are content-addressed, so their answers may be cached for ever; who may see one is
-decided by the surveys holding it.
+decided by the surveys holding it. A photo that could not be opened is downloaded by staff as
+a file (``application/octet-stream``, ``Content-Disposition: attachment``) and has no thumbnail.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ _PRIVATE = {"Cache-Control": "no-store"}  # private photos: no copy on shared of
 @router.get("/media/{sha256}", summary="A stored photo, by its SHA-256", response_class=Response)
 def get_media(sha256: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
     photo = stored_photo(session=session, settings=settings, user=user, sha256=sha256)
+    if not photo.readable:  # bytes as a phone sent them: a file to save, never shown inline
+        return FileResponse(
+            photo.path,
+            media_type=photo.media_type,
+            filename=photo.name or sha256,
+            content_disposition_type="attachment",
+            headers={**_PRIVATE, "X-Content-Type-Options": "nosniff"},
+        )
     return FileResponse(photo.path, media_type=photo.media_type, headers=_PRIVATE)
 
 

@@ -11,8 +11,13 @@ Choices where the protocol leaves room:
   their villages. A submission claiming another village is **stored and flagged**
   (``village_not_assigned``, held until staff decide) and answered 201: the survey is not lost
   and the phone does not retry forever.
-* A photo that is not a JPEG/PNG/WebP (415) or is too large (413) refuses the whole POST and
-  stores nothing, so the surveyor can fix the unsent form on the phone and send it again.
+* A photo that cannot be decoded (cut off, damaged, too many pixels, random bytes named
+  ``.jpg``) does not cost the survey: the survey is received and applied as usual (201), the
+  bytes are kept as received (private, never shown as an image), the survey is flagged
+  ``photo_unreadable`` and the answer tells the surveyor in Thai. Collect cannot fix a finalized
+  form, so refusing it would lose the inspection. Still refused, storing nothing: a photo over
+  the size limit (413; Collect is told the limit in the HEAD pre-flight) and a document or
+  program (PDF, EXE, ZIP: 415) or a file that claims not to be a picture at all (415).
 * Every response from this router carries ``X-OpenRosa-Version: 1.0``, errors included.
 """
 
@@ -42,7 +47,7 @@ from fieldsvc.api.errors import http_status
 from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError, NotFound, Unauthorized
 from fieldsvc.ingest.openrosa import parse_submission_xml, read_openrosa_multipart
-from fieldsvc.ingest.photos import CleanPhoto, clean_photo, safe_attachment_name
+from fieldsvc.ingest.photos import ReceivedPhoto, receive_photo, safe_attachment_name
 from fieldsvc.models import User
 from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
@@ -315,9 +320,13 @@ def _success_text(result: ReceiveResult) -> str:
         "duplicate": "ได้รับข้อมูลนี้แล้ว (ส่งซ้ำ) / Already received (re-sent)",
         "edited": "ได้รับข้อมูลที่แก้ไขแล้ว / Edited survey received",
     }[result.outcome]
-    if not result.flags:
+    notice = intake.photo_notice(result.flags)
+    if notice is not None:  # the survey is in; what the surveyor can do about the photo
+        head = f"{notice[0]} / {notice[1]}"
+    others = [f for f in result.flags if f.code != intake.UNREADABLE_FLAG]
+    if not others:
         return head
-    issues = "; ".join(f.message_th for f in result.flags[:3])
+    issues = "; ".join(f.message_th for f in others[:3])
     return f"{head} — มีข้อควรตรวจสอบ: {issues}"
 
 
@@ -330,11 +339,16 @@ async def submission(
     upload = await read_openrosa_multipart(request.headers, request.stream(), max_bytes=limit)
     parsed = parse_submission_xml(upload.xml)
 
-    def clean_all() -> list[tuple[str, CleanPhoto]]:
+    def clean_all() -> list[tuple[str, ReceivedPhoto]]:
         return [
             (
                 safe_attachment_name(f.name),
-                clean_photo(f.data, name=f.name, max_bytes=settings.max_photo_bytes),
+                receive_photo(
+                    f.data,
+                    name=f.name,
+                    declared_type=f.content_type,
+                    max_bytes=settings.max_photo_bytes,
+                ),
             )
             for f in upload.files
         ]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fieldsvc.ingest.checks import Flag
+from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.models import Attachment, ReviewState
 from fieldsvc.services.submissions import StoredSurvey, SurveyDetail
 from fieldsvc.storage.submissions import ReceiveResult
@@ -40,6 +41,11 @@ class AttachmentOut(BaseModel):
     media_type: str | None
     size_bytes: int | None
     url: str | None = Field(description="GET this to download the photo (authorised)")
+    readable: bool = Field(
+        default=True,
+        description="False when the bytes received cannot be opened as a picture: they are "
+        "kept as received and downloaded by staff as a file, never shown as an image",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -50,7 +56,16 @@ class AttachmentOut(BaseModel):
             **_attributes(data, cls),
             "received": data.sha256 is not None,
             "url": media_url(data.sha256) if data.sha256 else None,
+            "readable": data.sha256 is None or is_readable_media_type(data.media_type),
         }
+
+
+class PhotoReceivedOut(AttachmentOut):
+    """The answer to a photo sent on its own: the attachment, and words for the surveyor when
+    the photo cannot be opened (it was kept; a new photo may be sent for the same name)."""
+
+    notice_th: str | None = None
+    notice_en: str | None = None
 
 
 class SubmissionOut(BaseModel):
@@ -95,6 +110,12 @@ class SubmissionOut(BaseModel):
 
 class ReceiveOut(SubmissionOut):
     outcome: Literal["created", "duplicate", "edited"]
+    notice_th: str | None = Field(
+        default=None,
+        description="Words for the surveyor about the survey as received, in Thai (e.g. a "
+        "photo that cannot be opened: the survey was received, a new photo may be sent)",
+    )
+    notice_en: str | None = None
 
 
 class VersionOut(BaseModel):

@@ -62,6 +62,8 @@
                        iconSize: L.point(size, size) });
   }
 
+  // photo_url of a bin whose latest photo could not be opened: said in words, never an <img>.
+  var UNREADABLE_PHOTO = "unreadable";
   function isUrl(value) { return /^(\/|\.{0,2}\/|https?:\/\/)/.test(value); }
 
   function popupContent(cfg, row) {
@@ -93,6 +95,8 @@
       img.src = thumbnail;
       link.appendChild(img);
       box.appendChild(link);
+    } else if (photo === UNREADABLE_PHOTO) {
+      box.appendChild(node("div", "fs-popup-photo-unreadable", t.photo_unreadable));
     }
     return box;
   }

@@ -24,6 +24,7 @@ from fieldsvc.storage.submissions.queries import (
     get_submission_by_instance,
     has_staff_review,
     list_submissions,
+    media_type_and_name,
     photos_received_since,
     require_submission,
     reviews_of,
@@ -36,6 +37,7 @@ from fieldsvc.storage.submissions.records import (
     payload_digest,
     record_from_parsed,
     record_to_parsed,
+    set_flags_of_code,
 )
 from fieldsvc.storage.submissions.review import (
     CORRECTABLE_FIELDS,
@@ -58,6 +60,7 @@ __all__ = [
     "get_submission_by_instance",
     "has_staff_review",
     "list_submissions",
+    "media_type_and_name",
     "payload_digest",
     "photos_received_since",
     "receive_submission",
@@ -66,6 +69,7 @@ __all__ = [
     "require_submission",
     "review_submission",
     "reviews_of",
+    "set_flags_of_code",
     "submission_versions",
     "submissions_holding_media",
 ]

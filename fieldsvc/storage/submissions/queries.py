@@ -202,6 +202,23 @@ def submissions_holding_media(*, session: Session, sha256: str) -> list[Submissi
     return list({s.id: s for s in [*current, *earlier]}.values())
 
 
+def media_type_and_name(*, session: Session, sha256: str) -> tuple[str | None, str] | None:
+    """The media type the bytes ``sha256`` were stored with and the attachment name they came
+    under (a current photo first, else an earlier version), or None when no survey holds them."""
+    current = session.exec(
+        select(Attachment.media_type, Attachment.name).where(Attachment.sha256 == sha256).limit(1)
+    ).first()
+    if current is not None:
+        return current[0], current[1]
+    earlier = session.exec(
+        select(AttachmentVersion.media_type, Attachment.name)
+        .join(Attachment, col(AttachmentVersion.attachment_id) == col(Attachment.id))
+        .where(AttachmentVersion.sha256 == sha256)
+        .limit(1)
+    ).first()
+    return (earlier[0], earlier[1]) if earlier is not None else None
+
+
 def attachment_versions(*, session: Session, attachment_id: int | None) -> list[AttachmentVersion]:
     """The earlier photos of an attachment, oldest replacement first."""
     return list(

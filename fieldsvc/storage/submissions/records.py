@@ -71,3 +71,29 @@ def add_flags(*, session: Session, submission: Submission, flags: list[Flag]) ->
         submission.review_state = ReviewState.has_issues
     session.add(submission)
     session.flush()
+
+
+def set_flags_of_code(
+    *, session: Session, submission: Submission, code: str, flags: list[Flag]
+) -> bool:
+    """Make ``flags`` the submission's flags of one ``code``, each kept per field: a flag
+    already stored for a field stays as it was, one whose cause is gone is dropped (e.g. a
+    photo that could not be opened, replaced by one that can). A survey left without any flag
+    goes back from ``has_issues`` to ``received`` (its flags alone had put it there: photos
+    change only until staff review it). Returns whether anything changed (nothing is written
+    otherwise)."""
+    stored = list(submission.flags or [])
+    wanted = {flag.field: flag for flag in flags}
+    kept = [f for f in stored if f.get("code") != code or f.get("field") in wanted]
+    have = {f.get("field") for f in kept if f.get("code") == code}
+    kept += [flag.as_dict() for field, flag in wanted.items() if field not in have]
+    if kept == stored:
+        return False
+    submission.flags = kept
+    if kept and submission.review_state == ReviewState.received:
+        submission.review_state = ReviewState.has_issues
+    elif not kept and submission.review_state == ReviewState.has_issues:
+        submission.review_state = ReviewState.received
+    session.add(submission)
+    session.flush()
+    return True
