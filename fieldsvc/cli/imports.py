@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldsvc.cli import places
 from fieldsvc.cli.console import progress, say
 from fieldsvc.cli.db import database_session
 
@@ -111,3 +112,4 @@ def register(sub: Any) -> None:
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
         if what == "bins":
             p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+    places.register_imports(imp_sub)
