@@ -38,10 +38,12 @@ from fieldsvc.maps.elements import (
 )
 from fieldsvc.maps.output import ASSET_BASE_ATTR, render_map_html, write_map_html
 from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, Condition, Stream
+from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH, BOUNDARY_APPROXIMATE
 
 __all__ = [
     "COVERAGE_COLORMAP",
     "LAYER_NAMES",
+    "approximate_mask",
     "MapInputError",
     "bin_rows",
     "build_coverage_map",
@@ -59,6 +61,10 @@ NO_DATA_COLOR = "#bdbdbd"
 UNCOVERED_COLOR = "#e65100"
 ROAD_COLOR = "#9e9e9e"
 LEGEND_TITLE = "สัดส่วนครัวเรือนที่เข้าถึงถังขยะ"
+#: An approximate village area (the subdistrict divided among village centres) is outlined
+#: dashed, a real boundary solid.
+APPROXIMATE_DASH = "6 5"
+APPROXIMATE_LABEL = f"{APPROXIMATE_AREA_TH} ({APPROXIMATE_AREA_EN})"
 
 LAYER_NAMES = {
     "villages": "หมู่บ้าน: สัดส่วนที่เข้าถึงถัง (villages: coverage)",
@@ -191,6 +197,13 @@ def _first_column(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series | None
     return None
 
 
+def approximate_mask(villages: pd.DataFrame) -> pd.Series:
+    """True for villages whose boundary is an approximate area (``boundary_source``)."""
+    if "boundary_source" not in villages.columns:
+        return pd.Series(False, index=villages.index)
+    return villages["boundary_source"].astype("string").eq(BOUNDARY_APPROXIMATE).fillna(False)
+
+
 def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJson | None:
     villages = _to_wgs84(villages, "villages")
     drawn = villages[villages.geometry.notna() & ~villages.geometry.is_empty]
@@ -224,12 +237,22 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
             text += f" ({int(covered.iloc[i]):,}/{int(located.iloc[i]):,} ครัวเรือน)"
         texts.append(text)
         fills.append(COVERAGE_COLORMAP(float(np.clip(value, 0.0, 1.0)))[:7])
-    slim = gpd.GeoDataFrame(
+    approximate = approximate_mask(drawn).tolist()
+    columns: dict[str, list[Any]] = {
         # folium's tooltips write these into innerHTML: stored text is escaped here
-        {"village": [html.escape(t) for t in labels], "coverage": texts, "fill": fills},
-        geometry=drawn.geometry.values,
-        crs=4326,
-    )
+        "village": [html.escape(t) for t in labels],
+        "coverage": texts,
+        "fill": fills,
+        "approximate": approximate,
+    }
+    fields, aliases = ["village", "coverage"], ["หมู่บ้าน (village)", "เข้าถึงถังขยะ (coverage)"]
+    if any(approximate):
+        columns["area"] = [
+            APPROXIMATE_LABEL if a else "ขอบเขตหมู่บ้าน (village boundary)" for a in approximate
+        ]
+        fields.append("area")
+        aliases.append("พื้นที่ (area)")
+    slim = gpd.GeoDataFrame(columns, geometry=drawn.geometry.values, crs=4326)
     return folium.GeoJson(
         slim,
         name=LAYER_NAMES["villages"],
@@ -237,13 +260,11 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.55,
             "color": "#4a4a4a",
-            "weight": 1.5,
+            "weight": 2 if f["properties"]["approximate"] else 1.5,
+            "dashArray": APPROXIMATE_DASH if f["properties"]["approximate"] else None,
         },
         highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["village", "coverage"],
-            aliases=["หมู่บ้าน (village)", "เข้าถึงถังขยะ (coverage)"],
-        ),
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
     )
 
 
@@ -313,7 +334,9 @@ def _recommended_layer(sites: gpd.GeoDataFrame) -> folium.GeoJson | None:
     )
 
 
-def _legend_html(radius_m: float, *, has_uncovered: bool, has_recommended: bool) -> str:
+def _legend_html(
+    radius_m: float, *, has_uncovered: bool, has_recommended: bool, has_approximate: bool = False
+) -> str:
     stops = ", ".join(
         f"{COVERAGE_COLORMAP(x)[:7]} {x * 100:.0f}%" for x in np.linspace(0.0, 1.0, 5)
     )
@@ -329,6 +352,16 @@ def _legend_html(radius_m: float, *, has_uncovered: bool, has_recommended: bool)
         f'<div class="fs-legend-row"><span class="fs-legend-swatch" '
         f'style="background:{NO_DATA_COLOR}"></span><span>ไม่มีข้อมูล '
         '<span class="fs-en">(no data)</span></span></div>',
+        *(
+            [
+                '<div class="fs-legend-row fs-legend-approximate"><span class="fs-legend-swatch" '
+                'style="background:transparent;border:2px dashed #4a4a4a"></span><span>'
+                f'{e(APPROXIMATE_AREA_TH)} <span class="fs-en">({e(APPROXIMATE_AREA_EN)}: '
+                "the subdistrict divided by nearest village centre)</span></span></div>"
+            ]
+            if has_approximate
+            else []
+        ),
         '<h4>ถังขยะ: สีตามประเภท <span class="fs-en">(bin colour = stream)</span></h4>',
         '<div class="fs-legend-grid">',
     ]
@@ -412,6 +445,8 @@ def build_coverage_map(
     villages
         Village polygons (rows with no geometry are skipped) with ``number``/``moo``,
         ``name``/``name_th`` and ``share_column`` (0–1; see :func:`villages_with_coverage`).
+        Rows with ``boundary_source == "approximate"`` are outlined dashed and labelled
+        "พื้นที่หมู่บ้านโดยประมาณ" in the tooltip and the legend.
     bins
         The register (``code, stream, condition`` + points; see :func:`bin_rows`). Any size:
         bins are embedded once and clustered in the browser.
@@ -498,6 +533,7 @@ def build_coverage_map(
             radius_m,
             has_uncovered=uncovered_layer is not None,
             has_recommended=recommended_layer is not None,
+            has_approximate=village_layer is not None and bool(approximate_mask(villages).any()),
         )
     ).add_to(m)
     localize_assets(m, base_url=asset_base)

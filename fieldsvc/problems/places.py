@@ -62,13 +62,15 @@ PROBLEMS = [
         "ไม่พบจุดศูนย์กลางหมู่บ้านในไฟล์ '{file}' (OpenStreetMap: place=village หรือ hamlet)",
         "No village centres in file '{file}' (OpenStreetMap: place=village or hamlet).",
     ),
-    _file(
+    entry(
         "centres_no_boundary",
+        "error",
         "ตำบล {subdistrict} ยังไม่มีขอบเขต นำเข้าขอบเขตก่อน (fieldsvc import subdistrict) "
         "จึงจะแบ่งพื้นที่หมู่บ้านโดยประมาณได้",
         "Subdistrict {subdistrict} has no boundary yet; import it first (fieldsvc import "
         "subdistrict) to divide it into approximate village areas.",
-        "subdistrict",
+        params="subdistrict",
+        code="invalid_input",
     ),
     _row(
         "centre_code_invalid",

@@ -136,7 +136,9 @@ def import_village_centres(
     """
     subdistrict = _subdistrict(session, subdistrict_code)
     if subdistrict.boundary is None:
-        raise LayerReadError("centres_no_boundary", file=path.name, subdistrict=subdistrict.code)
+        raise InvalidInput.of(
+            "centres_no_boundary", field="subdistrict_code", subdistrict=subdistrict.code
+        )
     outline = shapely.make_valid(subdistrict.boundary)
     read = read_village_centres(
         path, subdistrict_code=subdistrict.code, encoding=encoding, sheet=sheet, within=outline
