@@ -13,6 +13,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.affinity
+from pyproj import CRS
 from shapely.geometry import MultiPolygon
 
 from fieldsvc.analysis.crs import choose_metric_crs, require_same_crs
@@ -20,8 +22,8 @@ from fieldsvc.analysis.errors import AnalysisInputError
 
 __all__ = ["approximate_village_areas"]
 
-#: Slivers thinner than this (square metres) left by floating-point clipping are dropped.
-_SLIVER_M2 = 1e-3
+#: Parts smaller than this share of the boundary, left by floating-point clipping, are dropped.
+_SLIVER_SHARE = 1e-12
 
 
 def approximate_village_areas(
@@ -44,7 +46,7 @@ def approximate_village_areas(
         ``centres``' rows and columns in the same order, the geometry replaced by the village's
         area (a MultiPolygon, empty when no part of the boundary is nearest to that centre) and
         ``area_m2`` (float, square metres) added; in the input CRS. The areas' union is the
-        boundary and no two areas overlap (up to floating-point slivers below 0.001 m²).
+        boundary and no two areas overlap (up to floating-point error).
 
     Raises
     ------
@@ -76,28 +78,57 @@ def approximate_village_areas(
             raise AnalysisInputError.of(
                 "centre_not_point", field="centres", row=position, kind=kind
             )
-    metric = choose_metric_crs([gpd.GeoSeries([outline], crs=crs)])
-    outline_m = gpd.GeoSeries([outline], crs=crs).to_crs(metric).iloc[0]
-    points_m = np.asarray(gpd.GeoSeries(points, crs=crs).to_crs(metric).values)
-    seen: dict[tuple[float, float], int] = {}
-    for position, point in enumerate(points_m):
-        key = (round(point.x, 3), round(point.y, 3))  # the same place to the millimetre
-        if key in seen:
-            raise AnalysisInputError.of(
-                "centres_coincide", field="centres", first=seen[key], second=position
-            )
-        seen[key] = position
-    cells = _nearest_centre_cells(outline_m, points_m)
-    areas = [_clip(cell, outline_m) for cell in cells]
+    # Nearest centre by true distance needs metres; a local scaling of longitude by cos(lat)
+    # gives them within 0.1 % over a subdistrict, and unlike a map projection it keeps straight
+    # edges straight: cells drawn there and scaled back cut the boundary in its own CRS, so
+    # the areas tile it, and real polygons next to them, without slivers.
+    scale = _longitude_scale(outline, crs)
+    xy = np.array([(p.x * scale, p.y) for p in points])
+    if len(np.unique(np.round(xy, 9), axis=0)) < len(xy):
+        first, second = _coinciding(xy)
+        raise AnalysisInputError.of("centres_coincide", field="centres", first=first, second=second)
+    scaled = shapely.affinity.scale(outline, xfact=scale, yfact=1.0, origin=(0, 0))
+    cells = _nearest_centre_cells(scaled, xy)
+    back = [shapely.affinity.scale(c, xfact=1.0 / scale, yfact=1.0, origin=(0, 0)) for c in cells]
+    areas = [_clip(cell, outline) for cell in back]
     result = centres.copy()
-    result["area_m2"] = [float(a.area) for a in areas]
-    frame = gpd.GeoSeries(areas, crs=metric).to_crs(crs)
-    result = result.set_geometry(list(frame.values), crs=crs)
+    result = result.set_geometry(areas, crs=crs)
+    metric = choose_metric_crs([gpd.GeoSeries([outline], crs=crs)])
+    # edges straight in the input CRS bend in metres: densified first, the area is exact
+    xmin, ymin, xmax, ymax = outline.bounds
+    step = max(xmax - xmin, ymax - ymin) / 2000.0
+    dense = gpd.GeoSeries(shapely.segmentize(np.asarray(areas, dtype=object), step), crs=crs)
+    result["area_m2"] = dense.to_crs(metric).area.to_numpy()
     return result
 
 
-def _nearest_centre_cells(outline: shapely.Geometry, points: np.ndarray) -> list[shapely.Geometry]:
+def _longitude_scale(outline: shapely.Geometry, crs: CRS) -> float:
+    """How much shorter a degree of longitude is than one of latitude at the area's middle,
+    on the CRS's ellipsoid (``cos φ · (1 − e² sin² φ) / (1 − e²)``); 1 for a projected CRS."""
+    if not crs.is_geographic:
+        return 1.0
+    _, ymin, _, ymax = outline.bounds
+    phi = np.radians((ymin + ymax) / 2.0)
+    ellipsoid = crs.ellipsoid
+    e2 = 0.0
+    if ellipsoid is not None:
+        e2 = 1.0 - (ellipsoid.semi_minor_metre / ellipsoid.semi_major_metre) ** 2
+    return float(np.cos(phi) * (1.0 - e2 * np.sin(phi) ** 2) / (1.0 - e2))
+
+
+def _coinciding(xy: np.ndarray) -> tuple[int, int]:
+    seen: dict[tuple[float, float], int] = {}
+    for position, (x, y) in enumerate(np.round(xy, 9)):
+        key = (float(x), float(y))
+        if key in seen:
+            return seen[key], position
+        seen[key] = position
+    return 0, 0
+
+
+def _nearest_centre_cells(outline: shapely.Geometry, xy: np.ndarray) -> list[shapely.Geometry]:
     """One Voronoi cell per point, in point order (the whole plane when there is one point)."""
+    points = shapely.points(xy)
     if len(points) == 1:
         return [outline]
     # The diagram's envelope must hold the boundary wholly, or cells would be cut short.
@@ -117,9 +148,10 @@ def _nearest_centre_cells(outline: shapely.Geometry, points: np.ndarray) -> list
 
 def _clip(cell: shapely.Geometry, outline: shapely.Geometry) -> MultiPolygon:
     part = shapely.intersection(cell, outline)
+    smallest = outline.area * _SLIVER_SHARE
     polygons = [
         p
         for p in shapely.get_parts(part)
-        if p.geom_type == "Polygon" and not p.is_empty and p.area > _SLIVER_M2
+        if p.geom_type == "Polygon" and not p.is_empty and p.area > smallest
     ]
     return MultiPolygon(polygons)
