@@ -22,6 +22,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.colormap import LinearColormap
 from branca.element import Element
 
@@ -260,11 +261,35 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.55,
             "color": "#4a4a4a",
-            "weight": 2 if f["properties"]["approximate"] else 1.5,
-            "dashArray": APPROXIMATE_DASH if f["properties"]["approximate"] else None,
+            "weight": 1.5,
+            # outlined once, dashed, by the layer of approximate edges (two dashed outlines
+            # drawn over a shared edge in opposite directions would look solid)
+            "stroke": not f["properties"]["approximate"],
         },
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+        highlight_function=lambda _f: {"stroke": True, "weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
+    )
+
+
+def _approximate_edges_layer(villages: gpd.GeoDataFrame) -> folium.GeoJson | None:
+    """The outlines of approximate village areas, each shared edge drawn once, dashed."""
+    villages = _to_wgs84(villages, "villages")
+    drawn = villages[villages.geometry.notna() & ~villages.geometry.is_empty]
+    approximate = drawn[approximate_mask(drawn).to_numpy()]
+    if approximate.empty:
+        return None
+    edges = shapely.line_merge(shapely.union_all(approximate.geometry.boundary.values))
+    return folium.GeoJson(
+        gpd.GeoDataFrame(geometry=[edges], crs=4326),
+        name=APPROXIMATE_LABEL,
+        style_function=lambda _f: {
+            "color": "#4a4a4a",
+            "weight": 2,
+            "dashArray": APPROXIMATE_DASH,
+            "fill": False,
+        },
+        interactive=False,
+        control=False,
     )
 
 
@@ -356,8 +381,8 @@ def _legend_html(
             [
                 '<div class="fs-legend-row fs-legend-approximate"><span class="fs-legend-swatch" '
                 'style="background:transparent;border:2px dashed #4a4a4a"></span><span>'
-                f'{e(APPROXIMATE_AREA_TH)} <span class="fs-en">({e(APPROXIMATE_AREA_EN)}: '
-                "the subdistrict divided by nearest village centre)</span></span></div>"
+                f'{e(APPROXIMATE_AREA_TH)} <span class="fs-en">({e(APPROXIMATE_AREA_EN)})'
+                "</span></span></div>"
             ]
             if has_approximate
             else []
@@ -445,7 +470,8 @@ def build_coverage_map(
     villages
         Village polygons (rows with no geometry are skipped) with ``number``/``moo``,
         ``name``/``name_th`` and ``share_column`` (0–1; see :func:`villages_with_coverage`).
-        Rows with ``boundary_source == "approximate"`` are outlined dashed and labelled
+        Rows with ``boundary_source == "approximate"`` are outlined dashed (each shared edge
+        once) and labelled
         "พื้นที่หมู่บ้านโดยประมาณ" in the tooltip and the legend.
     bins
         The register (``code, stream, condition`` + points; see :func:`bin_rows`). Any size:
@@ -514,6 +540,9 @@ def build_coverage_map(
     village_layer = _village_layer(villages, share_column)
     if village_layer is not None:
         village_layer.add_to(m)
+        edges = _approximate_edges_layer(villages)
+        if edges is not None:
+            edges.add_to(m)
     uncovered_layer = _uncovered_layer(uncovered) if uncovered is not None else None
     if uncovered_layer is not None:
         uncovered_layer.add_to(m)
