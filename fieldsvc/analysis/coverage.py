@@ -478,6 +478,8 @@ def _finish_village_table(villages: pd.DataFrame, tables: list[pd.DataFrame]) ->
     labels = pd.DataFrame({"village_id": villages["village_id"].to_numpy()})
     for col in ("number", "name"):
         labels[col] = villages[col].to_numpy() if col in villages.columns else None
+    if "boundary_source" in villages.columns:  # an approximate village area is said so
+        labels["boundary_source"] = villages["boundary_source"].to_numpy()
     by_village = by_village.merge(labels, on="village_id", how="left")
     leading = ["village_id", "number", "name", "stream", "method"]
     return by_village[leading + [c for c in by_village.columns if c not in leading]]

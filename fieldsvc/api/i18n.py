@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, Condition
+from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH
 
 LANGUAGES = ("th", "en")
 LANG_COOKIE = "fieldsvc_lang"
@@ -35,6 +36,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "bad_token": ("ลิงก์หรือโทเค็นไม่ถูกต้อง หรือถูกยกเลิกแล้ว", "Unknown or revoked token"),
     "village": ("หมู่บ้าน", "Village"),
     "moo": ("หมู่ที่", "Moo"),
+    "approximate_area": (APPROXIMATE_AREA_TH, APPROXIMATE_AREA_EN.capitalize()),
+    "approximate_area_note": (
+        "พื้นที่หมู่บ้านโดยประมาณ: ยังไม่มีขอบเขตหมู่บ้านจริง จึงแบ่งพื้นที่ตำบลให้จุดศูนย์กลางหมู่บ้าน"
+        "ที่ใกล้ที่สุด ตัวเลขรายหมู่บ้านจึงเป็นค่าประมาณ",
+        "Approximate village area: no real village boundary yet, so the subdistrict is divided "
+        "by nearest village centre; per-village figures are estimates",
+    ),
     "households": ("ครัวเรือน", "Households"),
     "bins": ("ถังขยะ", "Bins"),
     **{c.value: (CONDITION_TH[c], CONDITION_EN[c]) for c in Condition},

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldsvc.cli import places
 from fieldsvc.cli.console import progress, say
 from fieldsvc.cli.db import database_session
 
@@ -171,3 +172,4 @@ def register(sub: Any) -> None:
                 "(or none to hold such rows; default FIELDSVC_SHEET_DEFAULT_CAPACITY_L, "
                 "200 = the usual rural communal drum)",
             )
+    places.register_imports(imp_sub)

@@ -22,6 +22,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.colormap import LinearColormap
 from branca.element import Element
 
@@ -38,10 +39,12 @@ from fieldsvc.maps.elements import (
 )
 from fieldsvc.maps.output import ASSET_BASE_ATTR, render_map_html, write_map_html
 from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, Condition, Stream
+from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH, BOUNDARY_APPROXIMATE
 
 __all__ = [
     "COVERAGE_COLORMAP",
     "LAYER_NAMES",
+    "approximate_mask",
     "MapInputError",
     "bin_rows",
     "build_coverage_map",
@@ -59,6 +62,10 @@ NO_DATA_COLOR = "#bdbdbd"
 UNCOVERED_COLOR = "#e65100"
 ROAD_COLOR = "#9e9e9e"
 LEGEND_TITLE = "สัดส่วนครัวเรือนที่เข้าถึงถังขยะ"
+#: An approximate village area (the subdistrict divided among village centres) is outlined
+#: dashed, a real boundary solid.
+APPROXIMATE_DASH = "6 5"
+APPROXIMATE_LABEL = f"{APPROXIMATE_AREA_TH} ({APPROXIMATE_AREA_EN})"
 
 LAYER_NAMES = {
     "villages": "หมู่บ้าน: สัดส่วนที่เข้าถึงถัง (villages: coverage)",
@@ -193,6 +200,13 @@ def _first_column(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series | None
     return None
 
 
+def approximate_mask(villages: pd.DataFrame) -> pd.Series:
+    """True for villages whose boundary is an approximate area (``boundary_source``)."""
+    if "boundary_source" not in villages.columns:
+        return pd.Series(False, index=villages.index)
+    return villages["boundary_source"].astype("string").eq(BOUNDARY_APPROXIMATE).fillna(False)
+
+
 def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJson | None:
     villages = _to_wgs84(villages, "villages")
     drawn = villages[villages.geometry.notna() & ~villages.geometry.is_empty]
@@ -226,12 +240,22 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
             text += f" ({int(covered.iloc[i]):,}/{int(located.iloc[i]):,} ครัวเรือน)"
         texts.append(text)
         fills.append(COVERAGE_COLORMAP(float(np.clip(value, 0.0, 1.0)))[:7])
-    slim = gpd.GeoDataFrame(
+    approximate = approximate_mask(drawn).tolist()
+    columns: dict[str, list[Any]] = {
         # folium's tooltips write these into innerHTML: stored text is escaped here
-        {"village": [html.escape(t) for t in labels], "coverage": texts, "fill": fills},
-        geometry=drawn.geometry.values,
-        crs=4326,
-    )
+        "village": [html.escape(t) for t in labels],
+        "coverage": texts,
+        "fill": fills,
+        "approximate": approximate,
+    }
+    fields, aliases = ["village", "coverage"], ["หมู่บ้าน (village)", "เข้าถึงถังขยะ (coverage)"]
+    if any(approximate):
+        columns["area"] = [
+            APPROXIMATE_LABEL if a else "ขอบเขตหมู่บ้าน (village boundary)" for a in approximate
+        ]
+        fields.append("area")
+        aliases.append("พื้นที่ (area)")
+    slim = gpd.GeoDataFrame(columns, geometry=drawn.geometry.values, crs=4326)
     return folium.GeoJson(
         slim,
         name=LAYER_NAMES["villages"],
@@ -240,12 +264,34 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
             "fillOpacity": 0.55,
             "color": "#4a4a4a",
             "weight": 1.5,
+            # outlined once, dashed, by the layer of approximate edges (two dashed outlines
+            # drawn over a shared edge in opposite directions would look solid)
+            "stroke": not f["properties"]["approximate"],
         },
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["village", "coverage"],
-            aliases=["หมู่บ้าน (village)", "เข้าถึงถังขยะ (coverage)"],
-        ),
+        highlight_function=lambda _f: {"stroke": True, "weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
+    )
+
+
+def _approximate_edges_layer(villages: gpd.GeoDataFrame) -> folium.GeoJson | None:
+    """The outlines of approximate village areas, each shared edge drawn once, dashed."""
+    villages = _to_wgs84(villages, "villages")
+    drawn = villages[villages.geometry.notna() & ~villages.geometry.is_empty]
+    approximate = drawn[approximate_mask(drawn).to_numpy()]
+    if approximate.empty:
+        return None
+    edges = shapely.line_merge(shapely.union_all(approximate.geometry.boundary.values))
+    return folium.GeoJson(
+        gpd.GeoDataFrame(geometry=[edges], crs=4326),
+        name=APPROXIMATE_LABEL,
+        style_function=lambda _f: {
+            "color": "#4a4a4a",
+            "weight": 2,
+            "dashArray": APPROXIMATE_DASH,
+            "fill": False,
+        },
+        interactive=False,
+        control=False,
     )
 
 
@@ -315,7 +361,9 @@ def _recommended_layer(sites: gpd.GeoDataFrame) -> folium.GeoJson | None:
     )
 
 
-def _legend_html(radius_m: float, *, has_uncovered: bool, has_recommended: bool) -> str:
+def _legend_html(
+    radius_m: float, *, has_uncovered: bool, has_recommended: bool, has_approximate: bool = False
+) -> str:
     stops = ", ".join(
         f"{COVERAGE_COLORMAP(x)[:7]} {x * 100:.0f}%" for x in np.linspace(0.0, 1.0, 5)
     )
@@ -331,6 +379,16 @@ def _legend_html(radius_m: float, *, has_uncovered: bool, has_recommended: bool)
         f'<div class="fs-legend-row"><span class="fs-legend-swatch" '
         f'style="background:{NO_DATA_COLOR}"></span><span>ไม่มีข้อมูล '
         '<span class="fs-en">(no data)</span></span></div>',
+        *(
+            [
+                '<div class="fs-legend-row fs-legend-approximate"><span class="fs-legend-swatch" '
+                'style="background:transparent;border:2px dashed #4a4a4a"></span><span>'
+                f'{e(APPROXIMATE_AREA_TH)} <span class="fs-en">({e(APPROXIMATE_AREA_EN)})'
+                "</span></span></div>"
+            ]
+            if has_approximate
+            else []
+        ),
         '<h4>ถังขยะ: สีตามประเภท <span class="fs-en">(bin colour = stream)</span></h4>',
         '<div class="fs-legend-grid">',
     ]
@@ -414,6 +472,9 @@ def build_coverage_map(
     villages
         Village polygons (rows with no geometry are skipped) with ``number``/``moo``,
         ``name``/``name_th`` and ``share_column`` (0–1; see :func:`villages_with_coverage`).
+        Rows with ``boundary_source == "approximate"`` are outlined dashed (each shared edge
+        once) and labelled
+        "พื้นที่หมู่บ้านโดยประมาณ" in the tooltip and the legend.
     bins
         The register (``code, stream, condition`` + points; see :func:`bin_rows`). Any size:
         bins are embedded once and clustered in the browser.
@@ -481,6 +542,9 @@ def build_coverage_map(
     village_layer = _village_layer(villages, share_column)
     if village_layer is not None:
         village_layer.add_to(m)
+        edges = _approximate_edges_layer(villages)
+        if edges is not None:
+            edges.add_to(m)
     uncovered_layer = _uncovered_layer(uncovered) if uncovered is not None else None
     if uncovered_layer is not None:
         uncovered_layer.add_to(m)
@@ -500,6 +564,7 @@ def build_coverage_map(
             radius_m,
             has_uncovered=uncovered_layer is not None,
             has_recommended=recommended_layer is not None,
+            has_approximate=village_layer is not None and bool(approximate_mask(villages).any()),
         )
     ).add_to(m)
     localize_assets(m, base_url=asset_base)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from fieldsvc.models.types import GeometryType
+
+#: Where a village boundary came from: a map file of real boundaries (``"imported"``), or the
+#: subdistrict divided among the village centres (``"approximate"``, a Voronoi estimate that
+#: real polygons replace when they are imported). None: no boundary.
+BoundarySource = Literal["imported", "approximate"]
+BOUNDARY_IMPORTED: Final = "imported"
+BOUNDARY_APPROXIMATE: Final = "approximate"
+APPROXIMATE_AREA_TH: Final = "พื้นที่หมู่บ้านโดยประมาณ"
+APPROXIMATE_AREA_EN: Final = "approximate village area"
 
 
 class SubdistrictBase(SQLModel):
@@ -45,9 +54,17 @@ class Village(VillageBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     subdistrict_id: int = Field(foreign_key="subdistrict.id", index=True)
     boundary: Any = Field(default=None, sa_column=Column(GeometryType("MULTIPOLYGON")))
+    boundary_source: str | None = Field(
+        default=None, max_length=12, description="'imported', 'approximate' or empty"
+    )
 
 
 class VillagePublic(VillageBase):
     id: int
     subdistrict_id: int
     has_boundary: bool = False
+    boundary_source: BoundarySource | None = Field(
+        default=None,
+        description="'approximate': the subdistrict divided among village centres "
+        "(พื้นที่หมู่บ้านโดยประมาณ), not a surveyed boundary; 'imported': a real boundary",
+    )

@@ -5,7 +5,8 @@ templates. Exceptions (``fieldsvc.errors``) and flags (``fieldsvc.ingest.checks`
 from it; the API maps its codes to HTTP, the review page reads its flag labels.
 The entries are grouped by area: ``general`` (request and access errors), ``files`` (files and
 sheets, files written), ``served`` (forms, tiles, open data), ``intake`` (phone submissions and
-photos), ``flags`` (survey checks), ``plans``, ``backups``, ``analysis`` and ``rows`` (the notes of
+photos), ``flags`` (survey checks), ``plans``,
+``places`` (a subdistrict's starting data), ``backups``, ``analysis`` and ``rows`` (the notes of
 an import report).
 """
 
@@ -22,6 +23,7 @@ from fieldsvc.problems import (
     flags,
     general,
     intake,
+    places,
     plans,
     review,
     rows,
@@ -64,6 +66,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *files.PROBLEMS,
             *plans.PROBLEMS,
             *review.PROBLEMS,
+            *places.PROBLEMS,
             *backups.PROBLEMS,
             *analysis.PROBLEMS,
             *rows.PROBLEMS,

@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from fieldsvc.config import Settings
+from fieldsvc.models.place import APPROXIMATE_AREA_TH, BOUNDARY_APPROXIMATE, BOUNDARY_IMPORTED
 from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.plan_tables import is_sample_office, stream_th
 from fieldsvc.reports.xlsx import (
@@ -35,6 +36,7 @@ SHEET_COVERAGE = "ความครอบคลุม"
 COVERAGE_COLUMNS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("number", "หมู่ที่", COUNT, False),
     ("name", "หมู่บ้าน", None, False),
+    ("boundary_source", "พื้นที่หมู่บ้าน", None, False),
     ("stream", "ประเภทขยะ", None, False),
     ("households", "ครัวเรือน", COUNT, True),
     ("households_located", "ครัวเรือนที่มีพิกัด", COUNT, True),
@@ -62,6 +64,7 @@ COVERAGE_COLUMNS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("method", "วิธีนับ", None, False),
 )
 _METHOD_TH = {"household_points": "นับจากพิกัดครัวเรือน", "household_count": "จากจำนวนครัวเรือน"}
+_BOUNDARY_TH = {BOUNDARY_APPROXIMATE: APPROXIMATE_AREA_TH, BOUNDARY_IMPORTED: "ขอบเขตจริง"}
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -80,6 +83,7 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             row[key] = value
         row["stream"] = stream_th(row.get("stream"))
         row["method"] = _METHOD_TH.get(str(row.get("method")), row.get("method"))
+        row["boundary_source"] = _BOUNDARY_TH.get(str(row.get("boundary_source")), "ไม่มีขอบเขต")
         rows.append(row)
     return rows
 

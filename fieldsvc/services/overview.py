@@ -28,6 +28,7 @@ Audience = Literal["staff", "public"]
 PUBLIC_VILLAGE_COLUMNS = [
     "number",
     "name",
+    "boundary_source",
     "households",
     "bins_total",
     "bins_usable",
@@ -68,7 +69,8 @@ def village_overview(
     *, session: Session, settings: Settings, coverage: CoverageResult | None = None
 ) -> pd.DataFrame:
     """One row per village for general waste: bins by condition, coverage, capacity against
-    demand, households per bin and the date of the latest inspection (Thai time)."""
+    demand, households per bin, the date of the latest inspection (Thai time) and where the
+    village's boundary came from (``boundary_source``: imported, approximate or empty)."""
     coverage = coverage or planning.compute_coverage(session=session, settings=settings)
     table = coverage.by_village
     general = table[table["stream"] == "general"].copy()
@@ -88,6 +90,9 @@ def village_overview(
         if name not in general.columns:
             general[name] = general["village_id"].map(counts.get(condition, {}))
     general["bins_total"] = general["village_id"].map(counts.sum(axis=1)).fillna(0).astype(int)
+    sources = villages_frame(session=session).set_index("village_id")["boundary_source"]
+    # "approximate": an area estimated from village centres, shown as such wherever listed.
+    general["boundary_source"] = general["village_id"].map(sources)
     return general.sort_values("number").reset_index(drop=True)
 
 

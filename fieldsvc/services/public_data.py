@@ -84,6 +84,7 @@ def data_version(*, session: Session) -> str:
         select(func.sum(func.length(col(Village.name)))),
         select(func.sum(col(Village.collection_interval_days))),
         select(func.sum(col(Village.waste_kg_per_person_day))),
+        select(func.count(col(Village.id))).where(col(Village.boundary_source) == "approximate"),
         select(func.count(col(Household.id))),
         select(func.max(col(Household.id))),
         select(func.sum(col(Household.persons))),

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session, col, select
 
 from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
+from fieldsvc.models.place import BOUNDARY_IMPORTED
 from fieldsvc.storage.register import VillageLocator, create_bin, get_bin_by_code
 from fieldsvc.thai import THAI_TZ
 
@@ -37,6 +38,7 @@ VILLAGE_COLUMNS = [
     "population",
     "collection_interval_days",
     "waste_kg_per_person_day",
+    "boundary_source",
 ]
 BIN_COLUMNS = [
     "bin_id",
@@ -68,6 +70,7 @@ def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gp
             "population": v.population,
             "collection_interval_days": v.collection_interval_days,
             "waste_kg_per_person_day": v.waste_kg_per_person_day,
+            "boundary_source": v.boundary_source if v.boundary is not None else None,
         }
         for v in rows
     ]
@@ -186,7 +189,8 @@ def save_villages(
     """Insert or update villages by (subdistrict, number). Re-running never duplicates.
 
     ``villages`` has columns ``number, name`` and optionally ``code, households, population,
-    collection_interval_days`` and a geometry in EPSG:4326.
+    collection_interval_days`` and a geometry in EPSG:4326. A boundary given here is a real
+    one (``boundary_source = "imported"``): it replaces an approximate area.
     """
     if villages.crs is not None and villages.crs.to_epsg() != 4326:
         raise ValueError("save_villages expects EPSG:4326; reproject first")
@@ -202,6 +206,7 @@ def save_villages(
             if name in record and _clean(record[name]) is not None:
                 values[name] = _clean(record[name])
         values["boundary"] = _as_multipolygon(record.get("geometry"))
+        values["boundary_source"] = BOUNDARY_IMPORTED if values["boundary"] is not None else None
         row = existing.get(number)
         if row is None:
             session.add(Village(subdistrict_id=subdistrict.id or 0, number=number, **values))
