@@ -82,6 +82,7 @@ function bind() {
   $('btn-code-ok').onclick = () => chooseCode($('code-input').value);
   $('code-input').onkeydown = (e) => { if (e.key === 'Enter') chooseCode($('code-input').value); };
   $('btn-new-bin').onclick = () => chooseNewBin(null);
+  $('btn-nocode-retype').onclick = back;
   $('btn-scan').onclick = async () => { const v = await scanQr(); if (v) chooseCode(v); };
   $('btn-save').onclick = saveDraft;
   $('btn-next-bin').onclick = startSurvey;

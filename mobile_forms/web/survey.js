@@ -3,7 +3,7 @@
  * queue, and opening a refused survey again to fix it. */
 
 import { outbox } from './api.js';
-import { chooseBin, villageChoices, villageFor } from './bins.js';
+import { chooseBin, refreshNewCode, villageChoices, villageFor } from './bins.js';
 import { renderPick } from './choices.js';
 import { $, el, setText } from './dom.js';
 import { fixQuality, setLiveFix, startGps, stopGps } from './gps.js';
@@ -35,6 +35,7 @@ function duplicateNear() {
 
 export function renderReview() {
   draft.editing = true;
+  refreshNewCode();
   const rows = [];
   const photo = draft.photo ? el('img', { src: draft.photoUrl, alt: '' }) : t('no_photo');
   rows.push(reviewRow('photo', photo, 's-photo'));
@@ -84,6 +85,7 @@ function reviewProblem() {
 export async function saveDraft() {
   const problem = reviewProblem();
   if (problem) { setText($('review-error'), problem); $('review-error').hidden = false; return; }
+  refreshNewCode();
   const id = uuid();
   const photoName = draft.photo ? `bin-${id.slice(0, 8)}.jpg` : null;
   const village = villageFor() || (villageChoices().length === 1 ? villageChoices()[0].value : null);

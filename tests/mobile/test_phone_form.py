@@ -101,6 +101,9 @@ def record_bin(
     elif code:
         page.fill("#code-input", code)
         page.click("#btn-code-ok")
+        # A code not in the register is never silently a new bin: one more, explicit, step.
+        screen(page, "nocode")
+        page.click("#btn-nocode-new")
     else:
         page.click("#btn-new-bin")
     screen(page, "condition")
