@@ -32,6 +32,9 @@ class SurveyRecord:
         The GPS fix; accuracy in metres (0 = hand-placed or mocked).
     photo_names
         Attachment file names the survey refers to (bytes may arrive separately).
+    code_made_on_phone
+        True when the phone made ``bin_code`` up for a new bin (village + four digits): a code
+        another bin already has is then replaced by a fresh one, never read as that bin.
     """
 
     instance_id: str
@@ -55,3 +58,4 @@ class SurveyRecord:
     observed_at: datetime | None = None
     device_id: str | None = None
     photo_names: tuple[str, ...] = field(default_factory=tuple)
+    code_made_on_phone: bool = False

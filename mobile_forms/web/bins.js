@@ -56,7 +56,7 @@ async function loadQueuedNew() {
   queuedNew = (await outbox.all())
     .filter((i) => i.state !== 'sent' && i.summary.isNew && i.summary.lat != null)
     .map((i) => ({
-      code: i.summary.code, stream: i.summary.stream, condition: i.summary.condition,
+      code: i.newCode || i.summary.code, stream: i.summary.stream, condition: i.summary.condition,
       capacity_l: i.summary.capacity, lat: i.summary.lat, lon: i.summary.lon, pending: true,
     }));
 }

@@ -48,6 +48,7 @@ function renderSavedCode(item) {
   const s = item && item.summary;
   const box = $('saved-code');
   box.hidden = !(s && s.isNew);
+  $('s-saved').dataset.code = box.hidden ? 'no' : 'yes';
   if (box.hidden) return;
   const code = item.newCode || s.code; // the server's fresh code when another bin had this one
   setText($('saved-code-label'), t(s.generated || item.newCode ? 'saved_code_new' : 'saved_code_typed'));
@@ -60,7 +61,7 @@ function renderSavedCode(item) {
   tick.onchange = () => { box.dataset.written = tick.checked ? 'yes' : 'no'; };
   const changed = box.querySelector('.changed');
   if (changed) changed.remove();
-  if (item.newCode) box.append(el('p', { class: 'changed box warn' }, t('code_changed', { old: s.code, code: item.newCode })));
+  if (item.newCode) $('saved-code-value').after(el('p', { class: 'changed box warn' }, t('code_changed', { old: s.code, code: item.newCode })));
 }
 
 const thumbUrls = new Map();
@@ -80,7 +81,7 @@ export function renderQueue(items) {
   $('queue-list').replaceChildren(...items.map((item) => {
     const s = item.summary;
     const info = el('div', { class: 'info' },
-      el('p', { class: 'title' }, `${s.code} · ${t('cond_' + s.condition)}`),
+      el('p', { class: 'title' }, `${item.newCode || s.code} · ${t('cond_' + s.condition)}`),
       el('p', { class: 'when' }, fmtTime(item.savedAt)),
       el('span', { class: 'state ' + item.state }, t('st_' + item.state)));
     if (item.state === 'waiting' && item.note) info.append(el('p', { class: 'why' }, t('why_' + item.note)));

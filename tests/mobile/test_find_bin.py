@@ -178,17 +178,18 @@ def test_an_unknown_code_becomes_a_new_bin_only_when_asked(
     page.click("#btn-code-ok")
     screen(page, "nocode")
     assert page.locator("#nocode-list button").count() == 0
-    assert page.locator("#nocode-intro").inner_text() == (
-        "ไม่มีรหัสที่คล้ายกันในทะเบียน ดูรหัสบนถังอีกครั้ง"
-    )
+    assert page.locator("#nocode-intro").inner_text() == ("ไม่มีรหัสที่คล้ายกันในทะเบียน ดูรหัสบนถังอีกครั้ง")
     # Typing again goes back with the code still there to correct.
     page.click("#btn-nocode-retype")
     screen(page, "bin")
     assert page.locator("#code-input").input_value() == "12-9876"
     page.click("#btn-code-ok")
     screen(page, "nocode")
-    assert page.locator("#btn-nocode-new").inner_text().strip().endswith(
-        "ลงทะเบียนเป็นถังใหม่ รหัส 12-9876"
+    assert (
+        page.locator("#btn-nocode-new")
+        .inner_text()
+        .strip()
+        .endswith("ลงทะเบียนเป็นถังใหม่ รหัส 12-9876")
     )
     page.click("#btn-nocode-new")
     screen(page, "condition")
@@ -206,9 +207,7 @@ def test_an_unknown_code_becomes_a_new_bin_only_when_asked(
     assert phone.errors == []
 
 
-def test_a_new_bin_gets_a_village_code_shown_very_large(
-    make_phone: PhoneMaker, live: Live
-) -> None:
+def test_a_new_bin_gets_a_village_code_shown_very_large(make_phone: PhoneMaker, live: Live) -> None:
     phone = make_phone(lat=16.3020, lon=103.3020, accuracy=5)
     page = phone.page
     open_signed_in(phone, live)
@@ -226,9 +225,9 @@ def test_a_new_bin_gets_a_village_code_shown_very_large(
         "parseFloat(getComputedStyle(document.getElementById('saved-code-value')).fontSize)"
     )
     assert size_px >= 48
-    assert page.locator("#saved-code-label").inner_text() == (
-        "รหัสถังใหม่ เขียนรหัสนี้บนถังให้เห็นชัด"
-    )
+    assert page.locator("#saved-code-label").inner_text() == "รหัสถังใหม่ เขียนบนถังให้ชัด"
+    next_bin = box(page, "#btn-next-bin")
+    assert next_bin["y"] + next_bin["height"] <= 560  # the main action in view on a real phone
     tick = page.locator("#saved-written")
     assert not tick.is_checked()
     assert box(page, "#saved-code-value")["y"] < 560 and box(page, "#saved-written")["y"] < 560
@@ -263,3 +262,39 @@ def test_walk_counts_per_bin(make_phone: PhoneMaker, live: Live) -> None:
     assert out["poor_fix_reinspect"]["typed"] == 0
     assert out["poor_fix_reinspect"]["taps"] == 7  # 6 + the tap that confirms the poor fix
     assert all(c.typed == 0 for c in counts.values())
+
+
+# The phone's draw for a new code is always 427 (only the one-number Uint16Array draws).
+DRAW_427 = """(() => { const real = crypto.getRandomValues.bind(crypto);
+  crypto.getRandomValues = (a) =>
+    (a instanceof Uint16Array && a.length === 1 ? (a[0] = 427, a) : real(a)); })()"""
+
+
+def test_a_code_another_phone_took_meanwhile_is_replaced_and_shown(
+    make_phone: PhoneMaker, live: Live
+) -> None:
+    phone = make_phone(lat=16.3020, lon=103.3020, accuracy=5)
+    page = phone.page
+    page.add_init_script(DRAW_427)
+    open_signed_in(phone, live)
+    # Another phone registered 01-0427 after this one cached the register.
+    add_bin(live, "01-0427", 16.3080, 103.3080)
+    to_bin_screen(page)
+    page.click("#btn-new-bin")
+    page.click("#pick-condition button[data-value='usable']")
+    page.click("#pick-stream button[data-value='general']")
+    page.click("#pick-size button[data-value='240']")
+    screen(page, "review")
+    assert "01-0427" in page.locator("#review-list [data-row='code']").inner_text()
+    page.click("#btn-save")
+    page.locator("#saved-status[data-state='sent']").wait_for()
+    fresh = page.locator("#saved-code-value").inner_text()
+    assert re.fullmatch(r"01-\d{4}", fresh) and fresh != "01-0427"
+    assert page.locator("#saved-code .changed").inner_text() == (
+        f"รหัส 01-0427 มีถังอื่นใช้แล้ว ถังนี้ได้รหัสใหม่ {fresh} เขียนรหัสใหม่บนถังแทน"
+    )
+    shot(page, "23-saved-code-changed")
+    with Session(live.engine) as session:
+        assert {b.code for b in session.exec(select(Bin))} >= {"01-0427", fresh}
+        assert session.exec(select(Bin).where(Bin.code == fresh)).one().capacity_l == 240
+    assert phone.errors == []

@@ -30,8 +30,12 @@ class WalkCount:
     typed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"screens": len(self.screens), "taps": self.taps, "typed": self.typed,
-                "path": " → ".join(self.screens)}
+        return {
+            "screens": len(self.screens),
+            "taps": self.taps,
+            "typed": self.typed,
+            "path": " → ".join(self.screens),
+        }
 
 
 class Walker:
