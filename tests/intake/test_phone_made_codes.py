@@ -74,9 +74,7 @@ def test_a_typed_code_of_a_registered_bin_is_still_an_inspection(
         assert [b.code for b in db.exec(select(Bin))] == ["01-0427"]
 
 
-def test_a_free_phone_made_code_is_kept(
-    client: TestClient, place: Place, engine: Engine
-) -> None:
+def test_a_free_phone_made_code_is_kept(client: TestClient, place: Place, engine: Engine) -> None:
     out = post(client, place, SECOND, bin_code="01-0815", code_made_on_phone=True)
     assert out["flags"] == []
     with Session(engine) as db:
