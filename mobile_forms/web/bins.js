@@ -178,8 +178,17 @@ export async function chooseCode(text) {
   showCodeNotFound(code, onPhone);
 }
 
-/** "ไม่พบรหัส …": the closest registered codes as buttons, then "register as a new bin". */
+let notFound = null;
+
 function showCodeNotFound(code, onPhone) {
+  notFound = { code, onPhone };
+  go('s-nocode');
+}
+
+/** "ไม่พบรหัส …": the closest registered codes as buttons, then "register as a new bin". */
+export function renderCodeNotFound() {
+  if (!notFound) return;
+  const { code, onPhone } = notFound;
   const byCode = new Map(onPhone.map((b) => [b.code, b]));
   const close = closestCodes(code, [...byCode.keys()]).map((c) => byCode.get(c));
   const fix = draft.fix;
@@ -192,7 +201,6 @@ function showCodeNotFound(code, onPhone) {
   const register = $('btn-nocode-new');
   register.onclick = () => chooseNewBin(code);
   setText($('nocode-new-label'), t('code_register_new', { code }));
-  go('s-nocode');
 }
 
 // the small offline map (Leaflet from /vendor/, loaded on first use)
