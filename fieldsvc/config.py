@@ -98,7 +98,9 @@ class Settings(BaseSettings):
 
     # --- field checks --------------------------------------------------------------------
     max_gps_accuracy_m: float = Field(default=25.0, gt=0, description="Worse fixes are flagged")
-    duplicate_radius_m: float = Field(default=5.0, gt=0, description="New bin this close = same?")
+    duplicate_radius_m: float = Field(
+        default=5.0, gt=0, description="New bin this close, or within its fix's accuracy = same?"
+    )
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_submission_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_json_bytes: int = Field(

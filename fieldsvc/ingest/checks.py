@@ -123,6 +123,15 @@ class CheckContext:
     nearby_same_stream: tuple[NearbyBin, ...] = ()
 
 
+def duplicate_radius_for(accuracy_m: float | None, *, duplicate_radius_m: float) -> float:
+    """How far from a new bin's point a registered bin of its stream may be the same bin,
+    metres: the duplicate radius, or the fix's accuracy when that is wider (the bin can be
+    anywhere in the fix's circle): ``max(duplicate_radius_m, accuracy_m)``."""
+    if accuracy_m is None or not accuracy_m > 0:
+        return duplicate_radius_m
+    return max(duplicate_radius_m, accuracy_m)
+
+
 def in_thailand(lat: float, lon: float) -> bool:
     return THAILAND_LAT[0] <= lat <= THAILAND_LAT[1] and THAILAND_LON[0] <= lon <= THAILAND_LON[1]
 
@@ -297,24 +306,45 @@ def check_bin_identity(record: SurveyRecord, *, context: CheckContext) -> list[F
         )
         return flags
     for near in context.nearby_same_stream:
-        flags.append(
-            Flag.of(
-                "possible_duplicate",
-                "bin_code",
-                {
-                    "value": record.bin_code,
-                    "existing_bin_code": near.code,
-                    "distance_m": round(near.distance_m, 1),
-                },
-                bin_code=record.bin_code,
-                existing=near.code,
-                distance_m=near.distance_m,
-                radius_m=_fmt(context.duplicate_radius_m),
-                severity=_held_from_sheets(record),
-            )
-        )
+        flags.append(_duplicate_flag(record, near, context=context))
         break  # the nearest is enough to make the point
     return flags
+
+
+def _duplicate_flag(record: SurveyRecord, near: NearbyBin, *, context: CheckContext) -> Flag:
+    """Two drums side by side are common: a usable fix putting the new bin within the duplicate
+    radius is only noted. When the fix is poor, or the registered bin is further than that but
+    inside the fix's circle, the phone could not tell the two apart: held for staff."""
+    details: dict[str, Any] = {
+        "value": record.bin_code,
+        "existing_bin_code": near.code,
+        "distance_m": round(near.distance_m, 1),
+        "accuracy_m": record.accuracy_m,
+    }
+    accuracy = record.accuracy_m
+    side_by_side = near.distance_m <= context.duplicate_radius_m and (
+        accuracy is None or accuracy <= context.max_gps_accuracy_m
+    )
+    if side_by_side:
+        return Flag.of(
+            "possible_duplicate",
+            "bin_code",
+            details,
+            bin_code=record.bin_code,
+            existing=near.code,
+            distance_m=near.distance_m,
+            radius_m=_fmt(context.duplicate_radius_m),
+            severity=_held_from_sheets(record),
+        )
+    return Flag.of(
+        "likely_duplicate",
+        "bin_code",
+        details,
+        bin_code=record.bin_code,
+        existing=near.code,
+        distance_m=near.distance_m,
+        accuracy=_fmt(accuracy or 0),
+    )
 
 
 def check_place(record: SurveyRecord, *, context: CheckContext) -> list[Flag]:

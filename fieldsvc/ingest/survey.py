@@ -39,6 +39,9 @@ class SurveyRecord:
         stream or size: a sheet import's stated default (``Settings.sheet_default_stream``).
         ``stream`` and ``capacity_l`` stay None, so an inspection of a registered bin keeps
         the bin's own values rather than taking the default.
+    code_made_on_phone
+        True when the phone made ``bin_code`` up for a new bin (village + four digits): a code
+        another bin already has is then replaced by a fresh one, never read as that bin.
     """
 
     instance_id: str
@@ -65,6 +68,7 @@ class SurveyRecord:
     installed_on: date | None = None
     default_stream: Stream | None = None
     default_capacity_l: int | None = None
+    code_made_on_phone: bool = False
 
     @property
     def stream_for_new_bin(self) -> Stream | None:

@@ -63,6 +63,11 @@ class SurveyIn(BaseModel):
         default=None, description="For an edit: the submission_id this version replaces"
     )
     bin_code: str | None = Field(default=None, max_length=40)
+    code_made_on_phone: bool = Field(
+        default=False,
+        description="True when the phone made bin_code up for a new bin (village + four "
+        "digits); if another bin already has it, this bin is given a fresh code",
+    )
     village: int | None = Field(default=None, description="Village number หมู่ที่")
     location: LocationIn | None = None
     condition: Condition | None = None
@@ -129,6 +134,7 @@ class SurveyIn(BaseModel):
             observed_at=observed,
             device_id=self.device_id,
             photo_names=tuple(dict.fromkeys(self.photos)),
+            code_made_on_phone=self.code_made_on_phone and bin_form,
         )
 
 

@@ -160,6 +160,28 @@ PROBLEMS = [
         params="bin_code distance_m limit_m",
         label=("รหัสถังอยู่ที่อื่นในทะเบียน", "Code registered elsewhere"),
     ),
+    entry(
+        "bin_code_reassigned",
+        "note",
+        "รหัส {old_code} ที่โทรศัพท์ตั้งให้ถังใหม่ มีถังอื่นใช้แล้ว ถังใหม่นี้จึงได้รหัส {bin_code} "
+        "แทน กรุณาเขียนรหัส {bin_code} บนถัง",
+        "code {old_code!r}, made up on the phone for a new bin, is already another bin's; "
+        "this bin was given code {bin_code!r} instead: write {bin_code} on the bin",
+        params="old_code bin_code",
+        label=("ได้รหัสถังใหม่แทน", "Given a fresh bin code"),
+    ),
+    entry(
+        "likely_duplicate",
+        "hold",
+        "ถังใหม่รหัส {bin_code} มีตำแหน่งคลาดเคลื่อนได้ถึง {accuracy} เมตร "
+        "และอยู่ห่างจากถังรหัส {existing} ที่ลงทะเบียนไว้แล้ว (ประเภทขยะเดียวกัน) "
+        "{distance_m:.1f} เมตร น่าจะเป็นถังใบเดียวกัน เจ้าหน้าที่จะตรวจก่อนลงทะเบียนถังใหม่",
+        "new bin {bin_code!r}, located to within {accuracy} m, is {distance_m:.1f} m from "
+        "registered bin {existing!r} of the same stream: likely the same bin; held until "
+        "staff check it",
+        params="bin_code existing distance_m accuracy",
+        label=("น่าจะซ้ำกับถังเดิม", "Likely an existing bin"),
+    ),
     # --- values ---
     entry(
         "impossible_value",

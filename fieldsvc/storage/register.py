@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import shapely
@@ -29,6 +31,25 @@ EARTH_RADIUS_M = 6_371_008.8
 
 def get_bin_by_code(*, session: Session, code: str) -> Bin | None:
     return session.exec(select(Bin).where(Bin.code == code)).first()
+
+
+#: A code people can write on a bin: village number, dash, four digits ("07-0427").
+VILLAGE_CODE = re.compile(r"^(\d{2,3})-\d{4}$")
+
+
+def unused_village_code(
+    *, session: Session, prefix: str, draw: Callable[[], int] | None = None
+) -> str | None:
+    """A code ``{prefix}-NNNN`` that no bin has: four digits drawn at random (as the phones draw
+    theirs, so another phone's offline draw rarely meets it), else the first free number; None
+    when all 10,000 are taken."""
+    taken = set(session.exec(select(Bin.code).where(col(Bin.code).startswith(prefix + "-"))))
+    pick = draw or (lambda: secrets.randbelow(10_000))
+    for _ in range(200):
+        code = f"{prefix}-{pick() % 10_000:04d}"
+        if code not in taken:
+            return code
+    return next((c for n in range(10_000) if (c := f"{prefix}-{n:04d}") not in taken), None)
 
 
 def require_bin(*, session: Session, code: str) -> Bin:

@@ -15,7 +15,7 @@
  */
 
 import { api, outbox, outboxEvents } from './api.js';
-import { chooseCode, chooseNewBin, renderBin } from './bins.js';
+import { chooseCode, chooseNewBin, renderBin, renderCodeNotFound } from './bins.js';
 import {
   chooseCondition, chooseSize, chooseStream, conditionChoices, renderPick, sizeChoices, streamChoices,
 } from './choices.js';
@@ -49,6 +49,7 @@ defineScreens({
   's-photo': () => renderPhoto(),
   's-gps': () => enterGps(),
   's-bin': () => renderBin(),
+  's-nocode': () => renderCodeNotFound(),
   's-condition': () => renderPick('pick-condition', conditionChoices(), draft.condition, chooseCondition),
   's-stream': () => renderPick('pick-stream', streamChoices(), draft.stream, chooseStream),
   's-size': () => renderPick('pick-size', sizeChoices(), draft.capacity, chooseSize),
@@ -82,6 +83,7 @@ function bind() {
   $('btn-code-ok').onclick = () => chooseCode($('code-input').value);
   $('code-input').onkeydown = (e) => { if (e.key === 'Enter') chooseCode($('code-input').value); };
   $('btn-new-bin').onclick = () => chooseNewBin(null);
+  $('btn-nocode-retype').onclick = back;
   $('btn-scan').onclick = async () => { const v = await scanQr(); if (v) chooseCode(v); };
   $('btn-save').onclick = saveDraft;
   $('btn-next-bin').onclick = startSurvey;

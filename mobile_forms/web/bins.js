@@ -1,12 +1,18 @@
 /* Which bin, and where: registered bins near the fix (from the server, or the bins cached on
- * the phone plus new ones still waiting to be sent), a small offline map of them, a QR or typed
- * code, or a new bin with a made-up code; and the village it is in (the user's only village,
- * the registered bin's village, or the village polygon around the fix, else the user chooses). */
+ * the phone plus new ones still waiting to be sent; the search reaches further when the fix is
+ * poor, and then those bins come first and "new bin" second), a small offline map of them, a QR
+ * or typed code (a code not found offers the closest registered codes, then an explicit "register
+ * as a new bin"), or a new bin with a made-up code (village number + four digits); and the
+ * village it is in (the user's only village, the registered bin's village, or the village
+ * polygon around the fix, else the user chooses). */
 
 import { api, outbox } from './api.js';
 import { STREAM_COLOURS } from './choices.js';
 import { $, el, setText } from './dom.js';
-import { advance, current } from './nav.js';
+import {
+  closestCodes, isPoorFix, isVillageCode, nearbyRadiusM, newBinCode, sameCode, villagePrefix,
+} from './find_bin.js';
+import { advance, current, go } from './nav.js';
 import { errorOf } from './send_queue.js';
 import { draft, nearRadius, state } from './state.js';
 import { errorText, fmtNum, t } from './words.js';
@@ -28,11 +34,21 @@ function cachedBins() {
 
 let queuedNew = [];
 
+/** How far to look for registered bins around the fix, metres (wider for a poor fix). */
+export function searchRadius() {
+  return nearbyRadiusM(draft.fix ? draft.fix.accuracy : 0, nearRadius());
+}
+
+/** A fix worse than "good" (green): the bin may be any of the registered ones around. */
+function poorFix() {
+  return !!draft.fix && isPoorFix(draft.fix.accuracy);
+}
+
 export function nearbyFromCache() {
   if (!draft.fix) return [];
   const all = cachedBins().concat(queuedNew);
   return all.map((b) => Object.assign({}, b, { distance_m: haversineM(draft.fix.lat, draft.fix.lon, b.lat, b.lon) }))
-    .filter((b) => b.distance_m <= nearRadius())
+    .filter((b) => b.distance_m <= searchRadius())
     .sort((a, b) => a.distance_m - b.distance_m);
 }
 
@@ -40,7 +56,7 @@ async function loadQueuedNew() {
   queuedNew = (await outbox.all())
     .filter((i) => i.state !== 'sent' && i.summary.isNew && i.summary.lat != null)
     .map((i) => ({
-      code: i.summary.code, stream: i.summary.stream, condition: i.summary.condition,
+      code: i.newCode || i.summary.code, stream: i.summary.stream, condition: i.summary.condition,
       capacity_l: i.summary.capacity, lat: i.summary.lat, lon: i.summary.lon, pending: true,
     }));
 }
@@ -50,7 +66,7 @@ async function nearbyBins() {
   const cached = nearbyFromCache();
   if (!draft.fix || !navigator.onLine) return cached;
   try {
-    const q = `lat=${draft.fix.lat}&lon=${draft.fix.lon}&radius_m=${nearRadius()}`;
+    const q = `lat=${draft.fix.lat}&lon=${draft.fix.lon}&radius_m=${searchRadius()}`;
     const res = await api('/bins/near?' + q, {}, 4000);
     if (!res.ok) return cached;
     const found = await res.json();
@@ -64,7 +80,7 @@ async function nearbyBins() {
 
 export async function renderBin() {
   $('code-error').hidden = true;
-  $('code-input').value = '';
+  $('code-input').value = draft.typedCode || ''; // back from "not found": fix the typing
   $('btn-scan').hidden = !('BarcodeDetector' in window);
   const list = $('near-list');
   list.replaceChildren();
@@ -72,17 +88,27 @@ export async function renderBin() {
   const near = await nearbyBins();
   draft.near = near;
   if (current() !== 's-bin') return;
-  if (draft.fix) setText($('near-intro'), near.length ? t('near_some', { r: nearRadius() }) : t('near_none', { r: nearRadius() }));
-  for (const b of near.slice(0, 6)) {
-    list.append(el('li', {}, el('button', { type: 'button', class: 'near', 'data-code': b.code, onclick: () => chooseBin(b) },
-      el('span', { class: 'dot', style: `background:${STREAM_COLOURS[b.stream] || '#999'}` }),
-      el('span', { class: 'what' }, el('b', {}, b.code), el('br'),
-        `${t('cond_' + b.condition)} · ${t('litres', { n: fmtNum(b.capacity_l) })} `,
-        b.pending ? el('span', { class: 'pending' }, t('pending')) : null),
-      el('span', { class: 'dist' }, t('away', { d: fmtNum(b.distance_m) })))));
-  }
-  $('btn-new-bin').classList.toggle('primary', draft.fix && !near.length);
+  const r = searchRadius();
+  const poor = poorFix() && near.length > 0;
+  if (draft.fix) setText($('near-intro'), poor ? t('near_poor', { r, acc: fmtNum(draft.fix.accuracy) }) : near.length ? t('near_some', { r }) : t('near_none', { r }));
+  $('near-intro').classList.toggle('warn-text', poor);
+  list.replaceChildren(...near.slice(0, 6).map((b) => el('li', {}, binButton(b, () => chooseBin(b)))));
+  // A poor fix beside registered bins: those are the likely answer; "new bin" is the exception.
+  const newBin = $('btn-new-bin');
+  newBin.classList.toggle('primary', !!draft.fix && !near.length);
+  newBin.classList.toggle('secondary', poor);
+  $('s-bin').dataset.poor = poor ? 'yes' : 'no';
   drawMap(near);
+}
+
+/** A registered bin as a big button: colour, code, condition and size, distance when known. */
+function binButton(b, onclick) {
+  return el('button', { type: 'button', class: 'near', 'data-code': b.code, onclick },
+    el('span', { class: 'dot', style: `background:${STREAM_COLOURS[b.stream] || '#999'}` }),
+    el('span', { class: 'what' }, el('b', {}, b.code), el('br'),
+      `${t('cond_' + b.condition)} · ${t('litres', { n: fmtNum(b.capacity_l) })} `,
+      b.pending ? el('span', { class: 'pending' }, t('pending')) : null),
+    b.distance_m != null ? el('span', { class: 'dist' }, t('away', { d: fmtNum(b.distance_m) })) : null);
 }
 
 export function chooseBin(b) {
@@ -96,16 +122,27 @@ export function chooseBin(b) {
 }
 
 export function chooseNewBin(code) {
+  const village = villageFor();
   if (!draft.editing && draft.bin && !draft.bin.isNew) draft.stream = draft.capacity = null; // not that bin's
-  draft.bin = { code: code || generatedCode(), isNew: true, generated: !code };
+  draft.bin = { code: code || generatedCode(village), isNew: true, generated: !code };
   advance('s-condition');
 }
 
-function generatedCode() {
-  const letters = 'ACDEFGHJKLMNPQRTUVWXY34679';
-  const r = crypto.getRandomValues(new Uint8Array(5));
-  const village = myVillageNumber() || '';
-  return `N${village}-${[...r].map((x) => letters[x % letters.length]).join('')}`;
+function knownCodes() {
+  return cachedBins().concat(queuedNew).map((b) => b.code);
+}
+
+function generatedCode(village) {
+  const draw = () => crypto.getRandomValues(new Uint16Array(1))[0];
+  return newBinCode(village || 0, knownCodes(), draw);
+}
+
+/** A made-up code follows the village once it is known (chosen on the review screen). */
+export function refreshNewCode() {
+  const bin = draft.bin;
+  const village = villageFor() || (villageChoices().length === 1 ? villageChoices()[0].value : null);
+  if (!bin || !bin.generated || !village || !isVillageCode(bin.code)) return;
+  if (!bin.code.startsWith(villagePrefix(village) + '-')) bin.code = generatedCode(village);
 }
 
 function cleanCode(text) {
@@ -121,11 +158,13 @@ function cleanCode(text) {
 
 export async function chooseCode(text) {
   const code = cleanCode(text);
+  draft.typedCode = code;
   const error = $('code-error');
   error.hidden = true;
   if (!code) { setText(error, t('code_empty')); error.hidden = false; return; }
-  const known = cachedBins().concat(queuedNew).find((b) => b.code.toUpperCase() === code);
-  if (known) return chooseBin(known);
+  const onPhone = cachedBins().concat(queuedNew);
+  const same = sameCode(code, onPhone.map((b) => b.code));
+  if (same) return chooseBin(onPhone.find((b) => b.code === same));
   if (navigator.onLine) {
     try {
       const res = await api('/bins/' + encodeURIComponent(code), {}, 5000);
@@ -134,9 +173,34 @@ export async function chooseCode(text) {
         return chooseBin(found);
       }
       if (res.status === 403) { setText(error, errorText(await errorOf(res))); error.hidden = false; return; }
-    } catch (e) { /* offline: the server decides later */ }
+    } catch (e) { /* offline: the register on the phone answers */ }
   }
-  chooseNewBin(code);
+  showCodeNotFound(code, onPhone);
+}
+
+let notFound = null;
+
+function showCodeNotFound(code, onPhone) {
+  notFound = { code, onPhone };
+  go('s-nocode');
+}
+
+/** "ไม่พบรหัส …": the closest registered codes as buttons, then "register as a new bin". */
+export function renderCodeNotFound() {
+  if (!notFound) return;
+  const { code, onPhone } = notFound;
+  const byCode = new Map(onPhone.map((b) => [b.code, b]));
+  const close = closestCodes(code, [...byCode.keys()]).map((c) => byCode.get(c));
+  const fix = draft.fix;
+  setText($('nocode-title'), t('code_not_found', { code }));
+  setText($('nocode-intro'), close.length ? t('code_closest') : t('code_none_close'));
+  $('nocode-list').replaceChildren(...close.map((b) => {
+    const shown = fix ? Object.assign({}, b, { distance_m: haversineM(fix.lat, fix.lon, b.lat, b.lon) }) : b;
+    return el('li', {}, binButton(shown, () => chooseBin(b)));
+  }));
+  const register = $('btn-nocode-new');
+  register.onclick = () => chooseNewBin(code);
+  setText($('nocode-new-label'), t('code_register_new', { code }));
 }
 
 // the small offline map (Leaflet from /vendor/, loaded on first use)
@@ -174,10 +238,10 @@ async function drawMap(near) {
   if (state.villages) {
     L.geoJSON(state.villages, { style: { color: '#5b6b7c', weight: 2, fill: false, dashArray: '6 4' }, interactive: false }).addTo(mapLayer);
   }
-  L.circle(here, { radius: nearRadius(), color: '#0d3b66', weight: 2, dashArray: '4 4', fill: false, interactive: false }).addTo(mapLayer);
+  L.circle(here, { radius: searchRadius(), color: '#0d3b66', weight: 2, dashArray: '4 4', fill: false, interactive: false }).addTo(mapLayer);
   L.circle(here, { radius: draft.fix.accuracy, color: '#1e88e5', weight: 1, fillOpacity: 0.12, interactive: false }).addTo(mapLayer);
   const shown = cachedBins().concat(queuedNew)
-    .filter((b) => haversineM(here[0], here[1], b.lat, b.lon) <= 150);
+    .filter((b) => haversineM(here[0], here[1], b.lat, b.lon) <= Math.max(150, searchRadius()));
   for (const b of shown) {
     L.circleMarker([b.lat, b.lon], { radius: 9, color: '#000', weight: 2, fillColor: STREAM_COLOURS[b.stream] || '#999', fillOpacity: 1 })
       // a DOM text node, never HTML: Leaflet puts a string tooltip into innerHTML
@@ -187,7 +251,8 @@ async function drawMap(near) {
   }
   L.circleMarker(here, { radius: 7, color: '#fff', weight: 3, fillColor: '#1e88e5', fillOpacity: 1, interactive: false }).addTo(mapLayer);
   map.invalidateSize();
-  map.setView(here, 19);
+  // The whole search circle in view: a poor fix's circle is wide.
+  map.fitBounds(L.latLng(here).toBounds(2 * searchRadius()), { maxZoom: 19 });
 }
 
 // the village

@@ -34,12 +34,34 @@ export async function renderQueueState() {
 export function renderSaved(items) {
   const item = items.find((i) => i.id === savedId);
   const box = $('saved-status');
+  renderSavedCode(item);
   if (!item) { setText(box, ''); return; }
   box.className = 'box ' + (item.state === 'sent' ? 'ok' : item.state === 'failed' ? 'bad' : 'warn');
   box.dataset.state = item.state;
   if (item.state === 'sent') setText(box, t('saved_sent'));
   else if (item.state === 'failed') setText(box, t('saved_failed', { why: errorText(item.error) }));
   else setText(box, navigator.onLine && !item.note ? t('saved_sending') : t('saved_waiting'));
+}
+
+/** A new bin's code, very large, to copy onto the bin; "written on the bin" ticks it off. */
+function renderSavedCode(item) {
+  const s = item && item.summary;
+  const box = $('saved-code');
+  box.hidden = !(s && s.isNew);
+  $('s-saved').dataset.code = box.hidden ? 'no' : 'yes';
+  if (box.hidden) return;
+  const code = item.newCode || s.code; // the server's fresh code when another bin had this one
+  setText($('saved-code-label'), t(s.generated || item.newCode ? 'saved_code_new' : 'saved_code_typed'));
+  setText($('saved-code-value'), code);
+  $('saved-written-box').hidden = !(s.generated || item.newCode);
+  const tick = $('saved-written');
+  if (box.dataset.code !== code) tick.checked = false; // a new code: not written yet
+  box.dataset.code = code;
+  box.dataset.written = tick.checked ? 'yes' : 'no';
+  tick.onchange = () => { box.dataset.written = tick.checked ? 'yes' : 'no'; };
+  const changed = box.querySelector('.changed');
+  if (changed) changed.remove();
+  if (item.newCode) $('saved-code-value').after(el('p', { class: 'changed box warn' }, t('code_changed', { old: s.code, code: item.newCode })));
 }
 
 const thumbUrls = new Map();
@@ -59,7 +81,7 @@ export function renderQueue(items) {
   $('queue-list').replaceChildren(...items.map((item) => {
     const s = item.summary;
     const info = el('div', { class: 'info' },
-      el('p', { class: 'title' }, `${s.code} · ${t('cond_' + s.condition)}`),
+      el('p', { class: 'title' }, `${item.newCode || s.code} · ${t('cond_' + s.condition)}`),
       el('p', { class: 'when' }, fmtTime(item.savedAt)),
       el('span', { class: 'state ' + item.state }, t('st_' + item.state)));
     if (item.state === 'waiting' && item.note) info.append(el('p', { class: 'why' }, t('why_' + item.note)));

@@ -129,6 +129,9 @@ export function createSendQueue({
         item.serverId = out.id;
         item.received = true;
         item.flags = (out.flags || []).map((f) => ({ th: f.message_th, en: f.message_en, severity: f.severity }));
+        // Another phone had drawn this new bin's code first: the server gave it a fresh one.
+        const fresh = (out.flags || []).find((f) => f.code === 'bin_code_reassigned');
+        if (fresh && fresh.details) item.newCode = fresh.details.bin_code;
         const photoThere = (out.attachments || []).some((a) => a.name === item.photoName && a.received);
         item.stage = item.photoName && item.photo && !photoThere ? 'photo' : 'done';
         item.note = null;

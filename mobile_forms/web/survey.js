@@ -3,7 +3,7 @@
  * queue, and opening a refused survey again to fix it. */
 
 import { outbox } from './api.js';
-import { chooseBin, villageChoices, villageFor } from './bins.js';
+import { chooseBin, refreshNewCode, villageChoices, villageFor } from './bins.js';
 import { renderPick } from './choices.js';
 import { $, el, setText } from './dom.js';
 import { fixQuality, setLiveFix, startGps, stopGps } from './gps.js';
@@ -35,6 +35,7 @@ function duplicateNear() {
 
 export function renderReview() {
   draft.editing = true;
+  refreshNewCode();
   const rows = [];
   const photo = draft.photo ? el('img', { src: draft.photoUrl, alt: '' }) : t('no_photo');
   rows.push(reviewRow('photo', photo, 's-photo'));
@@ -84,11 +85,13 @@ function reviewProblem() {
 export async function saveDraft() {
   const problem = reviewProblem();
   if (problem) { setText($('review-error'), problem); $('review-error').hidden = false; return; }
+  refreshNewCode();
   const id = uuid();
   const photoName = draft.photo ? `bin-${id.slice(0, 8)}.jpg` : null;
   const village = villageFor() || (villageChoices().length === 1 ? villageChoices()[0].value : null);
   const body = { submission_id: id, form_id: 'bin_survey', form_version: 'web-1', bin_code: draft.bin.code };
   if (draft.replaces) body.replaces_submission_id = draft.replaces;
+  else if (draft.bin.isNew && draft.bin.generated) body.code_made_on_phone = true; // a clash gets a fresh code
   if (village) body.village = village;
   if (draft.fix) {
     body.location = { lat: draft.fix.lat, lon: draft.fix.lon, accuracy_m: Math.round(draft.fix.accuracy * 10) / 10 };
@@ -128,7 +131,7 @@ export async function fixItem(id) {
   draft.photoUrl = item.photo ? URL.createObjectURL(item.photo) : null;
   draft.fix = s.lat != null ? { lat: s.lat, lon: s.lon, accuracy: s.accuracy, altitude: s.altitude, at: item.savedAt } : null;
   setLiveFix(draft.fix);
-  draft.bin = { code: s.code, isNew: s.isNew, generated: s.generated, villageId: s.villageId };
+  draft.bin = { code: item.newCode || s.code, isNew: s.isNew, generated: s.generated, villageId: s.villageId };
   draft.condition = s.condition;
   draft.stream = s.stream;
   draft.capacity = s.capacity;

@@ -14,6 +14,7 @@ const SHELL = [
   '/m/bins.js',
   '/m/choices.js',
   '/m/dom.js',
+  '/m/find_bin.js',
   '/m/gps.js',
   '/m/home.js',
   '/m/nav.js',

@@ -73,6 +73,10 @@ function fakeServer() {
       const flags = survey.capacity_l > 1000
         ? [{ code: 'large_bin', message_en: 'Large bin', message_th: 'ถังใหญ่', severity: 'note' }]
         : [];
+      if (survey.code_made_on_phone && survey.bin_code === '01-0427') { // another bin has it
+        flags.push({ code: 'bin_code_reassigned', message_en: 'new code', message_th: 'รหัสใหม่', severity: 'review',
+          details: { value: '01-0427', bin_code: '01-0815' } });
+      }
       return json(fresh ? 201 : 200, { id: ids.get(id), flags, attachments });
     }
     const m = path.match(/^\/submissions\/([^/]+)\/attachments\/([^/]+)$/);
@@ -283,6 +287,17 @@ describe('sending exactly once', () => {
     await queue.save(item);
     await queue.send();
     assert.deepEqual((await stored(store, item.id)).flags, [{ th: 'ถังใหญ่', en: 'Large bin', severity: 'note' }]);
+  });
+
+  test('a fresh code the server gave a new bin is kept with the item', async () => {
+    const { store, queue } = setUp();
+    const clash = survey({ photo: false, bin_code: '01-0427', code_made_on_phone: true });
+    const typed = survey({ photo: false, bin_code: '01-0428', code_made_on_phone: true });
+    await queue.save(clash);
+    await queue.save(typed);
+    await queue.send();
+    assert.equal((await stored(store, clash.id)).newCode, '01-0815');
+    assert.equal((await stored(store, typed.id)).newCode, undefined);
   });
 });
 

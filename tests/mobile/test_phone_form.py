@@ -3,6 +3,7 @@ the offline queue (IndexedDB + service worker), and what it costs to download.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -101,6 +102,9 @@ def record_bin(
     elif code:
         page.fill("#code-input", code)
         page.click("#btn-code-ok")
+        # A code not in the register is never silently a new bin: one more, explicit, step.
+        screen(page, "nocode")
+        page.click("#btn-nocode-new")
     else:
         page.click("#btn-new-bin")
     screen(page, "condition")
@@ -216,8 +220,9 @@ def test_five_bins_saved_offline_arrive_exactly_once(make_phone: PhoneMaker, liv
     with Session(live.engine) as session:
         photos = session.exec(select(Attachment)).all()
         assert len(photos) == 5 and all(p.sha256 for p in photos)
-        bins = session.exec(select(Bin).where(col(Bin.code).startswith("N1-"))).all()
-        assert len(bins) == 4
+        # Made-up codes people can write: village number (หมู่ 1), a dash and four digits.
+        bins = session.exec(select(Bin).where(col(Bin.code).startswith("01-"))).all()
+        assert len(bins) == 4 and all(re.fullmatch(r"01-\d{4}", b.code) for b in bins)
         updated = session.exec(select(Bin).where(Bin.code == "NB-0002")).one()
         assert updated.condition == "overflowing"
         assert (

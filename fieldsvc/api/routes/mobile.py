@@ -40,6 +40,7 @@ SHELL_FILES: Final[dict[str, str]] = {
     "bins.js": JS,
     "choices.js": JS,
     "dom.js": JS,
+    "find_bin.js": JS,
     "gps.js": JS,
     "home.js": JS,
     "nav.js": JS,

@@ -7,7 +7,7 @@ code, the places (one statement), then the writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sqlmodel import Session
@@ -21,12 +21,13 @@ from fieldsvc.ingest.checks import (
     blocks_apply,
     check_record,
     coordinates_usable,
+    duplicate_radius_for,
 )
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.places import Whereabouts, locate
-from fieldsvc.storage.register import bins_near
+from fieldsvc.storage.register import VILLAGE_CODE, bins_near, unused_village_code
 from fieldsvc.storage.submissions.apply import LookedUp, apply_or_hold
 from fieldsvc.storage.submissions.core_writes import (
     STORED_AND_BIN_IDS,
@@ -66,7 +67,9 @@ def _nearby_same_stream(
             session=session,
             lon=record.lon,
             lat=record.lat,
-            radius_m=settings.duplicate_radius_m,
+            radius_m=duplicate_radius_for(
+                record.accuracy_m, duplicate_radius_m=settings.duplicate_radius_m
+            ),
             stream=stream,
             limit=5,
         )
@@ -99,6 +102,26 @@ def _check_context(
         village_at_point=places.at_point.number if places.at_point else None,
         nearby_same_stream=nearby,
     )
+
+
+def _with_fresh_code(*, session: Session, record: SurveyRecord) -> tuple[SurveyRecord, list[Flag]]:
+    """A new bin whose phone-made code another bin already has (two phones drew the same
+    code offline): the survey is kept, the new bin gets a fresh code of the same village, and
+    a note tells the village head which code to write on the bin."""
+    old = record.bin_code or ""
+    shape = VILLAGE_CODE.match(old)
+    prefix = shape.group(1) if shape else f"{record.village_number or 0:02d}"
+    fresh = unused_village_code(session=session, prefix=prefix)
+    if fresh is None:
+        return record, []
+    flag = Flag.of(
+        "bin_code_reassigned",
+        "bin_code",
+        {"value": old, "bin_code": fresh},
+        old_code=old,
+        bin_code=fresh,
+    )
+    return replace(record, bin_code=fresh), [flag]
 
 
 def _scope_flags(
@@ -385,6 +408,11 @@ def receive_submission(
             result = ReceiveResult(existing, "duplicate", _flags_of(existing), result.attachments)
         return result
 
+    fresh_code: list[Flag] = []
+    if bin_id is not None and record.code_made_on_phone and record.deprecated_id is None:
+        record, fresh_code = _with_fresh_code(session=session, record=record)
+        if fresh_code:
+            bin_id = bin_village_id = None
     previous = None
     if record.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=record.deprecated_id)
@@ -402,7 +430,7 @@ def receive_submission(
         places=places,
         exclude_bin_id=previous.bin_id if previous else None,
     )
-    flags = list(intake_flags) + check_record(record, context=context)
+    flags = list(intake_flags) + fresh_code + check_record(record, context=context)
     flags += _scope_flags(
         session=session,
         record=record,
