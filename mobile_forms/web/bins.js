@@ -179,9 +179,11 @@ async function drawMap(near) {
   const shown = cachedBins().concat(queuedNew)
     .filter((b) => haversineM(here[0], here[1], b.lat, b.lon) <= 150);
   for (const b of shown) {
-    L.circleMarker([b.lat, b.lon], { radius: 9, color: '#000', weight: 2, fillColor: STREAM_COLOURS[b.stream] || '#999', fillOpacity: 1 })
+    // a 44 px tap target (a finger, not a stylus) around a 24 px dot in the bin's colour
+    const dot = el('span', { style: `background:${STREAM_COLOURS[b.stream] || '#999'}` });
+    L.marker([b.lat, b.lon], { icon: L.divIcon({ className: 'bin-pin', html: dot, iconSize: [44, 44] }), keyboard: false })
       // a DOM text node, never HTML: Leaflet puts a string tooltip into innerHTML
-      .bindTooltip(el('span', {}, String(b.code)), { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -8] })
+      .bindTooltip(el('span', {}, String(b.code)), { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -18] })
       .on('click', () => chooseBin(b))
       .addTo(mapLayer);
   }
