@@ -125,7 +125,9 @@ def test_me_for_staff_covers_every_village(client: TestClient, place: Place) -> 
 def test_me_needs_a_token(client: TestClient) -> None:
     answer = client.get("/api/v1/me")
     assert answer.status_code == 401
-    assert answer.json()["error"]["message_th"] == "กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว"
+    assert answer.json()["error"]["message_th"] == (
+        "กรุณาเข้าสู่ระบบด้วยลิงก์เข้าใช้ที่ได้รับจาก อบต. ถ้าไม่มีหรือใช้ไม่ได้ ขอลิงก์ใหม่จาก อบต."
+    )
 
 
 def test_month_starts_in_thai_time() -> None:
