@@ -29,14 +29,16 @@ PROBLEMS = [
     entry(
         "null_island",
         "hold",
-        "โทรศัพท์ยังหาตำแหน่ง GPS ไม่ได้ตอนบันทึก ครั้งหน้ารอให้ GPS ขึ้นก่อนกดใช้ตำแหน่ง",
+        "ตำแหน่งเป็น 0 0 แปลว่าโทรศัพท์ยังหาตำแหน่ง GPS ไม่ได้ตอนบันทึก ตำแหน่งต้องอยู่ในประเทศไทย "
+        "ครั้งหน้ารอให้ GPS ขึ้นก่อนกดใช้ตำแหน่ง",
         "location is 0 0 (the phone had no GPS fix); expected " + _THAILAND_EN,
         label=("พิกัด 0,0 (ไม่มีสัญญาณ GPS)", "0,0 coordinates (no GPS fix)"),
     ),
     entry(
         "outside_thailand",
         "hold",
-        "ตำแหน่งถัง {point} อยู่นอกประเทศไทย เจ้าหน้าที่จะตรวจ ครั้งหน้ารอให้ GPS แม่นยำก่อน",
+        "ตำแหน่งถัง {point} อยู่นอกประเทศไทย (ต้องอยู่ใน" + _THAILAND_TH + ") "
+        "เจ้าหน้าที่จะตรวจ ครั้งหน้ารอให้ GPS แม่นยำก่อน",
         "location {point} is outside Thailand; expected " + _THAILAND_EN,
         params="point",
         label=("อยู่นอกประเทศไทย", "Outside Thailand"),
@@ -95,7 +97,8 @@ PROBLEMS = [
     entry(
         "hand_placed_point",
         "note",
-        "ตำแหน่งนี้ไม่ได้มาจาก GPS (ปักเองบนแผนที่ หรือแอปปลอมตำแหน่ง) ครั้งหน้าใช้ GPS ที่ถัง เจ้าหน้าที่จะตรวจ",
+        "ตำแหน่งนี้คลาดเคลื่อน 0 เมตร จึงไม่ได้มาจาก GPS (วางเองบนแผนที่ หรือแอปปลอมตำแหน่ง) "
+        "ครั้งหน้าใช้ GPS ที่ถัง เจ้าหน้าที่จะตรวจ",
         "location accuracy is 0 m: the point was placed by hand or by a mock GPS app, "
         "not measured; expected a real GPS fix (accuracy > 0 m)",
         label=("ปักหมุดเอง (ไม่ใช่ GPS)", "Hand-placed point"),

@@ -31,7 +31,7 @@ PROBLEMS = [
     entry(
         "submission_conflict",
         "error",
-        "มีแบบสำรวจนี้ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
+        "มีแบบสำรวจรหัสนี้ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
         "A different survey with the same instanceID was already received",
         status=409,
     ),
@@ -323,7 +323,7 @@ PROBLEMS = [
     entry(
         "instance_id_reused",
         "error",
-        "มีแบบสำรวจนี้ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
+        "มีแบบสำรวจรหัส {instance_id} ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
         "A different survey with instanceID {instance_id} was already received; "
         "an edit must have a new instanceID and name the old one in deprecatedID",
         params="instance_id",

@@ -66,7 +66,7 @@ PROBLEMS = [
     entry(
         "request_too_large",
         "error",
-        "ข้อมูลที่ส่งใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "ข้อมูลที่ส่งใหญ่เกินไป (เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "The request is larger than {max_bytes:,} bytes",
         params="max_bytes",
         code="payload_too_large",
@@ -98,7 +98,7 @@ PROBLEMS = [
     entry(
         "submission_too_large",
         "error",
-        "ข้อมูลที่ส่งใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "ข้อมูลที่ส่งใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "The submission is {size:,} bytes; this server accepts {max_bytes:,} bytes",
         params="size max_bytes",
         code="payload_too_large",
@@ -107,7 +107,7 @@ PROBLEMS = [
     entry(
         "body_too_large",
         "error",
-        "ข้อมูลที่ส่งใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "ข้อมูลที่ส่งใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "body: {size:,} bytes is over the limit of {max_bytes:,} bytes",
         params="size max_bytes",
         code="payload_too_large",
@@ -139,7 +139,7 @@ PROBLEMS = [
     entry(
         "photo_not_your_survey",
         "error",
-        "ส่งรูปได้เฉพาะแบบสำรวจที่ท่านส่งเอง ถ้าคิดว่าผิด แจ้ง อบต.",
+        "ส่งรูปได้เฉพาะข้อมูลสำรวจที่ท่านส่งเองเท่านั้น ถ้าคิดว่าผิด แจ้ง อบต.",
         "Only the surveyor who sent survey {key} may send its photos",
         params="key",
         code="forbidden",
@@ -147,7 +147,7 @@ PROBLEMS = [
     entry(
         "photo_after_review",
         "error",
-        "เจ้าหน้าที่ตรวจแบบสำรวจนี้แล้ว จึงเปลี่ยนรูปไม่ได้ ถ้าต้องเปลี่ยน แจ้ง อบต.",
+        "แบบสำรวจนี้เจ้าหน้าที่ตรวจแล้ว จึงเปลี่ยนรูปไม่ได้ ถ้าต้องเปลี่ยน แจ้ง อบต.",
         "survey {key} was already reviewed by staff ({state}); its photos can no longer change",
         params="key state",
         status=409,
@@ -186,7 +186,7 @@ PROBLEMS = [
     entry(
         "photo_too_large",
         "error",
-        "รูป {name} ใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "รูป {name} ใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "photo {name!r} is {size:,} bytes; the limit is {max_bytes:,} bytes",
         params="name size max_bytes",
         code="payload_too_large",
@@ -212,7 +212,7 @@ PROBLEMS = [
     entry(
         "photo_too_many_pixels",
         "error",
-        "รูป {name} ใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "รูป {name} ใหญ่เกินไป (เกิน {max_pixels:,} พิกเซล) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "photo {name!r} is {width}×{height} pixels; the limit is {max_pixels:,} pixels",
         params="name width height max_pixels",
         code="photo_rejected",

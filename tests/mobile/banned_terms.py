@@ -10,7 +10,8 @@ Two kinds:
   message once put in brackets inside the Thai (``ตำแหน่ง (location)``). Latin words a head does
   know stay allowed: GPS, QR, LINE, JPEG/PNG/WebP, MB, bin codes such as NB-0001.
 
-``พิกัด`` was a close call: it is everyday Thai for map coordinates to staff, but a head reads
+Units (ไบต์, พิกเซล) stay: a size limit is told with its number, and the message says what to
+do (take the photo again). ``พิกัด`` was a close call: it is everyday Thai for map coordinates to staff, but a head reads
 ``ตำแหน่ง`` (position) more easily, and the form already says ``ตำแหน่ง`` everywhere.
 """
 
@@ -23,8 +24,6 @@ THAI_JARGON: tuple[str, ...] = (
     "พิกัด",
     "โทเค็น",
     "เซิร์ฟเวอร์",
-    "ไบต์",
-    "พิกเซล",
     "เข้าสู่ระบบใหม่",
     "ฐานข้อมูล",
 )
