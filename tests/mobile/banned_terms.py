@@ -11,8 +11,9 @@ Two kinds:
   know stay allowed: GPS, QR, LINE, JPEG/PNG/WebP, MB, bin codes such as NB-0001.
 
 Units (ไบต์, พิกเซล) stay: a size limit is told with its number, and the message says what to
-do (take the photo again). ``พิกัด`` was a close call: it is everyday Thai for map coordinates to staff, but a head reads
-``ตำแหน่ง`` (position) more easily, and the form already says ``ตำแหน่ง`` everywhere.
+do (take the photo again). ``พิกัด`` was a close call: it is everyday Thai for map coordinates
+to staff, but a head reads ``ตำแหน่ง`` (position) more easily, and the form says ``ตำแหน่ง``
+everywhere.
 """
 
 from __future__ import annotations
