@@ -124,7 +124,7 @@ async function start() {
     history.replaceState(null, '', location.pathname + location.search);
   }
   try {
-    [state.me, state.villages, state.bins, state.dataAt] = await Promise.all(['me', 'villages', 'bins', 'dataAt'].map(kvGet));
+    [state.me, state.villages, state.bins, state.basemap, state.dataAt] = await Promise.all(['me', 'villages', 'bins', 'basemap', 'dataAt'].map(kvGet));
     await outbox.dropOldSent();
   } catch (e) { /* private mode without IndexedDB: the form still works online */ }
   await renderQueueState();

@@ -171,8 +171,16 @@ async function drawMap(near) {
   }
   mapLayer.clearLayers();
   const here = [draft.fix.lat, draft.fix.lon];
-  if (state.villages) {
-    L.geoJSON(state.villages, { style: { color: '#5b6b7c', weight: 2, fill: false, dashArray: '6 4' }, interactive: false }).addTo(mapLayer);
+  // Under the bins, what the office has: roads and village outlines (/basemap), so the map
+  // shows where the head stands even without tiles; the village polygons when not loaded yet.
+  const base = state.basemap || state.villages;
+  if (base) {
+    L.geoJSON(base, {
+      interactive: false,
+      style: (f) => (f.properties.kind === 'road'
+        ? { color: '#8d8d8d', weight: f.properties.highway === 'residential' ? 5 : 7, opacity: 0.9 }
+        : { color: '#5b6b7c', weight: 2, fill: false, dashArray: '6 4' }),
+    }).addTo(mapLayer);
   }
   L.circle(here, { radius: nearRadius(), color: '#0d3b66', weight: 2, dashArray: '4 4', fill: false, interactive: false }).addTo(mapLayer);
   L.circle(here, { radius: draft.fix.accuracy, color: '#1e88e5', weight: 1, fillOpacity: 0.12, interactive: false }).addTo(mapLayer);

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import LineString
 
+from fieldsvc.services import basemap
 from tests.mobile.conftest import ARTIFACTS, Live, PhoneMaker
 from tests.mobile.walk import PATHS, walk_path
 
@@ -120,8 +123,12 @@ def test_every_screen_of_each_path_shows_its_way_on(
 
 @pytest.mark.parametrize("height", [560, 640])
 def test_poor_fix_warning_and_new_bin_beside_a_listed_bin_fit(
-    make_phone: PhoneMaker, live: Live, height: int
+    make_phone: PhoneMaker, live: Live, height: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the office's roads (an OSM extract stands in): one past NB-0001, drawn under the bins
+    road = LineString([(103.3040, 16.30495), (103.3060, 16.30495)])
+    roads = gpd.GeoDataFrame({"highway": ["residential"]}, geometry=[road], crs="EPSG:4326")
+    monkeypatch.setattr(basemap, "office_roads", lambda settings: roads)
     # ±80 m: the warning is shown after the wait, in at most two lines, the button in view.
     phone = make_phone(lat=16.3020, lon=103.3020, accuracy=80, height=height)
     page = phone.page
@@ -155,6 +162,11 @@ def test_poor_fix_warning_and_new_bin_beside_a_listed_bin_fit(
     assert sizes and all(w >= 44 and h >= 44 for w, h in sizes), sizes
     label = page.locator("#near-map .bin-label").first
     assert label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 14
+    # context: the road (grey) and the village outline (dashed) under the markers
+    strokes = page.locator("#near-map svg path").evaluate_all(
+        "els => els.map(e => [e.getAttribute('stroke'), e.getAttribute('stroke-dasharray')])"
+    )
+    assert ["#8d8d8d", None] in strokes and ["#5b6b7c", "6 4"] in strokes, strokes
     assert phone.errors == []
 
 
