@@ -21,5 +21,12 @@ def test_three_walks_counted_and_in_view(make_phone: PhoneMaker, live: Live, hei
         walks.append(walk_path(phone, path))
         assert phone.errors == []
     write(walks, ARTIFACTS / f"walk-360x{height}.json")
+    # Counted on the form before issue 17 (screens incl. home and saved, taps, typed):
+    # reinspect 7/6/0, new bin 9/8/0, poor fix 7/8/7 (the code typed: NB-0001), and at 560 px
+    # the poor fix needed two scrolls to reach the GPS button (546–618 px). Never worse again:
+    most = {"reinspect": (7, 6, 0), "new_bin": (9, 8, 0), "poor_fix": (7, 8, 7)}
     for walk in walks:
-        print(walk.summary())
+        screens, taps, typed = most[walk.path]
+        assert len(walk.screens) <= screens and len(walk.taps) <= taps, walk.summary()
+        assert walk.typed <= typed and walk.scrolls == 0, walk.summary()
+        assert walk.screens[0] == "home" and walk.screens[-1] == "saved"
