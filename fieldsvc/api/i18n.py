@@ -33,7 +33,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Press the button below to sign in with your personal link",
     ),
     "token": ("โทเค็น", "Token"),
-    "bad_token": ("ลิงก์หรือโทเค็นไม่ถูกต้อง หรือถูกยกเลิกแล้ว", "Unknown or revoked token"),
+    "bad_token": (
+        "ลิงก์นี้ใช้ไม่ได้ อาจพิมพ์ผิด หมดอายุ หรือถูกยกเลิกแล้ว กรุณาขอลิงก์ใหม่จาก อบต.",
+        "This link does not work: mistyped, expired or cancelled. Ask the office for a new one.",
+    ),
     "village": ("หมู่บ้าน", "Village"),
     "moo": ("หมู่ที่", "Moo"),
     "approximate_area": (APPROXIMATE_AREA_TH, APPROXIMATE_AREA_EN.capitalize()),

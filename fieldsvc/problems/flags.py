@@ -19,9 +19,7 @@ PROBLEMS = [
     entry(
         "coordinates_swapped",
         "hold",
-        "ตำแหน่ง (location) ละติจูด {lat} ลองจิจูด {lon} อยู่นอกประเทศไทย "
-        "ถ้าสลับกันเป็นละติจูด {lon} ลองจิจูด {lat} จะอยู่ในประเทศไทย "
-        "ละติจูดกับลองจิจูดน่าจะสลับกัน กรุณาตรวจแล้วแก้ไข",
+        "ตำแหน่งถังอยู่นอกประเทศไทย ตัวเลขละติจูด {lat} กับลองจิจูด {lon} น่าจะสลับกัน เจ้าหน้าที่จะแก้ให้",
         "location latitude {lat}, longitude {lon} is outside Thailand; "
         "swapped (latitude {lon}, longitude {lat}) it is inside: "
         "latitude and longitude look swapped. Suggested fix: swap them",
@@ -31,14 +29,16 @@ PROBLEMS = [
     entry(
         "null_island",
         "hold",
-        "ตำแหน่ง (location) เป็น 0 0 ซึ่งหมายถึงโทรศัพท์ยังไม่ได้พิกัด GPS ต้องเป็น" + _THAILAND_TH,
+        "ตำแหน่งเป็น 0 0 แปลว่าโทรศัพท์ยังหาตำแหน่ง GPS ไม่ได้ตอนบันทึก ตำแหน่งต้องอยู่ในประเทศไทย "
+        "ครั้งหน้ารอให้ GPS ขึ้นก่อนกดใช้ตำแหน่ง",
         "location is 0 0 (the phone had no GPS fix); expected " + _THAILAND_EN,
         label=("พิกัด 0,0 (ไม่มีสัญญาณ GPS)", "0,0 coordinates (no GPS fix)"),
     ),
     entry(
         "outside_thailand",
         "hold",
-        "ตำแหน่ง (location) {point} อยู่นอกประเทศไทย ต้องเป็น" + _THAILAND_TH,
+        "ตำแหน่งถัง {point} อยู่นอกประเทศไทย (ต้องอยู่ใน" + _THAILAND_TH + ") "
+        "เจ้าหน้าที่จะตรวจ ครั้งหน้ารอให้ GPS แม่นยำก่อน",
         "location {point} is outside Thailand; expected " + _THAILAND_EN,
         params="point",
         label=("อยู่นอกประเทศไทย", "Outside Thailand"),
@@ -46,7 +46,7 @@ PROBLEMS = [
     entry(
         "outside_subdistrict",
         "note",
-        "ตำแหน่ง (location) {point} อยู่นอกเขตตำบล ต้องอยู่ภายในเขต อบต.",
+        "ตำแหน่งถัง {point} อยู่นอกเขตตำบล เจ้าหน้าที่จะตรวจ",
         "location {point} is outside the subdistrict boundary; expected a point inside it",
         params="point",
         label=("อยู่นอกตำบล", "Outside the subdistrict"),
@@ -54,7 +54,7 @@ PROBLEMS = [
     entry(
         "village_mismatch",
         "note",
-        "เลือกหมู่ที่ {claimed} แต่ตำแหน่ง {point} อยู่ในเขตหมู่ที่ {found}",
+        "เลือกหมู่ที่ {claimed} แต่ตำแหน่ง {point} อยู่ในเขตหมู่ที่ {found} เจ้าหน้าที่จะตรวจ",
         "village = {claimed} was chosen, but location {point} lies in village {found}",
         params="claimed found point",
         label=("อยู่ในหมู่บ้านอื่น", "In another village than stated"),
@@ -62,7 +62,7 @@ PROBLEMS = [
     entry(
         "unknown_village",
         "note",
-        "ไม่มีหมู่ที่ {village} ในทะเบียนหมู่บ้าน",
+        "ไม่มีหมู่ที่ {village} ในตำบลนี้ เจ้าหน้าที่จะตรวจ",
         "village = {village} is not a village of this subdistrict",
         params="village",
         label=("ไม่พบหมู่บ้าน", "Unknown village"),
@@ -97,8 +97,8 @@ PROBLEMS = [
     entry(
         "hand_placed_point",
         "note",
-        "ตำแหน่ง (location) มีความแม่นยำ 0 เมตร แปลว่าจุดถูกวางเองบนแผนที่หรือใช้ GPS ปลอม "
-        "ไม่ได้มาจาก GPS จริง กรุณาตรวจสอบตำแหน่ง",
+        "ตำแหน่งนี้คลาดเคลื่อน 0 เมตร จึงไม่ได้มาจาก GPS (วางเองบนแผนที่ หรือแอปปลอมตำแหน่ง) "
+        "ครั้งหน้าใช้ GPS ที่ถัง เจ้าหน้าที่จะตรวจ",
         "location accuracy is 0 m: the point was placed by hand or by a mock GPS app, "
         "not measured; expected a real GPS fix (accuracy > 0 m)",
         label=("ปักหมุดเอง (ไม่ใช่ GPS)", "Hand-placed point"),
@@ -106,8 +106,8 @@ PROBLEMS = [
     entry(
         "poor_gps_accuracy",
         "note",
-        "ตำแหน่ง (location) มีความแม่นยำ {accuracy} เมตร หยาบกว่าเกณฑ์ {limit} เมตร "
-        "ตำแหน่งถังอาจคลาดเคลื่อน",
+        "GPS คลาดเคลื่อนได้ถึง {accuracy} เมตร (ควรไม่เกิน {limit} เมตร) "
+        "เจ้าหน้าที่จะตรวจตำแหน่งถัง ครั้งหน้ารอในที่โล่งให้ GPS แม่นยำก่อน",
         "location accuracy is {accuracy} m, worse than the limit of {limit} m; "
         "the bin may be placed wrongly",
         params="accuracy limit",
@@ -117,14 +117,14 @@ PROBLEMS = [
     entry(
         "missing_bin_code",
         "hold",
-        "ไม่มีรหัสถัง (bin_code) ต้องสแกน QR หรือพิมพ์รหัสที่ติดบนถัง",
+        "ไม่มีรหัสถัง ครั้งหน้าสแกน QR หรือพิมพ์รหัสที่ติดบนถัง",
         "bin_code is empty; expected the code on the bin's QR label (scanned or typed)",
         label=("ไม่มีรหัสถัง", "No bin code"),
     ),
     entry(
         "unknown_bin_code",
         "hold",
-        "ไม่พบถังรหัส {bin_code} ในทะเบียน และข้อมูลไม่พอจะลงทะเบียนถังใหม่ (ขาด {missing}) รหัสอาจพิมพ์ผิด",
+        "ไม่พบถังรหัส {bin_code} ในทะเบียน รหัสอาจพิมพ์ผิด เจ้าหน้าที่จะตรวจ",
         "bin_code {bin_code!r} matches no bin in the register, and the survey "
         "lacks {missing} needed to register a new bin; the code may be mistyped",
         params="bin_code missing",
@@ -186,7 +186,7 @@ PROBLEMS = [
     entry(
         "impossible_value",
         "hold",
-        "ค่าของ {field_name} = {value} เป็นไปไม่ได้: {why_th}",
+        "ค่า {value} เป็นไปไม่ได้: {why_th}",
         "{field_name} = {value} is impossible: {why_en}",
         params="field_name value why_th why_en",
         label=("ค่าที่เป็นไปไม่ได้", "Impossible value"),
@@ -241,7 +241,7 @@ PROBLEMS = [
     entry(
         "invalid_value",
         "hold",
-        "อ่านค่า {field_name} = {value!r} ไม่ได้ ต้องเป็น{expected_th}",
+        "อ่านค่า {value!r} ไม่ได้ ต้องเป็น{expected_th}",
         "{field_name} = {value!r} could not be read; expected {expected_en}",
         params="field_name value expected_th expected_en",
         label=("ค่าไม่ถูกต้อง", "Invalid value"),
@@ -258,7 +258,7 @@ PROBLEMS = [
     entry(
         "expected_geopoint",
         "hold",
-        "พิกัด 'ละติจูด ลองจิจูด ความสูง ความแม่นยำ'",
+        "ตำแหน่ง GPS",
         "a geopoint 'latitude longitude altitude accuracy'",
         code="invalid_value",
     ),
@@ -272,7 +272,7 @@ PROBLEMS = [
     entry(
         "missing_value",
         "hold",
-        "ไม่ได้ระบุ {field_name}",
+        "ข้อมูลบางช่องว่างอยู่ เจ้าหน้าที่จะตรวจ",
         "{field_name} is empty",
         params="field_name",
         label=("ข้อมูลไม่ครบ", "Missing value"),
@@ -280,14 +280,14 @@ PROBLEMS = [
     entry(
         "condition_missing",
         "hold",
-        "ไม่ได้ระบุสภาพถัง (condition) ต้องเป็น ใช้งานได้/ชำรุด/สูญหาย/ขยะล้น",
+        "ไม่ได้เลือกสภาพถัง (ใช้งานได้ ชำรุด สูญหาย หรือขยะล้น) เจ้าหน้าที่จะตรวจ",
         "condition is empty; expected usable, damaged, missing or overflowing",
         code="missing_value",
     ),
     entry(
         "village_missing",
         "hold",
-        "ไม่ได้ระบุหมู่ที่ (village)",
+        "ไม่ได้เลือกหมู่บ้าน เจ้าหน้าที่จะตรวจ",
         "village is empty; expected a village number (หมู่ที่)",
         code="missing_value",
     ),
@@ -295,7 +295,7 @@ PROBLEMS = [
     entry(
         "undeclared_attachment",
         "note",
-        "ไฟล์ {name} ไม่ได้ระบุในแบบฟอร์ม เก็บไว้แล้ว",
+        "ได้ไฟล์ {name} เพิ่มมา เก็บไว้แล้ว",
         "file {name!r} is not named in the form; it was kept",
         params="name",
         label=("ไฟล์แนบที่ไม่ได้ระบุ", "Undeclared attachment"),
@@ -328,7 +328,7 @@ PROBLEMS = [
     entry(
         "unknown_deprecated_id",
         "note",
-        "เป็นการแก้ไขข้อมูล {deprecated_id} ที่เซิร์ฟเวอร์ไม่เคยได้รับ เก็บไว้เป็นข้อมูลใหม่",
+        "เป็นการแก้แบบสำรวจที่ อบต. ไม่เคยได้รับ จึงเก็บไว้เป็นแบบสำรวจใหม่",
         "meta/deprecatedID {deprecated_id!r} names a survey this server never "
         "received; kept as a new survey",
         params="deprecated_id",

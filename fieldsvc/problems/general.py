@@ -6,24 +6,54 @@ from fieldsvc.problems.model import BIN_CODE_RULE_EN, BIN_CODE_RULE_TH, entry
 
 PROBLEMS = [
     # --- the generic codes (also the code of errors raised with inline messages) ---
-    entry("error", "error", "เกิดข้อผิดพลาด", "Something went wrong", status=400),
-    entry("invalid_input", "error", "ข้อมูลไม่ถูกต้อง", "Invalid input", status=422),
-    entry("not_found", "error", "ไม่พบข้อมูล", "Not found", status=404),
+    entry(
+        "error",
+        "error",
+        "เกิดข้อผิดพลาด ลองอีกครั้ง ถ้ายังไม่ได้ แจ้ง อบต.",
+        "Something went wrong",
+        status=400,
+    ),
+    entry(
+        "invalid_input",
+        "error",
+        "ข้อมูลไม่ถูกต้อง ตรวจแล้วลองอีกครั้ง",
+        "Invalid input",
+        status=422,
+    ),
+    entry(
+        "not_found",
+        "error",
+        "ไม่พบข้อมูล ตรวจแล้วลองอีกครั้ง",
+        "Not found",
+        status=404,
+    ),
     entry("conflict", "error", "ข้อมูลขัดแย้งกัน", "Conflict", status=409),
     entry(
         "submission_conflict",
         "error",
-        "มีข้อมูลสำรวจรหัสเดียวกันที่เนื้อหาต่างกันอยู่แล้ว",
+        "มีแบบสำรวจรหัสนี้ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
         "A different survey with the same instanceID was already received",
         status=409,
     ),
-    entry("unauthorized", "error", "กรุณาเข้าสู่ระบบ", "Sign in first", status=401),
-    entry("forbidden", "error", "ไม่มีสิทธิ์เข้าถึง", "Not allowed", status=403),
-    entry("payload_too_large", "error", "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป", "Payload too large", status=413),
+    entry(
+        "unauthorized",
+        "error",
+        "กรุณาเข้าสู่ระบบด้วยลิงก์เข้าใช้ที่ได้รับจาก อบต. ถ้าไม่มีหรือใช้ไม่ได้ ขอลิงก์ใหม่จาก อบต.",
+        "Sign in first",
+        status=401,
+    ),
+    entry("forbidden", "error", "บัญชีนี้ใช้ส่วนนี้ไม่ได้ ถ้าคิดว่าควรใช้ได้ แจ้ง อบต.", "Not allowed", status=403),
+    entry(
+        "payload_too_large",
+        "error",
+        "ข้อมูลที่ส่งใหญ่เกินไป ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
+        "Payload too large",
+        status=413,
+    ),
     entry(
         "too_many_requests",
         "error",
-        "ส่งข้อมูลมากเกินกำหนด กรุณาลองใหม่ภายหลัง",
+        "ส่งข้อมูลถี่เกินไป รอสักครู่แล้วส่งใหม่",
         "Too many requests; try again later",
         status=429,
     ),
@@ -48,7 +78,7 @@ PROBLEMS = [
     entry(
         "database_busy",
         "error",
-        "ฐานข้อมูลไม่ว่าง กรุณาลองใหม่",
+        "ระบบของ อบต. ไม่ว่าง รอสักครู่แล้วส่งใหม่",
         "the database stayed busy for {wait_s:.0f} s; try again",
         params="wait_s",
         status=503,
@@ -69,13 +99,20 @@ PROBLEMS = [
         status=500,
     ),
     # --- answers of the web framework itself (``http_<status>``) ---
-    entry("http_401", "error", "กรุณาเข้าสู่ระบบ", "{detail}", params="detail", status=401),
+    entry(
+        "http_401",
+        "error",
+        "กรุณาเข้าสู่ระบบด้วยลิงก์เข้าใช้ที่ได้รับจาก อบต. ถ้าไม่มีหรือใช้ไม่ได้ ขอลิงก์ใหม่จาก อบต.",
+        "{detail}",
+        params="detail",
+        status=401,
+    ),
     entry("http_403", "error", "ไม่มีสิทธิ์เข้าถึง", "{detail}", params="detail", status=403),
     entry("http_404", "error", "ไม่พบหน้าที่ต้องการ", "{detail}", params="detail", status=404),
     entry(
         "request_invalid",
         "error",
-        "ข้อมูลไม่ถูกต้องที่ช่อง {field_name}: {reason}",
+        "ข้อมูลบางช่องไม่ถูกต้อง ตรวจแล้วส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "{field_name}: {reason}",
         params="field_name reason",
         code="invalid_input",
@@ -84,7 +121,7 @@ PROBLEMS = [
     entry(
         "not_signed_in",
         "error",
-        "กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว",
+        "กรุณาเข้าสู่ระบบด้วยลิงก์เข้าใช้ที่ได้รับจาก อบต. ถ้าไม่มีหรือใช้ไม่ได้ ขอลิงก์ใหม่จาก อบต.",
         "Sign in with your access link or send 'Authorization: Bearer <token>'",
         code="unauthorized",
     ),
@@ -106,14 +143,14 @@ PROBLEMS = [
     entry(
         "cross_site_request",
         "error",
-        "คำขอนี้ไม่ได้มาจากหน้าของระบบ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง",
+        "ส่งจากหน้านี้ไม่ได้ ปิดแล้วเปิดหน้าใหม่ แล้วลองอีกครั้ง",
         "This request did not come from this site's own pages; reload the page and try again",
         code="forbidden",
     ),
     entry(
         "csrf_token_missing",
         "error",
-        "แบบฟอร์มหมดอายุหรือไม่ครบ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง",
+        "หน้านี้เปิดไว้นานเกินไป ปิดแล้วเปิดหน้าใหม่ แล้วลองอีกครั้ง",
         "The form's csrf_token (or the X-CSRF-Token header) is missing or wrong; "
         "reload the page and try again",
         code="forbidden",
@@ -135,14 +172,14 @@ PROBLEMS = [
     entry(
         "read_only_cannot_submit",
         "error",
-        "ผู้ใช้แบบอ่านอย่างเดียวส่งข้อมูลสำรวจไม่ได้",
+        "บัญชีนี้ดูข้อมูลได้อย่างเดียว ส่งแบบสำรวจไม่ได้ ถ้าต้องส่ง ขอสิทธิ์จาก อบต.",
         "Read-only users cannot send surveys",
         code="forbidden",
     ),
     entry(
         "server_link_invalid",
         "error",
-        "ลิงก์เซิร์ฟเวอร์ไม่ถูกต้องหรือถูกยกเลิกแล้ว กรุณาขอ QR ตั้งค่าใหม่จากกองสาธารณสุข",
+        "ลิงก์ตั้งค่าแอปนี้ใช้ไม่ได้ อาจหมดอายุหรือถูกยกเลิก กรุณาขอ QR ตั้งค่าใหม่จาก อบต.",
         "This server link is wrong or has been revoked; ask the health office for a new "
         "settings QR code",
         code="unauthorized",
@@ -151,21 +188,21 @@ PROBLEMS = [
     entry(
         "survey_outside_villages",
         "error",
-        "ข้อมูลสำรวจนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
+        "แบบสำรวจนี้เป็นของหมู่บ้านที่ท่านไม่ได้ดูแล ถ้าคิดว่าผิด แจ้ง อบต.",
         "This survey is from a village you do not survey",
         code="forbidden",
     ),
     entry(
         "photo_outside_villages",
         "error",
-        "รูปนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
+        "รูปนี้เป็นของหมู่บ้านที่ท่านไม่ได้ดูแล ถ้าคิดว่าผิด แจ้ง อบต.",
         "This photo belongs to a village you do not survey",
         code="forbidden",
     ),
     entry(
         "bin_outside_villages",
         "error",
-        "ถังนี้อยู่นอกหมู่บ้านที่ท่านรับผิดชอบ",
+        "ถังนี้อยู่ในหมู่บ้านที่ท่านไม่ได้ดูแล ตรวจรหัสบนถังอีกครั้ง ถ้าถูกแล้ว แจ้ง อบต.",
         "This bin is in a village you do not survey",
         code="forbidden",
     ),
@@ -173,7 +210,7 @@ PROBLEMS = [
     entry(
         "bin_not_found",
         "error",
-        "ไม่พบถังขยะรหัส {bin_code}",
+        "ไม่พบถังรหัส {bin_code} ตรวจรหัสบนถังอีกครั้ง",
         "No bin has the code {bin_code!r}",
         params="bin_code",
         code="not_found",
@@ -181,7 +218,7 @@ PROBLEMS = [
     entry(
         "bin_code_invalid",
         "error",
-        "รหัสถัง {value!r} ที่ช่อง {field_name} ไม่ถูกต้อง: " + BIN_CODE_RULE_TH,
+        "รหัสถัง {value!r} ไม่ถูกต้อง ตรวจรหัสบนถังอีกครั้ง " + BIN_CODE_RULE_TH,
         "{field_name}: the bin code {value!r} is not allowed; " + BIN_CODE_RULE_EN,
         params="field_name value",
         code="invalid_input",
@@ -286,7 +323,7 @@ PROBLEMS = [
     entry(
         "instance_id_reused",
         "error",
-        "มีข้อมูลรหัส {instance_id} ที่เนื้อหาต่างกันส่งมาแล้ว การแก้ไขต้องใช้รหัสใหม่และระบุรหัสเดิมใน deprecatedID",
+        "มีแบบสำรวจรหัส {instance_id} ที่ข้อมูลต่างกันส่งมาแล้ว กรุณาแจ้ง อบต. ให้ตรวจ",
         "A different survey with instanceID {instance_id} was already received; "
         "an edit must have a new instanceID and name the old one in deprecatedID",
         params="instance_id",
@@ -295,7 +332,7 @@ PROBLEMS = [
     entry(
         "needed_to_apply",
         "error",
-        "ต้องมี{what_th} ({field_name}) จึงจะบันทึกลงทะเบียนได้ กรุณาแก้ไขข้อมูล",
+        "ต้องมี{what_th} จึงจะลงทะเบียนถังได้ กรุณาแก้แล้วส่งใหม่",
         "{field_name} is needed to apply this survey to the register; correct the survey",
         params="field_name what_th",
         code="invalid_input",
@@ -303,7 +340,7 @@ PROBLEMS = [
     entry(
         "bin_values_invalid",
         "error",
-        "ค่า {field_name} ไม่ถูกต้อง กรุณาแก้ไขข้อมูลก่อนลงทะเบียนถัง",
+        "ข้อมูลถังบางช่องไม่ถูกต้อง กรุณาแก้แล้วส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "{field_name}: {reason}; correct the survey before it can register a bin",
         params="field_name reason",
         code="invalid_input",

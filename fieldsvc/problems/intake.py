@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fieldsvc.problems.model import entry
 
-_PHOTO_TYPES_TH = "ต้องเป็นภาพถ่าย JPEG, PNG หรือ WebP"
+_PHOTO_TYPES_TH = "ต้องเป็นรูปถ่าย (JPEG, PNG หรือ WebP) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง"
 _PHOTO_TYPES_EN = "expected a JPEG, PNG or WebP photo"
 
 PROBLEMS = [
@@ -12,14 +12,14 @@ PROBLEMS = [
     entry(
         "malformed_submission",
         "error",
-        "ข้อมูลที่ส่งมาอ่านไม่ได้",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The submission cannot be read",
         status=400,
     ),
     entry(
         "submission_not_utf8",
         "error",
-        "ไฟล์ข้อมูลที่ส่งมาไม่ใช่ข้อความ UTF-8",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The submission is not UTF-8 text (byte {byte})",
         params="byte",
         code="malformed_submission",
@@ -27,7 +27,7 @@ PROBLEMS = [
     entry(
         "submission_has_dtd",
         "error",
-        "ไฟล์ XML มีการประกาศ DTD หรือ entity ซึ่งไม่อนุญาตด้วยเหตุผลด้านความปลอดภัย",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The submission XML contains a DTD or entity declaration, which is refused "
         "for safety ({kind})",
         params="kind",
@@ -36,7 +36,7 @@ PROBLEMS = [
     entry(
         "submission_not_xml",
         "error",
-        "ไฟล์ข้อมูลไม่ใช่ XML ที่ถูกต้อง: {reason}",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The submission is not well-formed XML: {reason}",
         params="reason",
         code="malformed_submission",
@@ -44,7 +44,7 @@ PROBLEMS = [
     entry(
         "form_not_served",
         "error",
-        "ไม่รู้จักแบบฟอร์มรหัส {form_id!r} ต้องเป็น {forms_th}",
+        "แบบฟอร์มในแอปไม่ใช่ของ อบต. นี้ ต้องเป็น {forms_th} กรุณาขอ QR ตั้งค่าใหม่จาก อบต.",
         "form id {form_id!r} is not served here; expected one of {forms_en}",
         params="form_id forms_th forms_en",
         code="malformed_submission",
@@ -52,21 +52,21 @@ PROBLEMS = [
     entry(
         "instance_id_missing",
         "error",
-        "ไม่มีรหัสการส่ง meta/instanceID (uuid:…)",
+        "แบบสำรวจไม่มีเลขประจำ ส่งจากแอปอีกครั้ง ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "meta/instanceID is missing; every OpenRosa submission needs one (uuid:…)",
         code="malformed_submission",
     ),
     entry(
         "instance_id_too_long",
         "error",
-        "รหัส meta/instanceID ยาวเกิน 120 ตัวอักษร",
+        "เลขประจำแบบสำรวจยาวเกินไป ส่งจากแอปอีกครั้ง ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "meta/instanceID is longer than 120 characters",
         code="malformed_submission",
     ),
     entry(
         "request_too_large",
         "error",
-        "ข้อมูลที่ส่งมีขนาดเกิน {max_bytes:,} ไบต์",
+        "ข้อมูลที่ส่งใหญ่เกินไป (เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "The request is larger than {max_bytes:,} bytes",
         params="max_bytes",
         code="payload_too_large",
@@ -74,7 +74,7 @@ PROBLEMS = [
     entry(
         "not_multipart",
         "error",
-        "รูปแบบข้อมูลที่ส่งต้องเป็น multipart/form-data",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "Expected a multipart/form-data body, got {content_type!r}",
         params="content_type",
         code="malformed_submission",
@@ -82,7 +82,7 @@ PROBLEMS = [
     entry(
         "multipart_unreadable",
         "error",
-        "อ่านข้อมูลแบบ multipart ที่ส่งมาไม่ได้",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The multipart body could not be read: {reason}",
         params="reason",
         code="malformed_submission",
@@ -90,7 +90,7 @@ PROBLEMS = [
     entry(
         "xml_part_missing",
         "error",
-        "ไม่มีส่วน '{part}' ในข้อมูลที่ส่ง",
+        "ข้อมูลที่ส่งมาไม่ครบ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "The multipart body has no '{part}' part",
         params="part",
         code="malformed_submission",
@@ -98,7 +98,7 @@ PROBLEMS = [
     entry(
         "submission_too_large",
         "error",
-        "ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        "ข้อมูลที่ส่งใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "The submission is {size:,} bytes; this server accepts {max_bytes:,} bytes",
         params="size max_bytes",
         code="payload_too_large",
@@ -107,7 +107,7 @@ PROBLEMS = [
     entry(
         "body_too_large",
         "error",
-        "ข้อมูลที่ส่งมีขนาด {size:,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        "ข้อมูลที่ส่งใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "body: {size:,} bytes is over the limit of {max_bytes:,} bytes",
         params="size max_bytes",
         code="payload_too_large",
@@ -115,7 +115,7 @@ PROBLEMS = [
     entry(
         "multipart_request_unreadable",
         "error",
-        "อ่านข้อมูลแบบ multipart ไม่ได้",
+        "ข้อมูลที่ส่งมาอ่านไม่ได้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "body: the multipart request could not be read ({reason})",
         params="reason",
         code="invalid_input",
@@ -123,14 +123,14 @@ PROBLEMS = [
     entry(
         "survey_part_missing",
         "error",
-        "ไม่มีส่วน submission (ข้อมูลสำรวจแบบ JSON)",
+        "ข้อมูลที่ส่งมาไม่ครบ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "submission: the part with the survey JSON is missing",
         code="invalid_input",
     ),
     entry(
         "photo_not_declared",
         "error",
-        "ไฟล์ {name} ไม่ได้ระบุไว้ในข้อมูลสำรวจนี้ (photos)",
+        "รูป {name} ไม่ใช่รูปของแบบสำรวจนี้ ลองส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "name: {name!r} is not a photo of this survey; expected one of {expected}",
         params="name expected",
         code="invalid_input",
@@ -139,7 +139,7 @@ PROBLEMS = [
     entry(
         "photo_not_your_survey",
         "error",
-        "ส่งรูปได้เฉพาะข้อมูลสำรวจที่ท่านส่งเองเท่านั้น",
+        "ส่งรูปได้เฉพาะข้อมูลสำรวจที่ท่านส่งเองเท่านั้น ถ้าคิดว่าผิด แจ้ง อบต.",
         "Only the surveyor who sent survey {key} may send its photos",
         params="key",
         code="forbidden",
@@ -147,7 +147,7 @@ PROBLEMS = [
     entry(
         "photo_after_review",
         "error",
-        "ข้อมูลสำรวจนี้เจ้าหน้าที่ตรวจแล้ว ({state}) จึงส่งหรือเปลี่ยนรูปไม่ได้",
+        "แบบสำรวจนี้เจ้าหน้าที่ตรวจแล้ว จึงเปลี่ยนรูปไม่ได้ ถ้าต้องเปลี่ยน แจ้ง อบต.",
         "survey {key} was already reviewed by staff ({state}); its photos can no longer change",
         params="key state",
         status=409,
@@ -162,7 +162,7 @@ PROBLEMS = [
     entry(
         "attachment_name_invalid",
         "error",
-        "ชื่อไฟล์แนบ {name!r} ไม่ถูกต้อง ต้องเป็นชื่อไฟล์ธรรมดา เช่น 1764123456789.jpg",
+        "ชื่อไฟล์รูป {name!r} ใช้ไม่ได้ ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "attachment name {name!r} is not a plain file name; expected e.g. 1764123456789.jpg",
         params="name",
         code="invalid_input",
@@ -170,7 +170,7 @@ PROBLEMS = [
     entry(
         "photo_not_an_image",
         "error",
-        "ไฟล์รูป {name} เป็นไม่ใช่ภาพ JPEG, PNG หรือ WebP " + _PHOTO_TYPES_TH,
+        "ไฟล์ {name} ไม่ใช่รูปถ่าย " + _PHOTO_TYPES_TH,
         "photo {name!r} is not a JPEG, PNG or WebP image; " + _PHOTO_TYPES_EN,
         params="name",
         code="photo_rejected",
@@ -186,7 +186,7 @@ PROBLEMS = [
     entry(
         "photo_too_large",
         "error",
-        "ไฟล์รูป {name} มีขนาด {size:,} ไบต์ เกินกำหนด {max_bytes:,} ไบต์",
+        "รูป {name} ใหญ่เกินไป ({size:,} ไบต์ เกิน {max_bytes:,} ไบต์) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "photo {name!r} is {size:,} bytes; the limit is {max_bytes:,} bytes",
         params="name size max_bytes",
         code="payload_too_large",
@@ -204,7 +204,7 @@ PROBLEMS = [
     entry(
         "photo_undecodable",
         "error",
-        "ไฟล์รูป {name} เสียหาย เปิดไม่ได้",
+        "รูป {name} เสียหาย เปิดไม่ได้ ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "photo {name!r} looks like {kind} but cannot be decoded ({reason})",
         params="name kind reason",
         code="photo_rejected",
@@ -227,7 +227,7 @@ PROBLEMS = [
     entry(
         "photo_too_many_pixels",
         "error",
-        "ไฟล์รูป {name} มีจำนวนพิกเซลเกินกำหนด",
+        "รูป {name} ใหญ่เกินไป (เกิน {max_pixels:,} พิกเซล) ลองถ่ายรูปใหม่ แล้วส่งอีกครั้ง",
         "photo {name!r} is {width}×{height} pixels; the limit is {max_pixels:,} pixels",
         params="name width height max_pixels",
         code="photo_rejected",

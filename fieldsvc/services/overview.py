@@ -18,7 +18,7 @@ from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
-from fieldsvc.services import planning
+from fieldsvc.services import basemap, planning
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.thai import THAI_TZ
 
@@ -186,11 +186,14 @@ def coverage_map(
             f"{u}/thumbnail" if u and u != UNREADABLE_PHOTO else None for u in bins["photo_url"]
         ]
         uncovered = coverage.uncovered_clusters
+    base = base_layer or settings.map_base_layer
     return build_coverage_map(
         villages=villages,
         bins=bins,
         uncovered=uncovered,
         recommended_sites=recommended_sites(plan),
         radius_m=settings.service_radius_m / settings.detour_factor,
-        base_layer=base_layer or settings.map_base_layer,
+        base_layer=base,
+        # without tiles, the roads of the office's OpenStreetMap extract give the context
+        roads=basemap.office_roads(settings) if base == "none" else None,
     )

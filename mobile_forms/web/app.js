@@ -22,7 +22,7 @@ import {
 import { $, setText } from './dom.js';
 import { enterGps, stopGps, useGps } from './gps.js';
 import { refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, tokenFrom } from './home.js';
-import { advance, back, current, defineScreens, go, render, reset } from './nav.js';
+import { advance, back, cancelSurvey, current, defineScreens, go, render, reset } from './nav.js';
 import { onPhotoChosen, renderPhoto } from './photo.js';
 import { renderQueue, renderQueueState, renderSaved } from './records.js';
 import { scanQr, stopScan } from './scan.js';
@@ -36,12 +36,10 @@ function applyWords() {
   document.title = t('app_title');
   for (const node of document.querySelectorAll('[data-i18n]')) setText(node, t(node.dataset.i18n));
   for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
-  for (const node of document.querySelectorAll('[data-step]')) node.textContent = t('step', { n: node.dataset.step });
   $('code-input').placeholder = t('code_eg');
   const other = lang === 'th' ? 'en' : 'th';
-  $('btn-lang').textContent = other === 'en' ? 'EN' : 'ไทย';
+  $('lang-word').textContent = other === 'en' ? 'English' : 'ภาษาไทย';
   $('btn-lang').setAttribute('lang', other);
-  $('btn-lang').setAttribute('aria-label', other === 'en' ? 'English' : 'ภาษาไทย');
 }
 
 defineScreens({
@@ -66,12 +64,14 @@ outboxEvents.sent = () => refreshData();
 
 function bind() {
   $('btn-lang').onclick = () => {
+    if (!confirm(t('lang_confirm'))) return; // one stray tap must not turn the app English
     toggleLang();
     applyWords();
     render(current());
     renderQueueState();
   };
   $('btn-back').onclick = back;
+  $('btn-cancel').onclick = () => cancelSurvey(stopGps);
   $('btn-queue').onclick = () => go('s-queue');
   $('btn-open-queue').onclick = () => go('s-queue');
   $('btn-start').onclick = startSurvey;
@@ -126,7 +126,7 @@ async function start() {
     history.replaceState(null, '', location.pathname + location.search);
   }
   try {
-    [state.me, state.villages, state.bins, state.dataAt] = await Promise.all(['me', 'villages', 'bins', 'dataAt'].map(kvGet));
+    [state.me, state.villages, state.bins, state.basemap, state.dataAt] = await Promise.all(['me', 'villages', 'bins', 'basemap', 'dataAt'].map(kvGet));
     await outbox.dropOldSent();
   } catch (e) { /* private mode without IndexedDB: the form still works online */ }
   await renderQueueState();

@@ -235,17 +235,27 @@ async function drawMap(near) {
   }
   mapLayer.clearLayers();
   const here = [draft.fix.lat, draft.fix.lon];
-  if (state.villages) {
-    L.geoJSON(state.villages, { style: { color: '#5b6b7c', weight: 2, fill: false, dashArray: '6 4' }, interactive: false }).addTo(mapLayer);
+  // Under the bins, what the office has: roads and village outlines (/basemap), so the map
+  // shows where the head stands even without tiles; the village polygons when not loaded yet.
+  const base = state.basemap || state.villages;
+  if (base) {
+    L.geoJSON(base, {
+      interactive: false,
+      style: (f) => (f.properties.kind === 'road'
+        ? { color: '#8d8d8d', weight: f.properties.highway === 'residential' ? 5 : 7, opacity: 0.9 }
+        : { color: '#5b6b7c', weight: 2, fill: false, dashArray: '6 4' }),
+    }).addTo(mapLayer);
   }
   L.circle(here, { radius: searchRadius(), color: '#0d3b66', weight: 2, dashArray: '4 4', fill: false, interactive: false }).addTo(mapLayer);
   L.circle(here, { radius: draft.fix.accuracy, color: '#1e88e5', weight: 1, fillOpacity: 0.12, interactive: false }).addTo(mapLayer);
   const shown = cachedBins().concat(queuedNew)
     .filter((b) => haversineM(here[0], here[1], b.lat, b.lon) <= Math.max(150, searchRadius()));
   for (const b of shown) {
-    L.circleMarker([b.lat, b.lon], { radius: 9, color: '#000', weight: 2, fillColor: STREAM_COLOURS[b.stream] || '#999', fillOpacity: 1 })
+    // a 44 px tap target (a finger, not a stylus) around a 24 px dot in the bin's colour
+    const dot = el('span', { style: `background:${STREAM_COLOURS[b.stream] || '#999'}` });
+    L.marker([b.lat, b.lon], { icon: L.divIcon({ className: 'bin-pin', html: dot, iconSize: [44, 44] }), keyboard: false })
       // a DOM text node, never HTML: Leaflet puts a string tooltip into innerHTML
-      .bindTooltip(el('span', {}, String(b.code)), { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -8] })
+      .bindTooltip(el('span', {}, String(b.code)), { permanent: near.some((n) => n.code === b.code), direction: 'top', className: 'bin-label', offset: [0, -18] })
       .on('click', () => chooseBin(b))
       .addTo(mapLayer);
   }

@@ -38,8 +38,10 @@ export async function refreshData() {
     state.me = await res.json();
     setAuthProblem(false);
     await kvSet('me', state.me);
-    const [villages, bins] = await Promise.all([api('/villages', {}, 30000), api('/bins', {}, 60000)]);
+    const [villages, bins, basemap] = await Promise.all([
+      api('/villages', {}, 30000), api('/bins', {}, 60000), api('/basemap', {}, 30000)]);
     if (villages.ok) { state.villages = await villages.json(); await kvSet('villages', state.villages); }
+    if (basemap.ok) { state.basemap = await basemap.json(); await kvSet('basemap', state.basemap); }
     if (bins.ok) { state.bins = await bins.json(); await kvSet('bins', state.bins); }
     if (villages.ok && bins.ok) { state.dataAt = Date.now(); await kvSet('dataAt', state.dataAt); }
     document.documentElement.dataset.data = 'ready';

@@ -5,7 +5,7 @@ const TOKEN_KEY = 'fieldsvc.token';
 const DEVICE_KEY = 'fieldsvc.device';
 
 export const state = {
-  me: null, villages: null, bins: null, dataAt: null,
+  me: null, villages: null, bins: null, basemap: null, dataAt: null,
   authProblem: false, counts: { waiting: 0, failed: 0, sent: 0 },
 };
 

@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/allocations"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/api/v1/allocations/{plan_id}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/api/v1/batch-reviews/preview"): "401 403 403 403 2xx 2xx",
+    ("GET", "/api/v1/basemap"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins/near"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins/{code}"): "401 2xx 2xx 403 2xx 2xx",

@@ -96,7 +96,7 @@ def test_openrosa_submission_with_a_wrong_token_is_refused_unread(client: TestCl
     assert answer.status_code == 401
     assert answer.headers["WWW-Authenticate"] == 'Token realm="fieldsvc"'
     assert answer.headers["X-OpenRosa-Version"] == "1.0"
-    assert "ลิงก์เซิร์ฟเวอร์ไม่ถูกต้อง" in answer.text
+    assert "ลิงก์ตั้งค่าแอปนี้ใช้ไม่ได้" in answer.text
     assert body.pulled == 0
 
 

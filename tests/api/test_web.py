@@ -30,7 +30,7 @@ def test_sign_in_link_posts_its_form_and_goes_to_the_dashboard(
 def test_unknown_token_is_refused_with_a_thai_message(client: TestClient) -> None:
     response = client.post("/login", data={"token": "not-a-token"})
     assert response.status_code == 401
-    assert "โทเค็นไม่ถูกต้อง" in response.text
+    assert "ลิงก์นี้ใช้ไม่ได้" in response.text
 
 
 def test_api_errors_have_one_shape_naming_the_field(client: TestClient, staff_token: str) -> None:

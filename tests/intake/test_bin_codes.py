@@ -47,7 +47,8 @@ def test_json_survey_with_a_bad_code_is_422_naming_the_field(
     assert answer.status_code == 422
     error = answer.json()["error"]
     assert error["field"] == "bin_code"
-    assert ". _ / -" in error["message"] and ". _ / -" in error["message_th"]
+    assert ". _ / -" in error["message"] and "bin_code" not in error["message_th"]
+    assert "ตรวจแล้วส่งใหม่" in error["message_th"]  # plain Thai, what to do next (issue 17)
 
 
 def test_openrosa_survey_with_a_bad_code_is_422_naming_the_field(

@@ -178,7 +178,7 @@ def test_bad_token_is_401_with_openrosa_header(server_url: str) -> None:
     response = httpx.get(f"{server_url}/openrosa/not-a-token/formList", headers=COLLECT_HEADERS)
     assert response.status_code == 401
     assert response.headers["X-OpenRosa-Version"] == "1.0"
-    assert "ลิงก์เซิร์ฟเวอร์ไม่ถูกต้อง" in (_message(response).text or "")
+    assert "ลิงก์ตั้งค่าแอปนี้ใช้ไม่ได้" in (_message(response).text or "")
 
 
 def test_village_head_survey_of_another_village_is_kept_but_held(

@@ -175,7 +175,9 @@ def test_shape_errors_are_422_naming_the_field(client: TestClient, place: Place)
     )
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["field"] == "submission_id" and "submission_id" in error["message_th"]
+    assert error["field"] == "submission_id" and "submission_id" in error["message"]
+    # the Thai tells a village head what to do, without the English field name (issue 17)
+    assert "submission_id" not in error["message_th"] and "ส่งใหม่" in error["message_th"]
     bad_enum = client.post(
         "/api/v1/submissions", json=survey(stream="purple"), headers=auth(place.head_token)
     )

@@ -161,9 +161,11 @@ def _console_error(message: Any, errors: list[str]) -> None:
 def make_phone(browser: Any, live: Live) -> Iterator[PhoneMaker]:
     contexts: list[Any] = []
 
-    def make(*, lat: float = 16.302, lon: float = 103.302, accuracy: float = 5) -> Phone:
+    def make(
+        *, lat: float = 16.302, lon: float = 103.302, accuracy: float = 5, height: int = 640
+    ) -> Phone:
         context = browser.new_context(
-            viewport={"width": 360, "height": 640},
+            viewport={"width": 360, "height": height},
             device_scale_factor=2,
             geolocation={"latitude": lat, "longitude": lon, "accuracy": accuracy},
             permissions=["geolocation", "camera"],

@@ -125,7 +125,9 @@ def test_me_for_staff_covers_every_village(client: TestClient, place: Place) -> 
 def test_me_needs_a_token(client: TestClient) -> None:
     answer = client.get("/api/v1/me")
     assert answer.status_code == 401
-    assert answer.json()["error"]["message_th"] == "กรุณาเข้าสู่ระบบด้วยลิงก์ประจำตัว"
+    assert answer.json()["error"]["message_th"] == (
+        "กรุณาเข้าสู่ระบบด้วยลิงก์เข้าใช้ที่ได้รับจาก อบต. ถ้าไม่มีหรือใช้ไม่ได้ ขอลิงก์ใหม่จาก อบต."
+    )
 
 
 def test_month_starts_in_thai_time() -> None:
@@ -135,3 +137,68 @@ def test_month_starts_in_thai_time() -> None:
     assert month_start(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == datetime(
         2026, 11, 1, tzinfo=BANGKOK
     )
+
+
+def test_base_map_has_my_village_outlines_and_the_roads_around_them(
+    client: TestClient, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from fieldsvc.services import basemap
+
+    # the office's roads (an extract stands in): one through หมู่ 1, one through หมู่ 3
+    roads = gpd.GeoDataFrame(
+        {"highway": ["tertiary", "residential"]},
+        geometry=[
+            LineString([(103.301, 16.305), (103.309, 16.305)]),
+            LineString([(103.321, 16.305), (103.329, 16.305)]),
+        ],
+        crs="EPSG:4326",
+    )
+    monkeypatch.setattr(basemap, "office_roads", lambda settings: roads)
+    head = client.get("/api/v1/basemap", headers=auth(place.head_token))
+    assert head.status_code == 200
+    features = head.json()["features"]
+    # the head of หมู่ 1: its outline, and only the road within 300 m of it
+    assert [(f["properties"]["kind"], f["properties"]["number"]) for f in features] == [
+        ("village", 1),
+        ("road", None),
+    ]
+    assert features[1]["properties"]["highway"] == "tertiary"
+    assert {f["geometry"]["type"] for f in features} == {"LineString"}
+    staff = client.get("/api/v1/basemap", headers=auth(place.staff_token)).json()["features"]
+    assert sorted(
+        f["properties"]["number"] for f in staff if f["properties"]["kind"] == "village"
+    ) == [
+        1,
+        2,
+        3,
+    ]
+    assert sum(f["properties"]["kind"] == "road" for f in staff) == 2
+    assert client.get("/api/v1/basemap").status_code == 401
+    # no extract: outlines only
+    monkeypatch.setattr(basemap, "office_roads", lambda settings: None)
+    bare = client.get("/api/v1/basemap", headers=auth(place.head_token)).json()["features"]
+    assert [f["properties"]["kind"] for f in bare] == ["village"]
+
+
+def test_staff_map_without_tiles_draws_the_office_roads(
+    client: TestClient, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from fieldsvc.services import basemap
+
+    page = client.get("/staff/map.html", headers=auth(place.staff_token))
+    assert page.status_code == 200 and "103.301" not in page.text  # no extract, no roads
+    roads = gpd.GeoDataFrame(
+        {"highway": ["tertiary"]},
+        geometry=[LineString([(103.301, 16.305), (103.309, 16.305)])],
+        crs="EPSG:4326",
+    )
+    monkeypatch.setattr(basemap, "office_roads", lambda settings: roads)
+    page = client.get("/staff/map.html", headers=auth(place.staff_token))
+    assert page.status_code == 200
+    assert "[103.301, 16.305], [103.309, 16.305]" in page.text  # the road drawn from its line

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from fieldsvc.api.deps import CurrentUser, SessionDep
+from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.models import BinPublic, InspectionPublic
+from fieldsvc.services.basemap import phone_base_map
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.users import village_ids_of
@@ -24,6 +25,17 @@ def list_villages_geojson(session: SessionDep, user: CurrentUser) -> Any:
     if allowed is not None:
         frame = frame[frame["village_id"].isin(allowed)]
     return GeoJSONResponse(frame_to_geojson(frame))
+
+
+@router.get(
+    "/basemap",
+    response_class=GeoJSONResponse,
+    summary="Outlines of my villages and the roads around them, for a map without tiles",
+)
+def base_map_geojson(session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+    return GeoJSONResponse(
+        frame_to_geojson(phone_base_map(session=session, settings=settings, user=user))
+    )
 
 
 @router.get("/bins", response_class=GeoJSONResponse, summary="Bins (current state) as GeoJSON")
