@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -338,15 +339,18 @@ def osm_places(path: Path) -> pd.DataFrame:
     """
     from pyrosm import OSM  # imported lazily: pyrosm is slow to import
 
-    found = OSM(str(path)).get_data_by_custom_criteria(
-        custom_filter={"place": ["village", "hamlet"]},
-        osm_keys_to_keep="place",
-        filter_type="keep",
-        keep_nodes=True,
-        keep_ways=False,
-        keep_relations=False,
-        extra_attributes=["name:th", *OSM_NUMBER_TAGS],
-    )
+    with warnings.catch_warnings():
+        # "Could not find any OSM data": an extract without villages is reported by the caller
+        warnings.simplefilter("ignore", UserWarning)
+        found = OSM(str(path)).get_data_by_custom_criteria(
+            custom_filter={"place": ["village", "hamlet"]},
+            osm_keys_to_keep="place",
+            filter_type="keep",
+            keep_nodes=True,
+            keep_ways=False,
+            keep_relations=False,
+            extra_attributes=["name:th", *OSM_NUMBER_TAGS],
+        )
     columns = ["lon", "lat", "name", "name_th", "number_tags"]
     if found is None or len(found) == 0:
         return pd.DataFrame(columns=columns)

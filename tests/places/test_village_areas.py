@@ -17,7 +17,7 @@ def _check_tiling(boundary: shapely.Geometry, areas: gpd.GeoDataFrame) -> None:
     union = shapely.union_all(areas.geometry.values)
     assert abs(union.area - boundary.area) / boundary.area < 1e-9
     assert union.symmetric_difference(boundary).area / boundary.area < 1e-9
-    assert abs(areas.area.sum() - boundary.area) / boundary.area < 1e-9
+    assert abs(sum(a.area for a in areas.geometry) - boundary.area) / boundary.area < 1e-9
     for i in range(len(areas)):
         for j in range(i + 1, len(areas)):
             overlap = areas.geometry.iloc[i].intersection(areas.geometry.iloc[j]).area
