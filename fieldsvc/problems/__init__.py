@@ -18,6 +18,7 @@ from typing import Final
 from fieldsvc.problems import (
     analysis,
     backups,
+    buildings,
     files,
     flags,
     general,
@@ -65,6 +66,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *backups.PROBLEMS,
             *analysis.PROBLEMS,
             *rows.PROBLEMS,
+            *buildings.PROBLEMS,
         ]
     )
 )
