@@ -32,7 +32,7 @@ PROBLEMS = [
         "Invalid building filter: area {min_area_m2}–{max_area_m2} m², confidence "
         "≥ {min_confidence} (needs 0 ≤ min < max and a confidence between 0 and 1).",
         params="min_area_m2 max_area_m2 min_confidence",
-        status=422,
+        code="invalid_input",
     ),
     entry(
         "buildings_need_village_areas",
@@ -41,7 +41,7 @@ PROBLEMS = [
         "จึงจัดอาคารเข้าหมู่บ้านไม่ได้ นำเข้าขอบเขตหรือจุดศูนย์กลางหมู่บ้านก่อน",
         "No village has a boundary (or an approximate area from village centres) to assign "
         "buildings to; import village boundaries or centres first.",
-        status=422,
+        code="invalid_input",
     ),
     entry(
         "buildings_dropped",
