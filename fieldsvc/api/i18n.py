@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, Condition
+from fieldsvc.models.enums import (
+    CONDITION_EN,
+    CONDITION_TH,
+    HOUSEHOLD_BASIS_EN,
+    HOUSEHOLD_BASIS_TH,
+    Condition,
+)
 
 LANGUAGES = ("th", "en")
 LANG_COOKIE = "fieldsvc_lang"
@@ -36,6 +42,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "village": ("หมู่บ้าน", "Village"),
     "moo": ("หมู่ที่", "Moo"),
     "households": ("ครัวเรือน", "Households"),
+    "household_basis": ("ที่มาของจำนวนครัวเรือน", "Household basis"),
+    **{f"basis_{k}": (HOUSEHOLD_BASIS_TH[k], HOUSEHOLD_BASIS_EN[k]) for k in HOUSEHOLD_BASIS_TH},
     "bins": ("ถังขยะ", "Bins"),
     **{c.value: (CONDITION_TH[c], CONDITION_EN[c]) for c in Condition},
     "coverage": ("ครัวเรือนเข้าถึงถัง", "Households within reach"),

@@ -27,6 +27,7 @@ PUBLIC_VILLAGE_COLUMNS = [
     "number",
     "name",
     "households",
+    "household_basis",
     "bins_total",
     "bins_usable",
     "bins_damaged",
