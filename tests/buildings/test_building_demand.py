@@ -45,9 +45,7 @@ def _villages(households: list[float | None]) -> gpd.GeoDataFrame:
             "population": pd.array([None] * n, dtype="Int64"),
             "collection_interval_days": [None] * n,
         },
-        geometry=[
-            box(LON0 + k * CELL, LAT0, LON0 + (k + 1) * CELL, LAT0 + CELL) for k in range(n)
-        ],
+        geometry=[box(LON0 + k * CELL, LAT0, LON0 + (k + 1) * CELL, LAT0 + CELL) for k in range(n)],
         crs=4326,
     )
 

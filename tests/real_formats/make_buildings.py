@@ -63,7 +63,7 @@ class Building:
 def plus_code(lat: float, lon: float) -> str:
     """The 10-digit full Open Location Code of a point, e.g. ``7P52QGXX+XX``."""
     lat = min(max(lat, -90.0), 90.0 - 1e-9) + 90.0
-    lon = ((lon + 180.0) % 360.0)
+    lon = (lon + 180.0) % 360.0
     digits = []
     resolution = 20.0
     for _ in range(5):  # five pairs: 20°, 1°, 0.05°, 0.0025°, 0.000125°
