@@ -82,12 +82,12 @@ def read_open_buildings(path: Path) -> pd.DataFrame:
     dtypes = {c: "float64" for c in OPEN_BUILDINGS_COLUMNS}
     try:
         raw = pd.read_csv(
-            path, usecols=wanted, dtype={**dtypes, PLUS_CODE_COLUMN: "string"}, engine="c"
+            path, usecols=wanted, dtype={**dtypes, PLUS_CODE_COLUMN: object}, engine="c"
         )
     except ValueError:
         # A cell that is not a number: read as text, then each bad cell becomes NaN (the
         # filter counts it as a bad location, low confidence or unknown area).
-        raw = pd.read_csv(path, usecols=wanted, dtype="string", engine="c")
+        raw = pd.read_csv(path, usecols=wanted, dtype=object, engine="c")
         for column in OPEN_BUILDINGS_COLUMNS:
             raw[column] = pd.to_numeric(raw[column], errors="coerce").astype("float64")
     refs = _refs(raw[PLUS_CODE_COLUMN] if PLUS_CODE_COLUMN in raw.columns else None, len(raw))
@@ -103,16 +103,28 @@ def read_open_buildings(path: Path) -> pd.DataFrame:
 
 
 def _refs(plus_codes: pd.Series | None, n: int) -> np.ndarray:
-    """``ob:<plus code>`` per row (``ob:row<n>`` without one), made unique with ``#k``."""
-    rows = pd.Series(np.arange(1, n + 1)).astype(str)
-    if plus_codes is None:
-        refs = "ob:row" + rows
-    else:
-        codes = plus_codes.reset_index(drop=True).str.strip()
-        refs = ("ob:" + codes).where(codes.notna() & (codes != ""), "ob:row" + rows)
-    repeat = refs.groupby(refs, sort=False).cumcount()
-    refs = refs.where(repeat == 0, refs + "#" + repeat.astype(str))
-    return refs.to_numpy(dtype=object)
+    """``ob:<plus code>`` per row (``ob:row<n>`` without one), made unique with ``#k``.
+
+    Vectorised over object arrays: ~1 s for a million rows (a pandas string pipeline over
+    every row took ~7 s)."""
+    codes = (
+        plus_codes.to_numpy(dtype=object)
+        if plus_codes is not None
+        else np.full(n, None, dtype=object)
+    )
+    missing = pd.isna(codes)
+    refs = np.empty(n, dtype=object)
+    refs[~missing] = "ob:" + codes[~missing]
+    rows = np.flatnonzero(missing)
+    if len(rows):
+        refs[rows] = np.char.mod("ob:row%d", rows + 1).astype(object)
+    series = pd.Series(refs)
+    repeated = series.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        sub = series[repeated]
+        k = sub.groupby(sub, sort=False).cumcount()
+        refs[repeated] = np.where(k.to_numpy() == 0, sub, sub + "#" + k.astype(str))
+    return refs
 
 
 def read_osm_buildings(path: Path) -> pd.DataFrame:
