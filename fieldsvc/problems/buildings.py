@@ -78,4 +78,13 @@ PROBLEMS = [
         params="number buildings",
         scope="row",
     ),
+    entry(
+        "buildings_village_none",
+        "note",
+        "หมู่ที่ {number}: ไม่มีอาคารในเขตหมู่บ้าน ครัวเรือนของหมู่นี้ยังเป็นจำนวนบ้านตามทะเบียนเท่านั้นหรือไม่มีข้อมูล",
+        "Village {number}: no building inside its area; its households stay the registered "
+        "count only (or unknown)",
+        params="number",
+        scope="row",
+    ),
 ]

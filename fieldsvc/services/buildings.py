@@ -98,7 +98,9 @@ def building_filter(
     return rule
 
 
-def _report_lines(demand: BuildingDemand, rule: BuildingFilter, numbers: pd.Series) -> list[str]:
+def _report_lines(
+    demand: BuildingDemand, rule: BuildingFilter, numbers: pd.Series, surveyed: list[int]
+) -> list[str]:
     values = {
         "min_area_m2": rule.min_area_m2,
         "max_area_m2": rule.max_area_m2,
@@ -135,6 +137,10 @@ def _report_lines(demand: BuildingDemand, rule: BuildingFilter, numbers: pd.Seri
             )
         else:
             lines.append(render_line("buildings_unweighted", number=number, buildings=buildings))
+    with_buildings = set(demand.by_village["village_id"]) | set(surveyed)
+    for village_id, number in numbers.items():
+        if village_id not in with_buildings:
+            lines.append(render_line("buildings_village_none", number=number))
     return lines
 
 
@@ -156,12 +162,8 @@ def import_buildings(
     if villages.empty or villages.geometry.isna().all():
         raise InvalidInput.of("buildings_need_village_areas", field="villages")
     footprints = read_buildings(path)
-    demand = building_demand(
-        footprints.frame,
-        villages,
-        rule,
-        surveyed_village_ids=surveyed_village_ids(session=session),
-    )
+    surveyed = surveyed_village_ids(session=session)
+    demand = building_demand(footprints.frame, villages, rule, surveyed_village_ids=surveyed)
     saved = replace_building_households(
         session=session, households=demand.households, progress=progress
     )
@@ -174,5 +176,5 @@ def import_buildings(
         rule=rule,
         demand=demand,
         saved=saved,
-        lines=_report_lines(demand, rule, numbers),
+        lines=_report_lines(demand, rule, numbers, surveyed),
     )

@@ -127,6 +127,9 @@ def test_import_stores_weighted_building_proxies_and_keeps_surveys(
     assert "Left out 1: outside every village area" in out
     assert "Left out 4: the village has surveyed households" in out
     assert "Village 1: 8 buildings weighted 2.500 to match its 20 registered houses" in out
+    assert "Village 2: 3 buildings, no registered house count" in out
+    assert "Village 3 has surveyed household points: its 4 buildings are not used" in out
+    assert "Village 4: no building inside its area" in out
     with Session(engine) as session:
         buildings = _households(session, HouseholdSource.building)
         by_village: dict[int, list[float]] = {}
