@@ -26,7 +26,7 @@ class Household(SQLModel, table=True):
     )
     weight: float = Field(
         default=1.0,
-        gt=0,
+        ge=0,
         sa_column=Column(Float, nullable=False, server_default="1"),
         description="Households this point stands for (a building: registered houses / buildings)",
     )
