@@ -226,3 +226,27 @@ def test_coverage_map_and_allocation_list_state_the_household_basis(
         assert "ที่มาของจำนวนครัวเรือน" in cells
         for label in ("ประมาณจากอาคาร", "จุดบ้านที่สำรวจ", "จำนวนบ้านตามทะเบียนเท่านั้น"):
             assert label in cells
+
+
+def test_the_public_page_states_each_village_household_basis(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from fieldsvc.api.app import create_app
+
+    with Session(engine) as session:
+        _seed(session)
+        files = make_buildings(tmp_path, _footprints())
+        import_buildings(session=session, path=files["open_buildings"], settings=settings)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        page = client.get("/public").text
+        villages_csv = client.get("/public/data/villages.csv").content.decode("utf-8-sig")
+    rows = page.split('<table class="data" id="villages">', 1)[1].split("</table>", 1)[0]
+    assert "ที่มาของจำนวนครัวเรือน" in rows
+    cells = [r for r in rows.split("<tr>") if "<td" in r]
+    assert [HOUSEHOLD_BASIS_TH[k] in c for c, k in zip(
+        cells, ["building", "building", "survey", "count"], strict=True
+    )] == [True] * 4  # fmt: skip
+    assert "household_basis" in villages_csv.splitlines()[0]
+    assert "ob:" not in page and "ob:" not in villages_csv  # no building refs leave the office
