@@ -11,12 +11,14 @@ QUICK = [
     ["bench.allocation_bench", "--quick"],
     ["bench.map_bench"],
     ["bench.intake_bench"],
+    ["bench.buildings_bench"],
 ]
 FULL = [
     ["bench.coverage_bench", "--baseline-full"],
     ["bench.allocation_bench"],
     ["bench.map_bench"],
     ["bench.intake_bench"],
+    ["bench.buildings_bench"],
 ]
 
 

@@ -141,6 +141,24 @@ class Settings(BaseSettings):
     persons_per_household: float = Field(default=domain.PERSONS_PER_HOUSEHOLD, gt=0)
     service_radius_m: float = Field(default=domain.SERVICE_RADIUS_M, gt=0)
     detour_factor: float = Field(default=domain.DETOUR_FACTOR, ge=1)
+    building_min_area_m2: float = Field(
+        default=domain.MIN_BUILDING_AREA_M2,
+        ge=0,
+        description="Building footprints smaller than this (m²) are not counted as houses "
+        "(sheds, toilets, kiosks)",
+    )
+    building_max_area_m2: float = Field(
+        default=domain.MAX_BUILDING_AREA_M2,
+        gt=0,
+        description="Building footprints larger than this (m²) are not counted as houses "
+        "(temple halls, schools, warehouses)",
+    )
+    building_min_confidence: float = Field(
+        default=domain.MIN_BUILDING_CONFIDENCE,
+        ge=0,
+        le=1,
+        description="Open Buildings rows below this confidence are left out",
+    )
     osm_pbf_path: Path | None = Field(
         default=None,
         description="OpenStreetMap extract (.osm.pbf) of the area: coverage then uses walking "

@@ -37,6 +37,7 @@ from fieldsvc.analysis.crs import xy_to_lonlat
 from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.errors import AnalysisInputError
+from fieldsvc.analysis.households import demand_households
 from fieldsvc.analysis.sizing import SizingParameters
 
 #: Editable default unit prices in baht per bin, by capacity in litres. Illustrative
@@ -88,7 +89,8 @@ class AllocationPlan:
         sites, new bins, their cost, households covered, overall
         and minimum village coverage, worst village, Gini and villages below the floor.
     villages
-        Per village: households located and covered before and under each scenario.
+        Per village: households located and covered (weighted) before and under each
+        scenario, and ``household_basis`` (what the households rest on).
     budget_baht, spent_baht
         Budget given (None = unlimited) and the cost of the funded items.
     """
@@ -198,6 +200,9 @@ def allocate_bins(
         raise AnalysisInputError.of("parameter_negative", name="budget_baht")
     if max_new_bins is not None and max_new_bins < 0:
         raise AnalysisInputError.of("parameter_negative", name="max_new_bins")
+    # Building proxies weighted to the register (surveyed villages keep their points only):
+    # the siting below counts each point as the households it stands for.
+    households = demand_households(villages, households)
     before = coverage_by_village(
         villages,
         bins,
@@ -299,6 +304,8 @@ def allocate_bins(
             "equity_floor": capacity_bins + len(equity_sites),
         },
     )
+    basis = before.by_village.drop_duplicates("village_id").set_index("village_id")
+    village_table["household_basis"] = village_table["village_id"].map(basis["household_basis"])
     return AllocationPlan(
         recommendations=recommendations,
         deferred=_table(deferred, ranked=False),

@@ -110,7 +110,7 @@ class CapacityPlacer:
         self.covered[new] = True
         self.is_chosen[site] = True
         self.sites.append(site)
-        return float(len(new))
+        return float(self.problem.hh_weight[new].sum())
 
     def place(self, village_id: object, count: int) -> list[Placement]:
         """Where ``count`` capacity bins of village ``village_id`` stand (see module doc)."""
@@ -118,22 +118,23 @@ class CapacityPlacer:
         self.bins += count
         v = int(p.village_ids.get_indexer([village_id])[0])
         in_village = p.hh_village == v
+        w = p.hh_weight
         cand = np.flatnonzero((p.candidate_village_pos == v) & ~self.is_chosen)
         sub = p.matrix[cand]  # the village's candidates × all households
         new_sites: list[tuple[int, float]] = []
         while len(new_sites) < count and len(cand):
             uncovered = ~self.covered
-            own = sub @ (uncovered & in_village).astype(float)
+            own = sub @ ((uncovered & in_village) * w)
             own[self.is_chosen[cand]] = -1.0
             if own.max() <= 0:
                 break
-            total = sub @ uncovered.astype(float)
+            total = sub @ (uncovered * w)
             best = int(cand[np.lexsort((np.arange(len(cand)), -total, -own))[0]])
             new_sites.append((best, self._take(best)))
         serving = np.flatnonzero(p.serving_village_pos == v)
         if len(new_sites) < count and not len(serving) and not new_sites and len(cand):
             # Nowhere to stand yet: the candidate with most of the village's households.
-            within = sub @ in_village.astype(float)
+            within = sub @ (in_village * w)
             best = int(cand[np.lexsort((np.arange(len(cand)), -within))[0]])
             new_sites.append((best, self._take(best)))
         spot_xy = np.vstack(
@@ -146,7 +147,7 @@ class CapacityPlacer:
         )
         spot_l = np.where(np.isfinite(spot_l) & (spot_l > 0), spot_l, self.bin_l)
         extra = _spread_by_load(
-            spot_xy, spot_l, p.hh_xy[in_village], count - len(new_sites), self.bin_l
+            spot_xy, spot_l, p.hh_xy[in_village], count - len(new_sites), self.bin_l, w[in_village]
         )
         placements = [
             Placement(_xy(spot_xy[len(serving) + k]), 1 + int(extra[len(serving) + k][0]), g, s)
@@ -168,13 +169,14 @@ def _spread_by_load(
     households_xy: npt.NDArray[np.float64],
     bins: int,
     bin_l: float,
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> list[tuple[int, int]]:
     """Per spot: (bins added, step of the first one); each bin goes to the spot with the
     most households (nearest-spot assignment) per litre, ties fewer litres, lower index."""
     households = np.zeros(len(spot_xy))
     if len(households_xy):
         _, nearest = cKDTree(spot_xy).query(households_xy, k=1)
-        households = np.bincount(nearest, minlength=len(spot_xy)).astype(float)
+        households = np.bincount(nearest, weights=weights, minlength=len(spot_xy)).astype(float)
     litres = spot_l.astype(float).copy()
     added = [[0, -1] for _ in range(len(spot_xy))]
     order = np.arange(len(spot_xy))

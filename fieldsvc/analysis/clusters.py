@@ -26,6 +26,7 @@ def household_clusters(
     link_m: float,
     buffer_m: float,
     metric_crs: CRS,
+    weights: FloatArray | None = None,
 ) -> gpd.GeoDataFrame:
     """Single-linkage groups of households: pairs closer than ``link_m`` share a group.
 
@@ -47,6 +48,8 @@ def household_clusters(
         Buffer around each cluster's convex hull, metres.
     metric_crs
         CRS of ``xy``.
+    weights
+        Households each point stands for (default 1; building proxies stand for more).
 
     Returns
     -------
@@ -110,7 +113,9 @@ def household_clusters(
             "stream": stream,
             "cluster_id": np.arange(n_c),
             "village_id": village_ids.to_numpy()[majority],
-            "households": counts,
+            "households": counts
+            if weights is None
+            else np.bincount(labels, weights=weights, minlength=n_c),
             "persons": np.bincount(labels, weights=persons, minlength=n_c),
             "centroid_lon": lonlat[:, 0],
             "centroid_lat": lonlat[:, 1],

@@ -28,6 +28,7 @@ from fieldsvc.analysis.clusters import concat_clusters, household_clusters
 from fieldsvc.analysis.crs import choose_metric_crs, point_xy, require_same_crs
 from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.errors import AnalysisInputError
+from fieldsvc.analysis.households import demand_households, household_basis
 from fieldsvc.analysis.inputs import (
     check_bins,
     check_households,
@@ -94,6 +95,7 @@ class _Prepared:
     hh_xy: FloatArray
     hh_located: npt.NDArray[np.bool_]
     hh_persons: FloatArray
+    hh_weight: FloatArray
     bin_village: npt.NDArray[np.intp]
     bin_xy: FloatArray
     bin_located: npt.NDArray[np.bool_]
@@ -122,18 +124,22 @@ def _prepare(
         )
         hh_xy, hh_located = point_xy(households.geometry, metric_crs, name="households")
         persons = pd.to_numeric(households["persons"], errors="coerce").to_numpy(dtype=float)
-        hh_persons = np.where(np.isnan(persons), sizing.persons_per_household, persons)
+        # A building proxy stands for ``weight`` households of the default size.
+        hh_weight = households["weight"].to_numpy(dtype=float)
+        hh_persons = np.where(np.isnan(persons), sizing.persons_per_household, persons) * hh_weight
     else:
         hh_village = np.empty(0, dtype=np.intp)
         hh_xy = np.empty((0, 2))
         hh_located = np.empty(0, dtype=bool)
         hh_persons = np.empty(0)
+        hh_weight = np.empty(0)
     return _Prepared(
         village_ids,
         hh_village,
         hh_xy,
         hh_located,
         hh_persons,
+        hh_weight,
         bin_village,
         bin_xy,
         bin_located,
@@ -188,9 +194,13 @@ def coverage_by_village(
         ``bin_id, village_id, capacity_l, stream, condition, geometry`` (Point, EPSG:4326
         or any CRS shared by all inputs). Bins without a location count for capacity only.
     households
-        ``household_id, village_id, persons, geometry`` or None. A village with no
-        household points is reported with ``method="household_count"``: capacity is
-        computed from the register counts, coverage and distances are NaN (unknown).
+        ``household_id, village_id, persons, geometry`` (+ optional ``source``,
+        ``weight``: see :func:`~fieldsvc.analysis.households.demand_households`) or None.
+        A building proxy counts as ``weight`` households (covered, located, persons =
+        weight × ``persons_per_household``); a village with surveyed points ignores its
+        building proxies. A village with no household points is reported with
+        ``method="household_count"``: capacity is computed from the register counts,
+        coverage and distances are NaN (unknown).
     radius_m
         Service radius as a walking distance, metres (default 200).
     detour_factor
@@ -217,7 +227,9 @@ def coverage_by_village(
     Returns
     -------
     CoverageResult
-        ``by_village`` columns: ``village_id, number, name, stream, method, households,
+        ``by_village`` columns: ``village_id, number, name, stream, method,
+        household_basis`` (``survey``, ``building``, ``count`` or ``none``: what the
+        village's households rest on), ``households,
         households_surveyed, households_located, persons, collection_interval_days,
         waste_kg_per_cycle, bins_total, bins_usable, bins_overflowing, bins_damaged,
         bins_missing, bins_serving, usable_capacity_l, usable_capacity_kg,
@@ -236,6 +248,10 @@ def coverage_by_village(
             "radius_or_detour_invalid",
             details={"radius_m": radius_m, "detour_factor": detour_factor},
         )
+    if households is not None:
+        check_villages(villages)
+        check_households(households)
+    households = demand_households(villages, households)
     prep = _prepare(villages, bins, households, sizing)
     n_v = len(prep.village_ids)
     stream_list = _streams(bins, streams)
@@ -249,6 +265,7 @@ def coverage_by_village(
         detour_v = np.ones(n_v)
 
     demand = _village_demand(villages, prep, sizing)
+    basis = household_basis(villages, households).to_numpy()
     bin_id_array = pd.array(bins["bin_id"].to_numpy())
     stream_arr = bins["stream"].to_numpy()
     cond_arr = bins["condition"].to_numpy()
@@ -293,7 +310,9 @@ def coverage_by_village(
         )
         walk_m = dist_m * detour_v[hh_v_loc]
         covered = walk_m <= radius_v[hh_v_loc]
-        covered_count = np.bincount(hh_v_loc, weights=covered, minlength=n_v)
+        covered_count = np.bincount(
+            hh_v_loc, weights=covered * prep.hh_weight[hh_rows], minlength=n_v
+        )
         located = demand["households_located"]
         q = grouped_quantiles(
             np.where(np.isfinite(walk_m), walk_m, np.nan), hh_v_loc, n_v, [0.5, 0.9]
@@ -316,6 +335,7 @@ def coverage_by_village(
         table["serving_bins_per_100_households"] = np.where(
             hh_total > 0, 100.0 * serving_n / np.maximum(hh_total, 1), np.nan
         )
+        table["household_basis"] = basis
         table["radius_m"] = radius_v
         table["detour_factor"] = detour_v
         village_tables.append(table)
@@ -357,6 +377,7 @@ def coverage_by_village(
                     cluster_link_m,
                     cluster_buffer_m,
                     prep.metric_crs,
+                    weights=prep.hh_weight[hh_rows[~covered]],
                 )
             )
 
@@ -407,8 +428,17 @@ def _village_demand(
     villages: pd.DataFrame, prep: _Prepared, sizing: SizingParameters
 ) -> dict[str, FloatArray]:
     n_v = len(prep.village_ids)
-    surveyed = np.bincount(prep.hh_village, minlength=n_v).astype(float)
-    located = np.bincount(prep.hh_village[prep.hh_located], minlength=n_v).astype(float)
+    # Households the points stand for (a building proxy counts its weight); rounded so that
+    # weights summing to a registered count give exactly that count.
+    surveyed = np.round(np.bincount(prep.hh_village, weights=prep.hh_weight, minlength=n_v), 9)
+    located = np.round(
+        np.bincount(
+            prep.hh_village[prep.hh_located],
+            weights=prep.hh_weight[prep.hh_located],
+            minlength=n_v,
+        ),
+        9,
+    )
     point_persons = np.bincount(prep.hh_village, weights=prep.hh_persons, minlength=n_v)
     register = pd.to_numeric(villages["households"], errors="coerce").to_numpy(dtype=float)
     population = pd.to_numeric(villages["population"], errors="coerce").to_numpy(dtype=float)
@@ -481,7 +511,7 @@ def _finish_village_table(villages: pd.DataFrame, tables: list[pd.DataFrame]) ->
     if "boundary_source" in villages.columns:  # an approximate village area is said so
         labels["boundary_source"] = villages["boundary_source"].to_numpy()
     by_village = by_village.merge(labels, on="village_id", how="left")
-    leading = ["village_id", "number", "name", "stream", "method"]
+    leading = ["village_id", "number", "name", "stream", "method", "household_basis"]
     return by_village[leading + [c for c in by_village.columns if c not in leading]]
 
 

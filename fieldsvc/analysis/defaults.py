@@ -28,3 +28,10 @@ DAMAGED_CAPACITY_FACTOR: Final = 0.5
 SERVICE_RADIUS_M: Final = 200.0
 #: Walking distance / straight-line distance when no path network is known.
 DETOUR_FACTOR: Final = 1.3
+#: Building footprints counted as houses: smaller ones are sheds, toilets or kiosks (a one-room
+#: Thai rural house is ~25–40 m²), m² ...
+MIN_BUILDING_AREA_M2: Final = 20.0
+#: ... larger ones temple halls, schools, warehouses or factories rather than one household.
+MAX_BUILDING_AREA_M2: Final = 1000.0
+#: Open Buildings rows below ~0.7 confidence are often not buildings.
+MIN_BUILDING_CONFIDENCE: Final = 0.70

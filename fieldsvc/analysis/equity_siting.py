@@ -40,6 +40,7 @@ class EquitySiting:
     village_ids: pd.Index
     hh_xy: npt.NDArray[np.float64]
     hh_village: npt.NDArray[np.intp]
+    hh_weight: npt.NDArray[np.float64]  # households each point stands for (buildings > 1)
     initial_covered: npt.NDArray[np.bool_]
     own_bins: npt.NDArray[np.float64]
     serving_xy: npt.NDArray[np.float64]
@@ -69,8 +70,14 @@ class EquitySiting:
             hh_xy, located = point_xy(households.geometry, crs, name="households")
             hh_xy = hh_xy[located]
             hh_village = village_ids.get_indexer(households["village_id"].to_numpy()[located])
+            hh_weight = (
+                households["weight"].to_numpy(dtype=float)[located]
+                if "weight" in households.columns
+                else np.ones(int(located.sum()))
+            )
         else:
             hh_xy, hh_village = np.empty((0, 2)), np.empty(0, dtype=np.intp)
+            hh_weight = np.empty(0)
         serving = bins[
             (bins["stream"] == stream)
             & (
@@ -99,6 +106,7 @@ class EquitySiting:
             village_ids=village_ids,
             hh_xy=np.asarray(hh_xy, dtype=float).reshape(-1, 2),
             hh_village=np.asarray(hh_village, dtype=np.intp),
+            hh_weight=np.asarray(hh_weight, dtype=float),
             initial_covered=covered,
             own_bins=own_bins,
             serving_xy=bin_xy[bin_located].reshape(-1, 2),
@@ -134,16 +142,21 @@ class EquitySiting:
 
     def _village_counts(self, covered: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
         n_v = len(self.village_ids)
-        return np.bincount(self.hh_village[covered], minlength=n_v).astype(float)
+        return np.bincount(
+            self.hh_village[covered], weights=self.hh_weight[covered], minlength=n_v
+        ).astype(float)
 
     def choose(
         self, limit: int | None, floor: float, *, equity: bool
     ) -> tuple[list[int], list[float]]:
-        """Sites in the order chosen and the households each one added."""
+        """Sites in the order chosen and the households each one added (weighted)."""
         n_c = self.matrix.shape[0]
         limit = n_c if limit is None else min(limit, n_c)
         covered = self.initial_covered.copy()
-        located = np.bincount(self.hh_village, minlength=len(self.village_ids)).astype(float)
+        w = self.hh_weight
+        located = np.bincount(self.hh_village, weights=w, minlength=len(self.village_ids)).astype(
+            float
+        )
         cov_count = self._village_counts(covered)
         own = self.own_bins.copy()
         chosen: list[int] = []
@@ -154,11 +167,11 @@ class EquitySiting:
             rows = self.matrix.indices[self.matrix.indptr[site] : self.matrix.indptr[site + 1]]
             new = rows[~covered[rows]]
             covered[new] = True
-            np.add.at(cov_count, self.hh_village[new], 1.0)
+            np.add.at(cov_count, self.hh_village[new], w[new])
             own[self.candidate_village_pos[site]] += 1
             is_chosen[site] = True
             chosen.append(site)
-            gains.append(float(len(new)))
+            gains.append(float(w[new].sum()))
 
         exhausted = np.zeros(len(self.village_ids), dtype=bool)
         while equity and len(chosen) < limit:
@@ -170,8 +183,8 @@ class EquitySiting:
             villages = np.flatnonzero(need)
             v = int(villages[np.argmin(share[villages])])  # worst first, ties by order
             uncovered = ~covered
-            gain_v = self.matrix @ (uncovered & (self.hh_village == v)).astype(float)
-            total = self.matrix @ uncovered.astype(float)
+            gain_v = self.matrix @ ((uncovered & (self.hh_village == v)) * w)
+            total = self.matrix @ (uncovered * w)
             allowed = ~is_chosen
             if share[v] >= floor - 1e-12:  # only the one-bin-per-village rule is unmet
                 allowed &= self.candidate_village_pos == v
@@ -183,7 +196,7 @@ class EquitySiting:
             take(best)
         # Efficiency: lazy greedy on households still uncovered (one price, so gain per
         # baht orders the same as gain).
-        residual = (~covered).astype(float)
+        residual = (~covered) * w
         gain0 = self.matrix @ residual
         heap = [(-g, j, 0) for j, g in enumerate(gain0) if g > 0 and not is_chosen[j]]
         heapq.heapify(heap)
@@ -195,7 +208,7 @@ class EquitySiting:
                 step += 1
                 continue
             rows = self.matrix.indices[self.matrix.indptr[j] : self.matrix.indptr[j + 1]]
-            gain = float((~covered[rows]).sum())
+            gain = float(w[rows][~covered[rows]].sum())
             if gain > 0:
                 heapq.heappush(heap, (-gain, j, step))
         return chosen, gains
@@ -213,7 +226,9 @@ class EquitySiting:
         new bins bought for this stream (default one per site; more when capacity bins
         stand next to existing bins), priced at ``unit_cost`` each.
         """
-        located = np.bincount(self.hh_village, minlength=len(self.village_ids)).astype(float)
+        located = np.bincount(
+            self.hh_village, weights=self.hh_weight, minlength=len(self.village_ids)
+        ).astype(float)
         has = located > 0
         rows = []
         villages = pd.DataFrame({"village_id": self.village_ids, "households_located": located})
@@ -232,8 +247,12 @@ class EquitySiting:
                     "new_bins": bins_bought,
                     "cost_baht": unit_cost * bins_bought,
                     "households_located": float(located.sum()),
-                    "households_covered": float(covered.sum()),
-                    "covered_share": float(covered.mean()) if len(covered) else np.nan,
+                    "households_covered": float(self.hh_weight[covered].sum()),
+                    "covered_share": (
+                        float(self.hh_weight[covered].sum() / located.sum())
+                        if located.sum() > 0
+                        else np.nan
+                    ),
                     "min_village_covered_share": float(share[worst]) if worst >= 0 else np.nan,
                     "worst_village_id": self.village_ids[worst] if worst >= 0 else None,
                     "gini_covered_share": gini(share[has]),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, Condition
+from fieldsvc.models.enums import (
+    CONDITION_EN,
+    CONDITION_TH,
+    HOUSEHOLD_BASIS_EN,
+    HOUSEHOLD_BASIS_TH,
+    Condition,
+)
 from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH
 
 LANGUAGES = ("th", "en")
@@ -47,6 +53,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "by nearest village centre; per-village figures are estimates",
     ),
     "households": ("ครัวเรือน", "Households"),
+    "household_basis": ("ที่มาของจำนวนครัวเรือน", "Household basis"),
+    **{f"basis_{k}": (HOUSEHOLD_BASIS_TH[k], HOUSEHOLD_BASIS_EN[k]) for k in HOUSEHOLD_BASIS_TH},
     "bins": ("ถังขยะ", "Bins"),
     **{c.value: (CONDITION_TH[c], CONDITION_EN[c]) for c in Condition},
     "coverage": ("ครัวเรือนเข้าถึงถัง", "Households within reach"),

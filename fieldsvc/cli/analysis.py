@@ -17,6 +17,7 @@ COVERAGE_COLUMNS = (
     "name",
     "stream",
     "method",
+    "household_basis",
     "households",
     "covered_share",
     "bins_serving",

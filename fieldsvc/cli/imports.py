@@ -91,6 +91,25 @@ def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import_buildings(args: argparse.Namespace, settings: Settings) -> int:
+    """``import buildings``: household proxies from building footprints."""
+    from fieldsvc.services.buildings import import_buildings
+
+    with database_session(settings) as session:
+        say(f"กำลังนำเข้าอาคาร / importing buildings {args.path} …")
+        outcome = import_buildings(
+            session=session,
+            path=Path(args.path),
+            settings=settings,
+            min_area_m2=args.min_area_m2,
+            max_area_m2=args.max_area_m2,
+            min_confidence=args.min_confidence,
+            progress=progress,
+        )
+    say(outcome.summary())
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.ingest.sheet_files import SHEET_SUFFIXES
     from fieldsvc.services import imports
@@ -172,4 +191,35 @@ def register(sub: Any) -> None:
                 "(or none to hold such rows; default FIELDSVC_SHEET_DEFAULT_CAPACITY_L, "
                 "200 = the usual rural communal drum)",
             )
+    p = imp_sub.add_parser(
+        "buildings",
+        help="households estimated from building footprints: a Google Open Buildings CSV or "
+        "an OpenStreetMap .osm.pbf (building=*)",
+        description="Estimate households from building footprints: keep buildings within the "
+        "area and confidence limits, assign each to the village area that holds it, and weight "
+        "them so each village's total equals its registered house count (when it has one). "
+        "Replaces the buildings of the previous import; surveyed households are kept, and a "
+        "village with surveyed households does not use buildings. Prints what was left out "
+        "and why, and each village's weight.",
+    )
+    p.add_argument("path", help="Open Buildings .csv (or .csv.gz) or OpenStreetMap .osm.pbf")
+    p.add_argument(
+        "--min-area-m2",
+        type=float,
+        help="smallest footprint counted as a house, m² (default: setting "
+        "FIELDSVC_BUILDING_MIN_AREA_M2, 20)",
+    )
+    p.add_argument(
+        "--max-area-m2",
+        type=float,
+        help="largest footprint counted as a house, m² (default: FIELDSVC_BUILDING_MAX_AREA_M2, "
+        "1000)",
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        help="lowest Open Buildings confidence kept, 0–1 (default: "
+        "FIELDSVC_BUILDING_MIN_CONFIDENCE, 0.70)",
+    )
+    p.set_defaults(handler=cmd_import_buildings)
     places.register_imports(imp_sub)

@@ -38,7 +38,14 @@ from fieldsvc.maps.elements import (
     ServiceRadiusLayer,
 )
 from fieldsvc.maps.output import ASSET_BASE_ATTR, render_map_html, write_map_html
-from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, Condition, Stream
+from fieldsvc.models.enums import (
+    CONDITION_TH,
+    HOUSEHOLD_BASIS_EN,
+    HOUSEHOLD_BASIS_TH,
+    STREAM_TH,
+    Condition,
+    Stream,
+)
 from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH, BOUNDARY_APPROXIMATE
 
 __all__ = [
@@ -106,10 +113,16 @@ def villages_with_coverage(
 
     ``by_village`` is a :class:`fieldsvc.analysis.coverage.CoverageResult` or its
     ``by_village`` frame. Adds ``covered_share, households_covered, households_located,
-    bins_serving`` (NaN where the analysis has no row for a village).
+    bins_serving, household_basis`` (NaN where the analysis has no row for a village).
     """
     table = getattr(by_village, "by_village", by_village)
-    wanted = ["covered_share", "households_covered", "households_located", "bins_serving"]
+    wanted = [
+        "covered_share",
+        "households_covered",
+        "households_located",
+        "bins_serving",
+        "household_basis",
+    ]
     columns = ["village_id", *[c for c in wanted if c in table.columns]]
     rows = table.loc[table["stream"] == stream, columns]
     base = villages.drop(columns=[c for c in columns[1:] if c in villages.columns])
@@ -229,6 +242,8 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
     )
     covered = _first_column(drawn, ("households_covered",))
     located = _first_column(drawn, ("households_located",))
+    basis = _first_column(drawn, ("household_basis",))
+    bases = [_basis_text(basis.iloc[i]) if basis is not None else "–" for i in range(len(drawn))]
     texts, fills = [], []
     for i, value in enumerate(share):
         if pd.isna(value):
@@ -246,9 +261,15 @@ def _village_layer(villages: gpd.GeoDataFrame, share_column: str) -> folium.GeoJ
         "village": [html.escape(t) for t in labels],
         "coverage": texts,
         "fill": fills,
+        "basis": bases,
         "approximate": approximate,
     }
-    fields, aliases = ["village", "coverage"], ["หมู่บ้าน (village)", "เข้าถึงถังขยะ (coverage)"]
+    fields = ["village", "coverage", "basis"]
+    aliases = [
+        "หมู่บ้าน (village)",
+        "เข้าถึงถังขยะ (coverage)",
+        "ที่มาของครัวเรือน (household basis)",
+    ]
     if any(approximate):
         columns["area"] = [
             APPROXIMATE_LABEL if a else "ขอบเขตหมู่บ้าน (village boundary)" for a in approximate
@@ -293,6 +314,32 @@ def _approximate_edges_layer(villages: gpd.GeoDataFrame) -> folium.GeoJson | Non
         interactive=False,
         control=False,
     )
+
+
+def _basis_text(value: Any) -> str:
+    """Thai (English) label of a ``household_basis`` value; "–" when unknown."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    key = str(value)
+    if key not in HOUSEHOLD_BASIS_TH:
+        return html.escape(key)
+    return f"{HOUSEHOLD_BASIS_TH[key]} ({HOUSEHOLD_BASIS_EN[key]})"
+
+
+def basis_by_village(villages: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
+    """``(basis, village labels)`` in a fixed order, for the legend: which villages'
+    households are surveyed points, building proxies or register counts only."""
+    if "household_basis" not in villages.columns:
+        return []
+    number = _first_column(villages, ("number", "moo", "village_number"))
+    groups: dict[str, list[str]] = {key: [] for key in HOUSEHOLD_BASIS_TH}
+    for i, value in enumerate(villages["household_basis"]):
+        if isinstance(value, str) and value in groups:
+            label = (
+                str(int(number.iloc[i])) if number is not None and pd.notna(number.iloc[i]) else "?"
+            )
+            groups[value].append(label)
+    return [(key, labels) for key, labels in groups.items() if labels]
 
 
 def _uncovered_layer(uncovered: gpd.GeoDataFrame) -> folium.GeoJson | None:
@@ -362,7 +409,12 @@ def _recommended_layer(sites: gpd.GeoDataFrame) -> folium.GeoJson | None:
 
 
 def _legend_html(
-    radius_m: float, *, has_uncovered: bool, has_recommended: bool, has_approximate: bool = False
+    radius_m: float,
+    *,
+    has_uncovered: bool,
+    has_recommended: bool,
+    has_approximate: bool = False,
+    basis: Sequence[tuple[str, list[str]]] = (),
 ) -> str:
     stops = ", ".join(
         f"{COVERAGE_COLORMAP(x)[:7]} {x * 100:.0f}%" for x in np.linspace(0.0, 1.0, 5)
@@ -428,6 +480,14 @@ def _legend_html(
             '</i></span><span>จุดแนะนำตั้งถังใหม่ <span class="fs-en">(recommended site)</span>'
             "</span></div>"
         )
+    if basis:
+        parts.append('<h4>ที่มาของจำนวนครัวเรือน <span class="fs-en">(household basis)</span></h4>')
+        for key, labels in basis:
+            parts.append(
+                f'<div class="fs-legend-row fs-basis-{e(key)}"><span>{e(HOUSEHOLD_BASIS_TH[key])}'
+                f' <span class="fs-en">({e(HOUSEHOLD_BASIS_EN[key])})</span>: หมู่ที่ '
+                f"{e(', '.join(labels))}</span></div>"
+            )
     parts.append(f'<div class="fs-en">รัศมีบริการ (service radius): {radius_m:,.0f} ม. (m)</div>')
     parts.append("</div>")
     return "".join(parts)
@@ -565,6 +625,7 @@ def build_coverage_map(
             has_uncovered=uncovered_layer is not None,
             has_recommended=recommended_layer is not None,
             has_approximate=village_layer is not None and bool(approximate_mask(villages).any()),
+            basis=basis_by_village(villages),
         )
     ).add_to(m)
     localize_assets(m, base_url=asset_base)

@@ -46,6 +46,13 @@ class ReviewState(StrEnum):
     rejected = "rejected"
 
 
+class HouseholdSource(StrEnum):
+    """Where a household (demand) point comes from (migration 0007)."""
+
+    survey = "survey"  # a surveyed house: one point, one household
+    building = "building"  # a building footprint standing in for ``weight`` households
+
+
 class InspectionSource(StrEnum):
     survey = "survey"
     inventory_import = "inventory_import"
@@ -53,6 +60,21 @@ class InspectionSource(StrEnum):
 
 
 # --- the one table of labels: pages, maps, reports, import messages and the vocabulary ----------
+
+#: What a village's household numbers rest on (``household_basis`` of the coverage table):
+#: surveyed points, building footprints weighted to the register, or the register count alone.
+HOUSEHOLD_BASIS_TH = {
+    "survey": "จุดบ้านที่สำรวจ",
+    "building": "ประมาณจากอาคาร",
+    "count": "จำนวนบ้านตามทะเบียนเท่านั้น",
+    "none": "ไม่มีข้อมูลครัวเรือน",
+}
+HOUSEHOLD_BASIS_EN = {
+    "survey": "surveyed household points",
+    "building": "estimated from building footprints",
+    "count": "registered house count only",
+    "none": "no household data",
+}
 
 #: Stream names as pages, maps and reports print them.
 STREAM_TH = {

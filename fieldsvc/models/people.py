@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, String
+from sqlalchemy import Column, Float, String
 from sqlmodel import Field, SQLModel
 
-from fieldsvc.models.enums import Role
+from fieldsvc.models.enums import HouseholdSource, Role
 from fieldsvc.models.types import UTCDateTime, utc_now
 
 
@@ -19,6 +19,17 @@ class Household(SQLModel, table=True):
     lat: float
     persons: float | None = Field(default=None, ge=0)
     house_no: str | None = Field(default=None, max_length=40, description="Personal data")
+    source: HouseholdSource = Field(
+        default=HouseholdSource.survey,
+        sa_column=Column(String(16), nullable=False, server_default="survey", index=True),
+        description="'survey': a surveyed house; 'building': a footprint proxy (migration 0007)",
+    )
+    weight: float = Field(
+        default=1.0,
+        ge=0,
+        sa_column=Column(Float, nullable=False, server_default="1"),
+        description="Households this point stands for (a building: registered houses / buildings)",
+    )
 
 
 class UserVillage(SQLModel, table=True):

@@ -19,6 +19,7 @@ from typing import Final
 from fieldsvc.problems import (
     analysis,
     backups,
+    buildings,
     files,
     flags,
     general,
@@ -70,6 +71,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *backups.PROBLEMS,
             *analysis.PROBLEMS,
             *rows.PROBLEMS,
+            *buildings.PROBLEMS,
         ]
     )
 )

@@ -103,7 +103,7 @@ def allocation_xlsx(
         pt.list_rows(plan, bin_codes),
         start_row=start,
         cached=cached,
-        min_widths={"village_name": 16, "reason_th": 22},
+        min_widths={"village_name": 16, "reason_th": 22, "household_basis_th": 20},
     )
     sheet.print_title_rows = f"{start}:{start}"
     sheet.page_setup.orientation = "landscape"
@@ -237,6 +237,7 @@ def _summary_sheet(
         [
             Column("village_number", "หมู่ที่", COUNT),
             Column("village_name", "หมู่บ้าน"),
+            Column("household_basis_th", "ที่มาของจำนวนครัวเรือน"),
             Column("households_located", "ครัวเรือน (มีพิกัด)", COUNT, True),
             Column("covered_before", "ครอบคลุมก่อน (ครัวเรือน)", COUNT, True),
             Column("covered_share_before", "ก่อน (%)", SHARE),

@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from fieldsvc.config import Settings
+from fieldsvc.models.enums import HOUSEHOLD_BASIS_TH
 from fieldsvc.models.place import APPROXIMATE_AREA_TH, BOUNDARY_APPROXIMATE, BOUNDARY_IMPORTED
 from fieldsvc.reports.cells import csv_safe
 from fieldsvc.reports.plan_tables import is_sample_office, stream_th
@@ -39,6 +40,7 @@ COVERAGE_COLUMNS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("boundary_source", "พื้นที่หมู่บ้าน", None, False),
     ("stream", "ประเภทขยะ", None, False),
     ("households", "ครัวเรือน", COUNT, True),
+    ("household_basis", "ที่มาของจำนวนครัวเรือน", None, False),
     ("households_located", "ครัวเรือนที่มีพิกัด", COUNT, True),
     ("persons", "ประชากร (คน)", COUNT, True),
     ("households_covered", "ครัวเรือนที่อยู่ในระยะ", COUNT, True),
@@ -84,6 +86,10 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         row["stream"] = stream_th(row.get("stream"))
         row["method"] = _METHOD_TH.get(str(row.get("method")), row.get("method"))
         row["boundary_source"] = _BOUNDARY_TH.get(str(row.get("boundary_source")), "ไม่มีขอบเขต")
+        if row.get("household_basis") is not None:
+            row["household_basis"] = HOUSEHOLD_BASIS_TH.get(
+                str(row["household_basis"]), row["household_basis"]
+            )
         rows.append(row)
     return rows
 

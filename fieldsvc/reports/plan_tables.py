@@ -14,7 +14,7 @@ from typing import Any
 
 from fieldsvc.config import Settings
 from fieldsvc.models import AllocationPlanRecord
-from fieldsvc.models.enums import STREAM_TH
+from fieldsvc.models.enums import HOUSEHOLD_BASIS_TH, STREAM_TH
 
 REASON_ORDER = ("replacement", "capacity", "coverage")
 REASON_TH = {
@@ -149,6 +149,8 @@ LIST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("unit_price_baht", "ราคาต่อใบ (บาท)"),
     ("cost_baht", "จำนวนเงิน (บาท)"),
     ("cumulative_cost_baht", "เงินสะสม (บาท)"),
+    # last, so the money columns keep their letters in offices' own sheets
+    ("household_basis_th", "ที่มาของจำนวนครัวเรือน"),
 )
 
 
@@ -165,6 +167,7 @@ def list_rows(
     reach, instead of the funded ones.
     """
     rows = []
+    basis = village_basis(plan)
     items = plan.deferred if deferred else plan.recommendations
     for item in sorted(items, key=lambda r: _number(r.get("rank"))):
         count = _number(item.get("count")) or 1.0
@@ -178,6 +181,7 @@ def list_rows(
                 "rank": _int_or_none(item.get("rank")),
                 "village_number": _int_or_none(item.get("village_number")),
                 "village_name": item.get("village_name") or "",
+                "household_basis_th": basis.get(_int_or_none(item.get("village_number")), ""),
                 "reason": item.get("reason"),
                 "reason_th": reason_th(item.get("reason")),
                 "stream_th": stream_th(item.get("stream")),
@@ -287,14 +291,29 @@ def village_groups(plan: AllocationPlanRecord) -> list[VillageGroup]:
     return list(groups.values())
 
 
+def basis_th(value: Any) -> str:
+    """Thai label of a village's ``household_basis`` ("" for a plan saved before it existed)."""
+    return HOUSEHOLD_BASIS_TH.get(str(value), "") if value is not None else ""
+
+
+def village_basis(plan: AllocationPlanRecord) -> dict[int | None, str]:
+    """Village number → Thai label of what its households rest on, from the saved plan."""
+    return {
+        _int_or_none(v.get("village_number")): basis_th(v.get("household_basis"))
+        for v in plan.villages
+    }
+
+
 def village_coverage_rows(plan: AllocationPlanRecord) -> list[dict[str, Any]]:
-    """Per village: households located, covered before and after (the funded scenario)."""
+    """Per village: what its households rest on, households located, covered before and
+    after (the funded scenario)."""
     rows = []
     for v in sorted(plan.villages, key=lambda r: _number(r.get("village_number"))):
         rows.append(
             {
                 "village_number": _int_or_none(v.get("village_number")),
                 "village_name": v.get("village_name") or "",
+                "household_basis_th": basis_th(v.get("household_basis")),
                 "households_located": _number(v.get("households_located")),
                 "covered_before": _number(v.get("covered_before")),
                 "covered_share_before": v.get("covered_share_before"),

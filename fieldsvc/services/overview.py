@@ -30,6 +30,7 @@ PUBLIC_VILLAGE_COLUMNS = [
     "name",
     "boundary_source",
     "households",
+    "household_basis",
     "bins_total",
     "bins_usable",
     "bins_damaged",

@@ -88,6 +88,7 @@ def data_version(*, session: Session) -> str:
         select(func.count(col(Household.id))),
         select(func.max(col(Household.id))),
         select(func.sum(col(Household.persons))),
+        select(func.sum(col(Household.weight))),
         select(func.sum(col(Household.lon) + col(Household.lat))),
         select(func.count(col(Subdistrict.id))),
     ]

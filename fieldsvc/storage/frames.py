@@ -16,9 +16,11 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
+from fieldsvc.models.enums import HouseholdSource
 from fieldsvc.models.place import BOUNDARY_IMPORTED
 from fieldsvc.storage.register import VillageLocator, create_bin, get_bin_by_code
 from fieldsvc.thai import THAI_TZ
@@ -51,7 +53,7 @@ BIN_COLUMNS = [
     "installed_on",
     "last_inspected_at",
 ]
-HOUSEHOLD_COLUMNS = ["household_id", "ref", "village_id", "persons"]
+HOUSEHOLD_COLUMNS = ["household_id", "ref", "village_id", "persons", "source", "weight"]
 
 
 def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
@@ -119,6 +121,8 @@ def households_frame(*, session: Session, include_personal: bool = False) -> gpd
             "ref": h.ref,
             "village_id": h.village_id,
             "persons": h.persons,
+            "source": str(h.source),
+            "weight": h.weight,
         }
         if include_personal:
             record["house_no"] = h.house_no
@@ -126,6 +130,7 @@ def households_frame(*, session: Session, include_personal: bool = False) -> gpd
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["village_id"] = frame["village_id"].astype("Int64")
     frame["persons"] = frame["persons"].astype("float64")
+    frame["weight"] = frame["weight"].astype("float64")
     geometry = shapely.points([h.lon for h in rows], [h.lat for h in rows])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
@@ -318,5 +323,72 @@ def save_bin_inventory(
         )
         create_bin(session=session, bin_in=bin_in, observed_at=_observed_at(record))
         counts.created += 1
+    session.flush()
+    return counts
+
+
+def surveyed_village_ids(*, session: Session) -> list[int]:
+    """Villages that have surveyed household points (their households are not estimated)."""
+    rows = session.exec(
+        select(Household.village_id)
+        .where(Household.source == HouseholdSource.survey, col(Household.village_id).is_not(None))
+        .distinct()
+    ).all()
+    return sorted(int(v) for v in rows if v is not None)
+
+
+def building_household_count(*, session: Session) -> int:
+    """How many building proxies the register holds."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Household)
+            .where(Household.source == HouseholdSource.building)
+        ).one()
+    )
+
+
+#: Rows per INSERT statement when storing building proxies.
+INSERT_CHUNK = 5000
+
+
+def replace_building_households(
+    *, session: Session, households: pd.DataFrame, progress: Progress | None = None
+) -> SaveCounts:
+    """Replace every building proxy with ``households`` (``ref, village_id, lon, lat,
+    weight``); surveyed households are never touched. Returns created = rows stored and
+    updated = 0 (the previous proxies are counted in ``notes``)."""
+    removed = building_household_count(session=session)
+    session.execute(delete(Household).where(col(Household.source) == HouseholdSource.building))
+    counts = SaveCounts(created=len(households))
+    if removed:
+        counts.notes.append(
+            f"แทนที่อาคารชุดเดิม {removed:,} หลัง (replaced {removed:,} earlier building proxies)"
+        )
+    refs = households["ref"].astype(str).to_numpy()
+    village = households["village_id"].to_numpy()
+    lon = households["lon"].to_numpy(dtype=float).round(7)
+    lat = households["lat"].to_numpy(dtype=float).round(7)
+    weight = households["weight"].to_numpy(dtype=float)
+    for start in range(0, len(households), INSERT_CHUNK):
+        stop = min(start + INSERT_CHUNK, len(households))
+        session.execute(
+            insert(Household),
+            [
+                {
+                    "ref": refs[i],
+                    "village_id": int(village[i]),
+                    "lon": float(lon[i]),
+                    "lat": float(lat[i]),
+                    "persons": None,
+                    "house_no": None,
+                    "source": HouseholdSource.building.value,
+                    "weight": float(weight[i]),
+                }
+                for i in range(start, stop)
+            ],
+        )
+        if progress is not None:
+            progress(stop, len(households))
     session.flush()
     return counts
