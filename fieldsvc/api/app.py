@@ -23,6 +23,7 @@ from fieldsvc.api.responses import StrictJSONResponse
 from fieldsvc.api.routes import (
     exports,
     intake,
+    labels,
     media,
     mobile,
     openrosa,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(openrosa.router)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(labels.router)
     app.include_router(public.router)
     app.include_router(exports.router)
     app.include_router(tiles.router)

@@ -25,7 +25,7 @@ import { refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, to
 import { advance, back, current, defineScreens, go, render, reset } from './nav.js';
 import { onPhotoChosen, renderPhoto } from './photo.js';
 import { renderQueue, renderQueueState, renderSaved } from './records.js';
-import { scanQr, stopScan } from './scan.js';
+import { scanBinSticker, scanQr, stopScan } from './scan.js';
 import { draft, setToken, state, token } from './state.js';
 import { kvGet } from './store.js';
 import { fixItem, renderReview, saveDraft, startSurvey } from './survey.js';
@@ -82,7 +82,7 @@ function bind() {
   $('btn-code-ok').onclick = () => chooseCode($('code-input').value);
   $('code-input').onkeydown = (e) => { if (e.key === 'Enter') chooseCode($('code-input').value); };
   $('btn-new-bin').onclick = () => chooseNewBin(null);
-  $('btn-scan').onclick = async () => { const v = await scanQr(); if (v) chooseCode(v); };
+  $('btn-scan').onclick = scanBinSticker;
   $('btn-save').onclick = saveDraft;
   $('btn-next-bin').onclick = startSurvey;
   $('btn-saved-home').onclick = () => reset('s-home');
@@ -94,7 +94,6 @@ function bind() {
   });
   $('btn-scan-cancel').onclick = () => stopScan(null);
   $('btn-login').onclick = () => signIn(tokenFrom($('login-token').value));
-  $('btn-login-scan').hidden = !('BarcodeDetector' in window);
   $('btn-login-scan').onclick = async () => { const v = await scanQr(); if (v) signIn(tokenFrom(v)); };
   const net = () => {
     $('net').hidden = navigator.onLine;

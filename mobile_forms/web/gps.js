@@ -4,10 +4,10 @@
 import { nearbyFromCache } from './bins.js';
 import { $, setText } from './dom.js';
 import { advance, current, go } from './nav.js';
+import { GPS_GOOD_M as GPS_GREEN_M } from './gps_accuracy.js';
 import { draft, gpsLimit } from './state.js';
 import { fmtNum, t } from './words.js';
 
-const GPS_GREEN_M = 10;
 const POOR_FIX_WAIT_MS = 6000;
 
 let gpsWatch = null;

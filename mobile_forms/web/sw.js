@@ -15,6 +15,7 @@ const SHELL = [
   '/m/choices.js',
   '/m/dom.js',
   '/m/gps.js',
+  '/m/gps_accuracy.js',
   '/m/home.js',
   '/m/nav.js',
   '/m/photo.js',
@@ -31,6 +32,7 @@ const SHELL = [
   '/m/icon-192.png',
   '/vendor/leaflet/leaflet.js',
   '/vendor/leaflet/leaflet.css',
+  '/vendor/jsqr/jsQR.js', // the QR reader where the browser has no BarcodeDetector
 ];
 
 self.addEventListener('install', (event) => {

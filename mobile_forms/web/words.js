@@ -65,6 +65,8 @@ const WORDS = {
     scan_title: 'ส่องกล้องไปที่ QR', scan_starting: 'กำลังเปิดกล้อง…',
     scan_no_camera: 'เปิดกล้องไม่ได้ ถ่ายรูป QR แทน', scan_none: 'ไม่พบ QR ในรูป ลองใหม่',
     cancel: 'ยกเลิก', unknown_error: 'เกิดข้อผิดพลาด (รหัส {status})',
+    // QR stickers (scan.js)
+    scan_photo: 'ถ่ายรูป QR แทน', scan_reading: 'กำลังอ่าน QR…',
   },
   en: {
     app_title: 'Bin survey', offline: 'Offline', waiting_short: 'to send', back: 'Back',
@@ -129,6 +131,8 @@ const WORDS = {
     scan_no_camera: 'The camera could not be opened: take a photo of the QR instead',
     scan_none: 'No QR code found; try again', cancel: 'Cancel',
     unknown_error: 'Something went wrong (code {status})',
+    // QR stickers (scan.js)
+    scan_photo: 'Take a photo of the QR instead', scan_reading: 'Reading the QR…',
   },
 };
 

@@ -41,6 +41,7 @@ SHELL_FILES: Final[dict[str, str]] = {
     "choices.js": JS,
     "dom.js": JS,
     "gps.js": JS,
+    "gps_accuracy.js": JS,
     "home.js": JS,
     "nav.js": JS,
     "photo.js": JS,
