@@ -25,7 +25,7 @@ import { refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, to
 import { advance, back, current, defineScreens, go, render, reset } from './nav.js';
 import { onPhotoChosen, renderPhoto } from './photo.js';
 import { renderQueue, renderQueueState, renderSaved } from './records.js';
-import { scanBinSticker, scanQr, stopScan } from './scan.js';
+import { prepareScanner, scanBinSticker, scanQr, stopScan } from './scan.js';
 import { draft, setToken, state, token } from './state.js';
 import { kvGet } from './store.js';
 import { fixItem, renderReview, saveDraft, startSurvey } from './survey.js';
@@ -48,7 +48,7 @@ defineScreens({
   's-home': () => { stopGps(); renderHome(); },
   's-photo': () => renderPhoto(),
   's-gps': () => enterGps(),
-  's-bin': () => renderBin(),
+  's-bin': () => { renderBin(); prepareScanner(); },
   's-condition': () => renderPick('pick-condition', conditionChoices(), draft.condition, chooseCondition),
   's-stream': () => renderPick('pick-stream', streamChoices(), draft.stream, chooseStream),
   's-size': () => renderPick('pick-size', sizeChoices(), draft.capacity, chooseSize),

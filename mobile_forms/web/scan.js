@@ -1,6 +1,7 @@
 /* Reading a QR code (a bin's sticker, or a sign-in QR) with the camera: the browser's
  * BarcodeDetector where it has one, else jsQR (/vendor/jsqr/jsQR.js, pinned in the root
- * package.json, loaded on first need and kept offline by sw.js). With no live camera, or when
+ * package.json, loaded on first need; fetched ahead by prepareScanner and kept by sw.js, so a
+ * scan works offline once the phone has been online at the "which bin" screen). With no live camera, or when
  * the user prefers, a photo of the code is read the same way.
  *
  * A bin sticker holds the plain code (07-0427); a link with ?code= or #code= (or the code as
@@ -42,6 +43,13 @@ function loadJsQr() {
     });
   }
   return jsqrPromise;
+}
+
+/** Fetch the QR reader while there is a signal, so that the service worker keeps it for a
+ * scan made offline later (browsers with BarcodeDetector need none). */
+export function prepareScanner() {
+  if ('BarcodeDetector' in window || !navigator.onLine || jsqrPromise) return;
+  fetch(JSQR_SRC).catch(() => {});
 }
 
 /** A function reading the first QR code's text from a video, image or bitmap (null: none). */

@@ -1,8 +1,8 @@
 """A printed sticker scanned back into the phone form at 360 × 640: the sheet PDF rendered to an
 image, one label cut out, and given to the scanner as a photo of the code (Chromium on Linux has
 no BarcodeDetector, so the vendored jsQR reads it). A registered bin's sticker opens its
-re-inspection; a fresh sticker starts a new bin under its code, which the server registers and
-marks used."""
+re-inspection; a fresh sticker, scanned offline, starts a new bin under its code, which the
+server registers and marks used once the phone is back online."""
 
 from __future__ import annotations
 
@@ -85,7 +85,13 @@ def test_scanning_printed_stickers_finds_the_bin_or_starts_a_new_one(
     page.click("#btn-saved-home")
     screen(page, "home")
 
-    # a fresh sticker: a new bin under the sticker's code, not a made-up one
+    # a fresh sticker, scanned with no signal after a reload: the QR reader comes from the
+    # service worker's cache; a new bin under the sticker's code, not a made-up one
+    page.locator("html[data-sw='ready']").wait_for(state="attached")
+    phone.context.set_offline(True)
+    page.reload()
+    screen(page, "home")
+    assert page.evaluate("typeof window.jsQR") == "undefined"
     _to_bin_screen(page)
     _scan(page, fresh)
     screen(page, "condition")
@@ -100,6 +106,7 @@ def test_scanning_printed_stickers_finds_the_bin_or_starts_a_new_one(
     assert "01-0003" in review
     page.click("#btn-save")
     screen(page, "saved")
+    phone.context.set_offline(False)
     page.wait_for_function(
         "document.getElementById('queue-count').textContent === '0'", timeout=30_000
     )
