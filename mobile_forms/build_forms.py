@@ -7,7 +7,12 @@ The source of truth is ``mobile_forms/xlsform/``: one CSV per XLSForm sheet
 * ``<form>.xlsx`` — the XLSForm (upload it to KoboToolbox or ODK Central as is),
 * ``<form>.xml``  — the XForm made from that XLSForm by pyxform and checked by ODK Validate,
 
-and a copy of ``villages.csv`` (the media file the phones download with the forms).
+and a copy of ``villages.csv`` and ``bins.csv`` (the media files the phones download with the
+forms: the server sends each user their own villages and bins; the copies here are the shape).
+
+GPS accuracy thresholds have one source, ``mobile_forms/gps_accuracy.json``: the build fills
+``{good_m}`` and ``{max_m}`` in the form sources with it and writes ``web/gps_accuracy.js``, which
+the web form imports, so Collect and the web form call the same fix good or poor.
 
 The output is deterministic: the workbook has fixed metadata and zip timestamps and is stored
 uncompressed, so the same sources give the same bytes on any machine with the pinned openpyxl
@@ -28,6 +33,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import json
 import re
 import sys
 import tempfile
@@ -43,7 +49,9 @@ HERE = Path(__file__).resolve().parent
 SOURCE_DIR = HERE / "xlsform"
 BUILT_DIR = HERE / "built"
 FORMS = ("bin_survey", "village_households")
-ATTACHMENTS = ("villages.csv",)
+ATTACHMENTS = ("villages.csv", "bins.csv")
+GPS_ACCURACY = HERE / "gps_accuracy.json"
+WEB_THRESHOLDS = HERE / "web" / "gps_accuracy.js"
 SHEETS = ("survey", "choices", "settings")  # XLSForm sheet order; "choices" may be absent
 
 # Fixed workbook metadata so identical sources give identical bytes.
@@ -79,6 +87,40 @@ def read_sheet(path: Path) -> list[list[str]]:
         if len(row) > width and any(row[width:]):
             raise FormBuildError(f"{path.name} row {number}: more cells than header columns")
     return [row[:width] for row in rows]
+
+
+def gps_accuracy(path: Path = GPS_ACCURACY) -> dict[str, float]:
+    """The thresholds, metres: ``good_m`` (a good fix) and ``max_m`` (worse is a poor fix)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = {key: data[key] for key in ("good_m", "max_m")}
+    if not 0 < found["good_m"] <= found["max_m"]:
+        raise FormBuildError(f"{path.name}: need 0 < good_m <= max_m, got {found}")
+    return found
+
+
+def fill_thresholds(rows: list[list[str]], thresholds: dict[str, float]) -> list[list[str]]:
+    """``{good_m}`` and ``{max_m}`` in every cell replaced by their numbers."""
+    filled = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            for key, value in thresholds.items():
+                cell = cell.replace("{" + key + "}", f"{value:g}")
+            cells.append(cell)
+        filled.append(cells)
+    return filled
+
+
+def web_thresholds_js(thresholds: dict[str, float]) -> str:
+    """The web form's module of the same thresholds."""
+    return (
+        "/* GPS accuracy thresholds, metres: written by mobile_forms/build_forms.py from\n"
+        " * mobile_forms/gps_accuracy.json (the ODK Collect form uses the same numbers). */\n\n"
+        "/** A good fix (green). */\n"
+        f"export const GPS_GOOD_M = {thresholds['good_m']:g};\n"
+        "/** Worse than this is a poor fix (red), until the server's own limit is known. */\n"
+        f"export const GPS_MAX_M = {thresholds['max_m']:g};\n"
+    )
 
 
 def write_xlsform(sheets: dict[str, list[list[str]]], xlsx_path: Path) -> None:
@@ -147,7 +189,7 @@ def build_form(form_id: str, out_dir: Path, *, validate: bool = True) -> BuiltFo
     for sheet in SHEETS:
         path = SOURCE_DIR / f"{form_id}.{sheet}.csv"
         if path.exists():
-            sheets[sheet] = read_sheet(path)
+            sheets[sheet] = fill_thresholds(read_sheet(path), gps_accuracy())
         elif sheet != "choices":
             raise FormBuildError(f"missing source {path.relative_to(HERE)}")
     settings = dict(zip(sheets["settings"][0], sheets["settings"][1], strict=False))
@@ -174,6 +216,8 @@ def build_form(form_id: str, out_dir: Path, *, validate: bool = True) -> BuiltFo
 def build_all(out_dir: Path, *, validate: bool = True) -> list[BuiltForm]:
     """Build every form and copy the attachments into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir == BUILT_DIR:
+        WEB_THRESHOLDS.write_text(web_thresholds_js(gps_accuracy()), encoding="utf-8")
     check_villages(SOURCE_DIR / "villages.csv")
     for name in ATTACHMENTS:
         copy_attachment(SOURCE_DIR / name, out_dir)
@@ -217,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 forms = build_all(Path(tmp), validate=validate)
                 problems = stale_files(Path(tmp), args.out)
+            if WEB_THRESHOLDS.read_text(encoding="utf-8") != web_thresholds_js(gps_accuracy()):
+                problems.append(f"{WEB_THRESHOLDS.name}: differs from {GPS_ACCURACY.name}")
         else:
             previous = {f: _version_and_xml(args.out / f"{f}.xml") for f in FORMS}
             forms = build_all(args.out, validate=validate)

@@ -93,6 +93,7 @@ def test_fresh_build_is_byte_identical_to_committed(fresh_dir: Path) -> None:
     assert sorted(p.name for p in fresh_dir.iterdir()) == [
         "bin_survey.xlsx",
         "bin_survey.xml",
+        "bins.csv",
         "village_households.xlsx",
         "village_households.xml",
         "villages.csv",
@@ -136,7 +137,7 @@ def test_bin_survey_id_version_title_and_default_language(fresh_dir: Path) -> No
     xform = _xform(fresh_dir, "bin_survey")
     root = _instance_root(xform)
     assert root.tag == "{http://www.w3.org/2002/xforms}data"
-    assert root.attrib == {"id": "bin_survey", "version": "2026112601"}
+    assert root.attrib == {"id": "bin_survey", "version": "2026120201"}
     assert xform.findtext("h:head/h:title", namespaces=NS) == "สำรวจถังขยะ / Bin survey"
     translations = xform.findall("h:head/xf:model/xf:itext/xf:translation", NS)
     assert [(t.get("lang"), t.get("default")) for t in translations] == [
@@ -155,7 +156,12 @@ def test_bin_survey_submission_paths_match_readme(fresh_dir: Path) -> None:
         "/data/bin_code_scan",
         "/data/bin_code_typed",
         "/data/bin_code",
+        "/data/bin_village",
+        "/data/registered",
+        "/data/only_village",
+        "/data/village_choice",
         "/data/village",
+        "/data/registered_note",
         "/data/location",
         "/data/condition",
         "/data/capacity_l",
@@ -195,7 +201,8 @@ def test_geopoint_has_capture_and_warning_accuracy(fresh_dir: Path) -> None:
     body_input = xform.find("h:body/xf:input[@ref='/data/location']", NS)
     assert body_input is not None
     # pyxform 4.5 turns capture-accuracy / warning-accuracy into these attributes.
-    assert body_input.get("accuracyThreshold") == "5"
+    # the web form's thresholds (mobile_forms/gps_accuracy.json): good at 10 m, poor over 25 m
+    assert body_input.get("accuracyThreshold") == "10"
     assert body_input.get("unacceptableAccuracyThreshold") == "25"
 
 
@@ -249,9 +256,11 @@ def test_village_list_comes_from_the_csv_attachment(fresh_dir: Path) -> None:
         xform = _xform(fresh_dir, form_id)
         instance = xform.find("h:head/xf:model/xf:instance[@id='villages']", NS)
         assert instance is not None and instance.get("src") == "jr://file-csv/villages.csv"
-        itemset = xform.find("h:body/xf:select1[@ref='/data/village']/xf:itemset", NS)
+        # bin_survey asks the village only when the bin's row and the user's list do not tell
+        asked = "/data/village_choice" if form_id == "bin_survey" else "/data/village"
+        itemset = xform.find(f"h:body/xf:select1[@ref='{asked}']/xf:itemset", NS)
         assert itemset is not None and itemset.get("nodeset") == "instance('villages')/root/item"
-        assert _bind(xform, "/data/village").get("required") == "true()"
+        assert _bind(xform, asked).get("required") == "true()"
 
 
 def test_sample_villages_csv(fresh_dir: Path) -> None:

@@ -101,6 +101,29 @@ def test_coverage_of_the_register_knows_which_village_is_served(
     assert general.loc[2, "bins_missing"] == 1
 
 
+def test_a_bin_outside_every_village_counts_for_none_and_breaks_nothing(
+    session: Session, settings: Settings
+) -> None:
+    _seed(session)
+    create_bin(  # east of both villages: registered with no village
+        session=session,
+        bin_in=BinCreate(
+            code="B9",
+            lon=LON0 + 0.05,
+            lat=LAT0 + 0.005,
+            capacity_l=240,
+            stream=Stream.general,
+            condition=Condition.usable,
+        ),
+    )
+    session.commit()
+    result = planning.compute_coverage(session=session, settings=settings)
+    general = result.by_village[result.by_village["stream"] == "general"].set_index("number")
+    assert general.loc[1, "households_covered"] == 20
+    assert general.loc[2, "households_covered"] == 0
+    assert general["bins_total"].sum() == 2  # B1 and B2; B9 is in no village
+
+
 def test_a_plan_is_saved_with_its_parameters_and_versions_count_up(
     session: Session, settings: Settings
 ) -> None:

@@ -24,6 +24,7 @@ from fieldsvc.api.routes import (
     batch_review,
     exports,
     intake,
+    labels,
     media,
     mobile,
     openrosa,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(web.router)
     app.include_router(staff.router)
     app.include_router(batch_review.pages)
+    app.include_router(labels.router)
     app.include_router(public.router)
     app.include_router(exports.router)
     app.include_router(tiles.router)

@@ -195,6 +195,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "litres": ("ลิตร", "litres"),
     "latest_version": ("ล่าสุด", "latest"),
     "lowest_village": ("ต่ำสุดรายหมู่บ้าน", "Lowest village"),
+    # --- QR stickers ---
+    "labels": ("ป้าย QR", "QR stickers"),
+    "labels_help": (
+        "พิมพ์ป้าย QR บนสติกเกอร์กันน้ำ 70 × 37 มม. (A4 แผ่นละ 24 ดวง) ติดที่ถัง "
+        "QR เก็บรหัสถังอย่างเดียว สแกนได้ทั้งแบบฟอร์มมือถือและ ODK Collect",
+        "Print QR stickers on weather-proof 70 × 37 mm labels (A4, 24 per sheet) for the bins. "
+        "The QR holds the bin code only; the phone form and ODK Collect both scan it",
+    ),
+    "labels_bins": ("ป้ายของถังในทะเบียน", "Stickers of registered bins"),
+    "labels_fresh": ("ป้ายรหัสใหม่ที่ยังไม่ได้ใช้", "Unused fresh-code stickers"),
+    "labels_new_batch": ("จองรหัสใหม่และพิมพ์ป้าย", "Reserve new codes and print"),
+    "labels_count": ("จำนวนรหัส", "Number of codes"),
+    "labels_village": ("หมู่ที่", "Village"),
+    "labels_bin_count": ("ถังในทะเบียน", "Registered bins"),
+    "labels_issued": ("รหัสที่จองแล้ว", "Codes issued"),
+    "labels_unused": ("ยังไม่ได้ใช้", "Not used yet"),
     "synthetic_notice": (
         "ข้อมูลตัวอย่างในระบบนี้เป็นข้อมูลสังเคราะห์ ไม่ใช่ข้อมูลจริง",
         "The sample data in this system is synthetic, not real",

@@ -126,6 +126,9 @@ PACKAGES: tuple[NpmPackage, ...] = (
         (("dist/supercluster.min.js", ""), ("LICENSE", "")),
     ),
     NpmPackage("kdbush", "4.1.0", "kdbush", (("LICENSE", ""),)),
+    # Not a map asset: the phone form's QR reader on browsers without BarcodeDetector
+    # (mobile_forms/web/scan.js loads it only then; the UMD build sets window.jsQR).
+    NpmPackage("jsqr", "1.4.0", "jsqr", (("dist/jsQR.js", ""), ("LICENSE", ""))),
     # Not a map asset either: the API's /docs page (FastAPI would load it from a CDN).
     NpmPackage(
         "swagger-ui-dist",

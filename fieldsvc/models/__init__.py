@@ -2,6 +2,7 @@
 
 from fieldsvc.models.bin import Bin, BinCreate, BinPublic, Inspection, InspectionPublic
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
+from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
@@ -20,6 +21,7 @@ __all__ = [
     "Inspection",
     "InspectionPublic",
     "InspectionSource",
+    "IssuedCode",
     "ReviewState",
     "Role",
     "SignInSession",

@@ -49,6 +49,9 @@ def analysis_inputs(
     """Villages, bins and household points as the analysis expects them (EPSG:4326)."""
     villages = villages_frame(session=session)
     bins = bins_frame(session=session)
+    # A bin registered outside every known village (a survey with an unknown village number and
+    # a point outside the polygons) counts for no village: coverage is per village.
+    bins = bins[bins["village_id"].notna()]
     households = households_frame(session=session)
     return villages, bins, (households if len(households) else None)
 

@@ -25,7 +25,7 @@ import { refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, to
 import { advance, back, cancelSurvey, current, defineScreens, go, render, reset } from './nav.js';
 import { onPhotoChosen, renderPhoto } from './photo.js';
 import { renderQueue, renderQueueState, renderSaved } from './records.js';
-import { scanQr, stopScan } from './scan.js';
+import { prepareScanner, scanBinSticker, scanQr, stopScan } from './scan.js';
 import { draft, setToken, state, token } from './state.js';
 import { kvGet } from './store.js';
 import { fixItem, renderReview, saveDraft, startSurvey } from './survey.js';
@@ -46,7 +46,7 @@ defineScreens({
   's-home': () => { stopGps(); renderHome(); },
   's-photo': () => renderPhoto(),
   's-gps': () => enterGps(),
-  's-bin': () => renderBin(),
+  's-bin': () => { renderBin(); prepareScanner(); },
   's-nocode': () => renderCodeNotFound(),
   's-condition': () => renderPick('pick-condition', conditionChoices(), draft.condition, chooseCondition),
   's-stream': () => renderPick('pick-stream', streamChoices(), draft.stream, chooseStream),
@@ -84,7 +84,7 @@ function bind() {
   $('code-input').onkeydown = (e) => { if (e.key === 'Enter') chooseCode($('code-input').value); };
   $('btn-new-bin').onclick = () => chooseNewBin(null);
   $('btn-nocode-retype').onclick = back;
-  $('btn-scan').onclick = async () => { const v = await scanQr(); if (v) chooseCode(v); };
+  $('btn-scan').onclick = scanBinSticker;
   $('btn-save').onclick = saveDraft;
   $('btn-next-bin').onclick = startSurvey;
   $('btn-saved-home').onclick = () => reset('s-home');
@@ -96,7 +96,6 @@ function bind() {
   });
   $('btn-scan-cancel').onclick = () => stopScan(null);
   $('btn-login').onclick = () => signIn(tokenFrom($('login-token').value));
-  $('btn-login-scan').hidden = !('BarcodeDetector' in window);
   $('btn-login-scan').onclick = async () => { const v = await scanQr(); if (v) signIn(tokenFrom(v)); };
   const net = () => {
     $('net').hidden = navigator.onLine;

@@ -81,7 +81,6 @@ async function nearbyBins() {
 export async function renderBin() {
   $('code-error').hidden = true;
   $('code-input').value = draft.typedCode || ''; // back from "not found": fix the typing
-  $('btn-scan').hidden = !('BarcodeDetector' in window);
   const list = $('near-list');
   list.replaceChildren();
   setText($('near-intro'), draft.fix ? '…' : t('near_nofix'));

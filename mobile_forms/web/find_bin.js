@@ -2,8 +2,11 @@
  * for registered bins around a fix, which registered codes look like a code that was typed, and a
  * fresh code for a new bin that a village head can write on it (village number + four digits). */
 
-/** A fix this good (metres) is "good" (green): it tells one bin from the next. */
-export const GOOD_FIX_M = 10;
+import { GPS_GOOD_M } from './gps_accuracy.js';
+
+/** A fix this good (metres) is "good" (green): it tells one bin from the next. One number with
+ * the GPS step and the Collect form (mobile_forms/gps_accuracy.json). */
+export const GOOD_FIX_M = GPS_GOOD_M;
 
 /** True when the fix is worse than "good": the bin may be any registered one around it. */
 export function isPoorFix(accuracyM) {

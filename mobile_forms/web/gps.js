@@ -3,12 +3,11 @@
 
 import { nearbyFromCache } from './bins.js';
 import { $, setText } from './dom.js';
-import { GOOD_FIX_M } from './find_bin.js';
 import { advance, current, go } from './nav.js';
+import { GPS_GOOD_M as GPS_GREEN_M } from './gps_accuracy.js';
 import { draft, gpsLimit } from './state.js';
 import { fmtNum, t } from './words.js';
 
-const GPS_GREEN_M = GOOD_FIX_M;
 const POOR_FIX_WAIT_MS = 6000;
 
 let gpsWatch = null;

@@ -1,6 +1,8 @@
 /* What the form knows: the signed-in user and cached data, the survey being filled in (the
  * draft), the sign-in token and this phone's id. */
 
+import { GPS_MAX_M } from './gps_accuracy.js';
+
 const TOKEN_KEY = 'fieldsvc.token';
 const DEVICE_KEY = 'fieldsvc.device';
 
@@ -40,7 +42,7 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** The server's GPS accuracy limit, metres (25 until /me has answered). */
-export function gpsLimit() { return (state.me && state.me.settings.max_gps_accuracy_m) || 25; }
+/** The server's GPS accuracy limit, metres (gps_accuracy.js until /me has answered). */
+export function gpsLimit() { return (state.me && state.me.settings.max_gps_accuracy_m) || GPS_MAX_M; }
 /** Radius of the "already registered?" list, metres. */
 export function nearRadius() { return (state.me && state.me.settings.nearby_radius_m) || 30; }

@@ -1,5 +1,5 @@
 /* Service worker of the phone form (scope /m/). The shell and Leaflet are precached, so the
- * form opens with no signal; API calls are never cached here (the app keeps its data and the
+ * form opens with no signal (the QR reader is kept once fetched: ON_DEMAND); API calls are never cached here (the app keeps its data and the
  * queue in IndexedDB). The server writes the shell's content hash into VERSION: a change to
  * any shell file makes a new cache, and old ones are deleted on activation. Every module of the
  * form is listed here (tests/js/ checks that the list and the imports agree). */
@@ -16,6 +16,7 @@ const SHELL = [
   '/m/dom.js',
   '/m/find_bin.js',
   '/m/gps.js',
+  '/m/gps_accuracy.js',
   '/m/home.js',
   '/m/nav.js',
   '/m/photo.js',
@@ -33,6 +34,9 @@ const SHELL = [
   '/vendor/leaflet/leaflet.js',
   '/vendor/leaflet/leaflet.css',
 ];
+// Kept once fetched, not precached: the QR reader (250 KB) for browsers without BarcodeDetector;
+// scan.js fetches it when a survey reaches the "which bin" screen online.
+const ON_DEMAND = ['/vendor/jsqr/jsQR.js'];
 
 self.addEventListener('install', (event) => {
   // Default cache mode: files the page just loaded revalidate with a cheap 304.
@@ -54,7 +58,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   let key = null;
   if (request.mode === 'navigate' && url.pathname.startsWith('/m/')) key = '/m/';
-  else if (SHELL.includes(url.pathname)) key = url.pathname;
+  else if (SHELL.includes(url.pathname) || ON_DEMAND.includes(url.pathname)) key = url.pathname;
   if (!key) return; // the API and everything else: straight to the network
   event.respondWith(
     caches.open(CACHE).then((cache) => cache.match(key).then((hit) => hit || fetch(request).then((res) => {

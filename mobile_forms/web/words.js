@@ -78,6 +78,8 @@ const WORDS = {
     step_of: 'ขั้นที่ {n} จาก {total}',
     cancel_confirm: 'ยกเลิกถังนี้? สิ่งที่บันทึกไว้ของถังนี้จะหายไป',
     lang_confirm: 'เปลี่ยนภาษาเป็นภาษาอังกฤษ (English)?',
+    // QR stickers (scan.js)
+    scan_photo: 'ถ่ายรูป QR แทน', scan_reading: 'กำลังอ่าน QR…',
   },
   en: {
     app_title: 'Bin survey', offline: 'Offline', waiting_short: 'to send', back: 'Back',
@@ -155,6 +157,8 @@ const WORDS = {
     step_of: 'Step {n} of {total}',
     cancel_confirm: 'Cancel this bin? What you entered for it will be lost.',
     lang_confirm: 'Switch the language to Thai (ภาษาไทย)?',
+    // QR stickers (scan.js)
+    scan_photo: 'Take a photo of the QR instead', scan_reading: 'Reading the QR…',
   },
 };
 

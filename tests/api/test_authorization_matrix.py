@@ -94,6 +94,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/allocations/{plan_id}/publish"): "401 403 403 403 2xx 2xx",
     # admin: 409, the surveys staff's batch decided just before are no longer awaiting one
     ("POST", "/api/v1/batch-reviews"): "401 403 403 403 2xx 409",
+    # QR stickers: health staff and admins only (heads ask the office; viewers change nothing)
+    ("POST", "/api/v1/labels/fresh"): "401 403 403 403 2xx 2xx",
     ("POST", "/api/v1/submissions"): "401 403 2xx 2xx 2xx 2xx",
     ("POST", "/api/v1/submissions/multipart"): "401 403 2xx 2xx 2xx 2xx",
     # admin: 409, the version staff corrected just before is no longer current
@@ -124,6 +126,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
+    ("GET", "/staff/labels"): "401 403 403 403 2xx 2xx",
+    ("GET", "/staff/labels/{village}.pdf"): "401 403 403 403 2xx 2xx",
+    ("POST", "/staff/labels/fresh"): "401 403 403 403 2xx 2xx",
 }
 
 #: Mounted static files: served to everyone, no data behind them (checked once below).
@@ -237,6 +242,7 @@ PATH_VALUES = {
     "x": "0",
     "y": "0",
     "ext": "png",
+    "village": "1",
 }
 
 
@@ -296,6 +302,10 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"state": "has_issues", "comment": "ตรวจ"}}
     if path == "/staff/review/{key}/correct":
         return {"data": {"households": "11"}}
+    if path == "/api/v1/labels/fresh":
+        return {"json": {"village": 1, "count": 2}}
+    if path == "/staff/labels/fresh":
+        return {"data": {"village": "1", "count": "2"}}
     if path == "/staff/plans":
         return {"data": {"budget_baht": "10000"}}
     return {}

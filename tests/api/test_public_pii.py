@@ -108,6 +108,7 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/login/{token}": ["/login/not-a-token"],
     "/staff/review/{key}": ["/staff/review/1"],
     "/staff/bins/{code}": ["/staff/bins/B-1"],
+    "/staff/labels/{village}.pdf": ["/staff/labels/1.pdf", "/staff/labels/1.pdf?which=fresh"],
     "/staff/plans/{plan_id}": ["/staff/plans/{plan}"],
     "/staff/plans/{plan_id}/export.{kind}": [
         f"/staff/plans/{{plan}}/export.{kind}" for kind in ("pdf", "xlsx", "csv")

@@ -72,7 +72,7 @@ def test_odk_collect_session_end_to_end(
         forms = {x.findtext(f"{FORMS_NS}formID"): x for x in root.findall(f"{FORMS_NS}xform")}
         assert set(forms) == {"bin_survey", "village_households"}
         entry = forms["bin_survey"]
-        assert entry.findtext(f"{FORMS_NS}version") == "2026112601"
+        assert entry.findtext(f"{FORMS_NS}version") == "2026120201"
         assert entry.findtext(f"{FORMS_NS}name") == "สำรวจถังขยะ / Bin survey"
 
         # 2. form download: byte for byte, hash matches
@@ -87,7 +87,11 @@ def test_odk_collect_session_end_to_end(
         assert manifest.status_code == 200 and manifest.headers["X-OpenRosa-Version"] == "1.0"
         media = ET.fromstring(manifest.content)
         assert media.tag == f"{MANIFEST_NS}manifest"
-        (media_file,) = media.findall(f"{MANIFEST_NS}mediaFile")
+        # the bins list (the head's registered bins; none yet) and the villages list
+        bins_file, media_file = media.findall(f"{MANIFEST_NS}mediaFile")
+        assert bins_file.findtext(f"{MANIFEST_NS}filename") == "bins.csv"
+        bins_csv = client.get(bins_file.findtext(f"{MANIFEST_NS}downloadUrl") or "")
+        assert bins_csv.text == "name,label,village,capacity_l,stream\n"
         assert media_file.findtext(f"{MANIFEST_NS}filename") == "villages.csv"
         csv_response = client.get(media_file.findtext(f"{MANIFEST_NS}downloadUrl") or "")
         assert csv_response.status_code == 200

@@ -42,6 +42,7 @@ SHELL_FILES: Final[dict[str, str]] = {
     "dom.js": JS,
     "find_bin.js": JS,
     "gps.js": JS,
+    "gps_accuracy.js": JS,
     "home.js": JS,
     "nav.js": JS,
     "photo.js": JS,

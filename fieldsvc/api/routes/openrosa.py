@@ -51,6 +51,7 @@ from fieldsvc.ingest.photos import ReceivedPhoto, receive_photo, safe_attachment
 from fieldsvc.models import User
 from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
+from fieldsvc.services.form_lists import BINS_CSV, bins_csv
 from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import ReceiveResult
@@ -269,9 +270,9 @@ def form_manifest(
     base = _base_url(request, settings, token)
     files = []
     for name in form.media:
-        if name != VILLAGES_CSV:
+        if name not in (VILLAGES_CSV, BINS_CSV):
             continue
-        digest = hashlib.md5(villages_csv(session=session, user=user)).hexdigest()
+        digest = hashlib.md5(_media_bytes(name, session=session, user=user)).hexdigest()
         files.append(
             f"<mediaFile><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
             f"<downloadUrl>{escape(f'{base}/forms/{form_id}/media/{name}')}</downloadUrl>"
@@ -286,15 +287,24 @@ def form_manifest(
     return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
 
 
-@router.get("/forms/{form_id}/media/{filename}", summary="A form's media file (villages.csv)")
+def _media_bytes(name: str, *, session: Session, user: User) -> bytes:
+    """A form's list for ``user``: their villages, or the registered bins of those villages."""
+    if name == BINS_CSV:
+        return bins_csv(session=session, user=user)
+    return villages_csv(session=session, user=user)
+
+
+@router.get(
+    "/forms/{form_id}/media/{filename}", summary="A form's media file (villages.csv, bins.csv)"
+)
 def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaUser) -> Response:
     form = _require_form(form_id)
-    if filename not in form.media or filename != VILLAGES_CSV:
+    if filename not in form.media or filename not in (VILLAGES_CSV, BINS_CSV):
         raise NotFound.of(
             "form_media_not_found", field="filename", form_id=form_id, filename=filename
         )
     return Response(
-        villages_csv(session=session, user=user),
+        _media_bytes(filename, session=session, user=user),
         media_type="text/csv; charset=utf-8",
         headers=OPENROSA_VERSION,
     )

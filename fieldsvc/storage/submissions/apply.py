@@ -20,6 +20,7 @@ from fieldsvc.ingest.observations import (
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Bin, Inspection, InspectionSource, Submission, Village
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.issued_codes import mark_code_used
 from fieldsvc.storage.places import Whereabouts, locate
 from fieldsvc.storage.register import record_inspection
 from fieldsvc.storage.submissions.queries import get_submission_by_instance
@@ -52,6 +53,7 @@ def _register_new_bin(
     bin_row = Bin.model_validate(bin_in)
     session.add(bin_row)
     session.flush()
+    mark_code_used(session=session, code=bin_row.code, bin_id=bin_row.id or 0)
     record_inspection(
         session=session,
         bin_row=bin_row,

@@ -37,6 +37,7 @@ from fieldsvc.ingest.survey import SurveyRecord
 from fieldsvc.models import Bin, Inspection, InspectionSource, Submission
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage import sqlite_writers
+from fieldsvc.storage.issued_codes import mark_code_used
 
 SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 INSPECTION = Inspection.__table__  # type: ignore[attr-defined]
@@ -192,6 +193,7 @@ def register_new_bin(
     result = cast(CursorResult[Any], session.execute(_INSERT_BIN, values))
     bin_id = result.inserted_primary_key[0]  # type: ignore[index]
     session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id))
+    mark_code_used(session=session, code=bin_in.code, bin_id=bin_id)
     _mark_applied(session, submission, bin_id=bin_id, village_id=point_village_id)
     return True
 
