@@ -187,8 +187,25 @@ def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreat
         problem = exc.errors()[0]
         name = ".".join(str(p) for p in problem["loc"])
         raise InvalidInput.of(
-            "bin_values_invalid", field=name, field_name=name, reason=problem["msg"]
+            "bin_values_invalid",
+            field=name,
+            field_name=name,
+            what_th=_BIN_FIELD_TH.get(name, "ข้อมูลถัง"),
+            reason=problem["msg"],
         ) from exc
+
+
+#: The Thai a village head and staff read for a bin's field (never the English field name).
+_BIN_FIELD_TH = {
+    "code": "รหัสถัง",
+    "lon": "ตำแหน่ง",
+    "lat": "ตำแหน่ง",
+    "capacity_l": "ขนาดถัง",
+    "stream": "ประเภทขยะ",
+    "condition": "สภาพถัง",
+    "households_served": "จำนวนครัวเรือนที่ใช้ถัง",
+    "installed_on": "วันที่ติดตั้ง",
+}
 
 
 def installed_on_after(known: date | None, given: date | None, *, newest: bool) -> date | None:

@@ -153,7 +153,7 @@ PROBLEMS = [
     entry(
         "code_registered_elsewhere",
         "hold",
-        "ถังรหัส {bin_code} ในทะเบียนอยู่ห่างจากพิกัดของแถวนี้ {distance_m:,.0f} เมตร "
+        "ถังรหัส {bin_code} ในทะเบียนอยู่ห่างจากตำแหน่งของแถวนี้ {distance_m:,.0f} เมตร "
         "(เกิน {limit_m} เมตร) รหัสอาจพิมพ์ผิด หรือถังถูกย้าย",
         "bin {bin_code!r} is registered {distance_m:,.0f} m from this row's point (more than "
         "{limit_m} m): a mistyped code, or the bin was moved",

@@ -340,9 +340,9 @@ PROBLEMS = [
     entry(
         "bin_values_invalid",
         "error",
-        "ข้อมูลถังบางช่องไม่ถูกต้อง กรุณาแก้แล้วส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
+        "{what_th}ไม่ถูกต้อง กรุณาแก้แล้วส่งใหม่ ถ้ายังไม่ได้ โทรแจ้ง อบต.",
         "{field_name}: {reason}; correct the survey before it can register a bin",
-        params="field_name reason",
+        params="field_name what_th reason",
         code="invalid_input",
     ),
     entry(

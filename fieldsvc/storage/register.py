@@ -24,6 +24,7 @@ from fieldsvc.models import (
     Subdistrict,
     Village,
 )
+from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.types import utc_now
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -40,10 +41,13 @@ VILLAGE_CODE = re.compile(r"^(\d{2,3})-\d{4}$")
 def unused_village_code(
     *, session: Session, prefix: str, draw: Callable[[], int] | None = None
 ) -> str | None:
-    """A code ``{prefix}-NNNN`` that no bin has: four digits drawn at random (as the phones draw
-    theirs, so another phone's offline draw rarely meets it), else the first free number; None
-    when all 10,000 are taken."""
+    """A code ``{prefix}-NNNN`` that no bin has and no printed sticker carries: four digits drawn
+    at random (as the phones draw theirs, so another phone's offline draw rarely meets it), else
+    the first free number; None when all 10,000 are taken."""
     taken = set(session.exec(select(Bin.code).where(col(Bin.code).startswith(prefix + "-"))))
+    taken |= set(
+        session.exec(select(IssuedCode.code).where(col(IssuedCode.code).startswith(prefix + "-")))
+    )
     pick = draw or (lambda: secrets.randbelow(10_000))
     for _ in range(200):
         code = f"{prefix}-{pick() % 10_000:04d}"

@@ -39,7 +39,8 @@ from tests.signin import sign_in
 
 #: A village heads' sheet: H-1 and H-6 are clean (registered at once); the other five are held:
 #: H-2, H-7 surveyed "in the future" (impossible_value), H-3 without a stream for a new code
-#: (unknown_bin_code), H-4 a 50,000 L bin (impossible_value), H-5 coordinates swapped.
+#: (unknown_bin_code: this office imports with no default stream, FIELDSVC_SHEET_DEFAULT_STREAM
+#: =none), H-4 a 50,000 L bin (impossible_value), H-5 coordinates swapped.
 HEADS_CSV = """\
 code,village,lat,lon,capacity,stream,condition,date
 H-1,1,16.305,103.305,200,general,usable,2026-11-20
@@ -63,7 +64,8 @@ def imported(session: Session, settings: Settings, place: Place, tmp_path: Path)
     for name, text in (("heads.csv", HEADS_CSV), ("other 100%_.csv", OTHER_CSV)):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        import_bin_sheet(session=session, path=path, settings=settings)
+        holding = settings.model_copy(update={"sheet_default_stream": None})
+        import_bin_sheet(session=session, path=path, settings=holding)
         session.commit()
     return place
 
@@ -459,7 +461,9 @@ def test_staff_pages_confirm_then_decide(
     assert done.status_code == 200, done.text
     assert re.search(r'id="batch-decided">2<', done.text)
     assert re.search(r'id="batch-failed">3<', done.text)
-    assert "stream" in done.text  # a failure says why
+    # a failure says why, in Thai: no stream (H-3), a 50,000 L size (H-4), swapped coordinates (H-5)
+    assert "ต้องมีประเภทขยะ" in done.text and "ขนาดถังไม่ถูกต้อง" in done.text
+    assert "ตำแหน่งไม่ถูกต้อง" in done.text
     assert {r.comment for r in _reviews(session)} == {"นำเข้าจากผู้ใหญ่บ้าน"}
     # Without the CSRF token the cookie-signed form is refused.
     forged = client.post("/staff/batch-review", data={**form, "csrf_token": "x"})

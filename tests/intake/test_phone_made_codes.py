@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
 from fieldsvc.models import Bin, Inspection
+from fieldsvc.models.labels import IssuedCode
 from fieldsvc.storage.register import unused_village_code
 from tests.intake.conftest import Place, add_bin, json_survey
 
@@ -88,3 +89,34 @@ def test_an_unused_code_avoids_taken_draws_then_takes_the_first_free(session: Se
     assert unused_village_code(session=session, prefix="07", draw=lambda: next(draws)) == "07-0009"
     assert unused_village_code(session=session, prefix="07", draw=lambda: 427) == "07-0001"
     assert unused_village_code(session=session, prefix="08", draw=lambda: 427) == "08-0427"
+
+
+def _issue(session: Session, place: Place, code: str) -> None:
+    session.add(IssuedCode(code=code, village_id=place.village_ids[1], issued_by_id=place.staff.id))
+    session.commit()
+
+
+def test_a_phone_made_code_equal_to_a_waiting_sticker_is_replaced(
+    client: TestClient, place: Place, engine: Engine, session: Session
+) -> None:
+    # 01-0427 is printed on a sticker handed out but not yet stuck on a bin: a phone that drew
+    # the same number offline must not take it (scanning the sticker later would open this bin)
+    _issue(session, place, "01-0427")
+    out = post(client, place, FIRST, bin_code="01-0427", code_made_on_phone=True)
+    [flag] = out["flags"]
+    assert flag["code"] == "bin_code_reassigned"
+    fresh = flag["details"]["bin_code"]
+    assert re.fullmatch(r"01-\d{4}", fresh) and fresh != "01-0427"
+    with Session(engine) as db:
+        assert [b.code for b in db.exec(select(Bin))] == [fresh]
+        sticker = db.exec(select(IssuedCode).where(IssuedCode.code == "01-0427")).one()
+        assert sticker.used_at is None and sticker.bin_id is None
+    # the sticker itself, scanned onto a new bin (not a phone-made code), registers under it
+    post(client, place, SECOND, bin_code="01-0427")
+    with Session(engine) as db:
+        assert sorted(b.code for b in db.exec(select(Bin))) == sorted(["01-0427", fresh])
+
+
+def test_an_unused_code_skips_printed_stickers(session: Session, place: Place) -> None:
+    _issue(session, place, "01-0427")
+    assert unused_village_code(session=session, prefix="01", draw=lambda: 427) == "01-0000"

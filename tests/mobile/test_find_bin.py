@@ -179,11 +179,9 @@ def test_an_unknown_code_becomes_a_new_bin_only_when_asked(
     screen(page, "nocode")
     assert page.locator("#nocode-list button").count() == 0
     assert page.locator("#nocode-intro").inner_text() == ("ไม่มีรหัสที่คล้ายกันในทะเบียน ดูรหัสบนถังอีกครั้ง")
-    page.click("#btn-lang")  # the screen redraws in English
-    assert page.locator("#nocode-title").inner_text() == "Code 12-9876 not found"
-    assert "Register a new bin with code 12-9876" in page.locator("#btn-nocode-new").inner_text()
-    page.click("#btn-lang")
+    # (the language switch lives on the home screen only, away from the survey's buttons)
     assert page.locator("#nocode-title").inner_text() == "ไม่พบรหัส 12-9876"
+    assert "ลงทะเบียนเป็นถังใหม่ รหัส 12-9876" in page.locator("#btn-nocode-new").inner_text()
     # Typing again goes back with the code still there to correct.
     page.click("#btn-nocode-retype")
     screen(page, "bin")

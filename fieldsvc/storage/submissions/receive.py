@@ -26,6 +26,7 @@ from fieldsvc.ingest.checks import (
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM, SurveyRecord
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.issued_codes import get_issued_code
 from fieldsvc.storage.places import Whereabouts, locate
 from fieldsvc.storage.register import VILLAGE_CODE, bins_near, unused_village_code
 from fieldsvc.storage.submissions.apply import LookedUp, apply_or_hold
@@ -409,7 +410,16 @@ def receive_submission(
         return result
 
     fresh_code: list[Flag] = []
-    if bin_id is not None and record.code_made_on_phone and record.deprecated_id is None:
+    # a phone-made code is drawn offline: it may be another bin's, or a printed sticker's that
+    # is waiting for its own bin (scanning that sticker later must not open this one)
+    if (
+        record.code_made_on_phone
+        and record.deprecated_id is None
+        and (
+            bin_id is not None
+            or (record.bin_code and get_issued_code(session=session, code=record.bin_code))
+        )
+    ):
         record, fresh_code = _with_fresh_code(session=session, record=record)
         if fresh_code:
             bin_id = bin_village_id = None
