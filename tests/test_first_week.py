@@ -193,7 +193,7 @@ def test_a_new_office_first_week(
                 ("xml_submission_file", ("bin.xml", xml.encode(), "text/xml")),
                 (
                     "1764200000000.jpg",
-                    ("1764200000000.jpg", photo[: len(photo) // 2], "image/jpeg"),
+                    ("1764200000000.jpg", cut, "image/jpeg"),
                 ),
             ],
             headers={"X-OpenRosa-Version": "1.0"},
