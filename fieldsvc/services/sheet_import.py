@@ -32,6 +32,7 @@ from fieldsvc.models import Channel, User
 from fieldsvc.models.enums import STREAM_TH_SHORT
 from fieldsvc.problems import render_line
 from fieldsvc.storage.register import get_bin_by_code, haversine_m
+from fieldsvc.storage.sqlite_writers import begin_writing
 from fieldsvc.storage.submissions import (
     get_submission_by_instance,
     receive_submission,
@@ -177,6 +178,9 @@ def import_bin_sheet(
     fates: dict[RowFate, list[int]] = defaultdict(list)
     refused: list[RowNote] = []
     flag_notes: list[RowNote] = []
+    # one write transaction for the file: each row's savepoint is then not a commit (and a
+    # disk sync) of its own on SQLite
+    begin_writing(session)
     for row in read.rows:
         try:
             with session.begin_nested():

@@ -104,3 +104,17 @@ def install() -> None:
     if not event.contains(Session, "before_flush", _take_turn):
         event.listen(Session, "before_flush", _take_turn)
         event.listen(Session, "after_transaction_end", _end_turn)
+
+
+def begin_writing(session: Session) -> None:
+    """On SQLite, open the write transaction now (``BEGIN IMMEDIATE``, after this process's
+    writers' queue). The driver would open it only at the first write, so reads before it
+    happen outside, and each savepoint released outside a transaction is a commit of its own:
+    a disk sync per row of a batch, and a batch no longer all-or-nothing on a crash. No-op on
+    other databases (their transaction starts with the first statement)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    join_queue(session)
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -100,24 +100,11 @@ def selected_flags(
     return [(int(i or 0), bool(applied), list(flags or [])) for i, applied, flags in rows]
 
 
-def _begin_writing(session: Session) -> None:
-    """On SQLite, open the write transaction now (``BEGIN IMMEDIATE``, after this process's
-    writers' queue): the driver would open it only at the first write, so the selection would
-    be read outside it, and each savepoint released outside a transaction is a commit of its
-    own (a disk sync per survey, and a batch no longer all-or-nothing on a crash)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    sqlite_writers.join_queue(session)
-    connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def lock_selected(*, session: Session, selection: SurveySelection, limit: int) -> list[Submission]:
     """At most ``limit`` selected surveys by id, read again and locked for the decision
     (``FOR UPDATE`` on PostgreSQL: a second batch over the same surveys waits, then sees
     them decided; on SQLite the write transaction is opened first, which serialises them)."""
-    _begin_writing(session)
+    sqlite_writers.begin_writing(session)
     query = (
         select(Submission)
         .where(*selection.clauses())
