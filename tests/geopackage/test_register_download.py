@@ -49,7 +49,7 @@ def test_staff_download_and_who_is_refused(
         assert pyogrio.read_info(path, layer="plan")["features"] == 0  # no plan yet
         status, body, _ = _get(client, place.viewer_token)
         assert status == 403
-        assert "GeoPackage".encode() in body
+        assert b"GeoPackage" in body
         assert _get(client, place.head_token)[0] == 403
         assert _get(client, None)[0] == 401
         assert _get(client, place.staff_token, "?crs=mercator")[0] == 422

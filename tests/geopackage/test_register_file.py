@@ -199,7 +199,9 @@ def test_villages_are_coloured_by_the_web_maps_ramp_and_labelled_in_thai(
     for rule, middle in zip(classes, (0.1, 0.3, 0.5, 0.7, 0.9), strict=True):
         red, green, blue, alpha = (int(v) for v in _symbol_colors(root, rule)[0].split(","))
         expected = _ramp_at(middle)
-        assert all(abs(got - want) <= 1 for got, want in zip((red, green, blue), expected))
+        assert all(
+            abs(got - want) <= 1 for got, want in zip((red, green, blue), expected, strict=True)
+        )
         assert alpha == 140  # the web map's fill opacity 0.55
     assert "covered_share" in (classes[2].get("filter") or "")
     no_data = next(r for r in _rules(root) if "IS NULL" in (r.get("filter") or ""))
@@ -234,7 +236,8 @@ def test_bins_take_the_stream_colours_of_the_web_map_and_show_condition(
             symbol = root.find(f".//symbols/symbol[@name='{child.get('symbol')}']")
             assert symbol is not None
             marker = {
-                o.get("name"): o.get("value") for o in symbol.findall("layer[1]/Option/Option")
+                o.get("name"): o.get("value") or ""
+                for o in symbol.findall("layer[1]/Option/Option")
             }
             assert marker["color"].startswith(f"{red},{green},{blue},")
             assert marker["name"] == ("circle" if condition == "usable" else "square")
