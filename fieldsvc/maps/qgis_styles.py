@@ -237,7 +237,16 @@ def plan_style() -> LayerStyle:
     cross = Symbol([simple_marker("cross_fill", SITE_COLOR, size_mm=4.6, outline_width_mm=0.5)])
     star = Symbol([simple_marker("star", SITE_COLOR, size_mm=5.0, outline_width_mm=0.5)])
     ring = Symbol(
-        [simple_marker("square", "#ffffff", size_mm=4.6, outline=SITE_COLOR, fill_opacity=0.0)]
+        [
+            simple_marker(
+                "square",
+                "#ffffff",
+                size_mm=5.4,
+                outline=SITE_COLOR,
+                outline_width_mm=0.6,
+                fill_opacity=0.0,  # a ring around the bin's own symbol, which stays visible
+            )
+        ]
     )
     return LayerStyle(
         "point",
