@@ -53,6 +53,11 @@ def test_staff_download_and_who_is_refused(
         assert _get(client, place.head_token)[0] == 403
         assert _get(client, None)[0] == 401
         assert _get(client, place.staff_token, "?crs=mercator")[0] == 422
+        # the dashboard offers the file to those who may take it
+        link = b'href="/staff/export/register.gpkg"'
+        for token, shown in ((place.staff_token, True), (place.viewer_token, False)):
+            page = client.get("/staff", headers={"Authorization": f"Bearer {token}"})
+            assert page.status_code == 200 and (link in page.content) is shown
 
 
 def test_command_line_writes_the_file(settings: Settings, engine: Engine, tmp_path: Path) -> None:
