@@ -18,7 +18,7 @@ pg_version() {
   ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1
 }
 
-want=(chromium fonts-thai-tlwg poppler-utils default-jre-headless nodejs npm postgresql caddy libnss3-tools)
+want=(chromium fonts-thai-tlwg poppler-utils default-jre-headless nodejs npm postgresql caddy libnss3-tools gdal-bin)
 ver=$(pg_version)
 [ -n "$ver" ] && want+=("postgresql-${ver}-postgis-3")
 

@@ -22,6 +22,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "home": ("หน้าแรก", "Home"),
     "dashboard": ("ภาพรวม", "Dashboard"),
     "map": ("แผนที่", "Map"),
+    "register_gpkg": ("ทะเบียนสำหรับ QGIS (.gpkg)", "Register for QGIS (.gpkg)"),
+    "register_gpkg_hint": (
+        "หมู่บ้าน ถัง ประวัติการตรวจ ความครอบคลุม และแผน พร้อมสัญลักษณ์แบบแผนที่เว็บ",
+        "Villages, bins, inspections, coverage and the plan, styled like the web map",
+    ),
     "review": ("ตรวจสอบแบบสำรวจ", "Review surveys"),
     "plans": ("แผนจัดสรรถังขยะ", "Allocation plans"),
     "public_page": ("หน้าเผยแพร่สาธารณะ", "Public page"),

@@ -1,4 +1,5 @@
-"""``fieldsvc export allocation|coverage``: the public documents, written to a file."""
+"""``fieldsvc export allocation|coverage|register``: the public documents, and the office's
+register as a styled GeoPackage for QGIS, written to a file."""
 
 from __future__ import annotations
 
@@ -85,12 +86,31 @@ def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export_register(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.register_export import write_register_geopackage
+
+    out = Path(args.out)
+    with database_session(settings) as session:
+        export = write_register_geopackage(
+            session=session, settings=settings, out=out, crs=args.crs
+        )
+    counts = ", ".join(f"{name} {count}" for name, count in export.counts().items())
+    plan = f"plan #{export.plan.id} v{export.plan.version}" if export.plan else "no plan"
+    print(
+        f"เขียน GeoPackage ทะเบียนถังขยะแล้ว / register GeoPackage written: {out} "
+        f"(EPSG:{export.crs.to_epsg()}; {counts}; {plan}; QGIS styles in layer_styles)"
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add ``fieldsvc export`` to the ``fieldsvc`` parser."""
     export = sub.add_parser(
         "export",
-        help="write public documents: allocation list (PDF/XLSX/CSV), coverage (XLSX/CSV)",
-        description="Documents to post publicly; they carry no personal data.",
+        help="write documents: allocation list (PDF/XLSX/CSV), coverage (XLSX/CSV), "
+        "the register as a GeoPackage for QGIS",
+        description="Documents to post publicly and the office's register for QGIS; they "
+        "carry no personal data.",
     )
     what = export.add_subparsers(dest="export_what", required=True, metavar="WHAT")
 
@@ -122,3 +142,20 @@ def register(sub: Any) -> None:
     cov.add_argument("--stream", choices=STREAMS)
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
     cov.set_defaults(handler=cmd_export_coverage)
+
+    reg = what.add_parser(
+        "register",
+        help="the register as a GeoPackage for QGIS (villages, bins, inspections, coverage, plan)",
+        description="Villages with coverage, bins with their last inspection, the inspection "
+        "history, coverage per village and stream and the published (else newest) plan's "
+        "sites, as GeoPackage layers that open in QGIS styled like the web map. Surveyors "
+        "appear as user ids; no names, phones, house numbers or notes.",
+    )
+    reg.add_argument("--out", required=True, help="output file (.gpkg)")
+    reg.add_argument(
+        "--crs",
+        choices=["wgs84", "utm"],
+        default="wgs84",
+        help="wgs84 (EPSG:4326, default) or utm: the data's UTM zone (EPSG:32647/32648)",
+    )
+    reg.set_defaults(handler=cmd_export_register)

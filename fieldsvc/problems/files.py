@@ -270,4 +270,13 @@ PROBLEMS += [
         params="chosen allowed choices",
         code="invalid_input",
     ),
+    entry(
+        "register_export_staff_only",
+        "error",
+        "ไฟล์ GeoPackage ของทะเบียนถังขยะดาวน์โหลดได้เฉพาะเจ้าหน้าที่กองสาธารณสุขและผู้ดูแลระบบ "
+        "ข้อมูลเปิดสาธารณะอยู่ที่หน้า /public",
+        "Only health-division staff and admins download the register GeoPackage; the open data "
+        "is on /public",
+        code="forbidden",
+    ),
 ]

@@ -9,14 +9,15 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc.api.deps import PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffUser
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
 from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
-from fieldsvc.services import overview, planning
+from fieldsvc.reports.geopackage import MEDIA_TYPE as GEOPACKAGE_MEDIA_TYPE
+from fieldsvc.services import overview, planning, register_export
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,3 +93,22 @@ def staff_coverage_export(
     if kind == "xlsx":
         return _download(coverage_xlsx(table, settings), kind, "coverage.xlsx")
     return _download(coverage_csv(table), kind, "coverage.csv")
+
+
+@router.get("/staff/export/register.gpkg")
+def staff_register_geopackage(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    crs: Literal["wgs84", "utm"] = "wgs84",
+) -> Response:
+    """The register for QGIS (health staff and admins): styled layers in one GeoPackage."""
+    data = register_export.register_geopackage(
+        session=session, settings=settings, user=user, crs=crs
+    )
+    suffix = "" if crs == "wgs84" else "-utm"
+    return Response(
+        data,
+        media_type=GEOPACKAGE_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="register{suffix}.gpkg"'},
+    )
