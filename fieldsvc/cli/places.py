@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 from fieldsvc.cli.importing import add_map_options, add_table_options, run_import
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fieldsvc.cli.importing import Summarised
     from fieldsvc.config import Settings
 
 
@@ -32,32 +35,37 @@ def cmd_import_subdistrict(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
-def cmd_import_village_centres(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc.services.places import import_village_centres
-
+def _import_table(
+    args: argparse.Namespace,
+    settings: Settings,
+    announce: str,
+    use_case: Callable[..., Summarised],
+) -> int:
+    """A per-village CSV/Excel list (``path``, ``--subdistrict-code``, ``--encoding``,
+    ``--sheet``) through ``use_case``."""
     return run_import(
         settings,
-        f"กำลังนำเข้าจุดศูนย์กลางหมู่บ้าน / importing village centres {args.path} …",
-        import_village_centres,
+        f"{announce} {args.path} …",
+        use_case,
         path=Path(args.path),
         subdistrict_code=args.subdistrict_code,
         encoding=args.encoding,
         sheet=args.sheet,
     )
+
+
+def cmd_import_village_centres(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.places import import_village_centres
+
+    announce = "กำลังนำเข้าจุดศูนย์กลางหมู่บ้าน / importing village centres"
+    return _import_table(args, settings, announce, import_village_centres)
 
 
 def cmd_import_house_counts(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.places import import_house_counts
 
-    return run_import(
-        settings,
-        f"กำลังนำเข้าจำนวนบ้าน / importing registered house counts {args.path} …",
-        import_house_counts,
-        path=Path(args.path),
-        subdistrict_code=args.subdistrict_code,
-        encoding=args.encoding,
-        sheet=args.sheet,
-    )
+    announce = "กำลังนำเข้าจำนวนบ้าน / importing registered house counts"
+    return _import_table(args, settings, announce, import_house_counts)
 
 
 def register_imports(imp_sub: Any) -> None:
