@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli import places
-from fieldsvc.cli.console import progress, say
-from fieldsvc.cli.db import database_session
+from fieldsvc.cli.console import progress
+from fieldsvc.cli.importing import add_map_options, add_sheet_option, run_import
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from fieldsvc.config import Settings
     from fieldsvc.ingest.sheets import RegisterDefaults
+    from fieldsvc.services.imports import ImportOutcome
 
 #: The layers ``import`` reads, with what each file may be.
 LAYERS = (
@@ -77,37 +80,48 @@ def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
     """``import bins`` of a CSV/Excel survey sheet: each row is received as a survey."""
     from fieldsvc.services.sheet_import import import_bin_sheet
 
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้าแบบสำรวจ / importing survey sheet {args.path} …")
-        outcome = import_bin_sheet(
-            session=session,
-            path=Path(args.path),
-            settings=settings,
-            encoding=args.encoding,
-            sheet=args.sheet,
-            defaults=sheet_defaults(args, settings),
-        )
-    say(outcome.summary())
-    return 0
+    return run_import(
+        settings,
+        f"กำลังนำเข้าแบบสำรวจ / importing survey sheet {args.path} …",
+        import_bin_sheet,
+        path=Path(args.path),
+        settings=settings,
+        encoding=args.encoding,
+        sheet=args.sheet,
+        defaults=sheet_defaults(args, settings),
+    )
 
 
 def cmd_import_buildings(args: argparse.Namespace, settings: Settings) -> int:
     """``import buildings``: household proxies from building footprints."""
     from fieldsvc.services.buildings import import_buildings
 
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้าอาคาร / importing buildings {args.path} …")
-        outcome = import_buildings(
-            session=session,
-            path=Path(args.path),
-            settings=settings,
-            min_area_m2=args.min_area_m2,
-            max_area_m2=args.max_area_m2,
-            min_confidence=args.min_confidence,
-            progress=progress,
-        )
-    say(outcome.summary())
-    return 0
+    return run_import(
+        settings,
+        f"กำลังนำเข้าอาคาร / importing buildings {args.path} …",
+        import_buildings,
+        path=Path(args.path),
+        settings=settings,
+        min_area_m2=args.min_area_m2,
+        max_area_m2=args.max_area_m2,
+        min_confidence=args.min_confidence,
+        progress=progress,
+    )
+
+
+def _import_villages(
+    session: Session,
+    subdistrict_code: str | None,
+    subdistrict_name: str | None,
+    **options: Any,
+) -> ImportOutcome:
+    """Villages into the subdistrict named (made first when there is none yet)."""
+    from fieldsvc.services import imports
+
+    subdistrict = imports.ensure_subdistrict(
+        session=session, code=subdistrict_code, name=subdistrict_name
+    )
+    return imports.import_villages(session=session, subdistrict=subdistrict, **options)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,31 +131,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "bins" and Path(args.path).suffix.casefold() in SHEET_SUFFIXES:
         return cmd_import_bin_sheet(args, settings)
     path = Path(args.path)
+    announce = f"กำลังนำเข้า / importing {path} …"
     common = _layer_options(args, ["encoding", "layer", "source_crs"])
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้า / importing {path} …")
-        if args.what == "villages":
-            subdistrict = imports.ensure_subdistrict(
-                session=session, code=args.subdistrict_code, name=args.subdistrict_name
-            )
-            fields = ["name_field", "number_field", "code_field", "households_field"]
-            outcome = imports.import_villages(
-                session=session,
-                path=path,
-                subdistrict=subdistrict,
-                **common,
-                **_layer_options(args, [*fields, "population_field"]),
-            )
-        elif args.what == "households":
-            outcome = imports.import_households(
-                session=session, path=path, progress=progress, **common
-            )
-        else:
-            outcome = imports.import_bin_layer(
-                session=session, path=path, progress=progress, **common
-            )
-    say(outcome.summary())
-    return 0
+    if args.what == "villages":
+        fields = ["name_field", "number_field", "code_field", "households_field"]
+        return run_import(
+            settings,
+            announce,
+            _import_villages,
+            path=path,
+            subdistrict_code=args.subdistrict_code,
+            subdistrict_name=args.subdistrict_name,
+            **common,
+            **_layer_options(args, [*fields, "population_field"]),
+        )
+    use_case = imports.import_households if args.what == "households" else imports.import_bin_layer
+    return run_import(settings, announce, use_case, path=path, progress=progress, **common)
 
 
 def register(sub: Any) -> None:
@@ -157,13 +162,7 @@ def register(sub: Any) -> None:
             "repaired and rejected, row by row.",
         )
         p.add_argument("path", help="the file to import")
-        p.add_argument("--encoding", help="text encoding of attributes, e.g. cp874 (TIS-620)")
-        p.add_argument("--layer", help="layer name inside a GeoPackage or KML")
-        p.add_argument(
-            "--crs",
-            dest="source_crs",
-            help="CRS of a file that does not say, e.g. EPSG:24047 (Indian 1975 / UTM 47N)",
-        )
+        add_map_options(p)
         p.set_defaults(handler=cmd_import)
         if what == "villages":
             p.add_argument("--name-field", help="column with the village name")
@@ -174,7 +173,7 @@ def register(sub: Any) -> None:
             p.add_argument("--subdistrict-code", help="subdistrict code (when none exists yet)")
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
         if what == "bins":
-            p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+            add_sheet_option(p)
             p.add_argument(
                 "--default-stream",
                 type=_stream_option,

@@ -8,63 +8,64 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldsvc.cli.console import say
-from fieldsvc.cli.db import database_session
+from fieldsvc.cli.importing import add_map_options, add_table_options, run_import
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fieldsvc.cli.importing import Summarised
     from fieldsvc.config import Settings
 
 
 def cmd_import_subdistrict(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.places import import_subdistrict
 
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้าขอบเขตตำบล / importing the subdistrict boundary {args.path} …")
-        outcome = import_subdistrict(
-            session=session,
-            path=Path(args.path),
-            pcode=args.pcode,
-            name=args.name,
-            subdistrict_code=args.subdistrict_code,
-            subdistrict_name=args.subdistrict_name,
-            encoding=args.encoding,
-            layer=args.layer,
-            source_crs=args.source_crs,
-        )
-    say(outcome.summary())
-    return 0
+    return run_import(
+        settings,
+        f"กำลังนำเข้าขอบเขตตำบล / importing the subdistrict boundary {args.path} …",
+        import_subdistrict,
+        path=Path(args.path),
+        pcode=args.pcode,
+        name=args.name,
+        subdistrict_code=args.subdistrict_code,
+        subdistrict_name=args.subdistrict_name,
+        encoding=args.encoding,
+        layer=args.layer,
+        source_crs=args.source_crs,
+    )
+
+
+def _import_table(
+    args: argparse.Namespace,
+    settings: Settings,
+    announce: str,
+    use_case: Callable[..., Summarised],
+) -> int:
+    """A per-village CSV/Excel list (``path``, ``--subdistrict-code``, ``--encoding``,
+    ``--sheet``) through ``use_case``."""
+    return run_import(
+        settings,
+        f"{announce} {args.path} …",
+        use_case,
+        path=Path(args.path),
+        subdistrict_code=args.subdistrict_code,
+        encoding=args.encoding,
+        sheet=args.sheet,
+    )
 
 
 def cmd_import_village_centres(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.places import import_village_centres
 
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้าจุดศูนย์กลางหมู่บ้าน / importing village centres {args.path} …")
-        outcome = import_village_centres(
-            session=session,
-            path=Path(args.path),
-            subdistrict_code=args.subdistrict_code,
-            encoding=args.encoding,
-            sheet=args.sheet,
-        )
-    say(outcome.summary())
-    return 0
+    announce = "กำลังนำเข้าจุดศูนย์กลางหมู่บ้าน / importing village centres"
+    return _import_table(args, settings, announce, import_village_centres)
 
 
 def cmd_import_house_counts(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.places import import_house_counts
 
-    with database_session(settings) as session:
-        say(f"กำลังนำเข้าจำนวนบ้าน / importing registered house counts {args.path} …")
-        outcome = import_house_counts(
-            session=session,
-            path=Path(args.path),
-            subdistrict_code=args.subdistrict_code,
-            encoding=args.encoding,
-            sheet=args.sheet,
-        )
-    say(outcome.summary())
-    return 0
+    announce = "กำลังนำเข้าจำนวนบ้าน / importing registered house counts"
+    return _import_table(args, settings, announce, import_house_counts)
 
 
 def register_imports(imp_sub: Any) -> None:
@@ -87,9 +88,7 @@ def register_imports(imp_sub: Any) -> None:
         "--subdistrict-name",
         help="Thai name: chooses the tambon, or names it when the file has no name",
     )
-    p.add_argument("--encoding", help="text encoding of attributes, e.g. cp874 (TIS-620)")
-    p.add_argument("--layer", help="layer name inside a GeoPackage")
-    p.add_argument("--crs", dest="source_crs", help="CRS of a file that does not say")
+    add_map_options(p)
     p.set_defaults(handler=cmd_import_subdistrict)
 
     p = imp_sub.add_parser(
@@ -102,9 +101,7 @@ def register_imports(imp_sub: Any) -> None:
         "are imported with 'fieldsvc import villages'. Real boundaries are never overwritten.",
     )
     p.add_argument("path", help=".csv/.xlsx village list or .osm.pbf extract")
-    p.add_argument("--subdistrict-code", help="the subdistrict (when there are several)")
-    p.add_argument("--encoding", help="text encoding of a CSV, e.g. cp874")
-    p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+    add_table_options(p)
     p.set_defaults(handler=cmd_import_village_centres)
 
     p = imp_sub.add_parser(
@@ -114,7 +111,5 @@ def register_imports(imp_sub: Any) -> None:
         "Rows matching no village are named in the report and change nothing.",
     )
     p.add_argument("path", help=".csv/.xlsx with a village code or หมู่ที่ and a count")
-    p.add_argument("--subdistrict-code", help="the subdistrict (when there are several)")
-    p.add_argument("--encoding", help="text encoding of a CSV, e.g. cp874")
-    p.add_argument("--sheet", help="worksheet name (or number) in an Excel file")
+    add_table_options(p)
     p.set_defaults(handler=cmd_import_house_counts)

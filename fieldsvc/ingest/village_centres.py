@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,19 +26,23 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from fieldsvc.ingest.columns import FieldRole, column_key, find_column
+from fieldsvc.ingest.columns import FieldRole
 from fieldsvc.ingest.errors import LayerReadError
 from fieldsvc.ingest.layer_files import WGS84
 from fieldsvc.ingest.report import ImportReport, NoteCollector
-from fieldsvc.ingest.sheet_files import read_sheet_table
 from fieldsvc.ingest.values import (
     MAX_VILLAGE_NUMBER,
-    arabic_digits,
     clean_text,
     is_blank,
     parse_number,
     parse_village_number,
     village_number_in_text,
+)
+from fieldsvc.ingest.village_lists import (
+    RowRejected,
+    read_village_list,
+    village_code,
+    village_number,
 )
 from fieldsvc.problems import render, render_line
 
@@ -59,8 +62,6 @@ CENTRE_FIELDS: Final = {
 
 #: OpenStreetMap tags that may carry the village number (หมู่ที่), best first.
 OSM_NUMBER_TAGS: Final = ("moo", "addr:village_number", "village_number", "ref")
-
-_VILLAGE_CODE: Final = re.compile(r"^\d{8}$")
 
 
 @dataclass(frozen=True)
@@ -131,37 +132,18 @@ def read_village_centres(
 # --- a list (CSV / Excel) ----------------------------------------------------------------------
 
 
-def _header_row(rows: list[list[object]]) -> int:
-    """The first row naming a known column (a title line may come before the header)."""
-    keys = {column_key(c) for role in CENTRE_FIELDS.values() for c in role.candidates}
-    for index, row in enumerate(rows[:20]):
-        if any(not is_blank(v) and column_key(str(v)) in keys for v in row):
-            return index
-    return 0
-
-
 def _read_list(
     path: Path, subdistrict_code: str | None, encoding: str | None, sheet: str | None
 ) -> VillageCentres:
-    table = read_sheet_table(path, encoding=encoding, sheet=sheet)
-    file = path.name
-    header_at = _header_row(table.rows)
-    headers = [clean_text(v) or f"column_{i + 1}" for i, v in enumerate(table.rows[header_at])]
-    picked = {
-        role: find_column(headers, field, given=None, file=file)
-        for role, field in CENTRE_FIELDS.items()
-    }
-    if picked["number"] is None and picked["code"] is None:
-        raise LayerReadError("centres_columns_missing", file=file, columns=", ".join(headers))
-    notes = NoteCollector(warnings=list(table.warnings))
-    index = {name: i for i, name in enumerate(headers)}
+    listed = read_village_list(path, CENTRE_FIELDS, encoding=encoding, sheet=sheet)
+    if listed.picked["number"] is None and listed.picked["code"] is None:
+        raise LayerReadError(
+            "centres_columns_missing", file=path.name, columns=", ".join(listed.headers)
+        )
+    notes = NoteCollector(warnings=list(listed.warnings))
     other_subdistricts = 0
     by_number: dict[int, dict[str, object]] = {}
-    for offset, cells in enumerate(table.rows[header_at + 1 :]):
-        row_number = header_at + offset + 2  # as a person counts rows in the sheet
-        values = {role: _cell(cells, index, column) for role, column in picked.items()}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for row_number, values in listed.rows:
         read = _list_row(values, subdistrict_code, row_number, notes)
         if read == "other":
             other_subdistricts += 1
@@ -172,36 +154,25 @@ def _read_list(
             "centres_other_subdistricts", count=other_subdistricts, code=subdistrict_code
         )
         notes.warnings.append(line)
-    field_map = {role: column for role, column in picked.items() if column is not None}
     frame = _centre_frame(list(by_number.values()))
-    return VillageCentres(frame, numbered=False, report=notes.freeze(len(frame), field_map))
-
-
-def _cell(cells: list[object], index: dict[str, int], column: str | None) -> object:
-    if column is None or index[column] >= len(cells):
-        return None
-    return cells[index[column]]
+    report = notes.freeze(len(frame), listed.field_map())
+    return VillageCentres(frame, numbered=False, report=report)
 
 
 def _list_row(
     values: dict[str, object], subdistrict_code: str | None, row: int, notes: NoteCollector
 ) -> dict[str, object] | str | None:
     """One listed village, ``"other"`` for a village of another subdistrict, None if rejected."""
-    code = clean_text(values["code"])
     number: int | None = None
-    if code is not None:
-        code = arabic_digits(code).replace(" ", "")
-        if _VILLAGE_CODE.fullmatch(code) is None:
-            notes.reject(row, *render("centre_code_invalid"), code, None)
-            return None
-        if subdistrict_code and not code.startswith(subdistrict_code):
-            return "other"
-        number = int(code[6:])
     try:
-        given = parse_village_number(values["number"])
-    except ValueError:
-        why = render("village_number_unreadable", highest=MAX_VILLAGE_NUMBER)
-        notes.reject(row, *why, clean_text(values["number"]), None)
+        code = village_code(values["code"])
+        if code is not None:
+            if subdistrict_code and not code.startswith(subdistrict_code):
+                return "other"
+            number = int(code[6:])
+        given = village_number(values["number"])
+    except RowRejected as rejected:
+        rejected.note(row, notes)
         return None
     name = clean_text(values["name"])
     if given is None and number is None and name is not None:

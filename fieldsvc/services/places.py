@@ -109,6 +109,22 @@ def _subdistrict_headline(read: SubdistrictBoundary, subdistrict: Subdistrict) -
     )
 
 
+def _stored_report(
+    read: ImportReport,
+    loaded: int,
+    rejected: list[RowNote],
+    repaired: list[RowNote] | None = None,
+) -> ImportReport:
+    """The file's report with what storing found: the rows loaded, and the rows it rejected
+    or noted (in row order among the file's own)."""
+    return dataclasses.replace(
+        read,
+        loaded=loaded,
+        rejected=sorted([*read.rejected, *rejected], key=lambda n: n.row),
+        repaired=[*read.repaired, *(repaired or [])],
+    )
+
+
 def _subdistrict(session: Session, code: str | None) -> Subdistrict:
     if code:
         found = subdistrict_by_code(session=session, code=dopa_code(code) or code)
@@ -177,12 +193,7 @@ def import_village_centres(
     areas = gpd.GeoDataFrame(areas, geometry="geometry", crs=WGS84)
     saved = save_village_centres(session=session, subdistrict=subdistrict, villages=areas)
     session.commit()
-    report = dataclasses.replace(
-        read.report,
-        loaded=len(centres),
-        rejected=sorted([*read.report.rejected, *rejected], key=lambda n: n.row),
-        repaired=[*read.report.repaired, *notes],
-    )
+    report = _stored_report(read.report, len(centres), rejected, notes)
     headline = (
         f"ตำบล{subdistrict.name} ({subdistrict.code}): {APPROXIMATE_AREA_TH} = ตำบลแบ่งตามจุด"
         f"ศูนย์กลางหมู่บ้านที่ใกล้ที่สุด จนกว่าจะนำเข้าขอบเขตจริง (fieldsvc import villages)\n"
@@ -223,11 +234,7 @@ def import_house_counts(
     saved = save_house_counts(session=session, subdistrict=subdistrict, counts=counts)
     saved.unmatched = [note.line() for note in unmatched]
     session.commit()
-    report = dataclasses.replace(
-        read.report,
-        loaded=len(counts),
-        rejected=sorted([*read.report.rejected, *unmatched], key=lambda n: n.row),
-    )
+    report = _stored_report(read.report, len(counts), unmatched)
     headline = (
         f"จำนวนบ้านตามทะเบียนราษฎร์ {sum(counts.values()):,} หลัง ใน {len(counts)} หมู่บ้าน\n"
         f"Registered houses: {sum(counts.values()):,} in {len(counts)} villages"

@@ -188,6 +188,33 @@ def _clean(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def villages_by_number(*, session: Session, subdistrict: Subdistrict) -> dict[int, Village]:
+    """The subdistrict's villages by their number (หมู่ที่)."""
+    query = select(Village).where(Village.subdistrict_id == subdistrict.id)
+    return {v.number: v for v in session.exec(query)}
+
+
+def save_village(
+    *,
+    session: Session,
+    subdistrict: Subdistrict,
+    row: Village | None,
+    number: int,
+    values: dict[str, Any],
+    counts: SaveCounts,
+) -> None:
+    """Insert village ``number`` with ``values`` (``row`` None), or update ``row`` where they
+    differ; counted in ``counts``."""
+    if row is None:
+        session.add(Village(subdistrict_id=subdistrict.id or 0, number=number, **values))
+        counts.created += 1
+    elif _set_if_changed(row, values):
+        session.add(row)
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
 def save_villages(
     *, session: Session, subdistrict: Subdistrict, villages: gpd.GeoDataFrame
 ) -> SaveCounts:
@@ -200,10 +227,7 @@ def save_villages(
     if villages.crs is not None and villages.crs.to_epsg() != 4326:
         raise ValueError("save_villages expects EPSG:4326; reproject first")
     counts = SaveCounts()
-    existing = {
-        v.number: v
-        for v in session.exec(select(Village).where(Village.subdistrict_id == subdistrict.id))
-    }
+    existing = villages_by_number(session=session, subdistrict=subdistrict)
     for record in villages.to_dict("records"):
         number = int(record["number"])
         values: dict[str, Any] = {"name": str(record["name"])}
@@ -212,15 +236,14 @@ def save_villages(
                 values[name] = _clean(record[name])
         values["boundary"] = _as_multipolygon(record.get("geometry"))
         values["boundary_source"] = BOUNDARY_IMPORTED if values["boundary"] is not None else None
-        row = existing.get(number)
-        if row is None:
-            session.add(Village(subdistrict_id=subdistrict.id or 0, number=number, **values))
-            counts.created += 1
-        elif _set_if_changed(row, values):
-            session.add(row)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        save_village(
+            session=session,
+            subdistrict=subdistrict,
+            row=existing.get(number),
+            number=number,
+            values=values,
+            counts=counts,
+        )
     session.flush()
     return counts
 

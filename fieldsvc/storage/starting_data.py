@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from fieldsvc.models import Subdistrict, Village
 from fieldsvc.models.place import BOUNDARY_APPROXIMATE, BOUNDARY_IMPORTED
-from fieldsvc.storage.frames import SaveCounts, _set_if_changed
+from fieldsvc.storage.frames import SaveCounts, _set_if_changed, save_village, villages_by_number
 
 
 def subdistrict_by_code(*, session: Session, code: str) -> Subdistrict | None:
@@ -86,10 +86,7 @@ def save_village_centres(
     overlap the new division).
     """
     counts = CentreSaveCounts()
-    existing = {
-        v.number: v
-        for v in session.exec(select(Village).where(Village.subdistrict_id == subdistrict.id))
-    }
+    existing = villages_by_number(session=session, subdistrict=subdistrict)
     listed = set()
     for record in villages.to_dict("records"):
         number = int(record["number"])
@@ -110,14 +107,14 @@ def save_village_centres(
             values["boundary"] = area
             values["boundary_source"] = BOUNDARY_APPROXIMATE if area is not None else None
             counts.areas_set += area is not None
-        if row is None:
-            session.add(Village(subdistrict_id=subdistrict.id or 0, number=number, **values))
-            counts.created += 1
-        elif _set_if_changed(row, values):
-            session.add(row)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        save_village(
+            session=session,
+            subdistrict=subdistrict,
+            row=row,
+            number=number,
+            values=values,
+            counts=counts,
+        )
     for number, row in sorted(existing.items()):
         if number not in listed and row.boundary_source == BOUNDARY_APPROXIMATE:
             row.boundary, row.boundary_source = None, None
@@ -148,10 +145,7 @@ def save_house_counts(
 ) -> HouseCountSaveCounts:
     """Set ``Village.households`` of the villages numbered in ``counts`` (number → houses)."""
     saved = HouseCountSaveCounts()
-    villages = {
-        v.number: v
-        for v in session.exec(select(Village).where(Village.subdistrict_id == subdistrict.id))
-    }
+    villages = villages_by_number(session=session, subdistrict=subdistrict)
     for number, houses in sorted(counts.items()):
         village = villages[number]
         if village.households == houses:

@@ -75,6 +75,13 @@ def _seed(session: Session, *, polygons: bool = True) -> None:
     session.commit()
 
 
+def _seed_with_buildings(session: Session, settings: Settings, tmp_path: Path) -> None:
+    """The four villages, then the Open Buildings file of ``_footprints`` imported."""
+    _seed(session)
+    files = make_buildings(tmp_path, _footprints())
+    import_buildings(session=session, path=files["open_buildings"], settings=settings)
+
+
 def _grid(village: int, count: int, *, x0: float = 0.002, y0: float = 0.002) -> list[Building]:
     return [
         Building(
@@ -179,9 +186,7 @@ def test_coverage_map_and_allocation_list_state_the_household_basis(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     with Session(engine) as session:
-        _seed(session)
-        files = make_buildings(tmp_path, _footprints())
-        import_buildings(session=session, path=files["open_buildings"], settings=settings)
+        _seed_with_buildings(session, settings, tmp_path)
         result = planning.compute_coverage(session=session, settings=settings)
         general = result.by_village[result.by_village["stream"] == "general"].set_index("number")
         assert general["household_basis"].to_dict() == {
@@ -236,9 +241,7 @@ def test_the_public_page_states_each_village_household_basis(
     from fieldsvc.api.app import create_app
 
     with Session(engine) as session:
-        _seed(session)
-        files = make_buildings(tmp_path, _footprints())
-        import_buildings(session=session, path=files["open_buildings"], settings=settings)
+        _seed_with_buildings(session, settings, tmp_path)
     with TestClient(create_app(settings, engine=engine)) as client:
         page = client.get("/public").text
         villages_csv = client.get("/public/data/villages.csv").content.decode("utf-8-sig")

@@ -25,7 +25,7 @@ from fieldsvc.ingest.checks import Flag
 from fieldsvc.models import Bin, Inspection, ReviewState, Role, Submission, User
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import batch_review
-from fieldsvc.services.batch_review import BatchFilter, decide_batch, preview_batch
+from fieldsvc.services.batch_review import BatchFilter, BatchOutcome, decide_batch, preview_batch
 from fieldsvc.services.sheet_import import import_bin_sheet
 from fieldsvc.storage.submissions import add_flags
 from fieldsvc.storage.submissions.selection import (
@@ -81,6 +81,26 @@ def _reviews(session: Session) -> list[SubmissionReview]:
 
 def _bin_codes(session: Session) -> set[str]:
     return {b.code for b in session.exec(select(Bin))}
+
+
+def _decide(
+    session: Session,
+    settings: Settings,
+    reviewer: User,
+    batch_filter: BatchFilter,
+    decision: ReviewState,
+    token: str,
+    comment: str | None = None,
+) -> BatchOutcome:
+    return decide_batch(
+        session=session,
+        settings=settings,
+        reviewer=reviewer,
+        batch_filter=batch_filter,
+        decision=decision,
+        comment=comment,
+        token=token,
+    )
 
 
 # --- the preview ------------------------------------------------------------------------------
@@ -141,15 +161,7 @@ def test_filter_by_import_village_and_flag_decides_those_surveys(
     preview = preview_batch(session=session, user=imported.staff, batch_filter=batch_filter)
     by_code = _by_code(session)
     assert preview.count == len(codes)
-    decide_batch(
-        session=session,
-        settings=settings,
-        reviewer=imported.staff,
-        batch_filter=batch_filter,
-        decision=ReviewState.rejected,
-        comment=None,
-        token=preview.token,
-    )
+    _decide(session, settings, imported.staff, batch_filter, ReviewState.rejected, preview.token)
     decided = {r.submission_id for r in _reviews(session)}
     assert {code for code, s in by_code.items() if s.id in decided} == codes
 
@@ -165,14 +177,14 @@ def test_approval_applies_exactly_the_filtered_set_with_reviewer_and_time(
     assert preview.count == 1 and _bin_codes(session) == {"H-1", "H-6"}
     before = {code: (s.review_state, s.applied) for code, s in _by_code(session).items()}
     started = datetime.now(UTC)
-    outcome = decide_batch(
-        session=session,
-        settings=settings,
-        reviewer=imported.staff,
-        batch_filter=village3,
-        decision=ReviewState.approved,
+    outcome = _decide(
+        session,
+        settings,
+        imported.staff,
+        village3,
+        ReviewState.approved,
+        preview.token,
         comment="ตรวจกับผู้ใหญ่บ้านแล้ว",
-        token=preview.token,
     )
     assert (outcome.selected, outcome.decided, outcome.applied, outcome.failed) == (1, 1, 1, 0)
     after = _by_code(session)
@@ -199,15 +211,7 @@ def test_a_survey_that_cannot_be_applied_is_reported_and_the_others_are_decided(
 ) -> None:
     heads = BatchFilter(source_file="heads.csv")
     preview = preview_batch(session=session, user=imported.staff, batch_filter=heads)
-    outcome = decide_batch(
-        session=session,
-        settings=settings,
-        reviewer=imported.staff,
-        batch_filter=heads,
-        decision=ReviewState.approved,
-        comment=None,
-        token=preview.token,
-    )
+    outcome = _decide(session, settings, imported.staff, heads, ReviewState.approved, preview.token)
     by_code = _by_code(session)
     code_of = {s.id: code for code, s in by_code.items()}
     assert (outcome.selected, outcome.decided, outcome.applied) == (5, 2, 2)
@@ -230,14 +234,14 @@ def test_rejection_records_each_review_and_registers_nothing(
 ) -> None:
     heads = BatchFilter(source_file="heads.csv")
     preview = preview_batch(session=session, user=imported.staff, batch_filter=heads)
-    outcome = decide_batch(
-        session=session,
-        settings=settings,
-        reviewer=imported.staff,
-        batch_filter=heads,
-        decision=ReviewState.rejected,
+    outcome = _decide(
+        session,
+        settings,
+        imported.staff,
+        heads,
+        ReviewState.rejected,
+        preview.token,
         comment="ข้อมูลไม่น่าเชื่อถือ",
-        token=preview.token,
     )
     assert (outcome.decided, outcome.applied, outcome.failed) == (5, 0, 0)
     reviews = _reviews(session)
@@ -258,15 +262,7 @@ def test_a_set_that_changed_after_the_preview_is_refused_and_nothing_is_decided(
     preview = preview_batch(session=session, user=imported.staff, batch_filter=everything)
 
     def decide() -> None:
-        decide_batch(
-            session=session,
-            settings=settings,
-            reviewer=imported.staff,
-            batch_filter=everything,
-            decision=ReviewState.approved,
-            comment=None,
-            token=preview.token,
-        )
+        _decide(session, settings, imported.staff, everything, ReviewState.approved, preview.token)
 
     # One more held survey arrives: a sixth row of another sheet.
     late = tmp_path / "late.csv"
@@ -308,15 +304,7 @@ def test_a_batch_over_the_limit_is_refused(
     preview = preview_batch(session=session, user=imported.staff, batch_filter=heads)
     assert (preview.count, preview.too_many, preview.token, preview.flags) == (5, True, "", [])
     with pytest.raises(InvalidInput) as caught:
-        decide_batch(
-            session=session,
-            settings=settings,
-            reviewer=imported.staff,
-            batch_filter=heads,
-            decision=ReviewState.approved,
-            comment=None,
-            token="0" * 32,
-        )
+        _decide(session, settings, imported.staff, heads, ReviewState.approved, "0" * 32)
     assert caught.value.code == "batch_too_large" and "5" in caught.value.message_en
     assert _reviews(session) == []
 
@@ -334,15 +322,7 @@ def test_only_reviewers_decide_a_batch(
         with pytest.raises(Forbidden):
             preview_batch(session=session, user=user, batch_filter=heads)
         with pytest.raises(Forbidden):
-            decide_batch(
-                session=session,
-                settings=settings,
-                reviewer=user,
-                batch_filter=heads,
-                decision=ReviewState.approved,
-                comment=None,
-                token=token,
-            )
+            _decide(session, settings, user, heads, ReviewState.approved, token)
     assert _reviews(session) == []
 
 
@@ -496,15 +476,7 @@ def test_two_batches_over_the_same_surveys_decide_them_once(
             reviewer = second.get(User, imported.staff.id)
             assert reviewer is not None
             try:
-                decide_batch(
-                    session=second,
-                    settings=settings,
-                    reviewer=reviewer,
-                    batch_filter=heads,
-                    decision=ReviewState.rejected,
-                    comment=None,
-                    token=token,
-                )
+                _decide(second, settings, reviewer, heads, ReviewState.rejected, token)
                 answers.append("decided")
             except Conflict as exc:
                 answers.append(exc.code)
@@ -520,15 +492,7 @@ def test_two_batches_over_the_same_surveys_decide_them_once(
         waiting.start()
         waiting.join(timeout=1.0)
         assert waiting.is_alive()  # it waits for the first batch's transaction
-        decide_batch(
-            session=first,
-            settings=settings,
-            reviewer=staff,
-            batch_filter=heads,
-            decision=ReviewState.approved,
-            comment=None,
-            token=token,
-        )
+        _decide(first, settings, staff, heads, ReviewState.approved, token)
     waiting.join(timeout=30)
     assert answers == ["batch_changed"]
     with Session(engine) as check:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from fieldsvc.config import Settings
 from fieldsvc.ingest.checks import duplicate_radius_for
 from fieldsvc.models import Bin
+from fieldsvc.storage.submissions import ReceiveResult
 from tests.intake.conftest import Place, add_bin, bin_xml
 from tests.intake.test_checks import THAI, _receive_xml
 
@@ -22,7 +23,7 @@ def _north_of_registered(metres: float, accuracy_m: float) -> str:
 
 
 def _codes(result: object) -> list[str]:
-    return [f.code for f in result.flags]  # type: ignore[attr-defined]
+    return [f.code for f in result.flags]
 
 
 def _bins(session: Session) -> set[str]:
@@ -38,13 +39,19 @@ def test_duplicate_radius_is_the_wider_of_five_metres_and_the_accuracy(
     assert duplicate_radius_for(accuracy_m, duplicate_radius_m=5.0) == radius_m
 
 
+def _reported_near_registered(
+    session: Session, settings: Settings, place: Place, code: str, metres: float, accuracy_m: float
+) -> ReceiveResult:
+    """Register NB-0007, then receive a new bin ``code`` reported ``metres`` north of it."""
+    add_bin(session, "NB-0007", *REGISTERED)
+    location = _north_of_registered(metres, accuracy_m)
+    return _receive_xml(session, settings, place, bin_xml(code=code, location=location))
+
+
 def test_poor_fix_72_m_from_a_registered_bin_is_held_as_likely_the_same(
     session: Session, settings: Settings, place: Place
 ) -> None:
-    add_bin(session, "NB-0007", *REGISTERED)
-    result = _receive_xml(
-        session, settings, place, bin_xml(code="01-0427", location=_north_of_registered(72, 80))
-    )
+    result = _reported_near_registered(session, settings, place, "01-0427", 72, 80)
     assert _codes(result) == ["poor_gps_accuracy", "likely_duplicate"]
     flag = result.flags[1]
     assert flag.severity == "reject"
@@ -60,46 +67,32 @@ def test_poor_fix_72_m_from_a_registered_bin_is_held_as_likely_the_same(
     assert _bins(session) == {"NB-0007"}
 
 
-def test_a_usable_fix_inside_its_circle_but_beyond_side_by_side_is_held(
-    session: Session, settings: Settings, place: Place
+@pytest.mark.parametrize(
+    ("code", "metres", "accuracy_m", "flags", "applied"),
+    [
+        # a usable fix inside its circle but beyond side by side is held
+        ("01-0428", 15, 20, ["likely_duplicate"], False),
+        # a poor fix right beside a registered bin is held
+        ("01-0429", 3, 80, ["poor_gps_accuracy", "likely_duplicate"], False),
+        # a good fix side by side is only noted
+        ("01-0430", 3, 4, ["possible_duplicate"], True),
+        # a bin beyond the fix circle is not a duplicate
+        ("01-0431", 30, 20, [], True),
+    ],
+    ids=["usable-fix-in-circle-held", "poor-fix-beside-held", "good-fix-beside-noted", "beyond"],
+)
+def test_a_new_bin_near_a_registered_one_is_held_noted_or_registered_by_its_fix(
+    session: Session,
+    settings: Settings,
+    place: Place,
+    code: str,
+    metres: float,
+    accuracy_m: float,
+    flags: list[str],
+    applied: bool,
 ) -> None:
-    add_bin(session, "NB-0007", *REGISTERED)
-    result = _receive_xml(
-        session, settings, place, bin_xml(code="01-0428", location=_north_of_registered(15, 20))
-    )
-    assert _codes(result) == ["likely_duplicate"]
-    assert result.submission.applied is False
-
-
-def test_a_poor_fix_right_beside_a_registered_bin_is_held(
-    session: Session, settings: Settings, place: Place
-) -> None:
-    add_bin(session, "NB-0007", *REGISTERED)
-    result = _receive_xml(
-        session, settings, place, bin_xml(code="01-0429", location=_north_of_registered(3, 80))
-    )
-    assert _codes(result) == ["poor_gps_accuracy", "likely_duplicate"]
-    assert result.submission.applied is False
-
-
-def test_a_good_fix_side_by_side_is_only_noted(
-    session: Session, settings: Settings, place: Place
-) -> None:
-    add_bin(session, "NB-0007", *REGISTERED)
-    result = _receive_xml(
-        session, settings, place, bin_xml(code="01-0430", location=_north_of_registered(3, 4))
-    )
-    assert _codes(result) == ["possible_duplicate"]
-    assert result.submission.applied is True
-    assert _bins(session) == {"NB-0007", "01-0430"}
-
-
-def test_a_bin_beyond_the_fix_circle_is_not_a_duplicate(
-    session: Session, settings: Settings, place: Place
-) -> None:
-    add_bin(session, "NB-0007", *REGISTERED)
-    result = _receive_xml(
-        session, settings, place, bin_xml(code="01-0431", location=_north_of_registered(30, 20))
-    )
-    assert _codes(result) == []
-    assert result.submission.applied is True
+    result = _reported_near_registered(session, settings, place, code, metres, accuracy_m)
+    assert _codes(result) == flags
+    assert result.submission.applied is applied
+    # Held surveys wait for staff; the others are in the register at once.
+    assert _bins(session) == ({"NB-0007", code} if applied else {"NB-0007"})

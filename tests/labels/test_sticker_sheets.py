@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -36,6 +37,15 @@ def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def _send_survey(client: TestClient, token: str, xml: str) -> httpx.Response:
+    """A survey sent as ODK Collect sends it, under the user's OpenRosa token."""
+    return client.post(
+        f"/openrosa/{token}/submission",
+        files=[("xml_submission_file", ("s.xml", xml.encode(), "text/xml"))],
+        headers={"X-OpenRosa-Version": "1.0"},
+    )
 
 
 def _issued(engine: Engine) -> list[tuple[str, bool]]:
@@ -124,11 +134,7 @@ def test_fresh_code_reserved_then_used_at_intake_then_never_reissued(
 
     # the head scans the fresh sticker 01-0003 on a new bin: registered under that code
     xml = bin_xml(f"uuid:{uuid.uuid4()}", code="01-0003", photo="")
-    sent = client.post(
-        f"/openrosa/{place.head_token}/submission",
-        files=[("xml_submission_file", ("s.xml", xml.encode(), "text/xml"))],
-        headers={"X-OpenRosa-Version": "1.0"},
-    )
+    sent = _send_survey(client, place.head_token, xml)
     assert sent.status_code == 201, sent.text
     with Session(engine) as db:
         new_bin = db.exec(select(Bin).where(Bin.code == "01-0003")).one()
@@ -153,11 +159,7 @@ def test_a_survey_through_the_general_apply_marks_the_code_used_too(
     labels.issue_fresh_codes(session=session, user=place.staff, village_number=1, count=1)
     # a point outside every village: not the fast path, the general apply registers the bin
     xml = bin_xml(f"uuid:{uuid.uuid4()}", code="01-0001", location="16.2 103.2 150 4", photo="")
-    sent = client.post(
-        f"/openrosa/{place.staff_token}/submission",
-        files=[("xml_submission_file", ("s.xml", xml.encode(), "text/xml"))],
-        headers={"X-OpenRosa-Version": "1.0"},
-    )
+    sent = _send_survey(client, place.staff_token, xml)
     assert sent.status_code == 201, sent.text
     with Session(engine) as db:
         registered = db.exec(select(Bin).where(Bin.code == "01-0001")).one()

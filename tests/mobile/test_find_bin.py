@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from fieldsvc.models import Bin, BinCreate, Condition, Inspection, Stream
 from fieldsvc.storage.register import create_bin
-from tests.mobile.conftest import ARTIFACTS, EXISTING_BINS, Live, PhoneMaker
+from tests.mobile.conftest import ARTIFACTS, EXISTING_BINS, Live, Phone, PhoneMaker
 from tests.mobile.test_phone_form import (
     open_signed_in,
     screen,
@@ -64,6 +64,14 @@ def to_bin_screen(page: Any) -> None:
     page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
 
 
+def bin_screen_at(make_phone: PhoneMaker, live: Live, **position: float) -> Phone:
+    """A signed-in phone at ``position`` (lat, lon, accuracy) on the bin screen."""
+    phone = make_phone(**position)
+    open_signed_in(phone, live)
+    to_bin_screen(phone.page)
+    return phone
+
+
 def box(page: Any, selector: str) -> dict[str, float]:
     found = page.locator(selector).bounding_box()
     assert found is not None, selector
@@ -73,10 +81,8 @@ def box(page: Any, selector: str) -> dict[str, float]:
 def test_poor_fix_beside_a_registered_bin_offers_it_first(
     make_phone: PhoneMaker, live: Live
 ) -> None:
-    phone = make_phone(lat=POOR_AT[0], lon=POOR_AT[1], accuracy=80)
+    phone = bin_screen_at(make_phone, live, lat=POOR_AT[0], lon=POOR_AT[1], accuracy=80)
     page = phone.page
-    open_signed_in(phone, live)
-    to_bin_screen(page)
     near = page.locator("#near-list button")
     near.first.wait_for()
     # ±80 m: the search reaches 80 + 30 = 110 m, so the bin 72 m away is found (not NB-0002, 350 m).
@@ -116,10 +122,8 @@ def test_poor_fix_beside_a_registered_bin_offers_it_first(
 def test_good_fix_far_from_bins_keeps_new_bin_the_main_choice(
     make_phone: PhoneMaker, live: Live
 ) -> None:
-    phone = make_phone(lat=16.3020, lon=103.3020, accuracy=4)
+    phone = bin_screen_at(make_phone, live, lat=16.3020, lon=103.3020, accuracy=4)
     page = phone.page
-    open_signed_in(phone, live)
-    to_bin_screen(page)
     assert page.locator("#near-list button").count() == 0
     assert page.locator("#near-intro").inner_text() == "ไม่พบถังที่ลงทะเบียนไว้ในระยะ 34 ม."
     classes = (page.locator("#btn-new-bin").get_attribute("class") or "").split()
@@ -170,10 +174,8 @@ def test_a_mistyped_code_offers_the_registered_one_offline(
 def test_an_unknown_code_becomes_a_new_bin_only_when_asked(
     make_phone: PhoneMaker, live: Live
 ) -> None:
-    phone = make_phone(lat=16.3020, lon=103.3020, accuracy=5)
+    phone = bin_screen_at(make_phone, live, lat=16.3020, lon=103.3020, accuracy=5)
     page = phone.page
-    open_signed_in(phone, live)
-    to_bin_screen(page)
     page.fill("#code-input", "12-9876")
     page.click("#btn-code-ok")
     screen(page, "nocode")
@@ -211,10 +213,8 @@ def test_an_unknown_code_becomes_a_new_bin_only_when_asked(
 
 
 def test_a_new_bin_gets_a_village_code_shown_very_large(make_phone: PhoneMaker, live: Live) -> None:
-    phone = make_phone(lat=16.3020, lon=103.3020, accuracy=5)
+    phone = bin_screen_at(make_phone, live, lat=16.3020, lon=103.3020, accuracy=5)
     page = phone.page
-    open_signed_in(phone, live)
-    to_bin_screen(page)
     page.click("#btn-new-bin")
     page.click("#pick-condition button[data-value='usable']")
     page.click("#pick-stream button[data-value='general']")

@@ -24,6 +24,11 @@ def _run(settings: Settings, *args: str) -> int:
     return main(["import", *args], settings=settings)
 
 
+def _import_centres(settings: Settings, files: PlaceFiles) -> int:
+    """``fieldsvc import village-centres`` of the test tambon's centres list."""
+    return _run(settings, "village-centres", str(files.centres_csv))
+
+
 def _subdistricts(engine: Engine) -> list[Subdistrict]:
     with Session(engine) as session:
         return list(session.exec(select(Subdistrict)))
@@ -100,7 +105,7 @@ def _check_areas(
 def test_centres_from_a_csv_give_approximate_areas_that_tile_the_subdistrict(
     with_boundary: PlaceFiles, settings: Settings, engine: Engine
 ) -> None:
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     villages = _villages(engine)
     assert villages["number"].tolist() == [1, 2, 3, 4, 5]
     assert villages["code"].tolist() == [f"5701010{n}" for n in range(1, 6)]
@@ -109,7 +114,7 @@ def test_centres_from_a_csv_give_approximate_areas_that_tile_the_subdistrict(
     for area, village in zip(villages.geometry, with_boundary.villages, strict=True):
         assert area.contains(shapely.Point(village[2]))
     # again: updates nothing, duplicates nothing
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     assert len(_villages(engine)) == 5
 
 
@@ -134,7 +139,7 @@ def test_centres_need_the_boundary_first(
     with Session(engine) as session:
         session.add(Subdistrict(code="570101", name="เวียง"))
         session.commit()
-    assert _run(settings, "village-centres", str(place_files.centres_csv)) == 2
+    assert _import_centres(settings, place_files) == 2
     assert _villages(engine).empty
 
 
@@ -178,7 +183,7 @@ def test_real_polygons_replace_approximate_ones_and_centres_never_overwrite_them
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     surveyed = _real_villages_file(with_boundary, tmp_path)
     assert _run(settings, "villages", str(surveyed)) == 0
     villages = _villages(engine).set_index("number")
@@ -189,7 +194,7 @@ def test_real_polygons_replace_approximate_ones_and_centres_never_overwrite_them
     capsys.readouterr()
 
     # centres again: 1 and 2 keep their real polygons; 3–5 share the rest of the tambon
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     out = capsys.readouterr().out
     assert "real boundaries kept: 1, 2" in out
     after = _villages(engine).set_index("number")
@@ -210,7 +215,7 @@ def test_house_counts_match_by_code_and_by_moo_and_name_the_unmatched(
     engine: Engine,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     capsys.readouterr()
     assert _run(settings, "house-counts", str(with_boundary.house_counts_csv)) == 0
     out = capsys.readouterr().out
@@ -226,7 +231,7 @@ def test_house_counts_match_by_code_and_by_moo_and_name_the_unmatched(
 def test_coverage_runs_over_approximate_areas(
     with_boundary: PlaceFiles, settings: Settings, engine: Engine
 ) -> None:
-    assert _run(settings, "village-centres", str(with_boundary.centres_csv)) == 0
+    assert _import_centres(settings, with_boundary) == 0
     # two households near each centre, no village number: the approximate area assigns them
     offsets = [(0.0004, 0.0), (-0.0004, 0.0003)]
     points, refs, expected = [], [], []

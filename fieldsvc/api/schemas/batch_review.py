@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from fieldsvc.api.deps import MAX_ROW_ID
 from fieldsvc.models import ReviewState
-from fieldsvc.services.batch_review import (
-    BATCH_LIMIT,
-    BatchFilter,
-    BatchOutcome,
-    BatchPreview,
-)
+from fieldsvc.services.batch_review import BATCH_LIMIT, BatchFilter
 
 #: A sheet's file name, as the review filter names an import.
 SourceFile = Annotated[str, Field(min_length=1, max_length=255)]
@@ -59,7 +54,11 @@ class FlagCountOut(BaseModel):
 
 class BatchPreviewOut(BaseModel):
     """What confirming would decide. Send ``token`` back with the decision: if the surveys
-    changed meanwhile, the decision is refused (409) and nothing is decided."""
+    changed meanwhile, the decision is refused (409) and nothing is decided.
+
+    Read from a ``BatchPreview`` by its attributes (``too_many`` is its property)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     count: int
     to_apply: int = Field(description="Not yet in the register: approving applies them")
@@ -67,20 +66,6 @@ class BatchPreviewOut(BaseModel):
     token: str = Field(description="Empty when the batch is too large to decide")
     limit: int = BATCH_LIMIT
     too_many: bool
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_preview(cls, data: Any) -> Any:
-        if not isinstance(data, BatchPreview):
-            return data
-        return {
-            "count": data.count,
-            "to_apply": data.to_apply,
-            "flags": [FlagCountOut.model_validate(f) for f in data.flags],
-            "token": data.token,
-            "limit": data.limit,
-            "too_many": data.too_many,
-        }
 
 
 class BatchReviewIn(BaseModel):
@@ -104,7 +89,9 @@ class ItemFailureOut(BaseModel):
 
 
 class BatchOutcomeOut(BaseModel):
-    """Each decided survey has its own review (reviewer, time, decision, comment)."""
+    """Each decided survey has its own review (reviewer, time, decision, comment).
+
+    Read from a ``BatchOutcome`` by its attributes (``failed`` is its property)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -116,13 +103,3 @@ class BatchOutcomeOut(BaseModel):
     failures: list[ItemFailureOut]
     reviewer_id: int | None
     reviewed_at: datetime
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_outcome(cls, data: Any) -> Any:
-        if not isinstance(data, BatchOutcome):
-            return data
-        return {
-            **{name: getattr(data, name) for name in cls.model_fields if name != "failures"},
-            "failures": [ItemFailureOut.model_validate(f) for f in data.failures],
-        }
