@@ -15,6 +15,8 @@ How it counts (one convention for every test and for the before/after note):
 - **scrolls**: taps on a button that was not wholly in view when tapped (the form opens every
   screen at its top; a scroll made for an earlier tap on the same screen is kept), i.e. the
   scrolls the head needs. Playwright's click would scroll silently; the walk records it instead.
+  Also kept, as ``out_of_view_at_open``: taps on a button that was not in view when its screen
+  opened (the same, except that a second tap on a button already scrolled to counts again).
 
 The head answers what the form asks, screen by screen: a registered bin is tapped in the nearby
 list if the form lists it, else its code is typed as the head reads it off the bin; a typed code
@@ -117,8 +119,10 @@ SCREEN_LOG_JS = """() => {
                                      attributeOldValue: true });
 }"""
 
-#: Where a tapped element stands in the window at the moment of the tap.
-BOX_JS = "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }"
+#: Where a tapped element stands in the window at the moment of the tap, and how far the page
+#: is scrolled.
+BOX_JS = """e => { const r = e.getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, scroll: window.scrollY}; }"""
 
 
 @dataclass
@@ -128,10 +132,17 @@ class Tap:
     top: float
     bottom: float
     viewport: int
+    scrolled: float = 0  # how far the page had been scrolled since the screen opened
 
     @property
     def in_view(self) -> bool:
+        """Wholly in the window when tapped."""
         return self.top >= 0 and self.bottom <= self.viewport
+
+    @property
+    def in_view_at_open(self) -> bool:
+        """Wholly in the window as the screen opened (before any scroll on it)."""
+        return self.top + self.scrolled >= 0 and self.bottom + self.scrolled <= self.viewport
 
 
 @dataclass
@@ -148,6 +159,10 @@ class Walk:
     def scrolls(self) -> int:
         return sum(not t.in_view for t in self.taps)
 
+    @property
+    def out_of_view_at_open(self) -> int:
+        return sum(not t.in_view_at_open for t in self.taps)
+
     def counts(self) -> tuple[int, int, int, int]:
         """(screens, taps, characters typed, scrolls)."""
         return len(self.screens), len(self.taps), self.typed, self.scrolls
@@ -160,9 +175,10 @@ class Walk:
             "taps": len(self.taps),
             "typed": self.typed,
             "scrolls": self.scrolls,
+            "out_of_view_at_open": self.out_of_view_at_open,
             "path": " → ".join(self.screens),
             "tapped": [f"{t.screen}: {t.target}" for t in self.taps],
-            "out_of_view": [asdict(t) for t in self.taps if not t.in_view],
+            "out_of_view": [asdict(t) for t in self.taps if not t.in_view_at_open],
         }
 
 
@@ -177,6 +193,7 @@ class Walker:
         size = self.page.viewport_size
         self.walk = Walk(scenario.name, (size["width"], size["height"]))
         self.at = ""
+        self.opened_scroll = 0.0
 
     def screen_now(self) -> str:
         return str(self.page.evaluate("document.documentElement.dataset.screen || ''"))
@@ -191,6 +208,7 @@ class Walker:
         if name == "bin":
             page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
         self.at = name
+        self.opened_scroll = float(page.evaluate("window.scrollY"))
         if self.on_screen:
             self.on_screen(page, self.scenario.name, name)
 
@@ -208,7 +226,8 @@ class Walker:
         loc.wait_for(state="visible")
         box = loc.evaluate(BOX_JS)
         height = int(self.page.evaluate("window.innerHeight"))
-        self.walk.taps.append(Tap(self.at, selector, box["top"], box["bottom"], height))
+        scrolled = box["scroll"] - self.opened_scroll
+        self.walk.taps.append(Tap(self.at, selector, box["top"], box["bottom"], height, scrolled))
         if photo:  # "take photo"; the camera answers with the picture
             self.page.set_input_files("#photo-input", files=[PHOTO])
         else:
