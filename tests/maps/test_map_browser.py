@@ -119,3 +119,81 @@ def test_coverage_map_opens_with_no_network(served_map: str, sample_frames: MapF
         assert page.evaluate(zoom) > before
         assert page.locator(".leaflet-marker-pane .fs-bin").count() > 0
         assert external == [] and errors == []
+
+
+#: Every marker in the marker pane: its kind, box, and where its point falls on the screen.
+MARKERS_JS = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const box = map.getContainer().getBoundingClientRect();
+  const found = [];
+  map.eachLayer(l => {
+    if (!(l instanceof L.Marker) || !l._icon) return;
+    const e = l._icon, r = e.getBoundingClientRect(), c = e.classList;
+    const at = map.latLngToContainerPoint(l.getLatLng());
+    found.push({
+      kind: c.contains('fs-bin-hit') ? 'bin' : c.contains('fs-cluster') ? 'cluster'
+        : c.contains('awesome-marker') ? 'site' : e.className,
+      left: r.left, top: r.top, width: r.width, height: r.height,
+      x: box.left + at.x, y: box.top + at.y, title: e.title,
+      hit: document.elementFromPoint(r.left + 3, r.top + 3) === e,
+    });
+  });
+  return found;
+}"""
+
+#: Font size of every piece of text in a marker (a count, a badge) and of every glyph.
+LABELS_JS = """() => [...document.querySelectorAll('.leaflet-marker-pane *')]
+  .filter(e => e.tagName === 'I' || [...e.childNodes].some(
+    n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+  .map(e => ({what: e.className || e.tagName, text: e.textContent.trim(),
+              px: parseFloat(getComputedStyle(e).fontSize)}))"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_bin_markers_are_finger_sized_with_readable_labels(
+    served_map: str, width: int, height: int
+) -> None:
+    """Every marker (bin, cluster, recommended site) is a tap target of at least 44×44 px,
+    still centred on its point; every label in it is at least 14 px; a bin is drawn as a
+    28 px dot inside its target, and a tap on the target's transparent corner opens it."""
+    with chromium() as browser:
+        page = browser.new_page(
+            viewport={"width": width, "height": height}, device_scale_factor=2, locale="th-TH"
+        )
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(served_map)
+        page.wait_for_selector("html[data-bins-ready]", timeout=15_000)
+        page.wait_for_selector(".marker-cluster")
+        page.wait_for_timeout(300)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"coverage-map-targets-{width}x{height}.png"))
+        if width < 600:  # the phone: closer in, where single bins stand apart
+            page.evaluate("Object.values(window).find(v => v instanceof L.Map).zoomIn(1)")
+            page.wait_for_timeout(600)
+
+        markers = page.evaluate(MARKERS_JS)
+        assert {m["kind"] for m in markers} == {"bin", "cluster", "site"}, markers
+        small = [m for m in markers if m["width"] < 44 or m["height"] < 44]
+        assert small == []
+        for m in markers:  # a bigger target, the same place
+            centre_x = m["left"] + m["width"] / 2
+            assert abs(centre_x - m["x"]) <= 1, m
+            if m["kind"] != "site":  # a pin points down at its point
+                assert abs(m["top"] + m["height"] / 2 - m["y"]) <= 1, m
+        labels = page.evaluate(LABELS_JS)
+        assert any(label["what"] == "fs-cluster-bad" for label in labels), labels
+        assert [label for label in labels if label["px"] < 14] == []
+        dots = page.locator(".leaflet-marker-pane .fs-bin").evaluate_all(
+            "els => els.map(e => [e.offsetWidth, e.offsetHeight])"
+        )
+        assert dots and all(d == [28, 28] for d in dots), dots
+
+        # The transparent corner of a bin's target is the bin: its popup opens.
+        target = next(m for m in markers if m["kind"] == "bin" and m["hit"])
+        page.mouse.click(target["left"] + 3, target["top"] + 3)
+        page.locator(".fs-popup").wait_for()
+        assert page.locator(".fs-popup-code").inner_text() == target["title"]
+        page.wait_for_timeout(400)  # the popup fades in
+        page.screenshot(path=str(ARTIFACTS / f"coverage-map-targets-{width}x{height}-bin.png"))
+        assert errors == []

@@ -1,22 +1,18 @@
 """Finding the right bin on the phone (Chromium, 360×640): a poor fix beside a registered bin
 offers that bin first, a mistyped code offers the registered one (offline too), a code that is not
 registered becomes a new bin only by an explicit step, and a new bin's code is shown very large.
-Also the walk counts (screens, taps, characters typed) for a re-inspection, a new bin and a poor
-fix, written to test-artifacts/mobile/walk-counts.json."""
+(What each bin costs in screens, taps and typing is counted in test_walk.py.)"""
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
-from fieldsvc.models import Bin, BinCreate, Condition, Inspection, Stream
-from fieldsvc.storage.register import create_bin
-from tests.mobile.conftest import ARTIFACTS, EXISTING_BINS, Live, Phone, PhoneMaker
+from fieldsvc.models import Bin, Inspection
+from tests.mobile.conftest import EXISTING_BINS, Live, Phone, PhoneMaker
 from tests.mobile.test_phone_form import (
     open_signed_in,
     screen,
@@ -25,30 +21,12 @@ from tests.mobile.test_phone_form import (
     submissions,
     wait_queue,
 )
-from tests.mobile.walks import walk_bin
+from tests.mobile.walk import SCENARIOS, add_bin
 
 pytestmark = pytest.mark.browser
 
-# 72 m north of NB-0001 (16.3050 N, 103.3050 E): 72 m / 111,320 m per degree of latitude.
-NB1 = EXISTING_BINS["NB-0001"][:2]
-POOR_AT = (NB1[0] + 72 / 111_320, NB1[1])
-
-
-def add_bin(live: Live, code: str, lat: float, lon: float) -> None:
-    with Session(live.engine) as session:
-        create_bin(
-            session=session,
-            bin_in=BinCreate(
-                code=code,
-                lat=lat,
-                lon=lon,
-                capacity_l=240,
-                stream=Stream.general,
-                condition=Condition.usable,
-            ),
-            observed_at=datetime(2026, 1, 5, tzinfo=UTC),
-        )
-        session.commit()
+# 72 m north of NB-0001 (16.3050 N, 103.3050 E), reporting ±80 m.
+POOR_AT = SCENARIOS["poor_fix"].at
 
 
 def to_bin_screen(page: Any) -> None:
@@ -242,29 +220,6 @@ def test_a_new_bin_gets_a_village_code_shown_very_large(make_phone: PhoneMaker, 
     with Session(live.engine) as session:
         assert session.exec(select(Bin).where(Bin.code == code)).one().capacity_l == 240
     assert phone.errors == []
-
-
-def test_walk_counts_per_bin(make_phone: PhoneMaker, live: Live) -> None:
-    """Screens, taps and characters for three bins (written out for the change note)."""
-    phone = make_phone()
-    page = phone.page
-    open_signed_in(phone, live)
-    counts = {
-        "reinspect": walk_bin(phone, at=(16.30503, 103.3050), accuracy=4, existing="NB-0001"),
-    }
-    page.click("#btn-saved-home")
-    counts["new_bin"] = walk_bin(phone, at=(16.3020, 103.3020), accuracy=5)
-    page.click("#btn-saved-home")
-    counts["poor_fix_reinspect"] = walk_bin(phone, at=POOR_AT, accuracy=80, existing="NB-0001")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    out = {name: c.as_dict() for name, c in counts.items()}
-    (ARTIFACTS / "walk-counts.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
-    assert (out["reinspect"]["screens"], out["reinspect"]["taps"]) == (6, 6)
-    assert (out["new_bin"]["screens"], out["new_bin"]["taps"]) == (8, 8)
-    # The poor fix finds the bin in the list: nothing typed (before: its code, 7 characters).
-    assert out["poor_fix_reinspect"]["typed"] == 0
-    assert out["poor_fix_reinspect"]["taps"] == 7  # 6 + the tap that confirms the poor fix
-    assert all(c.typed == 0 for c in counts.values())
 
 
 # The phone's draw for a new code is always 427 (only the one-number Uint16Array draws).

@@ -14,7 +14,7 @@ from shapely.geometry import LineString
 
 from fieldsvc.services import basemap
 from tests.mobile.conftest import ARTIFACTS, Live, PhoneMaker
-from tests.mobile.walk import PATHS, walk_path
+from tests.mobile.walk import SCENARIOS, walk_bin
 
 pytestmark = pytest.mark.browser
 
@@ -111,11 +111,11 @@ def test_every_screen_of_each_path_shows_its_way_on(
                 "#gps-warning"
             ).inner_text()
 
-    for path in PATHS:
+    for path in STEPS:
         phone = make_phone(height=height)
         phone.page.goto(live.link())
         phone.page.locator("html[data-data='ready']").wait_for(state="attached")
-        walk = walk_path(phone, path, on_screen=check)
+        walk = walk_bin(phone, SCENARIOS[path], on_screen=check)
         assert walk.scrolls == 0, walk.summary()
         assert phone.errors == []
     assert {n for _, n in seen} == set(MAIN_ACTIONS) | {"bin"}

@@ -14,6 +14,11 @@
                    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
   var LAT = 0, LON = 1, CODE = 2, STREAM = 3, COND = 4, INSPECTED = 5, CAPACITY = 6, PHOTO = 7,
       THUMBNAIL = 8;
+  // Every marker is at least this many pixels square: a tap target for a finger (as on the
+  // phone form's small map).
+  var HIT_PX = 44;
+  // A map narrower than this (pixels) is on a phone.
+  var NARROW_PX = 600;
 
   /** "2026-08-11" → "11 ส.ค. 2569" (Buddhist era). */
   function thaiDate(iso) {
@@ -37,12 +42,15 @@
       var key = stream * 16 + cond;
       if (!cache[key]) {
         var s = cfg.streams[stream], c = cfg.conditions[cond];
+        // A small dot centred in a transparent square of HIT_PX: a finger's tap target
+        // without bins drawn large enough to hide each other.
         cache[key] = L.divIcon({
-          className: "fs-bin fs-bin-" + s.key + " fs-bin-" + c.key,
-          html: '<i class="fa fa-' + c.glyph + '" aria-hidden="true"></i>',
-          iconSize: [24, 24],
-          iconAnchor: [12, 12],
-          popupAnchor: [0, -12]
+          className: "fs-bin-hit",
+          html: '<span class="fs-bin fs-bin-' + s.key + " fs-bin-" + c.key + '">' +
+            '<i class="fa fa-' + c.glyph + '" aria-hidden="true"></i></span>',
+          iconSize: [HIT_PX, HIT_PX],
+          iconAnchor: [HIT_PX / 2, HIT_PX / 2],
+          popupAnchor: [0, -14]
         });
       }
       return cache[key];
@@ -52,7 +60,7 @@
   /** Cluster bubble: neutral colour (stream colours are taken), count, and a red badge with
    *  the number of bins that are not usable (summed by supercluster while indexing). */
   function clusterIcon(cfg, n, bad) {
-    var size = n < 100 ? 34 : n < 1000 ? 40 : n < 10000 ? 46 : 54;
+    var size = n < 100 ? HIT_PX : n < 1000 ? 48 : n < 10000 ? 52 : 58;
     var html = "<div><span>" + n.toLocaleString("en-US") + "</span></div>";
     if (bad) {
       html += '<b class="fs-cluster-bad" title="' + cfg.text.problemBins + '">' +
@@ -242,6 +250,8 @@
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       var toggle = div.querySelector(".fs-legend-toggle");
+      // On a phone the open legend would hide most of the map: it starts folded.
+      if (toggle && map.getSize().x < NARROW_PX) div.classList.add("fs-legend-collapsed");
       if (toggle) {
         toggle.addEventListener("click", function () {
           div.classList.toggle("fs-legend-collapsed");
