@@ -36,7 +36,7 @@ def _enum(values: Any, description: str = "") -> Queryable:
 
 STREAM = _enum(Stream, "waste stream")
 CONDITION = _enum(Condition, "condition seen")
-VILLAGE = Queryable("integer", description="หมู่ที่ (village number)")
+VILLAGE = Queryable("integer", description="หมู่ที่ (village number)", minimum=1, maximum=99)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ COLLECTIONS: dict[str, Collection] = {
                 "village_number": VILLAGE,
                 "stream": STREAM,
                 "condition": CONDITION,
-                "capacity_l": Queryable("integer", description="litres"),
+                "capacity_l": Queryable("integer", description="litres", minimum=1, maximum=20_000),
             },
             integer_ids=False,
         ),
@@ -336,6 +336,8 @@ def one_feature(
     """The feature ``feature_id`` of ``collection``, or None."""
     page: Page
     if collection.id == "bins":
+        if len(feature_id) > 40 or not feature_id.isprintable():  # no bin has such a code
+            return None
         page = store.bins_page(session=session, bin_code=feature_id, limit=1)
         return _bin_feature(page.rows[0]) if page.rows else None
     if not feature_id.isdigit() or len(feature_id) > 9:

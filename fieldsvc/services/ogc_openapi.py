@@ -49,6 +49,8 @@ def _queryable(name: str, queryable: Queryable) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "integer" if queryable.kind == "integer" else "string"}
     if queryable.kind == "enum":
         schema["enum"] = list(queryable.values)
+    if queryable.kind == "integer":
+        schema.update(minimum=queryable.minimum, maximum=queryable.maximum)
     return {
         "name": name,
         "in": "query",

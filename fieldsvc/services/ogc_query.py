@@ -34,20 +34,36 @@ class Queryable:
     kind: str  # "string", "integer" or "enum"
     values: tuple[str, ...] = ()
     description: str = ""
+    #: Integers only: the range a value may take (a database integer holds it).
+    minimum: int = -(2**31)
+    maximum: int = 2**31 - 1
 
     def parse(self, name: str, raw: str) -> Any:
         if self.kind == "integer":
             try:
-                return int(raw)
+                value = int(raw)
             except ValueError:
+                value = None
+            if value is None or not self.minimum <= value <= self.maximum:
+                expected = f"a whole number from {self.minimum} to {self.maximum}"
                 raise InvalidInput.of(
                     "ogc_filter_value_invalid",
                     field=name,
-                    details={"value": raw, "expected": "integer"},
+                    details={"value": raw, "expected": expected},
                     name=name,
                     value=raw,
-                    expected="a whole number",
-                ) from None
+                    expected=expected,
+                )
+            return value
+        if self.kind == "string" and (len(raw) > 200 or not raw.isprintable()):
+            raise InvalidInput.of(
+                "ogc_filter_value_invalid",
+                field=name,
+                details={"value": raw[:200], "expected": "printable text"},
+                name=name,
+                value=raw[:200],
+                expected="printable text of at most 200 characters",
+            )
         if self.kind == "enum" and raw not in self.values:
             raise InvalidInput.of(
                 "ogc_filter_value_invalid",

@@ -197,6 +197,9 @@ def test_bbox_and_property_filters_match_an_independent_count(
         ("offset=-1", "offset"),
         ("stream=plastic", "stream"),
         ("capacity_l=big", "capacity_l"),
+        ("village_number=-21593847443199948", "village_number"),  # beyond a database integer
+        ("village_number=100", "village_number"),
+        ("code=A%00B", "code"),  # PostgreSQL text holds no NUL
         ("colour=blue", "colour"),
         ("datetime=2026-10-01", "datetime"),  # bins have no time
         ("f=html", "f"),
@@ -223,6 +226,7 @@ def test_one_bin_by_its_code_and_unknown_ones(
     assert feature["geometry"]["coordinates"] == pytest.approx([chosen.lon, chosen.lat])
     assert feature["properties"]["stream"] == chosen.stream
     assert client.get("/ogc/collections/bins/items/NO-SUCH").status_code == 404
+    assert client.get("/ogc/collections/bins/items/A%00B").status_code == 404
     assert client.get("/ogc/collections/wells/items").status_code == 404
     assert client.get("/ogc/collections/wells").json()["error"]["details"]["expected"] == [
         "villages",
