@@ -2,7 +2,8 @@
 # Installs the Debian packages fieldsvc's full test suite needs: PostgreSQL + PostGIS for the
 # installed server version, Chromium for browser tests, Thai fonts for pages and PDFs, poppler to
 # render PDFs to images, Java for ODK Validate, Caddy and the NSS tools (certutil) for the
-# real-TLS test. Idempotent; does nothing when all are present.
+# real-TLS test, and GDAL's command-line tools (ogrinfo, ogr2ogr), a real OGC API – Features
+# client. Idempotent; does nothing when all are present.
 set -euo pipefail
 
 SUDO=""
@@ -44,4 +45,4 @@ if ! dpkg-query -W -f='${Status}' "postgresql-${ver}-postgis-3" 2>/dev/null | gr
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
     "postgresql-${ver}-postgis-3"
 fi
-echo "setup-system: ok (PostgreSQL ${ver} + PostGIS, Chromium, Thai fonts, poppler, Caddy, NSS tools)"
+echo "setup-system: ok (PostgreSQL ${ver} + PostGIS, Chromium, Thai fonts, poppler, Caddy, NSS tools, GDAL)"

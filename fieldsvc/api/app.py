@@ -27,6 +27,7 @@ from fieldsvc.api.routes import (
     labels,
     media,
     mobile,
+    ogc,
     openrosa,
     planning,
     public,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(public.router)
     app.include_router(exports.router)
     app.include_router(tiles.router)
+    app.include_router(ogc.router)  # OGC API – Features for QGIS and GDAL
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():

@@ -20,6 +20,7 @@ from fieldsvc.problems import (
     analysis,
     backups,
     buildings,
+    features,
     files,
     flags,
     general,
@@ -74,6 +75,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *analysis.PROBLEMS,
             *rows.PROBLEMS,
             *buildings.PROBLEMS,
+            *features.PROBLEMS,
         ]
     )
 )

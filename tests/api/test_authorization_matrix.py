@@ -68,6 +68,17 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/readyz"): "2xx 2xx 2xx 2xx 2xx 2xx",
     # 404 for all: the test install has no tile set (public, no token needed)
     ("GET", "/tiles/{z}/{x}/{y}.{ext}"): "404 404 404 404 404 404",
+    # OGC API – Features: the service documents are public; a collection's rows are asked
+    # for the staff-only "inspections" (villages, bins, recommended sites are public:
+    # tests/api/test_public_pii.py, tests/ogc/)
+    ("GET", "/ogc"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/ogc/api.html"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/ogc/collections"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/ogc/conformance"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/ogc/openapi"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/ogc/collections/{collection_id}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/ogc/collections/{collection_id}/items"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/ogc/collections/{collection_id}/items/{feature_id:path}"): "401 2xx 403 403 2xx 2xx",
     # --- sign-in ---
     ("GET", "/login"): "2xx 2xx 2xx 2xx 2xx 2xx",
     # the sign-in link only shows a form that posts the token (it signs nobody in by itself)
@@ -246,6 +257,8 @@ PATH_VALUES = {
     "y": "0",
     "ext": "png",
     "village": "1",
+    "collection_id": "inspections",
+    "feature_id": "1",  # the inspection of village A's survey (the only bin)
 }
 
 
@@ -264,7 +277,7 @@ def _path(path: str, world: World, role: str) -> str:
         values["name"] = "bins"
     if path == "/m/{name}":
         values["name"] = "app.js"
-    return path.format(**values)
+    return path.replace(":path}", "}").format(**values)
 
 
 def _request_body(method: str, path: str, world: World, role: str) -> dict[str, Any]:

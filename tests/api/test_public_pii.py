@@ -68,6 +68,8 @@ RAW_ONLY = "RAW-ONLY-SECRET-77"
 CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
 
+OGC_COLLECTIONS = ("villages", "bins", "recommended-sites", "inspections", "held-surveys")
+
 #: GET routes an anonymous visitor may open (200), reviewed one by one. A route that starts
 #: answering anonymously fails the test until it is added here — and it is scanned either way.
 ANONYMOUS_ROUTES = {
@@ -87,6 +89,15 @@ ANONYMOUS_ROUTES = {
     "/public/data/{name}.csv",
     "/public/data/{name}.geojson",
     "/public/plan.{kind}",
+    # OGC API – Features: the service documents and the public collections' features
+    "/ogc",
+    "/ogc/api.html",
+    "/ogc/conformance",
+    "/ogc/openapi",
+    "/ogc/collections",
+    "/ogc/collections/{collection_id}",
+    "/ogc/collections/{collection_id}/items",
+    "/ogc/collections/{collection_id}/items/{feature_id:path}",
 }
 
 #: Concrete URLs for every GET route with path parameters (``{plan}`` and ``{photo}`` are
@@ -121,6 +132,19 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],
     "/m/{name}": ["/m/index.html", "/m/app.js", "/m/photo.js", "/m/records.js"],
+    # every collection, the staff ones too (they must answer 401 here)
+    "/ogc/collections/{collection_id}": [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS],
+    "/ogc/collections/{collection_id}/items": [
+        f"/ogc/collections/{c}/items?limit=10000" for c in OGC_COLLECTIONS
+    ],
+    "/ogc/collections/{collection_id}/items/{feature_id:path}": [
+        "/ogc/collections/bins/items/B-1",
+        "/ogc/collections/villages/items/1",
+        "/ogc/collections/recommended-sites/items/1",
+        "/ogc/collections/inspections/items/1",
+        "/ogc/collections/held-surveys/items/1",
+        "/ogc/collections/held-surveys/items/2",
+    ],
 }
 
 
