@@ -51,7 +51,7 @@ from fieldsvc.ingest.photos import ReceivedPhoto, receive_photo, safe_attachment
 from fieldsvc.models import User
 from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
-from fieldsvc.services.form_lists import BINS_CSV, bins_csv
+from fieldsvc.services.form_lists import BINS_CSV, bins_csv, integrity_xml, requested_ids
 from fieldsvc.services.sessions import open_session
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import ReceiveResult
@@ -61,6 +61,7 @@ FORMS_DIR = xforms_dir()
 OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
 XML_TYPE = "text/xml; charset=utf-8"
 VILLAGES_CSV = "villages.csv"
+ENTITY_LIST = "bins"
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -273,10 +274,19 @@ def form_manifest(
         if name not in (VILLAGES_CSV, BINS_CSV):
             continue
         digest = hashlib.md5(_media_bytes(name, session=session, user=user)).hexdigest()
+        # bins.csv is the entity list "bins": Collect keeps it as entities (offline updates
+        # on top) and asks the integrity URL which of them are gone
+        entity_list = name == BINS_CSV
+        kind = ' type="entityList"' if entity_list else ""
+        integrity = (
+            f"<integrityUrl>{escape(f'{base}/entities/{ENTITY_LIST}/integrity')}</integrityUrl>"
+            if entity_list
+            else ""
+        )
         files.append(
-            f"<mediaFile><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
+            f"<mediaFile{kind}><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
             f"<downloadUrl>{escape(f'{base}/forms/{form_id}/media/{name}')}</downloadUrl>"
-            "</mediaFile>"
+            f"{integrity}</mediaFile>"
         )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -308,6 +318,20 @@ def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaU
         media_type="text/csv; charset=utf-8",
         headers=OPENROSA_VERSION,
     )
+
+
+@router.get(
+    "/entities/{dataset}/integrity",
+    summary="Which listed bins are gone (ODK entities integrity, ?id=uuid1,uuid2)",
+)
+def entity_integrity(
+    request: Request, dataset: str, session: SessionDep, user: OpenRosaUser
+) -> Response:
+    if dataset != ENTITY_LIST:
+        raise NotFound.of("entity_list_not_found", field="dataset", dataset=dataset)
+    ids = requested_ids(request.query_params.get("id"))
+    body = integrity_xml(session=session, user=user, entity_ids=ids)
+    return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
 
 
 # --- submissions -------------------------------------------------------------------------------
