@@ -4,6 +4,8 @@ same GPS thresholds as the web form, from one source; bins.csv served per user."
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -49,13 +51,14 @@ def test_a_registered_bin_takes_its_village_from_bins_csv_and_skips_size_and_str
     sources = {i.get("id"): i.get("src") for i in form.iter(f"{{{NS['x']}}}instance")}
     assert sources["bins"] == "jr://file-csv/bins.csv"
     binds = _binds(form)
+    # the bin is the one picked from the list, else the row whose code was scanned or typed
+    assert binds["bin_id"]["calculate"] == (
+        "coalesce( /data/bin_pick , instance('bins')/root/item[code= /data/bin_code ]/name)"
+    )
     assert binds["bin_village"]["calculate"] == (
-        "instance('bins')/root/item[name= /data/bin_code ]/village"
+        "instance('bins')/root/item[name= /data/bin_id ]/village"
     )
-    assert (
-        "count(instance('bins')/root/item[name= /data/bin_code ]) > 0"
-        in (binds["registered"]["calculate"])
-    )
+    assert binds["registered"]["calculate"].replace(" ", "") == ("if(/data/bin_id!='','yes','no')")
     for skipped in ("capacity_l", "stream"):
         assert binds[skipped]["relevant"].replace(" ", "") == "/data/registered='no'"
     # the village the survey sends: the bin's row, else the user's only village, else asked
@@ -100,10 +103,27 @@ def test_bins_csv_is_served_per_user_and_listed_in_the_manifest(
     assert "<filename>bins.csv</filename>" in manifest.text
     own = client.get(f"{head}/media/bins.csv", headers=headers)
     assert own.status_code == 200
-    assert own.text == (
-        "name,label,village,capacity_l,stream\n"
-        "NB-0001,NB-0001,1,200,general\n"
-        "NB-0002,NB-0002,1,240,recyclable\n"
-    )
+    rows = list(csv.reader(io.StringIO(own.text)))
+    assert rows[0] == [
+        "name",
+        "label",
+        "__version",
+        "code",
+        "village",
+        "capacity_l",
+        "stream",
+        "condition",
+        "geometry",
+        "last_inspected",
+    ]
+    assert [r[3:8] for r in rows[1:]] == [
+        ["NB-0001", "1", "200", "general", "usable"],
+        ["NB-0002", "1", "240", "recyclable", "usable"],
+    ]
+    assert [r[1] for r in rows[1:]] == [
+        "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
+        "NB-0002 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
+    ]
+    assert [r[2] for r in rows[1:]] == ["1", "1"]
     staff = client.get(f"/openrosa/{place.staff_token}/forms/bin_survey/media/bins.csv")
-    assert "NB-0301,NB-0301,3,200,general" in staff.text
+    assert ",NB-0301,3,200,general,usable," in staff.text

@@ -41,18 +41,12 @@ def _version_flags(record: SurveyRecord, found: EntityBin) -> list[Flag]:
     base = record.entity_base_version
     if base is None or base == found.version:
         return []
-    key = "entity_version_conflict" if base < found.version else WAITING_FLAG
+    field = f"{ENTITY_FIELD}/@baseVersion"
     details = {"value": base, "current_version": found.version, "entity_id": record.entity_id}
-    return [
-        Flag.of(
-            key,
-            f"{ENTITY_FIELD}/@baseVersion",
-            details,
-            code=found.code,
-            base_version=base,
-            current_version=found.version,
-        )
-    ]
+    words = {"code": found.code, "base_version": base, "current_version": found.version}
+    if base < found.version:
+        return [Flag.of("entity_version_conflict", field, details, **words)]
+    return [Flag.of("entity_update_waiting", field, details, **words)]
 
 
 def entity_target(
