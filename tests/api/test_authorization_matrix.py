@@ -107,6 +107,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/openrosa/{token}/forms/{form_id}.xml"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}/manifest"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}/media/{filename}"): "401 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/openrosa/{token}/entities/{dataset}/integrity"): "401 2xx 2xx 2xx 2xx 2xx",
     ("HEAD", "/openrosa/{token}/submission"): "401 2xx 2xx 2xx 2xx 2xx",
     ("POST", "/openrosa/{token}/submission"): "401 403 2xx 2xx 2xx 2xx",
     # --- staff pages and exports ---
@@ -243,6 +244,7 @@ PATH_VALUES = {
     "y": "0",
     "ext": "png",
     "village": "1",
+    "dataset": "bins",
 }
 
 
