@@ -43,10 +43,28 @@ def _version_flags(record: SurveyRecord, found: EntityBin) -> list[Flag]:
         return []
     field = f"{ENTITY_FIELD}/@baseVersion"
     details = {"value": base, "current_version": found.version, "entity_id": record.entity_id}
-    words = {"code": found.code, "base_version": base, "current_version": found.version}
+    code, current = found.code, found.version
     if base < found.version:
-        return [Flag.of("entity_version_conflict", field, details, **words)]
-    return [Flag.of("entity_update_waiting", field, details, **words)]
+        return [
+            Flag.of(
+                "entity_version_conflict",
+                field,
+                details,
+                code=code,
+                base_version=base,
+                current_version=current,
+            )
+        ]
+    return [
+        Flag.of(
+            "entity_update_waiting",
+            field,
+            details,
+            code=code,
+            base_version=base,
+            current_version=current,
+        )
+    ]
 
 
 def entity_target(
