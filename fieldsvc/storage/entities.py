@@ -103,6 +103,13 @@ def add_entity_update(*, session: Session, entity_update: EntityUpdate) -> Entit
     return entity_update
 
 
+def entity_update_of(*, session: Session, submission_id: int) -> EntityUpdate | None:
+    """What the survey ``submission_id`` said about its entity, if anything."""
+    return session.exec(
+        select(EntityUpdate).where(EntityUpdate.submission_id == submission_id)
+    ).first()
+
+
 def waiting_update(
     *, session: Session, bin_id: int, branch_id: str, base_version: int
 ) -> tuple[Submission, EntityUpdate] | None:

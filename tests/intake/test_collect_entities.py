@@ -24,7 +24,8 @@ from sqlmodel import Session, select
 
 from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
-from fieldsvc.models import Bin, EntityUpdate, Inspection, Role, Submission
+from fieldsvc.models import Bin, EntityUpdate, Inspection, ReviewState, Role, Submission, User
+from fieldsvc.storage.submissions import review_submission
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import Place, add_bin
 from tests.live import serve
@@ -267,7 +268,12 @@ def test_collect_downloads_the_list_checks_integrity_and_updates_a_bin(
 
 @pytest.mark.parametrize("first", ["head1", "head1b"])
 def test_two_offline_updates_of_one_bin_one_applies_the_other_is_held(
-    server_url: str, engine: Engine, place: Place, second_head_token: str, first: str
+    server_url: str,
+    engine: Engine,
+    settings: Settings,
+    place: Place,
+    second_head_token: str,
+    first: str,
 ) -> None:
     phones = {
         "head1": download(server_url, place.head_token),
@@ -309,6 +315,22 @@ def test_two_offline_updates_of_one_bin_one_applies_the_other_is_held(
     assert after.entity_version == 2
     assert after.condition == {"head1": "damaged", "head1b": "overflowing"}[first]
     assert _inspections(engine, after.id or 0) == 2  # registration + the applied update
+
+    # staff look at the held survey and approve it: it is applied on top, version 3
+    with Session(engine) as db:
+        review_submission(
+            session=db,
+            submission=db.get(Submission, held.id),  # type: ignore[arg-type]
+            state=ReviewState.approved,
+            comment="ตรวจแล้ว ทั้งสองคนเห็นจริง",
+            reviewer=db.get(User, place.staff.id),  # type: ignore[arg-type]
+            settings=settings,
+        )
+        db.commit()
+        made = sorted(u.made_version or 0 for u in db.exec(select(EntityUpdate)).all())
+    assert made == [2, 3]
+    assert _bin(engine, "NB-0001").entity_version == 3
+    assert _inspections(engine, after.id or 0) == 3
 
 
 # --- one phone, two offline updates, any arrival order -----------------------------------------

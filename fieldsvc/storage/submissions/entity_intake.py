@@ -26,6 +26,7 @@ from fieldsvc.storage.entities import (
     EntityBin,
     add_entity_update,
     bin_for_entity,
+    entity_update_of,
     entity_version_of,
     waiting_update,
 )
@@ -130,6 +131,30 @@ def record_entity_update(
             bin_id=bin_id,
             branch_id=record.entity_branch_id,
             version=made,
+        )
+
+
+def entity_applied_later(*, session: Session, settings: Settings, submission: Submission) -> None:
+    """A survey applied after it was received (a split upload's last part, or staff approving
+    a held update): note the version it made, and apply the same phone's next update waiting
+    for it. Nothing happens for a survey without an entity."""
+    found = entity_update_of(session=session, submission_id=submission.id or 0)
+    if found is None or not submission.applied or found.made_version is not None:
+        return
+    bin_id = submission.bin_id or found.bin_id
+    if bin_id is None:
+        return
+    found.bin_id = bin_id
+    found.made_version = entity_version_of(session=session, bin_id=bin_id)
+    session.add(found)
+    session.flush()
+    if found.branch_id:
+        _apply_waiting(
+            session=session,
+            settings=settings,
+            bin_id=bin_id,
+            branch_id=found.branch_id,
+            version=found.made_version,
         )
 
 

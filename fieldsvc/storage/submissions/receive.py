@@ -38,7 +38,11 @@ from fieldsvc.storage.submissions.core_writes import (
     register_new_bin,
     supersede_older_versions,
 )
-from fieldsvc.storage.submissions.entity_intake import entity_target, record_entity_update
+from fieldsvc.storage.submissions.entity_intake import (
+    entity_applied_later,
+    entity_target,
+    record_entity_update,
+)
 from fieldsvc.storage.submissions.queries import attachments_of, get_submission_by_instance
 from fieldsvc.storage.submissions.records import payload_digest, record_to_parsed
 from fieldsvc.storage.users import village_ids_of
@@ -405,6 +409,7 @@ def receive_submission(
             existing.complete = True
             if not blocks_apply(result.flags):
                 apply_or_hold(session=session, submission=existing, settings=settings)
+                entity_applied_later(session=session, settings=settings, submission=existing)
             session.add(existing)
             session.flush()
             result = ReceiveResult(existing, "duplicate", _flags_of(existing), result.attachments)
