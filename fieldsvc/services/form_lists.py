@@ -19,6 +19,7 @@ from sqlmodel import Session
 from fieldsvc.models import User
 from fieldsvc.models.enums import CONDITION_TH, Condition
 from fieldsvc.storage.entities import EntityRow, entity_rows, listed_entity_ids
+from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.users import village_ids_of
 
 BINS_CSV = "bins.csv"
@@ -78,6 +79,22 @@ def bins_csv(*, session: Session, user: User) -> bytes:
                 row.last_inspected_on,
             ]
         )
+    return out.getvalue().encode("utf-8")
+
+
+def villages_csv(*, session: Session, user: User) -> bytes:
+    """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
+    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
+    allowed = village_ids_of(session=session, user=user)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "label"])
+    seen: set[int] = set()
+    for village in list_villages(session=session):
+        if village.number in seen or (allowed is not None and village.id not in allowed):
+            continue
+        seen.add(village.number)
+        writer.writerow([village.number, f"หมู่ที่ {village.number} {village.name}".strip()])
     return out.getvalue().encode("utf-8")
 
 

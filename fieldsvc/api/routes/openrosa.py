@@ -18,14 +18,14 @@ Choices where the protocol leaves room:
   form, so refusing it would lose the inspection. Still refused, storing nothing: a photo over
   the size limit (413; Collect is told the limit in the HEAD pre-flight) and a document or
   program (PDF, EXE, ZIP: 415) or a file that claims not to be a picture at all (415).
+* ``bins.csv`` is the ODK entity list ``bins``: the manifest types it ``entityList`` with an
+  ``integrityUrl`` (``/entities/bins/integrity?id=…``); ``fieldsvc.services.form_lists``.
 * Every response from this router carries ``X-OpenRosa-Version: 1.0``, errors included.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import xml.etree.ElementTree as StdET
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -51,11 +51,16 @@ from fieldsvc.ingest.photos import ReceivedPhoto, receive_photo, safe_attachment
 from fieldsvc.models import User
 from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
-from fieldsvc.services.form_lists import BINS_CSV, bins_csv, integrity_xml, requested_ids
+from fieldsvc.services.form_lists import (
+    BINS_CSV,
+    bins_csv,
+    integrity_xml,
+    requested_ids,
+    villages_csv,
+)
 from fieldsvc.services.sessions import open_session
-from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import ReceiveResult
-from fieldsvc.storage.users import user_for_token, village_ids_of
+from fieldsvc.storage.users import user_for_token
 
 FORMS_DIR = xforms_dir()
 OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
@@ -199,22 +204,6 @@ def _require_form(form_id: str) -> FormFile:
     if form is None:
         raise NotFound.of("form_not_found", field="form_id", form_id=form_id)
     return form
-
-
-def villages_csv(*, session: Session, user: User) -> bytes:
-    """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
-    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
-    allowed = village_ids_of(session=session, user=user)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "label"])
-    seen: set[int] = set()
-    for village in list_villages(session=session):
-        if village.number in seen or (allowed is not None and village.id not in allowed):
-            continue
-        seen.add(village.number)
-        writer.writerow([village.number, f"หมู่ที่ {village.number} {village.name}".strip()])
-    return out.getvalue().encode("utf-8")
 
 
 def _base_url(request: Request, settings: Settings, token: str) -> str:
