@@ -1,7 +1,8 @@
 """Build the ODK Collect / KoboCollect forms from their readable CSV sources.
 
 The source of truth is ``mobile_forms/xlsform/``: one CSV per XLSForm sheet
-(``<form>.survey.csv``, ``<form>.choices.csv`` (optional), ``<form>.settings.csv``) plus the
+(``<form>.survey.csv``, ``<form>.choices.csv`` (optional), ``<form>.settings.csv``,
+``<form>.entities.csv`` (optional: the ODK entity list the form creates/updates)) plus the
 ``villages.csv`` attachment. This script writes, for every form, into ``mobile_forms/built/``:
 
 * ``<form>.xlsx`` — the XLSForm (upload it to KoboToolbox or ODK Central as is),
