@@ -461,6 +461,9 @@ def test_a_create_registers_the_bin_under_the_phones_entity_id(
         "recyclable",
         place.village_ids[1],
     )
+    with Session(engine) as db:
+        (made,) = db.exec(select(EntityUpdate)).all()
+    assert (made.action, made.bin_id, made.made_version) == ("create", created.id, 1)
     again = download(server_url, place.head_token)
     assert again.rows["NB-0102"]["name"] == new_id
     assert again.rows["NB-0102"]["__version"] == "1"
