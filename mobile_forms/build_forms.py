@@ -1,7 +1,8 @@
 """Build the ODK Collect / KoboCollect forms from their readable CSV sources.
 
 The source of truth is ``mobile_forms/xlsform/``: one CSV per XLSForm sheet
-(``<form>.survey.csv``, ``<form>.choices.csv`` (optional), ``<form>.settings.csv``) plus the
+(``<form>.survey.csv``, ``<form>.choices.csv`` (optional), ``<form>.settings.csv``,
+``<form>.entities.csv`` (optional: the ODK entity list the form creates/updates)) plus the
 ``villages.csv`` attachment. This script writes, for every form, into ``mobile_forms/built/``:
 
 * ``<form>.xlsx`` — the XLSForm (upload it to KoboToolbox or ODK Central as is),
@@ -52,7 +53,8 @@ FORMS = ("bin_survey", "village_households")
 ATTACHMENTS = ("villages.csv", "bins.csv")
 GPS_ACCURACY = HERE / "gps_accuracy.json"
 WEB_THRESHOLDS = HERE / "web" / "gps_accuracy.js"
-SHEETS = ("survey", "choices", "settings")  # XLSForm sheet order; "choices" may be absent
+SHEETS = ("survey", "choices", "settings", "entities")  # XLSForm sheet order
+OPTIONAL_SHEETS = ("choices", "entities")
 
 # Fixed workbook metadata so identical sources give identical bytes.
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -190,7 +192,7 @@ def build_form(form_id: str, out_dir: Path, *, validate: bool = True) -> BuiltFo
         path = SOURCE_DIR / f"{form_id}.{sheet}.csv"
         if path.exists():
             sheets[sheet] = fill_thresholds(read_sheet(path), gps_accuracy())
-        elif sheet != "choices":
+        elif sheet not in OPTIONAL_SHEETS:
             raise FormBuildError(f"missing source {path.relative_to(HERE)}")
     settings = dict(zip(sheets["settings"][0], sheets["settings"][1], strict=False))
     if settings.get("form_id") != form_id:

@@ -137,7 +137,7 @@ def test_bin_survey_id_version_title_and_default_language(fresh_dir: Path) -> No
     xform = _xform(fresh_dir, "bin_survey")
     root = _instance_root(xform)
     assert root.tag == "{http://www.w3.org/2002/xforms}data"
-    assert root.attrib == {"id": "bin_survey", "version": "2026120201"}
+    assert root.attrib == {"id": "bin_survey", "version": "2026120301"}
     assert xform.findtext("h:head/h:title", namespaces=NS) == "สำรวจถังขยะ / Bin survey"
     translations = xform.findall("h:head/xf:model/xf:itext/xf:translation", NS)
     assert [(t.get("lang"), t.get("default")) for t in translations] == [
@@ -153,9 +153,13 @@ def test_bin_survey_submission_paths_match_readme(fresh_dir: Path) -> None:
         "/data/end",
         "/data/today",
         "/data/deviceid",
+        "/data/bin_pick",
         "/data/bin_code_scan",
         "/data/bin_code_typed",
         "/data/bin_code",
+        "/data/bin_id",
+        "/data/new_entity_id",
+        "/data/entity_key",
         "/data/bin_village",
         "/data/registered",
         "/data/only_village",
@@ -166,9 +170,13 @@ def test_bin_survey_submission_paths_match_readme(fresh_dir: Path) -> None:
         "/data/condition",
         "/data/capacity_l",
         "/data/stream",
+        "/data/bin_capacity_l",
+        "/data/bin_stream",
+        "/data/last_inspected",
         "/data/households",
         "/data/photo",
         "/data/remarks",
+        "/data/meta/entity/label",
         "/data/meta/instanceID",
         "/data/meta/instanceName",
     ]
@@ -185,14 +193,22 @@ def test_bin_survey_metadata_preloads(fresh_dir: Path) -> None:
     assert "/data/bin_code" in _bind(xform, "/data/meta/instanceName").get("calculate", "")
 
 
-def test_bin_code_is_scan_else_typed(fresh_dir: Path) -> None:
+def test_bin_code_is_picked_else_scanned_else_typed(fresh_dir: Path) -> None:
     xform = _xform(fresh_dir, "bin_survey")
     assert _bind(xform, "/data/bin_code_scan").get("type") == "barcode"
+    scan = _bind(xform, "/data/bin_code_scan")
+    assert re.fullmatch(r"\s*/data/bin_pick\s*=\s*''", scan.get("relevant", ""))
     typed = _bind(xform, "/data/bin_code_typed")
     assert typed.get("required") == "true()"
-    assert re.fullmatch(r"\s*/data/bin_code_scan\s*=\s*''", typed.get("relevant", ""))
+    assert re.fullmatch(
+        r"\s*/data/bin_pick\s*=\s*''\s*and\s*/data/bin_code_scan\s*=\s*''",
+        typed.get("relevant", ""),
+    )
     calc = re.sub(r"\s+", "", _bind(xform, "/data/bin_code").get("calculate", ""))
-    assert calc == "normalize-space(coalesce(/data/bin_code_scan,/data/bin_code_typed))"
+    assert calc == (
+        "normalize-space(coalesce(instance('bins')/root/item[name=/data/bin_pick]/code,"
+        "coalesce(/data/bin_code_scan,/data/bin_code_typed)))"
+    )
 
 
 def test_geopoint_has_capture_and_warning_accuracy(fresh_dir: Path) -> None:
@@ -280,7 +296,7 @@ def test_villages_csv_with_repeated_number_is_rejected(tmp_path: Path) -> None:
 
 def test_xlsform_workbook_has_the_xlsform_sheets(fresh_dir: Path) -> None:
     wb = load_workbook(fresh_dir / "bin_survey.xlsx")
-    assert wb.sheetnames == ["survey", "choices", "settings"]
+    assert wb.sheetnames == ["survey", "choices", "settings", "entities"]
     settings = list(wb["settings"].values)
     assert dict(zip(settings[0], settings[1], strict=True))["default_language"] == THAI
     header = next(wb["survey"].values)

@@ -15,6 +15,7 @@ build their rows with the functions here, so only the way they write differs:
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 from fieldsvc.errors import InvalidInput
 from fieldsvc.ingest.checks import coordinates_usable
 from fieldsvc.ingest.survey import SurveyRecord
-from fieldsvc.models.bin import BinCreate
+from fieldsvc.models.bin import BinCreate, new_entity_id
 from fieldsvc.models.enums import Condition, Stream
 from fieldsvc.models.types import utc_now
 
@@ -153,6 +154,16 @@ def missing_value(field_name: str, th: str) -> InvalidInput:
     return InvalidInput.of("needed_to_apply", field=field_name, field_name=field_name, what_th=th)
 
 
+def is_new_entity_id(record: SurveyRecord) -> bool:
+    """True when the survey creates an ODK entity whose id is a UUID (what Collect makes)."""
+    if record.entity_action != "create" or not record.entity_id:
+        return False
+    try:
+        return str(uuid.UUID(record.entity_id)) == record.entity_id
+    except ValueError:
+        return False
+
+
 def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreate:
     """The bin a survey of a code not yet registered registers, in ``village_id``.
 
@@ -182,6 +193,9 @@ def bin_from_survey(record: SurveyRecord, *, village_id: int | None) -> BinCreat
             households_served=record.households_served,
             installed_on=record.installed_on,
             village_id=village_id,
+            # a bin created from Collect keeps the entity id the phone gave it, so the phone's
+            # own copy of the list and the next download name the same bin
+            entity_id=(record.entity_id or "") if is_new_entity_id(record) else new_entity_id(),
         )
     except ValidationError as exc:
         problem = exc.errors()[0]

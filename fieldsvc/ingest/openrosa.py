@@ -150,6 +150,43 @@ class _Reader:
         return None
 
 
+ENTITY_LIST = "bins"
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw is not None and raw.strip().isdigit() else None
+
+
+def _truthy(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in ("1", "true")
+
+
+def entity_fields(meta: dict[str, StdET.Element]) -> dict[str, Any]:
+    """The ``SurveyRecord`` fields of ``<meta><entity dataset id create update baseVersion
+    trunkVersion branchId>`` (ODK entities spec 2024.1); empty when the survey declares no
+    entity of the bins list or neither creates nor updates one (``create_if``/``update_if``
+    false). An upsert that says both is an update: the id names a bin of the list."""
+    element = meta.get("entity")
+    if element is None or (element.get("dataset") or "").strip() != ENTITY_LIST:
+        return {}
+    entity_id = (element.get("id") or "").strip()[:64]
+    if not entity_id:
+        return {}
+    if _truthy(element.get("update")):
+        action = "update"
+    elif _truthy(element.get("create")):
+        action = "create"
+    else:
+        return {}
+    return {
+        "entity_action": action,
+        "entity_id": entity_id,
+        "entity_base_version": _version(element.get("baseVersion")),
+        "entity_trunk_version": _version(element.get("trunkVersion")),
+        "entity_branch_id": (element.get("branchId") or "").strip()[:64] or None,
+    }
+
+
 def parse_moment(raw: str) -> datetime:
     """An XForms ``date`` or ``dateTime`` as an aware datetime; no zone means Thailand time."""
     text = raw.strip().replace("Z", "+00:00")
@@ -241,6 +278,7 @@ def parse_submission_xml(
             households_served=read.integer("households"),
             observed_at=read.moment("start", "end", "today"),
             photo_names=(photo,) if photo else (),
+            **entity_fields(meta),
         )
     else:
         record = SurveyRecord(

@@ -42,6 +42,10 @@ class SurveyRecord:
     code_made_on_phone
         True when the phone made ``bin_code`` up for a new bin (village + four digits): a code
         another bin already has is then replaced by a fresh one, never read as that bin.
+    entity_action, entity_id, entity_base_version, entity_trunk_version, entity_branch_id
+        The ODK entity the survey creates (``"create"``) or updates (``"update"``): its id, the
+        list version the phone built the update on (``baseVersion``), the server version its
+        offline branch started from (``trunkVersion``) and that branch's id (``branchId``).
     """
 
     instance_id: str
@@ -69,6 +73,11 @@ class SurveyRecord:
     default_stream: Stream | None = None
     default_capacity_l: int | None = None
     code_made_on_phone: bool = False
+    entity_action: str | None = None
+    entity_id: str | None = None
+    entity_base_version: int | None = None
+    entity_trunk_version: int | None = None
+    entity_branch_id: str | None = None
 
     @property
     def stream_for_new_bin(self) -> Stream | None:

@@ -1,6 +1,13 @@
 """SQLModel tables and their Create/Public families. No logic lives here."""
 
-from fieldsvc.models.bin import Bin, BinCreate, BinPublic, Inspection, InspectionPublic
+from fieldsvc.models.bin import (
+    Bin,
+    BinCreate,
+    BinPublic,
+    EntityUpdate,
+    Inspection,
+    InspectionPublic,
+)
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
@@ -17,6 +24,7 @@ __all__ = [
     "BinPublic",
     "Channel",
     "Condition",
+    "EntityUpdate",
     "Household",
     "Inspection",
     "InspectionPublic",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import uuid4
 
 from sqlalchemy import Column, Index, String
 from sqlmodel import Field, SQLModel
@@ -22,6 +23,11 @@ class BinBase(SQLModel):
     installed_on: date | None = None
 
 
+def new_entity_id() -> str:
+    """A fresh ODK entity id (a UUID, as Collect makes them for new entities)."""
+    return str(uuid4())
+
+
 class Bin(BinBase, table=True):
     """The current state of one physical bin; kept in step with its latest inspection."""
 
@@ -33,10 +39,34 @@ class Bin(BinBase, table=True):
     last_inspected_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
     updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
+    # The bin as an ODK entity (list ``bins``): a stable UUID, and the version the phones'
+    # list shows (``__version``), one more for every inspection applied to the bin.
+    entity_id: str = Field(default_factory=new_entity_id, max_length=36, unique=True, index=True)
+    entity_version: int = Field(default=1, ge=1)
 
 
 class BinCreate(BinBase):
     village_id: int | None = None
+    entity_id: str = Field(default_factory=new_entity_id, max_length=36)
+
+
+class EntityUpdate(SQLModel, table=True):
+    """What a Collect submission said about the entity it creates or updates (``<meta><entity
+    …>``), kept beside the survey: which bin, built on which version, from which offline branch,
+    and the version it made once applied (None while held)."""
+
+    __tablename__ = "entity_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", unique=True, index=True)
+    bin_id: int | None = Field(default=None, foreign_key="bin.id", index=True)
+    dataset: str = Field(max_length=64)
+    entity_id: str = Field(max_length=64)
+    action: str = Field(max_length=8, description="create | update")
+    base_version: int | None = None
+    trunk_version: int | None = None
+    branch_id: str | None = Field(default=None, max_length=64)
+    made_version: int | None = None
 
 
 class BinPublic(BinBase):

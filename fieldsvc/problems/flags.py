@@ -170,6 +170,38 @@ PROBLEMS = [
         params="old_code bin_code",
         label=("ได้รหัสถังใหม่แทน", "Given a fresh bin code"),
     ),
+    # --- ODK entities (a bin updated from Collect's list) ---
+    entry(
+        "entity_version_conflict",
+        "hold",
+        "ถังรหัส {code} ถูกตรวจโดยคนอื่นก่อนข้อมูลนี้จะส่งถึง (แบบสำรวจนี้ทำจากข้อมูลรุ่น {base_version} "
+        "แต่ในทะเบียนเป็นรุ่น {current_version} แล้ว) ข้อมูลถูกเก็บไว้ครบ รอเจ้าหน้าที่ตรวจสอบ",
+        "bin {code} was updated from version {base_version} of the list, but the register is at "
+        "version {current_version} already (someone else inspected it meanwhile); the survey is "
+        "kept for staff to review",
+        params="code base_version current_version",
+        label=("ถังถูกตรวจซ้อนกัน", "Bin updated by two people"),
+    ),
+    entry(
+        "entity_update_waiting",
+        "hold",
+        "ข้อมูลถังรหัส {code} นี้ทำต่อจากการตรวจครั้งก่อนในโทรศัพท์เครื่องเดียวกันที่ยังส่งไม่ถึง "
+        "(ทำจากรุ่น {base_version} ทะเบียนเป็นรุ่น {current_version}) จะบันทึกให้เมื่อครั้งก่อนส่งถึง",
+        "bin {code} was updated on the phone from version {base_version}, after an earlier update "
+        "from the same phone that has not arrived yet (the register is at version "
+        "{current_version}); it is applied when that one arrives",
+        params="code base_version current_version",
+        label=("รอการตรวจครั้งก่อนจากโทรศัพท์", "Waiting for the phone's earlier update"),
+    ),
+    entry(
+        "entity_not_found",
+        "hold",
+        "ไม่พบถังที่เลือกจากรายการ ({entity_id}) ในทะเบียน อาจถูกลบไปแล้ว ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "the bin chosen from the list ({entity_id}) is not in the register (removed?); the "
+        "survey is kept for staff to review",
+        params="entity_id",
+        label=("ไม่พบถังที่เลือก", "Chosen bin not found"),
+    ),
     entry(
         "likely_duplicate",
         "hold",

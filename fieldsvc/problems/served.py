@@ -23,6 +23,14 @@ PROBLEMS = [
         code="not_found",
     ),
     entry(
+        "entity_list_not_found",
+        "error",
+        "ไม่มีรายการ {dataset} (มีเฉพาะรายการถังขยะ bins)",
+        "No entity list {dataset!r}; this server serves the list 'bins'",
+        params="dataset",
+        code="not_found",
+    ),
+    entry(
         "phone_app_file_not_found",
         "error",
         "ไม่พบไฟล์",

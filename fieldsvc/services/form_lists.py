@@ -1,31 +1,118 @@
 """The lists ODK Collect downloads with a form (its media files): the user's villages and the
-registered bins of those villages, as CSV (UTF-8 without BOM, LF line ends)."""
+registered bins of those villages as the ODK entity list ``bins`` (spec 2024.1), and the
+integrity answer that tells a phone which bins it holds are gone.
+
+Each token gets only the bins of its own villages (ODK Central serves every entity to every
+device; this server filters by design). A bin that leaves a head's villages, or leaves the
+register, is reported deleted to that head's phone, which then drops it from its list.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from xml.sax.saxutils import quoteattr
 
 from sqlmodel import Session
 
 from fieldsvc.models import User
-from fieldsvc.storage.issued_codes import bins_for_phone_list
+from fieldsvc.models.enums import CONDITION_TH, Condition
+from fieldsvc.storage.entities import EntityRow, entity_rows, listed_entity_ids
+from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.users import village_ids_of
 
 BINS_CSV = "bins.csv"
+#: The entity list's columns: the three the spec fixes, then the bins' properties (the names
+#: the form's ``save_to`` writes). ``code`` and ``village`` let the form find a scanned code.
+BINS_COLUMNS = (
+    "name",
+    "label",
+    "__version",
+    "code",
+    "village",
+    "capacity_l",
+    "stream",
+    "condition",
+    "geometry",
+    "last_inspected",
+)
+#: At most this many ids per integrity question (Collect asks for the ids it holds, in one go).
+MAX_INTEGRITY_IDS = 5000
+
+
+def bin_label(row: EntityRow) -> str:
+    """What the surveyor sees in the list: code, village and last condition, in Thai,
+    e.g. ``NB-0001 หมู่ 1 บ้านโนนสูง · ใช้งานได้``."""
+    village = "" if row.village_number is None else f" หมู่ {row.village_number}"
+    if row.village_name and row.village_number is not None:
+        village += f" {row.village_name}"
+    try:
+        condition = CONDITION_TH[Condition(row.condition)]
+    except ValueError:
+        condition = row.condition
+    return f"{row.code}{village} · {condition}"
 
 
 def bins_csv(*, session: Session, user: User) -> bytes:
-    """``bins.csv``: ``name`` (the bin code), ``label``, ``village`` (number), ``capacity_l``,
-    ``stream``; a village head gets the bins of their villages only. The bin survey looks a
-    scanned or typed code up in it: a registered bin's village comes from its row, and its
-    size and stream are not asked again."""
+    """``bins.csv``, the entity list: ``name`` (the bin's entity UUID), ``label``,
+    ``__version``, then ``code``, ``village`` (number), ``capacity_l``, ``stream``,
+    ``condition``, ``geometry`` (``lat lon 0 0``, as Collect writes a geopoint) and
+    ``last_inspected`` (date). A village head gets the bins of their villages only. UTF-8
+    without BOM, LF line ends."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "label", "village", "capacity_l", "stream"])
-    rows = bins_for_phone_list(
-        session=session, village_ids=village_ids_of(session=session, user=user)
-    )
-    for code, village, capacity_l, stream in rows:
-        writer.writerow([code, code, "" if village is None else village, capacity_l, stream])
+    writer.writerow(BINS_COLUMNS)
+    village_ids = village_ids_of(session=session, user=user)
+    for row in entity_rows(session=session, village_ids=village_ids):
+        writer.writerow(
+            [
+                row.entity_id,
+                bin_label(row),
+                row.version,
+                row.code,
+                "" if row.village_number is None else row.village_number,
+                row.capacity_l,
+                row.stream,
+                row.condition,
+                f"{row.lat:.7f} {row.lon:.7f} 0 0",
+                row.last_inspected_on,
+            ]
+        )
     return out.getvalue().encode("utf-8")
+
+
+def villages_csv(*, session: Session, user: User) -> bytes:
+    """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
+    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
+    allowed = village_ids_of(session=session, user=user)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "label"])
+    seen: set[int] = set()
+    for village in list_villages(session=session):
+        if village.number in seen or (allowed is not None and village.id not in allowed):
+            continue
+        seen.add(village.number)
+        writer.writerow([village.number, f"หมู่ที่ {village.number} {village.name}".strip()])
+    return out.getvalue().encode("utf-8")
+
+
+def requested_ids(raw: str | None) -> list[str]:
+    """The ids of an integrity question (``?id=a,b,c``), in order, without blanks or repeats."""
+    ids = [part.strip() for part in (raw or "").split(",")]
+    return list(dict.fromkeys(i for i in ids if i))[:MAX_INTEGRITY_IDS]
+
+
+def integrity_xml(*, session: Session, user: User, entity_ids: Sequence[str]) -> str:
+    """The OpenRosa integrity answer for the bins list: for each id asked, whether it is gone
+    (``<deleted>true</deleted>``: no such bin in the register, or no longer one of this
+    user's villages) or still listed (``false``)."""
+    village_ids = village_ids_of(session=session, user=user)
+    present = listed_entity_ids(session=session, entity_ids=entity_ids, village_ids=village_ids)
+    items = "".join(
+        f"<entity id={quoteattr(i)}><deleted>{'false' if i in present else 'true'}</deleted>"
+        "</entity>"
+        for i in entity_ids
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<data><entities>{items}</entities></data>'

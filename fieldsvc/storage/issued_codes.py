@@ -111,21 +111,3 @@ def issued_codes_of(*, session: Session, village_id: int) -> list[IssuedCode]:
         select(IssuedCode).where(IssuedCode.village_id == village_id).order_by(col(IssuedCode.code))
     )
     return list(session.exec(query))
-
-
-def bins_for_phone_list(
-    *, session: Session, village_ids: Sequence[int] | None
-) -> list[tuple[str, int | None, int, str]]:
-    """``(code, village number, capacity_l, stream)`` of the bins in ``village_ids`` (None:
-    every bin), by code: the rows of the bins list ODK Collect looks codes up in."""
-    query = (
-        select(Bin.code, Village.number, Bin.capacity_l, Bin.stream)
-        .join(Village, col(Bin.village_id) == col(Village.id), isouter=True)
-        .order_by(col(Bin.code))
-    )
-    if village_ids is not None:
-        query = query.where(col(Bin.village_id).in_(list(village_ids)))
-    return [
-        (code, number, capacity, str(stream))
-        for code, number, capacity, stream in session.exec(query)
-    ]

@@ -118,6 +118,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/openrosa/{token}/forms/{form_id}.xml"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}/manifest"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}/media/{filename}"): "401 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/openrosa/{token}/entities/{dataset}/integrity"): "401 2xx 2xx 2xx 2xx 2xx",
     ("HEAD", "/openrosa/{token}/submission"): "401 2xx 2xx 2xx 2xx 2xx",
     ("POST", "/openrosa/{token}/submission"): "401 403 2xx 2xx 2xx 2xx",
     # --- staff pages and exports ---
@@ -259,6 +260,7 @@ PATH_VALUES = {
     "village": "1",
     "collection_id": "inspections",
     "feature_id": "1",  # the inspection of village A's survey (the only bin)
+    "dataset": "bins",
 }
 
 

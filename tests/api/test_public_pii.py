@@ -116,6 +116,9 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/openrosa/{token}/forms/{form_id}/media/{filename}": [
         f"/openrosa/not-a-token/forms/{BIN_SURVEY_FORM}/media/bins.csv"
     ],
+    "/openrosa/{token}/entities/{dataset}/integrity": [
+        "/openrosa/not-a-token/entities/bins/integrity?id=00000000-0000-4000-8000-000000000001"
+    ],
     "/login/{token}": ["/login/not-a-token"],
     "/staff/review/{key}": ["/staff/review/1"],
     "/staff/bins/{code}": ["/staff/bins/B-1"],

@@ -37,7 +37,7 @@ from fieldsvc.storage.users import create_user
 from tests.live import empty_all_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-FORM_VERSION = "2026120201"  # mobile_forms/built/bin_survey.xml
+FORM_VERSION = "2026120301"  # mobile_forms/built/bin_survey.xml
 WEST, SOUTH = 103.30, 16.30  # three 0.01° villages side by side: หมู่ 1, 2, 3 west to east
 GRID_STEP = 0.0001  # ~11 m: farther apart than the 5 m "possibly the same bin" radius
 GRID_COLUMNS = 279  # 93 per village

@@ -12,7 +12,8 @@ Left out of the comparison, because they legitimately differ between the two run
 (``bin.id``, ``inspection.id``, ``submission.id``; the foreign keys to them are compared by the
 bin's code, the survey's instance id, the village's number and the submitter's name instead)
 and the write times (``bin.created_at``, ``bin.updated_at``, ``inspection.recorded_at``,
-``submission.received_at``). Rows are compared in insertion (id) order, so the order of the
+``submission.received_at``) and each new bin's random entity UUID (``bin.entity_id``; its
+``entity_version`` is compared). Rows are compared in insertion (id) order, so the order of the
 writes must match too.
 """
 
@@ -212,7 +213,7 @@ def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
             return out
 
         return {
-            "bin": [values(b, {"id", "created_at", "updated_at"}) for b in bins],
+            "bin": [values(b, {"id", "created_at", "updated_at", "entity_id"}) for b in bins],
             "inspection": [values(i, {"id", "recorded_at"}) for i in inspections],
             "submission": [values(s, {"id", "received_at"}) for s in submissions],
         }

@@ -72,7 +72,7 @@ def test_odk_collect_session_end_to_end(
         forms = {x.findtext(f"{FORMS_NS}formID"): x for x in root.findall(f"{FORMS_NS}xform")}
         assert set(forms) == {"bin_survey", "village_households"}
         entry = forms["bin_survey"]
-        assert entry.findtext(f"{FORMS_NS}version") == "2026120201"
+        assert entry.findtext(f"{FORMS_NS}version") == "2026120301"
         assert entry.findtext(f"{FORMS_NS}name") == "สำรวจถังขยะ / Bin survey"
 
         # 2. form download: byte for byte, hash matches
@@ -91,7 +91,11 @@ def test_odk_collect_session_end_to_end(
         bins_file, media_file = media.findall(f"{MANIFEST_NS}mediaFile")
         assert bins_file.findtext(f"{MANIFEST_NS}filename") == "bins.csv"
         bins_csv = client.get(bins_file.findtext(f"{MANIFEST_NS}downloadUrl") or "")
-        assert bins_csv.text == "name,label,village,capacity_l,stream\n"
+        assert bins_file.get("type") == "entityList"
+        assert bins_csv.text == (
+            "name,label,__version,code,village,capacity_l,stream,condition,geometry,"
+            "last_inspected\n"
+        )
         assert media_file.findtext(f"{MANIFEST_NS}filename") == "villages.csv"
         csv_response = client.get(media_file.findtext(f"{MANIFEST_NS}downloadUrl") or "")
         assert csv_response.status_code == 200

@@ -279,7 +279,7 @@ def _story(session: Session, settings: Settings, place: Place, tag: str, lon: st
             row["lon"] = round(row["lon"] - float(lon), 7)
         return row
 
-    skip = {"id", "code", "created_at", "updated_at"}
+    skip = {"id", "code", "created_at", "updated_at", "entity_id"}  # entity_id: a random UUID
     return {
         "bin": relative(_columns(bin_row, skip)),
         "history": [

@@ -4,6 +4,8 @@ same GPS thresholds as the web form, from one source; bins.csv served per user."
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -49,13 +51,14 @@ def test_a_registered_bin_takes_its_village_from_bins_csv_and_skips_size_and_str
     sources = {i.get("id"): i.get("src") for i in form.iter(f"{{{NS['x']}}}instance")}
     assert sources["bins"] == "jr://file-csv/bins.csv"
     binds = _binds(form)
+    # the bin is the one picked from the list, else the row whose code was scanned or typed
+    assert binds["bin_id"]["calculate"] == (
+        "coalesce( /data/bin_pick , instance('bins')/root/item[code= /data/bin_code ]/name)"
+    )
     assert binds["bin_village"]["calculate"] == (
-        "instance('bins')/root/item[name= /data/bin_code ]/village"
+        "instance('bins')/root/item[name= /data/bin_id ]/village"
     )
-    assert (
-        "count(instance('bins')/root/item[name= /data/bin_code ]) > 0"
-        in (binds["registered"]["calculate"])
-    )
+    assert binds["registered"]["calculate"].replace(" ", "") == ("if(/data/bin_id!='','yes','no')")
     for skipped in ("capacity_l", "stream"):
         assert binds[skipped]["relevant"].replace(" ", "") == "/data/registered='no'"
     # the village the survey sends: the bin's row, else the user's only village, else asked
@@ -100,10 +103,85 @@ def test_bins_csv_is_served_per_user_and_listed_in_the_manifest(
     assert "<filename>bins.csv</filename>" in manifest.text
     own = client.get(f"{head}/media/bins.csv", headers=headers)
     assert own.status_code == 200
-    assert own.text == (
-        "name,label,village,capacity_l,stream\n"
-        "NB-0001,NB-0001,1,200,general\n"
-        "NB-0002,NB-0002,1,240,recyclable\n"
-    )
+    rows = list(csv.reader(io.StringIO(own.text)))
+    assert rows[0] == [
+        "name",
+        "label",
+        "__version",
+        "code",
+        "village",
+        "capacity_l",
+        "stream",
+        "condition",
+        "geometry",
+        "last_inspected",
+    ]
+    assert [r[3:8] for r in rows[1:]] == [
+        ["NB-0001", "1", "200", "general", "usable"],
+        ["NB-0002", "1", "240", "recyclable", "usable"],
+    ]
+    assert [r[1] for r in rows[1:]] == [
+        "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
+        "NB-0002 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
+    ]
+    assert [r[2] for r in rows[1:]] == ["1", "1"]
     staff = client.get(f"/openrosa/{place.staff_token}/forms/bin_survey/media/bins.csv")
-    assert "NB-0301,NB-0301,3,200,general" in staff.text
+    assert ",NB-0301,3,200,general,usable," in staff.text
+
+
+# --- ODK entities (spec 2024.1) ---------------------------------------------------------------
+
+ENTITIES_NS = "http://www.opendatakit.org/xforms/entities"
+
+
+def test_the_form_declares_the_bins_entity_list_offline_version(form: ET.Element) -> None:
+    from fieldsvc.services.form_lists import BINS_COLUMNS
+
+    model = form.find(f"h:head/{{{NS['x']}}}model", NS)
+    assert model is not None
+    assert model.get(f"{{{ENTITIES_NS}}}entities-version") == "2024.1.0"
+    data = model.find(f"{{{NS['x']}}}instance/{{{NS['x']}}}data")
+    assert data is not None and data.get("id") == "bin_survey"
+    entity = data.find(f"{{{NS['x']}}}meta/{{{NS['x']}}}entity")
+    assert entity is not None
+    assert entity.attrib == {
+        "dataset": "bins",
+        "create": "1",
+        "update": "1",
+        "baseVersion": "",
+        "trunkVersion": "",
+        "branchId": "",
+        "id": "",
+    }
+    assert [child.tag.split("}")[-1] for child in entity] == ["label"]
+
+    binds = {b.get("nodeset", ""): dict(b.attrib) for b in form.iter(f"{{{NS['x']}}}bind")}
+    entity_binds = {k.rsplit("/", 1)[-1]: v.get("calculate", "") for k, v in binds.items()}
+    lookup = "instance('bins')/root/item[name= /data/entity_key ]/"
+    assert entity_binds["@baseVersion"] == lookup + "__version"
+    assert entity_binds["@trunkVersion"] == lookup + "__trunkVersion"
+    assert entity_binds["@branchId"] == lookup + "__branchId"
+    assert entity_binds["@id"].strip() == "/data/entity_key"
+    assert entity_binds["@update"].replace(" ", "") == "/data/registered='yes'"
+    assert entity_binds["@create"].replace(" ", "") == "/data/registered='no'"
+    # the properties the form saves are the list's columns after name,label,__version
+    saved = {
+        k.rsplit("/", 1)[-1]: v[f"{{{ENTITIES_NS}}}saveto"]
+        for k, v in binds.items()
+        if f"{{{ENTITIES_NS}}}saveto" in v
+    }
+    assert saved == {
+        "bin_code": "code",
+        "village": "village",
+        "location": "geometry",
+        "condition": "condition",
+        "bin_capacity_l": "capacity_l",
+        "bin_stream": "stream",
+        "last_inspected": "last_inspected",
+    }
+    assert sorted(saved.values()) == sorted(BINS_COLUMNS[3:])
+    # the list is a searchable choice whose value is the entity id
+    pick = next(s for s in form.iter(f"{{{NS['x']}}}select1") if s.get("ref") == "/data/bin_pick")
+    itemset = pick.find(f"{{{NS['x']}}}itemset")
+    assert itemset is not None and itemset.get("nodeset") == "instance('bins')/root/item"
+    assert itemset.find(f"{{{NS['x']}}}value").get("ref") == "name"  # type: ignore[union-attr]

@@ -18,14 +18,14 @@ Choices where the protocol leaves room:
   form, so refusing it would lose the inspection. Still refused, storing nothing: a photo over
   the size limit (413; Collect is told the limit in the HEAD pre-flight) and a document or
   program (PDF, EXE, ZIP: 415) or a file that claims not to be a picture at all (415).
+* ``bins.csv`` is the ODK entity list ``bins``: the manifest types it ``entityList`` with an
+  ``integrityUrl`` (``/entities/bins/integrity?id=…``); ``fieldsvc.services.form_lists``.
 * Every response from this router carries ``X-OpenRosa-Version: 1.0``, errors included.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import xml.etree.ElementTree as StdET
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -51,16 +51,22 @@ from fieldsvc.ingest.photos import ReceivedPhoto, receive_photo, safe_attachment
 from fieldsvc.models import User
 from fieldsvc.resources import xforms_dir
 from fieldsvc.services import intake
-from fieldsvc.services.form_lists import BINS_CSV, bins_csv
+from fieldsvc.services.form_lists import (
+    BINS_CSV,
+    bins_csv,
+    integrity_xml,
+    requested_ids,
+    villages_csv,
+)
 from fieldsvc.services.sessions import open_session
-from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import ReceiveResult
-from fieldsvc.storage.users import user_for_token, village_ids_of
+from fieldsvc.storage.users import user_for_token
 
 FORMS_DIR = xforms_dir()
 OPENROSA_VERSION = {"X-OpenRosa-Version": "1.0"}
 XML_TYPE = "text/xml; charset=utf-8"
 VILLAGES_CSV = "villages.csv"
+ENTITY_LIST = "bins"
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -200,22 +206,6 @@ def _require_form(form_id: str) -> FormFile:
     return form
 
 
-def villages_csv(*, session: Session, user: User) -> bytes:
-    """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
-    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
-    allowed = village_ids_of(session=session, user=user)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "label"])
-    seen: set[int] = set()
-    for village in list_villages(session=session):
-        if village.number in seen or (allowed is not None and village.id not in allowed):
-            continue
-        seen.add(village.number)
-        writer.writerow([village.number, f"หมู่ที่ {village.number} {village.name}".strip()])
-    return out.getvalue().encode("utf-8")
-
-
 def _base_url(request: Request, settings: Settings, token: str) -> str:
     """Where Collect downloads forms from: the configured public URL. Without one (a demo on
     the office network) the request's own address, whose Host the app's allowed-hosts check
@@ -273,10 +263,19 @@ def form_manifest(
         if name not in (VILLAGES_CSV, BINS_CSV):
             continue
         digest = hashlib.md5(_media_bytes(name, session=session, user=user)).hexdigest()
+        # bins.csv is the entity list "bins": Collect keeps it as entities (offline updates
+        # on top) and asks the integrity URL which of them are gone
+        entity_list = name == BINS_CSV
+        kind = ' type="entityList"' if entity_list else ""
+        integrity = (
+            f"<integrityUrl>{escape(f'{base}/entities/{ENTITY_LIST}/integrity')}</integrityUrl>"
+            if entity_list
+            else ""
+        )
         files.append(
-            f"<mediaFile><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
+            f"<mediaFile{kind}><filename>{escape(name)}</filename><hash>md5:{digest}</hash>"
             f"<downloadUrl>{escape(f'{base}/forms/{form_id}/media/{name}')}</downloadUrl>"
-            "</mediaFile>"
+            f"{integrity}</mediaFile>"
         )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -308,6 +307,20 @@ def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaU
         media_type="text/csv; charset=utf-8",
         headers=OPENROSA_VERSION,
     )
+
+
+@router.get(
+    "/entities/{dataset}/integrity",
+    summary="Which listed bins are gone (ODK entities integrity, ?id=uuid1,uuid2)",
+)
+def entity_integrity(
+    request: Request, dataset: str, session: SessionDep, user: OpenRosaUser
+) -> Response:
+    if dataset != ENTITY_LIST:
+        raise NotFound.of("entity_list_not_found", field="dataset", dataset=dataset)
+    ids = requested_ids(request.query_params.get("id"))
+    body = integrity_xml(session=session, user=user, entity_ids=ids)
+    return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
 
 
 # --- submissions -------------------------------------------------------------------------------

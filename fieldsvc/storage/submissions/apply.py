@@ -134,6 +134,7 @@ def _apply_bin_survey(
             record.installed_on,
             newest=is_newest(inspection.observed_at, bin_row.last_inspected_at),
         )
+        bin_row.entity_version += 1  # each applied inspection is one entity update
         record_inspection(
             session=session,
             bin_row=bin_row,

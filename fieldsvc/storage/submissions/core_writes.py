@@ -63,7 +63,10 @@ _CURRENT_BIN = (
     .where(BIN.c.id == bindparam("b_id"))
     .with_for_update()
 )
-_UPDATE_BIN = update(BIN).where(BIN.c.id == bindparam("b_id"))  # SET: the keys passed
+# SET: the keys passed, and one more entity version (each inspection is an entity update)
+_UPDATE_BIN = (
+    update(BIN).where(BIN.c.id == bindparam("b_id")).values(entity_version=BIN.c.entity_version + 1)
+)
 _MARK_APPLIED = (
     update(SUBMISSION)
     .where(SUBMISSION.c.id == bindparam("s_id"))

@@ -38,6 +38,11 @@ from fieldsvc.storage.submissions.core_writes import (
     register_new_bin,
     supersede_older_versions,
 )
+from fieldsvc.storage.submissions.entity_intake import (
+    entity_applied_later,
+    entity_target,
+    record_entity_update,
+)
 from fieldsvc.storage.submissions.queries import attachments_of, get_submission_by_instance
 from fieldsvc.storage.submissions.records import payload_digest, record_to_parsed
 from fieldsvc.storage.users import village_ids_of
@@ -404,11 +409,15 @@ def receive_submission(
             existing.complete = True
             if not blocks_apply(result.flags):
                 apply_or_hold(session=session, submission=existing, settings=settings)
+                entity_applied_later(session=session, settings=settings, submission=existing)
             session.add(existing)
             session.flush()
             result = ReceiveResult(existing, "duplicate", _flags_of(existing), result.attachments)
         return result
 
+    record, bin_id, bin_village_id, entity_flags = entity_target(
+        session=session, record=record, bin_id=bin_id, bin_village_id=bin_village_id
+    )
     fresh_code: list[Flag] = []
     # a phone-made code is drawn offline: it may be another bin's, or a printed sticker's that
     # is waiting for its own bin (scanning that sticker later must not open this one)
@@ -440,7 +449,8 @@ def receive_submission(
         places=places,
         exclude_bin_id=previous.bin_id if previous else None,
     )
-    flags = list(intake_flags) + fresh_code + check_record(record, context=context)
+    flags = list(intake_flags) + fresh_code + entity_flags
+    flags += check_record(record, context=context)
     flags += _scope_flags(
         session=session,
         record=record,
@@ -483,5 +493,6 @@ def receive_submission(
                 session=session, submission=submission, settings=settings, looked_up=looked_up
             )
             flags = _flags_of(submission)
+    record_entity_update(session=session, settings=settings, submission=submission, record=record)
     outcome: Outcome = "edited" if record.deprecated_id else "created"
     return ReceiveResult(submission, outcome, flags, attachments)

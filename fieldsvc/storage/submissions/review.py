@@ -15,6 +15,7 @@ from fieldsvc.models import ReviewState, Submission, User
 from fieldsvc.models.enums import Channel
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.storage.submissions.apply import apply_submission
+from fieldsvc.storage.submissions.entity_intake import entity_applied_later
 from fieldsvc.storage.submissions.receive import ReceiveResult, receive_submission
 from fieldsvc.storage.submissions.records import record_from_parsed, record_to_parsed
 
@@ -38,6 +39,7 @@ def review_submission(
         and not submission.applied
     ):
         apply_submission(session=session, submission=submission, settings=settings)
+        entity_applied_later(session=session, settings=settings, submission=submission)
     submission.review_state = state
     session.add(submission)
     session.add(
