@@ -11,6 +11,7 @@ header then), else from the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -41,6 +42,18 @@ CONFORMANCE = [
 def base_url(settings: Settings, request_base: str) -> str:
     """``…/ogc`` from the public address (or the request's, when none is set)."""
     return (settings.public_base_url or request_base).rstrip("/") + OGC_PATH
+
+
+@dataclass(frozen=True)
+class OgcRequest:
+    """What every collection document is built from: the database, the settings, the caller
+    (None: anonymous), the ``…/ogc`` address and the query string's pairs."""
+
+    session: Session
+    settings: Settings
+    user: User | None
+    base: str
+    query: Sequence[tuple[str, str]]
 
 
 def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
@@ -101,11 +114,11 @@ def conformance(*, query: Sequence[tuple[str, str]]) -> dict:
 
 
 # --- collections -------------------------------------------------------------------------------
-def _collection_doc(
-    collection: Collection, *, session: Session, settings: Settings, base: str
-) -> dict[str, Any]:
-    here = f"{base}/collections/{collection.id}"
-    box, times = ogc_collections.extent(collection, session=session, settings=settings)
+def _collection_doc(collection: Collection, request: OgcRequest) -> dict[str, Any]:
+    here = f"{request.base}/collections/{collection.id}"
+    box, times = ogc_collections.extent(
+        collection, session=request.session, settings=request.settings
+    )
     extent: dict[str, Any] = {
         "spatial": {"bbox": [list(box) if box else [-180.0, -90.0, 180.0, 90.0]], "crs": CRS84}
     }
@@ -126,36 +139,18 @@ def _collection_doc(
     }
 
 
-def collections(
-    *,
-    session: Session,
-    settings: Settings,
-    user: User | None,
-    base: str,
-    query: Sequence[tuple[str, str]],
-) -> dict:
-    """Every collection ``user`` may read."""
-    check_format(query)
+def collections(*, request: OgcRequest) -> dict:
+    """Every collection the caller may read."""
+    check_format(request.query)
     return {
-        "links": [_link(f"{base}/collections", "self", JSON, "The collections")],
-        "collections": [
-            _collection_doc(c, session=session, settings=settings, base=base) for c in visible(user)
-        ],
+        "links": [_link(f"{request.base}/collections", "self", JSON, "The collections")],
+        "collections": [_collection_doc(c, request) for c in visible(request.user)],
     }
 
 
-def collection(
-    collection_id: str,
-    *,
-    session: Session,
-    settings: Settings,
-    user: User | None,
-    base: str,
-    query: Sequence[tuple[str, str]],
-) -> dict:
-    check_format(query)
-    found = require_collection(collection_id, user)
-    return _collection_doc(found, session=session, settings=settings, base=base)
+def collection(collection_id: str, *, request: OgcRequest) -> dict:
+    check_format(request.query)
+    return _collection_doc(require_collection(collection_id, request.user), request)
 
 
 # --- features ----------------------------------------------------------------------------------
@@ -168,27 +163,20 @@ def _page_href(items_url: str, query: ItemsQuery, offset: int) -> str:
     return f"{items_url}?{urlencode(pairs)}"
 
 
-def items(
-    collection_id: str,
-    *,
-    session: Session,
-    settings: Settings,
-    user: User | None,
-    base: str,
-    query: Sequence[tuple[str, str]],
-) -> dict:
+def items(collection_id: str, *, request: OgcRequest) -> dict:
     """A page of features with ``numberMatched``, ``numberReturned``, ``timeStamp`` and
     ``self`` / ``next`` / ``prev`` links typed ``application/geo+json``."""
-    found = require_collection(collection_id, user)
-    asked = parse_items_query(query, queryables=found.queryables, temporal=found.temporal)
+    found = require_collection(collection_id, request.user)
+    asked = parse_items_query(request.query, queryables=found.queryables, temporal=found.temporal)
     stamp = _instant(datetime.now(UTC))
     features, matched = ogc_collections.items_page(
-        found, session=session, settings=settings, query=asked
+        found, session=request.session, settings=request.settings, query=asked
     )
-    url = f"{base}/collections/{found.id}/items"
+    here = f"{request.base}/collections/{found.id}"
+    url = f"{here}/items"
     links = [
         _link(_page_href(url, asked, asked.offset), "self", GEOJSON, "This page"),
-        _link(f"{base}/collections/{found.id}", "collection", JSON, "The collection"),
+        _link(here, "collection", JSON, "The collection"),
     ]
     if asked.offset + len(features) < matched:
         following = asked.offset + asked.limit
@@ -206,20 +194,13 @@ def items(
     }
 
 
-def item(
-    collection_id: str,
-    feature_id: str,
-    *,
-    session: Session,
-    settings: Settings,
-    user: User | None,
-    base: str,
-    query: Sequence[tuple[str, str]],
-) -> dict:
+def item(collection_id: str, feature_id: str, *, request: OgcRequest) -> dict:
     """One feature with ``self`` and ``collection`` links (404 when there is none)."""
-    check_format(query)
-    found = require_collection(collection_id, user)
-    feature = ogc_collections.one_feature(found, feature_id, session=session, settings=settings)
+    check_format(request.query)
+    found = require_collection(collection_id, request.user)
+    feature = ogc_collections.one_feature(
+        found, feature_id, session=request.session, settings=request.settings
+    )
     if feature is None:
         raise NotFound.of(
             "ogc_feature_not_found",
@@ -228,7 +209,7 @@ def item(
             collection=found.id,
             feature=feature_id,
         )
-    here = f"{base}/collections/{found.id}"
+    here = f"{request.base}/collections/{found.id}"
     feature["links"] = [
         _link(f"{here}/items/{quote(str(feature['id']), safe='')}", "self", GEOJSON, "This"),
         _link(here, "collection", JSON, "The collection"),

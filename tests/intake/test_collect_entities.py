@@ -109,10 +109,10 @@ def entity_xml(
     *,
     instance: str,
     entity_id: str,
-    code: str,
+    code: str = "NB-0001",
     action: str = "update",
-    base_version: str = "",
-    trunk_version: str = "",
+    base_version: str | None = None,
+    trunk_version: str | None = None,
     branch_id: str = "",
     condition: str = "damaged",
     village: str = "1",
@@ -123,8 +123,13 @@ def entity_xml(
 ) -> str:
     """A bin_survey submission as Collect writes it from the built form: every element of the
     instance, the not-relevant ones empty, and ``<meta><entity …>`` filled by the form's binds
-    (``create``/``update`` are written as ``1``/``0`` by Collect's javarosa)."""
+    (``create``/``update`` are written as ``1``/``0`` by Collect's javarosa). An update is
+    built on version 1 of the list unless told otherwise; a create carries no versions."""
     picked = action == "update"
+    if base_version is None:
+        base_version = "1" if picked else ""
+    if trunk_version is None:
+        trunk_version = "1" if picked else ""
     create, update = ("0", "1") if picked else ("1", "0")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -228,9 +233,6 @@ def test_collect_downloads_the_list_checks_integrity_and_updates_a_bin(
     xml = entity_xml(
         instance="uuid:aaaa0000-0000-4000-8000-000000000001",
         entity_id=row["name"],
-        code="NB-0001",
-        base_version="1",
-        trunk_version="1",
         branch_id="a1b2c3d4-0000-4000-8000-000000000001",
     )
     response = send(phone, xml)
@@ -285,9 +287,6 @@ def test_two_offline_updates_of_one_bin_one_applies_the_other_is_held(
         name: entity_xml(
             instance=f"uuid:bbbb0000-0000-4000-8000-00000000000{n}",
             entity_id=entity_id,
-            code="NB-0001",
-            base_version="1",
-            trunk_version="1",
             branch_id=f"bbbbbbbb-0000-4000-8000-00000000000{n}",
             condition=condition,
             start=f"2026-11-25T{8 + n:02d}:00:00.000+07:00",
@@ -349,9 +348,6 @@ def test_one_phones_offline_updates_apply_in_the_order_made(
         entity_xml(
             instance="uuid:cccc0000-0000-4000-8000-000000000001",
             entity_id=entity_id,
-            code="NB-0001",
-            base_version="1",
-            trunk_version="1",
             branch_id=branch,
             condition="damaged",
             start="2026-11-25T08:00:00.000+07:00",
@@ -359,9 +355,7 @@ def test_one_phones_offline_updates_apply_in_the_order_made(
         entity_xml(
             instance="uuid:cccc0000-0000-4000-8000-000000000002",
             entity_id=entity_id,
-            code="NB-0001",
             base_version="2",
-            trunk_version="1",
             branch_id=branch,
             condition="overflowing",
             start="2026-11-26T08:00:00.000+07:00",
@@ -403,8 +397,6 @@ def test_a_head_cannot_update_a_bin_outside_their_villages(
         instance="uuid:dddd0000-0000-4000-8000-000000000001",
         entity_id=before.entity_id,
         code="NB-0301",
-        base_version="1",
-        trunk_version="1",
         branch_id="dddddddd-0000-4000-8000-000000000001",
         village="3",
         location="16.30501 103.32502 150.0 4.0",
@@ -427,9 +419,6 @@ def test_an_update_of_an_unknown_entity_is_held(
     xml = entity_xml(
         instance="uuid:eeee0000-0000-4000-8000-000000000001",
         entity_id=gone,
-        code="NB-0001",
-        base_version="1",
-        trunk_version="1",
         branch_id="eeeeeeee-0000-4000-8000-000000000001",
     )
     assert send(phone, xml).status_code == 201

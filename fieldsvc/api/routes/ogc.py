@@ -6,9 +6,9 @@ The public collections answer anyone; staff collections read the caller's token
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -26,6 +26,22 @@ def _base(request: Request, settings: Any) -> str:
 
 def _query(request: Request) -> list[tuple[str, str]]:
     return list(request.query_params.multi_items())
+
+
+def _ogc_request(
+    request: Request, session: SessionDep, settings: SettingsDep, user: OptionalUser
+) -> ogc.OgcRequest:
+    return ogc.OgcRequest(
+        session=session,
+        settings=settings,
+        user=user,
+        base=_base(request, settings),
+        query=_query(request),
+    )
+
+
+# What the collection routes share: database, settings, caller, address and query string.
+OgcRequestDep = Annotated[ogc.OgcRequest, Depends(_ogc_request)]
 
 
 @router.get("")
@@ -56,71 +72,20 @@ def api_page() -> HTMLResponse:
 
 
 @router.get("/collections")
-def collections(
-    request: Request, session: SessionDep, settings: SettingsDep, user: OptionalUser
-) -> Any:
-    return ogc.collections(
-        session=session,
-        settings=settings,
-        user=user,
-        base=_base(request, settings),
-        query=_query(request),
-    )
+def collections(ogc_request: OgcRequestDep) -> Any:
+    return ogc.collections(request=ogc_request)
 
 
 @router.get("/collections/{collection_id}")
-def collection(
-    collection_id: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-) -> Any:
-    return ogc.collection(
-        collection_id,
-        session=session,
-        settings=settings,
-        user=user,
-        base=_base(request, settings),
-        query=_query(request),
-    )
+def collection(collection_id: str, ogc_request: OgcRequestDep) -> Any:
+    return ogc.collection(collection_id, request=ogc_request)
 
 
 @router.get("/collections/{collection_id}/items", response_class=GeoJSONResponse)
-def items(
-    collection_id: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-) -> Any:
-    page = ogc.items(
-        collection_id,
-        session=session,
-        settings=settings,
-        user=user,
-        base=_base(request, settings),
-        query=_query(request),
-    )
-    return GeoJSONResponse(page)
+def items(collection_id: str, ogc_request: OgcRequestDep) -> Any:
+    return GeoJSONResponse(ogc.items(collection_id, request=ogc_request))
 
 
 @router.get("/collections/{collection_id}/items/{feature_id:path}", response_class=GeoJSONResponse)
-def item(
-    collection_id: str,
-    feature_id: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-) -> Any:
-    feature = ogc.item(
-        collection_id,
-        feature_id,
-        session=session,
-        settings=settings,
-        user=user,
-        base=_base(request, settings),
-        query=_query(request),
-    )
-    return GeoJSONResponse(feature)
+def item(collection_id: str, feature_id: str, ogc_request: OgcRequestDep) -> Any:
+    return GeoJSONResponse(ogc.item(collection_id, feature_id, request=ogc_request))
