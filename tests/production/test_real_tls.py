@@ -72,6 +72,24 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
     raise RuntimeError(f"caddy did not listen on {port}: {log.read_text(errors='replace')}")
 
 
+def _wait_for_certificate(port: int, root_crt: Path) -> None:
+    """Caddy listens before its internal CA has signed the site's certificate (a handshake then
+    ends in "tlsv1 alert internal error"): wait until a handshake trusting its root succeeds."""
+    trust = ssl.create_default_context(cafile=str(root_crt))
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with (
+                socket.create_connection(("127.0.0.1", port), timeout=2) as raw,
+                trust.wrap_socket(raw, server_hostname="127.0.0.1"),
+            ):
+                return
+        except (OSError, ssl.SSLError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def proxy(engine: Engine, tmp_path: Path) -> Iterator[Proxy]:
     for tool in (CADDY, CERTUTIL, str(CHROMIUM)):
@@ -117,6 +135,7 @@ def proxy(engine: Engine, tmp_path: Path) -> Iterator[Proxy]:
             deadline = time.monotonic() + 20
             while not root_crt.is_file() and time.monotonic() < deadline:
                 time.sleep(0.1)
+            _wait_for_certificate(https_port, root_crt)
             yield Proxy(https_port, root_crt, seed)
         finally:
             caddy.terminate()
