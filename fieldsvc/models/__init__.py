@@ -8,6 +8,13 @@ from fieldsvc.models.bin import (
     Inspection,
     InspectionPublic,
 )
+from fieldsvc.models.citizen import (
+    CitizenReport,
+    CitizenReportEvent,
+    ReportKind,
+    ReportStatus,
+    ReportVisibility,
+)
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
@@ -23,6 +30,8 @@ __all__ = [
     "BinCreate",
     "BinPublic",
     "Channel",
+    "CitizenReport",
+    "CitizenReportEvent",
     "Condition",
     "EntityUpdate",
     "Household",
@@ -31,6 +40,9 @@ __all__ = [
     "InspectionSource",
     "IssuedCode",
     "ReviewState",
+    "ReportKind",
+    "ReportStatus",
+    "ReportVisibility",
     "Role",
     "SignInSession",
     "Stream",
