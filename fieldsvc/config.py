@@ -113,6 +113,16 @@ class Settings(BaseSettings):
         default=2 * 1024**3, gt=0, description="Bytes of photos one user may send per day"
     )
 
+    # --- reports from residents -----------------------------------------------------------
+    citizen_reports_public_at_once: bool = Field(
+        default=False,
+        description="Show a resident's report publicly at once (else only once staff accept it)",
+    )
+    citizen_contact_keep_days: int = Field(
+        default=365, gt=0, description="Days a resident's name and phone are kept, then erased"
+    )
+    citizen_max_text_chars: int = Field(default=1000, gt=0, description="Longest description")
+
     # --- survey sheets ---------------------------------------------------------------------
     # A village head's inventory sheet often has no stream or size column: communal bins are
     # general waste, and the usual rural communal bin is the 200 L drum (DOMAIN.md). A row

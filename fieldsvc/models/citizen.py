@@ -51,6 +51,9 @@ class CitizenReport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket: str = Field(max_length=32, unique=True, index=True, description="Public number")
+    access_key: str = Field(
+        max_length=32, description="Secret in the resident's status link (before moderation)"
+    )
     kind: ReportKind = Field(sa_column=Column(String(24), nullable=False))
     description: str | None = Field(default=None, sa_column=Column(Text))
     lon: float = Field(ge=-180, le=180)

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "citizen_report",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("ticket", sa.String(32), nullable=False),
+        sa.Column("access_key", sa.String(32), nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("description", sa.Text),
         sa.Column("lon", sa.Float, nullable=False),
