@@ -23,7 +23,7 @@ def test_existing_bins_get_distinct_entity_ids_and_version_1(tmp_path: Path) -> 
                 ),
                 {"code": code},
             )
-    upgrade_database(engine)
+    upgrade_database(engine, "0009")
     assert current_revision(engine) == "0009"
     with engine.connect() as connection:
         rows = connection.execute(
