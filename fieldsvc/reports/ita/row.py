@@ -152,7 +152,8 @@ def _result(f: ItaFigures, thai: bool) -> list[str]:
         f"{n(f.households_covered_end)} จาก {n(f.households_located_end)} ครัวเรือน "
         f"({_pct(f.covered_share_end, thai)}) ณ สิ้นปีงบประมาณ"
     )
-    threshold = _pct(f.threshold_share, thai)
+    whole = float(100 * f.threshold_share).is_integer()  # a set threshold: 80, not 80.0
+    threshold = "ร้อยละ " + format_number(100 * f.threshold_share, 0 if whole else 1, thai=thai)
     if f.villages_below_threshold:
         names = " ".join(digits(v, thai) for v in f.villages_below_threshold)
         count = n(len(f.villages_below_threshold))

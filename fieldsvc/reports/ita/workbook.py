@@ -2,7 +2,8 @@
 
 Sheets: ``มาตรการที่ 8`` (the row in the report's six columns, each cell's items on their own
 lines), ``ตัวเลข`` (each figure of the year as a plain number with its unit and key),
-``รายเดือน`` (the monthly table with yearly totals and two native Excel charts drawn from it),
+``รายเดือน`` (the monthly table with yearly totals, two native Excel charts drawn from it, and
+the PNG of any chart drawn elsewhere),
 and ``แผนที่`` when a coverage map image is given.
 """
 
@@ -220,3 +221,12 @@ def _months_sheet(
     lines.set_categories(months)
     lines.width, lines.height = 24, 9
     sheet.add_chart(lines, f"A{last + 24}")
+    # Charts drawn elsewhere follow Excel's own two (an SVG-only one is in the PDF only).
+    anchor = last + 44
+    for chart in figures.charts:
+        if chart.png is None:
+            continue
+        sheet.cell(row=anchor, column=1, value=chart.title).font = Font(bold=True)
+        image = SheetImage(io.BytesIO(chart.png))
+        sheet.add_image(image, f"A{anchor + 1}")
+        anchor += 2 + int(image.height / 20) + 1  # default row height is 20 pixels
