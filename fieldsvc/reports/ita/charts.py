@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from fieldsvc.reports.ita.figures import ItaMonth
-from fieldsvc.thai import THAI_MONTHS_SHORT, digits
+from fieldsvc.thai import BE_OFFSET, THAI_MONTHS_SHORT, digits
 
 WIDTH, HEIGHT = 720, 300
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 34, 40
@@ -74,7 +74,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def month_label(month: ItaMonth, thai_digits: bool) -> str:
     """``ต.ค. 69``: the short Thai month and the last two digits of its Buddhist-era year."""
-    be = month.month.year + 543
+    be = month.month.year + BE_OFFSET
     return digits(f"{THAI_MONTHS_SHORT[month.month.month - 1]} {be % 100:02d}", thai_digits)
 
 
