@@ -143,3 +143,21 @@ def test_module_examples() -> None:
     for module in (figures, charts):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0
+
+
+def test_chart_bars_are_as_tall_as_their_counts() -> None:
+    """38 inspections against a round axis top of 50 fill 38/50 of the plot's height."""
+    from tests.reports.ita_figures import months
+
+    layout = charts.inspections_chart(months(), thai_digits=False)
+    done = [s for s in layout.shapes if s.kind == "rect" and s.colour == charts.COLOURS[0]]
+    due = [s for s in layout.shapes if s.kind == "rect" and s.colour == charts.COLOURS[1]]
+    plot_h = charts.HEIGHT - 34 - 40  # the chart's top and bottom margins
+    heights = [round(s.points[3] - s.points[1], 3) for s in done[:3]]
+    assert heights == [round(plot_h * n / 50, 3) for n in (38, 39, 40)]
+    assert len(done) == 12 + 1 and len(due) == 12 + 1  # twelve bars and a legend key each
+    labels = [s.text for s in layout.shapes if s.kind == "text"]
+    assert labels[:6] == ["0", "10", "20", "30", "40", "50"]
+    assert "ต.ค. 69" in labels and "ก.ย. 70" in labels
+    png = layout.png(scale=1)
+    assert png.startswith(b"\x89PNG")

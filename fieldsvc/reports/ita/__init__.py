@@ -24,6 +24,7 @@ __all__ = [
     "FORMATS",
     "HEADINGS",
     "MEASURE_8",
+    "MEDIA_TYPES",
     "ItaChart",
     "ItaFigures",
     "ItaMeasure",
