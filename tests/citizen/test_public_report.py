@@ -323,3 +323,20 @@ def test_the_erase_command_uses_the_keeping_period_of_the_settings(
     assert main(["erase-citizen-contacts"], settings=shorter) == 0
     assert _rows(engine)[0].contact_name is None
     assert "1 report(s) older than 30 days" in capsys.readouterr().out
+
+
+def test_the_page_uses_the_offices_own_tiles_only_when_it_has_them(
+    app_for: AppFor, tmp_path: Any
+) -> None:
+    without = app_for().get("/report")
+    assert without.status_code == 200 and 'data-tiles=""' in without.text
+    assert 'data-keep-days="365"' in without.text
+    tiles = app_for(tiles_dir=tmp_path, citizen_contact_keep_days=90).get("/report")
+    assert 'data-tiles="/tiles/{z}/{x}/{y}.png"' in tiles.text
+    assert 'data-keep-days="90"' in tiles.text
+    sw = app_for().get("/report/sw.js")
+    assert sw.headers["service-worker-allowed"] == "/report"
+    assert "__PAGE_VERSION__" not in sw.text
+    for name in ("report.js", "report.css", "index.html"):  # every file is precached
+        assert f"'/report/{name}'" in sw.text or name == "index.html"
+    assert app_for().get("/report/secrets.py").status_code == 404

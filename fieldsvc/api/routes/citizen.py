@@ -49,7 +49,8 @@ api_router = APIRouter(prefix="/api/v1/citizen", tags=["citizen reports"])
 def page_version(settings: Settings) -> str:
     """A short hash of the page's files (and the retention the page states): the service
     worker's cache name changes with it."""
-    digest = hashlib.sha256(str(settings.citizen_contact_keep_days).encode())
+    has_tiles = settings.mbtiles_path is not None or settings.tiles_dir is not None
+    digest = hashlib.sha256(f"{settings.citizen_contact_keep_days} {has_tiles}".encode())
     for name in sorted(PAGE_FILES):
         digest.update(name.encode() + (PAGE_DIR / name).read_bytes())
     return digest.hexdigest()[:12]
@@ -61,6 +62,8 @@ def _file(name: str, media_type: str, settings: Settings) -> Response:
         body = body.replace(b"__PAGE_VERSION__", page_version(settings).encode())
     if name == "index.html":
         body = body.replace(b"__KEEP_DAYS__", str(settings.citizen_contact_keep_days).encode())
+        has_tiles = settings.mbtiles_path is not None or settings.tiles_dir is not None
+        body = body.replace(b"__TILES__", b"/tiles/{z}/{x}/{y}.png" if has_tiles else b"")
     headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
     if name == "index.html":
         headers["Referrer-Policy"] = "no-referrer"

@@ -47,6 +47,7 @@ const WORDS = {
   your_ticket: ['เลขที่เรื่องของคุณ', 'Your report number'],
   follow: ['ติดตามเรื่อง (เก็บลิงก์นี้ไว้)', 'Follow your report (keep this link)'],
   again: ['แจ้งเรื่องอื่น', 'Report something else'],
+  mine: ['เรื่องที่คุณแจ้งจากเครื่องนี้', 'Reports sent from this phone'],
 };
 const KINDS = ['bin_full', 'bin_broken', 'bin_missing', 'bin_request', 'dumping'];
 const KEEP_DAYS = Number(document.body.dataset.keepDays) || 365;
@@ -54,6 +55,7 @@ const POOR_M = 50;
 const OUTBOX = 'fieldsvc_report_outbox';
 const DEVICE = 'fieldsvc_report_device';
 const LANG = 'fieldsvc_report_lang';
+const MINE = 'fieldsvc_report_mine';
 const PHOTO_PX = 1280;
 
 const $ = (id) => document.getElementById(id);
@@ -86,6 +88,7 @@ function applyWords() {
   renderKinds();
   showWhere();
   showOutbox();
+  showMine();
 }
 
 function renderKinds() {
@@ -119,6 +122,8 @@ async function drawMap() {
   if (!L) return;
   map = L.map('map', { attributionControl: false, maxZoom: 20, minZoom: 10 });
   map.setView([13.75, 100.5], 12);
+  // The office's own tiles when it has them (served by this server, never from the internet).
+  if (document.body.dataset.tiles) L.tileLayer(document.body.dataset.tiles, { maxZoom: 20 }).addTo(map);
   map.on('click', (event) => setPlace(event.latlng.lat, event.latlng.lng, null, 'map'));
   try {
     const villages = await (await fetch('/public/data/villages.geojson')).json();
@@ -138,10 +143,12 @@ function setPlace(lat, lon, accuracy, by) {
   Object.assign(draft, { lat, lon, accuracy, located_by: by, join: null });
   if (map) {
     const L = window.L;
-    if (marker) marker.setLatLng([lat, lon]); else marker = L.marker([lat, lon], { keyboard: false }).addTo(map);
+    // a drawn dot, not Leaflet's marker image: nothing to fetch, so it shows offline too
+    if (marker) marker.setLatLng([lat, lon]);
+    else marker = L.circleMarker([lat, lon], { radius: 9, color: '#fff', weight: 3, fillColor: '#d32f2f', fillOpacity: 1, interactive: false }).addTo(map);
     if (accuracyCircle) { accuracyCircle.remove(); accuracyCircle = null; }
     if (accuracy) accuracyCircle = L.circle([lat, lon], { radius: accuracy, weight: 1, fillOpacity: 0.12, interactive: false }).addTo(map);
-    if (by === 'gps') map.setView([lat, lon], 17);
+    if (by === 'gps') map.setView([lat, lon], 16);
   }
   showWhere();
   lookForDuplicates();
@@ -226,6 +233,27 @@ function showOutbox() {
   box.textContent = t('outbox', { n });
 }
 
+// Tickets sent from this phone (a report sent later from the outbox gets its number here).
+function mine() {
+  try { return JSON.parse(localStorage.getItem(MINE) || '[]'); } catch (e) { return []; }
+}
+
+function remember(answer) {
+  const kept = mine().filter((r) => r.ticket !== answer.ticket);
+  localStorage.setItem(MINE, JSON.stringify([{ ticket: answer.ticket, url: answer.status_url }].concat(kept).slice(0, 10)));
+  showMine();
+}
+
+function showMine() {
+  const items = mine();
+  $('mine').hidden = items.length === 0;
+  $('mine-list').replaceChildren(...items.map((r) => {
+    const li = document.createElement('li');
+    li.append(Object.assign(document.createElement('a'), { href: r.url, textContent: r.ticket }));
+    return li;
+  }));
+}
+
 function formOf(item) {
   const form = new FormData();
   for (const [key, value] of Object.entries(item)) {
@@ -252,6 +280,7 @@ async function sendOne(item) {
   const body = await res.json().catch(() => ({}));
   saveOutbox(outbox().filter((x) => x.draft_id !== item.draft_id)); // answered: not kept
   if (!res.ok) return { error: body.error || {} };
+  if (body.ticket) remember(body);
   return body;
 }
 
@@ -269,9 +298,10 @@ async function flush() {
   }
 }
 
-function showError(error) {
+function showError(error, className = 'error') {
   const box = $('error');
   box.hidden = false;
+  box.className = className;
   box.textContent = (lang === 'en' ? error.message : error.message_th) || error.message || '';
 }
 
@@ -293,7 +323,11 @@ async function submit(event) {
   const answer = await sendOne(item);
   button.disabled = false;
   button.textContent = t('send');
-  if (answer.offline) { showError({ message_th: t('queued'), message: t('queued') }); resetForm(); return; }
+  if (answer.offline) {
+    showError({ message_th: t('queued'), message: t('queued') }, 'notice');
+    resetForm();
+    return;
+  }
   if (answer.error) { showError(answer.error); return; }
   $('report').hidden = true;
   $('done').hidden = false;
