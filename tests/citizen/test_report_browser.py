@@ -160,6 +160,13 @@ def test_report_by_gps_with_a_photo_shrunk_on_the_phone(
 def test_report_by_a_tap_on_the_offline_map(visitor: VisitorMaker, live: Live) -> None:  # noqa: F811
     v = visitor(gps=False)
     page = _open(v, live)
+    page.click("#lang")  # the English switch, remembered on the phone
+    assert page.locator("h1").inner_text() == "Report a bin problem"
+    assert "erased after 365 days" in page.locator("#privacy").inner_text()
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('#map path').length > 0")
+    assert page.locator("#send").inner_text() == "Send"
+    page.click("#lang")
     box = page.locator("#map").bounding_box()
     # The map opens on the three villages' outlines (103.30–103.33 E, 16.30–16.31 N): its
     # middle is หมู่ 2's middle, 103.315 E 16.305 N. A tap a little left of it is in หมู่ 2.
