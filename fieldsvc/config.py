@@ -122,6 +122,25 @@ class Settings(BaseSettings):
         default=365, gt=0, description="Days a resident's name and phone are kept, then erased"
     )
     citizen_max_text_chars: int = Field(default=1000, gt=0, description="Longest description")
+    citizen_max_photo_bytes: int = Field(
+        default=3 * 1024 * 1024, gt=0, description="Largest photo on the public report page"
+    )
+    citizen_max_request_bytes: int = Field(
+        default=4 * 1024 * 1024, gt=0, description="Largest body sent by the public report page"
+    )
+    citizen_reports_per_address_day: int = Field(
+        default=20, gt=0, description="Reports one network address may send in 24 hours"
+    )
+    citizen_reports_per_device_day: int = Field(
+        default=5, gt=0, description="Reports one phone (its page's device id) may send in 24 h"
+    )
+    citizen_duplicate_radius_m: float = Field(
+        default=50.0, gt=0, description="Open reports this close are offered to join"
+    )
+    citizen_hash_salt: str | None = Field(
+        default=None,
+        description="Secret salt of the address and device hashes (else one kept in media_dir)",
+    )
 
     # --- survey sheets ---------------------------------------------------------------------
     # A village head's inventory sheet often has no stream or size column: communal bins are

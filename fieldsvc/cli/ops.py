@@ -48,6 +48,25 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_erase_citizen_contacts(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.citizen_public import erase_old_contacts
+    from fieldsvc.storage.engine import engine_from_settings, session_scope
+
+    engine = engine_from_settings(settings)
+    try:
+        with session_scope(engine) as session:
+            erased = erase_old_contacts(session=session, settings=settings)
+    finally:
+        engine.dispose()
+    days = settings.citizen_contact_keep_days
+    print(
+        f"ลบชื่อและเบอร์โทรของผู้แจ้งที่เก่ากว่า {days} วันแล้ว {erased} เรื่อง / "
+        f"erased the contact details of {erased} report(s) older than {days} days",
+        flush=True,
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the operations commands to the ``fieldsvc`` parser's sub-commands."""
     backup = sub.add_parser(
@@ -83,3 +102,11 @@ def register(sub: Any) -> None:
         "--backup-dir", metavar="DIR", help="where the backups are (default DATA_DIR/backups)"
     )
     doctor.set_defaults(handler=cmd_doctor)
+    erase = sub.add_parser(
+        "erase-citizen-contacts",
+        help="erase residents' names and phones kept longer than citizen_contact_keep_days",
+        description="Run daily (cron or a systemd timer): every resident's report older than "
+        "FIELDSVC_CITIZEN_CONTACT_KEEP_DAYS loses its name, phone and e-mail; the report "
+        "itself stays.",
+    )
+    erase.set_defaults(handler=cmd_erase_citizen_contacts)

@@ -124,3 +124,34 @@ def open_reports_near(
     found = [(r, d) for r, d in found if d <= radius_m]
     found.sort(key=lambda pair: (pair[1], pair[0].ticket))
     return found[:limit]
+
+
+def count_reports_since(
+    *,
+    session: Session,
+    since: datetime,
+    client_hash: str | None = None,
+    device_hash: str | None = None,
+) -> int:
+    """Reports sent since ``since`` from this hashed address (or this hashed device)."""
+    query = select(func.count()).select_from(CitizenReport)
+    query = query.where(col(CitizenReport.created_at) >= since)
+    if client_hash is not None:
+        query = query.where(CitizenReport.client_hash == client_hash)
+    if device_hash is not None:
+        query = query.where(CitizenReport.device_hash == device_hash)
+    return int(session.exec(query).one())
+
+
+def reports_with_contacts_before(*, session: Session, before: datetime) -> Sequence[CitizenReport]:
+    """Reports older than ``before`` that still hold a name, phone or e-mail."""
+    query = select(CitizenReport).where(
+        col(CitizenReport.created_at) < before,
+        col(CitizenReport.contact_erased_at).is_(None),
+        (
+            col(CitizenReport.contact_name).is_not(None)
+            | col(CitizenReport.contact_phone).is_not(None)
+            | col(CitizenReport.contact_email).is_not(None)
+        ),
+    )
+    return session.exec(query.order_by(col(CitizenReport.id))).all()

@@ -39,6 +39,7 @@ from fieldsvc.models import (
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import planning
 from fieldsvc.services.batch_review import selection_token
+from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import VILLAGE_CENTRES, bin_xml, jpeg_bytes, make_place
 
@@ -58,6 +59,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/m/"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/m/sw.js"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/m/{name}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    # the public report page: anyone, no account (abuse checks are tests/citizen/)
+    ("GET", "/report"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/report/"): "3xx 3xx 3xx 3xx 3xx 3xx",
+    ("GET", "/report/sw.js"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/report/{name}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/report/nearby"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/report/t/{ticket}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("POST", "/report/send"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("POST", "/api/v1/citizen/reports/{ticket}/moderation"): "401 403 403 403 2xx 2xx",
     ("GET", "/openapi.json"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public/data/metadata.json"): "2xx 2xx 2xx 2xx 2xx 2xx",
@@ -180,6 +190,8 @@ class World:
     sha256: str
     bin_code: str
     draft_plan_id: int
+    ticket: str = ""
+    access_key: str = ""
 
 
 def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
@@ -221,7 +233,20 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         planning.publish_plan(session=db, plan=published)
         draft = planning.create_plan(session=db, settings=settings, budget_baht=20_000)
         db.commit()
-    return World(tokens, sent.json()["id"], photo.json()["sha256"], "A-0001", draft.id or 0)
+        report = accept_report(
+            session=db,
+            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
+            settings=settings,
+        )
+    return World(
+        tokens,
+        sent.json()["id"],
+        photo.json()["sha256"],
+        "A-0001",
+        draft.id or 0,
+        report.ticket,
+        report.access_key,
+    )
 
 
 def _survey(code: str, sid: str) -> dict[str, Any]:
@@ -274,11 +299,16 @@ def _path(path: str, world: World, role: str) -> str:
         "sha256": world.sha256,
         "code": world.bin_code,
         "plan_id": str(world.draft_plan_id),
+        "ticket": world.ticket,
     }
     if path.startswith("/public/data/"):
         values["name"] = "bins"
     if path == "/m/{name}":
         values["name"] = "app.js"
+    if path == "/report/{name}":
+        values["name"] = "report.js"
+    if path == "/report/t/{ticket}":
+        return f"/report/t/{world.ticket}?k={world.access_key}"
     return path.replace(":path}", "}").format(**values)
 
 
@@ -287,6 +317,14 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
     fresh = str(uuid.uuid4())
     if path == "/api/v1/bins/near":
         return {"params": {"lat": LAT_A, "lon": LON_A, "radius_m": 100}}
+    if path == "/report/nearby":
+        return {"params": {"lat": LAT_A, "lon": LON_A, "kind": "bin_full"}}
+    if path == "/report/send":
+        return {
+            "data": {"kind": "dumping", "lat": str(LAT_A), "lon": str(LON_A), "draft_id": fresh}
+        }
+    if path.endswith("/moderation"):
+        return {"json": {"action": "accept"}}
     code = f"A-{role[:4].upper()}"
     if path == "/api/v1/submissions":
         return {"json": _survey(code, fresh)}

@@ -40,7 +40,9 @@ from fieldsvc.models import (
     Submission,
     User,
 )
+from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.services import public_data
+from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
 from fieldsvc.storage.submissions import receive_submission
 from fieldsvc.storage.submissions.queries import attach_media
@@ -55,6 +57,10 @@ from tests.api.test_staff_public import (  # noqa: F401  (seeded is a fixture)
     seeded,
 )
 
+CITIZEN_NAME = "นายประชา แจ้งเหตุ"
+CITIZEN_PHONE = "0847776666"
+CITIZEN_EMAIL = "pracha@example.org"
+CITIZEN_DRAFT = "draft-7f3e9a"
 VIEWER_NAME = "นางสมศรี ขยันงานยิ่ง"
 VIEWER_USERNAME = "somsri.k"
 VIEWER_PHONE = "0861112222"
@@ -98,6 +104,12 @@ ANONYMOUS_ROUTES = {
     "/ogc/collections/{collection_id}",
     "/ogc/collections/{collection_id}/items",
     "/ogc/collections/{collection_id}/items/{feature_id:path}",
+    # the public report page, nearby open reports and a resident's status page
+    "/report",
+    "/report/sw.js",
+    "/report/{name}",
+    "/report/nearby",
+    "/report/t/{ticket}",
 }
 
 #: Concrete URLs for every GET route with path parameters (``{plan}`` and ``{photo}`` are
@@ -135,6 +147,9 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],
     "/m/{name}": ["/m/index.html", "/m/app.js", "/m/photo.js", "/m/records.js"],
+    "/report/{name}": ["/report/index.html", "/report/report.js", "/report/report.css"],
+    "/report/nearby": [f"/report/nearby?lon={LON0}&lat={LAT0}&kind=bin_full"],
+    "/report/t/{ticket}": ["/report/t/{ticket}?k={key}"],
     # every collection, the staff ones too (they must answer 401 here)
     "/ogc/collections/{collection_id}": [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS],
     "/ogc/collections/{collection_id}/items": [
@@ -235,6 +250,24 @@ def planted(
         )
         plan_id = session.exec(select(AllocationPlanRecord.id)).one()
         session.commit()
+        report = accept_report(  # a resident's report, accepted by staff: public, contact not
+            session=session,
+            draft=ReportDraft(
+                kind="bin_full",
+                lon=LON0 + 0.0002,
+                lat=LAT0,
+                description="ถังหน้าวัดเต็ม",
+                contact_name=CITIZEN_NAME,
+                contact_phone=CITIZEN_PHONE,
+                contact_email=CITIZEN_EMAIL,
+                draft_id=CITIZEN_DRAFT,
+            ),
+            settings=settings,
+        )
+        report.visibility = ReportVisibility.public
+        session.add(report)
+        session.commit()
+        ticket, key = report.ticket, report.access_key
     secrets = [
         HOUSE_NO,
         HOUSE_NO_2,
@@ -264,8 +297,18 @@ def planted(
         seeded["head"],
         seeded["staff"],
         viewer_token,
+        CITIZEN_NAME,
+        CITIZEN_PHONE,
+        CITIZEN_EMAIL,
+        CITIZEN_DRAFT,
     ]
-    return {"secrets": secrets, "photo": digest, "plan": plan_id}
+    return {
+        "secrets": secrets,
+        "photo": digest,
+        "plan": plan_id,
+        "ticket": ticket,
+        "key": key,
+    }
 
 
 # --- reading what was answered -----------------------------------------------------------------
@@ -326,11 +369,14 @@ def _get_routes(app: FastAPI) -> dict[str, set[str]]:
 
 
 def _urls(path: str, planted: dict[str, Any]) -> list[str]:
-    if "{" not in path:
+    if "{" not in path and path not in ROUTE_EXAMPLES:
         return [path]
     assert path in ROUTE_EXAMPLES, f"add example URLs for the new route {path} to ROUTE_EXAMPLES"
     return [
-        u.replace("{plan}", str(planted["plan"])).replace("{photo}", planted["photo"])
+        u.replace("{plan}", str(planted["plan"]))
+        .replace("{photo}", planted["photo"])
+        .replace("{ticket}", planted["ticket"])
+        .replace("{key}", planted["key"])
         for u in ROUTE_EXAMPLES[path]
     ]
 
