@@ -20,6 +20,7 @@ Choices where the specification leaves room:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -135,6 +136,9 @@ def _w3_datetime(params: Mapping[str, str], name: str) -> datetime | None:
     text = _text(params, name)
     if text is None:
         return None
+    # A "+07:00" sent unencoded in a query string arrives as " 07:00" (a W3C datetime has no
+    # space, so this can only be the decoded plus).
+    text = re.sub(r" (\d{2}:\d{2})$", r"+\1", text)
     try:
         value = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:

@@ -74,8 +74,9 @@ def _error_body(status: int, description: str) -> list[dict[str, Any]]:
 
 
 def error_response(fmt: str, exc: FieldsvcError) -> Response:
-    """A domain error in the spec's error format, naming the field at fault."""
-    status = http_status(exc)
+    """A domain error in the spec's error format, naming the field at fault. Input the app
+    calls unprocessable (422) is the spec's 400."""
+    status = 400 if http_status(exc) == 422 else http_status(exc)
     text = (
         exc.message_en
         if exc.message_th == exc.message_en
