@@ -39,6 +39,7 @@ from fieldsvc.models import (
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import planning
 from fieldsvc.services.batch_review import selection_token
+from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import VILLAGE_CENTRES, bin_xml, jpeg_bytes, make_place
 
@@ -141,6 +142,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
+    # --- Open311 GeoReport v2: anyone reads services and public requests; only a partner's
+    # api_key sends one (the users' tokens are not partner keys: 403 for every role;
+    # tests/open311/ sends with a key) ---
+    ("GET", "/open311/v2/discovery.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/services.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/requests.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("POST", "/open311/v2/requests.{fmt}"): "403 403 403 403 403 403",
     ("GET", "/staff/labels"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/labels/{village}.pdf"): "401 403 403 403 2xx 2xx",
     ("POST", "/staff/labels/fresh"): "401 403 403 403 2xx 2xx",
@@ -180,6 +190,7 @@ class World:
     sha256: str
     bin_code: str
     draft_plan_id: int
+    report_ticket: str = ""  # a public resident's report (Open311 reads it)
 
 
 def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
@@ -221,7 +232,14 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         planning.publish_plan(session=db, plan=published)
         draft = planning.create_plan(session=db, settings=settings, budget_baht=20_000)
         db.commit()
-    return World(tokens, sent.json()["id"], photo.json()["sha256"], "A-0001", draft.id or 0)
+        report = accept_report(
+            session=db,
+            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
+            settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
+        )
+    world = World(tokens, sent.json()["id"], photo.json()["sha256"], "A-0001", draft.id or 0)
+    world.report_ticket = report.ticket
+    return world
 
 
 def _survey(code: str, sid: str) -> dict[str, Any]:
@@ -261,6 +279,8 @@ PATH_VALUES = {
     "collection_id": "inspections",
     "feature_id": "1",  # the inspection of village A's survey (the only bin)
     "dataset": "bins",
+    "fmt": "json",
+    "service_code": "bin_full",
 }
 
 
@@ -274,6 +294,7 @@ def _path(path: str, world: World, role: str) -> str:
         "sha256": world.sha256,
         "code": world.bin_code,
         "plan_id": str(world.draft_plan_id),
+        "service_request_id": world.report_ticket,
     }
     if path.startswith("/public/data/"):
         values["name"] = "bins"
@@ -324,6 +345,8 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"json": {"village": 1, "count": 2}}
     if path == "/staff/labels/fresh":
         return {"data": {"village": "1", "count": "2"}}
+    if path == "/open311/v2/requests.{fmt}" and method == "POST":
+        return {"data": {"service_code": "bin_full", "lat": str(LAT_A), "long": str(LON_A)}}
     if path == "/staff/plans":
         return {"data": {"budget_baht": "10000"}}
     return {}

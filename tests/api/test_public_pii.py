@@ -41,7 +41,9 @@ from fieldsvc.models import (
     User,
 )
 from fieldsvc.services import public_data
+from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
+from fieldsvc.storage.open311_keys import add_key
 from fieldsvc.storage.submissions import receive_submission
 from fieldsvc.storage.submissions.queries import attach_media
 from fieldsvc.storage.users import create_user
@@ -64,6 +66,9 @@ HOUSE_LON, HOUSE_LAT = 103.3073917, 16.3046271  # a house inside หมู่ 1,
 HELD_NOTE = "โทรหาลุงมี 0823334444 หลังบ้านเลขที่ 77/1"
 HELD_DEVICE = "imei:356938035643809"
 HELD_INSTANCE = "uuid:5f0c1d2e-0000-4000-8000-00000000beef"
+#: A resident's report sent by a partner app over Open311, public at once, with contacts.
+REPORTER_NAME, REPORTER_PHONE = "นายแจ้ง เรื่องดี", "0845556666"
+REPORTER_EMAIL, REPORTER_ADDRESS = "jaeng@example.org", "บ้านเลขที่ 5/55 ตรอกเงียบ"
 RAW_ONLY = "RAW-ONLY-SECRET-77"
 CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
@@ -98,6 +103,12 @@ ANONYMOUS_ROUTES = {
     "/ogc/collections/{collection_id}",
     "/ogc/collections/{collection_id}/items",
     "/ogc/collections/{collection_id}/items/{feature_id:path}",
+    # Open311 GeoReport v2: services and public requests (public fields only)
+    "/open311/v2/discovery.{fmt}",
+    "/open311/v2/services.{fmt}",
+    "/open311/v2/services/{service_code}.{fmt}",
+    "/open311/v2/requests.{fmt}",
+    "/open311/v2/requests/{service_request_id}.{fmt}",
 }
 
 #: Concrete URLs for every GET route with path parameters (``{plan}`` and ``{photo}`` are
@@ -147,6 +158,21 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         "/ogc/collections/inspections/items/1",
         "/ogc/collections/held-surveys/items/1",
         "/ogc/collections/held-surveys/items/2",
+    ],
+    "/open311/v2/discovery.{fmt}": ["/open311/v2/discovery.json", "/open311/v2/discovery.xml"],
+    "/open311/v2/services.{fmt}": ["/open311/v2/services.json", "/open311/v2/services.xml"],
+    "/open311/v2/services/{service_code}.{fmt}": [
+        "/open311/v2/services/bin_full.json",
+        "/open311/v2/services/bin_full.xml",
+    ],
+    "/open311/v2/requests.{fmt}": [
+        f"/open311/v2/requests.{fmt}{query}"
+        for fmt in ("json", "xml")
+        for query in ("", "?service_request_id={ticket}", "?status=open&page_size=1000")
+    ],
+    "/open311/v2/requests/{service_request_id}.{fmt}": [
+        "/open311/v2/requests/{ticket}.json",
+        "/open311/v2/requests/{ticket}.xml",
     ],
 }
 
@@ -235,6 +261,24 @@ def planted(
         )
         plan_id = session.exec(select(AllocationPlanRecord.id)).one()
         session.commit()
+        _, partner_key = add_key(session=session, name="partner-app")
+        session.commit()
+        report = accept_report(
+            session=session,
+            draft=ReportDraft(
+                kind="bin_full",
+                lon=LON0 + 0.005,
+                lat=LAT0 + 0.005,
+                description="ถังเต็ม",
+                address=REPORTER_ADDRESS,
+                contact_name=REPORTER_NAME,
+                contact_phone=REPORTER_PHONE,
+                contact_email=REPORTER_EMAIL,
+                channel="open311",
+                partner="partner-app",
+            ),
+            settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
+        )
     secrets = [
         HOUSE_NO,
         HOUSE_NO_2,
@@ -264,8 +308,14 @@ def planted(
         seeded["head"],
         seeded["staff"],
         viewer_token,
+        REPORTER_NAME,
+        REPORTER_PHONE,
+        REPORTER_EMAIL,
+        REPORTER_ADDRESS,
+        report.access_key,
+        partner_key,
     ]
-    return {"secrets": secrets, "photo": digest, "plan": plan_id}
+    return {"secrets": secrets, "photo": digest, "plan": plan_id, "ticket": report.ticket}
 
 
 # --- reading what was answered -----------------------------------------------------------------
@@ -330,7 +380,9 @@ def _urls(path: str, planted: dict[str, Any]) -> list[str]:
         return [path]
     assert path in ROUTE_EXAMPLES, f"add example URLs for the new route {path} to ROUTE_EXAMPLES"
     return [
-        u.replace("{plan}", str(planted["plan"])).replace("{photo}", planted["photo"])
+        u.replace("{plan}", str(planted["plan"]))
+        .replace("{photo}", planted["photo"])
+        .replace("{ticket}", planted["ticket"])
         for u in ROUTE_EXAMPLES[path]
     ]
 
