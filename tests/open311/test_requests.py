@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from fieldsvc.config import Settings
 from fieldsvc.models import CitizenReport, ReportStatus
 from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.storage.open311_keys import key_by_name, revoke_key
@@ -341,3 +342,18 @@ def test_contact_details_are_never_answered(
         for value in CONTACT.values():  # … and shown to nobody, the partner included
             assert value not in text, (value, url)
             assert value.encode("unicode_escape").decode() not in text, (value, url)
+
+
+def test_the_key_may_come_in_the_query_string_and_a_big_body_is_refused(
+    client: TestClient, engine: Engine, api_key: str, settings: Settings
+) -> None:
+    form = {"service_code": "bin_broken", **INSIDE}
+    sent = client.post("/open311/v2/requests.json", params={"api_key": api_key}, data=form)
+    assert sent.status_code == 201, sent.text
+    big = {**form, "api_key": api_key, "description": "ก" * settings.max_json_bytes}
+    refused = client.post("/open311/v2/requests.xml", data=big)
+    assert refused.status_code == 413
+    (error,) = fromstring(refused.content)
+    assert error.findtext("code") == "413"
+    assert (error.findtext("description") or "").startswith("body: ")
+    assert [r.kind for r in _reports(engine)] == ["bin_broken"]
