@@ -29,6 +29,7 @@ from fieldsvc.api.routes import (
     media,
     mobile,
     ogc,
+    open311,
     openrosa,
     planning,
     public,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(ogc.router)  # OGC API – Features for QGIS and GDAL
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     app.include_router(citizen.router)  # the public report page at /report
+    app.include_router(open311.router)  # Open311 GeoReport v2 for partner apps
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -151,6 +151,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
+    # --- Open311 GeoReport v2: anyone reads services and public requests; only a partner's
+    # api_key sends one (the users' tokens are not partner keys: 403 for every role;
+    # tests/open311/ sends with a key) ---
+    ("GET", "/open311/v2/discovery.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/services.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/requests.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("POST", "/open311/v2/requests.{fmt}"): "403 403 403 403 403 403",
     ("GET", "/staff/labels"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/labels/{village}.pdf"): "401 403 403 403 2xx 2xx",
     ("POST", "/staff/labels/fresh"): "401 403 403 403 2xx 2xx",
@@ -192,6 +201,7 @@ class World:
     draft_plan_id: int
     ticket: str = ""
     access_key: str = ""
+    report_ticket: str = ""  # a public resident's report (Open311 reads it)
 
 
 def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
@@ -238,6 +248,11 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
             draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
             settings=settings,
         )
+        public_report = accept_report(
+            session=db,
+            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
+            settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
+        )
     return World(
         tokens,
         sent.json()["id"],
@@ -246,6 +261,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         draft.id or 0,
         report.ticket,
         report.access_key,
+        public_report.ticket,
     )
 
 
@@ -286,6 +302,8 @@ PATH_VALUES = {
     "collection_id": "inspections",
     "feature_id": "1",  # the inspection of village A's survey (the only bin)
     "dataset": "bins",
+    "fmt": "json",
+    "service_code": "bin_full",
 }
 
 
@@ -300,6 +318,7 @@ def _path(path: str, world: World, role: str) -> str:
         "code": world.bin_code,
         "plan_id": str(world.draft_plan_id),
         "ticket": world.ticket,
+        "service_request_id": world.report_ticket,
     }
     if path.startswith("/public/data/"):
         values["name"] = "bins"
@@ -362,6 +381,8 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"json": {"village": 1, "count": 2}}
     if path == "/staff/labels/fresh":
         return {"data": {"village": "1", "count": "2"}}
+    if path == "/open311/v2/requests.{fmt}" and method == "POST":
+        return {"data": {"service_code": "bin_full", "lat": str(LAT_A), "long": str(LON_A)}}
     if path == "/staff/plans":
         return {"data": {"budget_baht": "10000"}}
     return {}

@@ -44,6 +44,7 @@ from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.services import public_data
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
+from fieldsvc.storage.open311_keys import add_key
 from fieldsvc.storage.submissions import receive_submission
 from fieldsvc.storage.submissions.queries import attach_media
 from fieldsvc.storage.users import create_user
@@ -70,6 +71,9 @@ HOUSE_LON, HOUSE_LAT = 103.3073917, 16.3046271  # a house inside หมู่ 1,
 HELD_NOTE = "โทรหาลุงมี 0823334444 หลังบ้านเลขที่ 77/1"
 HELD_DEVICE = "imei:356938035643809"
 HELD_INSTANCE = "uuid:5f0c1d2e-0000-4000-8000-00000000beef"
+#: A resident's report sent by a partner app over Open311, public at once, with contacts.
+REPORTER_NAME, REPORTER_PHONE = "นายแจ้ง เรื่องดี", "0845556666"
+REPORTER_EMAIL, REPORTER_ADDRESS = "jaeng@example.org", "บ้านเลขที่ 5/55 ตรอกเงียบ"
 RAW_ONLY = "RAW-ONLY-SECRET-77"
 CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
@@ -110,6 +114,12 @@ ANONYMOUS_ROUTES = {
     "/report/{name}",
     "/report/nearby",
     "/report/t/{ticket}",
+    # Open311 GeoReport v2: services and public requests (public fields only)
+    "/open311/v2/discovery.{fmt}",
+    "/open311/v2/services.{fmt}",
+    "/open311/v2/services/{service_code}.{fmt}",
+    "/open311/v2/requests.{fmt}",
+    "/open311/v2/requests/{service_request_id}.{fmt}",
 }
 
 #: Concrete URLs for every GET route with path parameters (``{plan}`` and ``{photo}`` are
@@ -162,6 +172,21 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         "/ogc/collections/inspections/items/1",
         "/ogc/collections/held-surveys/items/1",
         "/ogc/collections/held-surveys/items/2",
+    ],
+    "/open311/v2/discovery.{fmt}": ["/open311/v2/discovery.json", "/open311/v2/discovery.xml"],
+    "/open311/v2/services.{fmt}": ["/open311/v2/services.json", "/open311/v2/services.xml"],
+    "/open311/v2/services/{service_code}.{fmt}": [
+        "/open311/v2/services/bin_full.json",
+        "/open311/v2/services/bin_full.xml",
+    ],
+    "/open311/v2/requests.{fmt}": [
+        f"/open311/v2/requests.{fmt}{query}"
+        for fmt in ("json", "xml")
+        for query in ("", "?service_request_id={ticket}", "?status=open&page_size=1000")
+    ],
+    "/open311/v2/requests/{service_request_id}.{fmt}": [
+        "/open311/v2/requests/{ticket}.json",
+        "/open311/v2/requests/{ticket}.xml",
     ],
 }
 
@@ -267,6 +292,24 @@ def planted(
         report.visibility = ReportVisibility.public
         session.add(report)
         session.commit()
+        _, partner_key = add_key(session=session, name="partner-app")
+        session.commit()
+        partner_report = accept_report(
+            session=session,
+            draft=ReportDraft(
+                kind="bin_full",
+                lon=LON0 + 0.005,
+                lat=LAT0 + 0.005,
+                description="ถังเต็ม",
+                address=REPORTER_ADDRESS,
+                contact_name=REPORTER_NAME,
+                contact_phone=REPORTER_PHONE,
+                contact_email=REPORTER_EMAIL,
+                channel="open311",
+                partner="partner-app",
+            ),
+            settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
+        )
         ticket, key = report.ticket, report.access_key
     secrets = [
         HOUSE_NO,
@@ -301,6 +344,12 @@ def planted(
         CITIZEN_PHONE,
         CITIZEN_EMAIL,
         CITIZEN_DRAFT,
+        REPORTER_NAME,
+        REPORTER_PHONE,
+        REPORTER_EMAIL,
+        REPORTER_ADDRESS,
+        partner_report.access_key,
+        partner_key,
     ]
     return {
         "secrets": secrets,
