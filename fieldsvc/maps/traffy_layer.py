@@ -49,7 +49,10 @@ def _photo_link(url: Any) -> str:
     shown = html.escape(url.strip())
     if not url.strip().casefold().startswith(("https://", "http://")):
         return shown
-    return f'<a href="{shown}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+    return (
+        f'<a href="{shown}" target="_blank" rel="noopener noreferrer" '
+        f'style="word-break:break-all">{shown}</a>'
+    )
 
 
 def traffy_layer(tickets: gpd.GeoDataFrame) -> folium.GeoJson | None:

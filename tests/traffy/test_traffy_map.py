@@ -44,7 +44,8 @@ def test_staff_map_has_the_layer_legend_and_popup_without_loading_photos(
     assert popups["2024-WIA001"]["comment"].endswith("มีแมลงวัน &quot;มาก&quot;")
     photo = f"{PHOTO_BUCKET}/2024-03/WIA001.jpg"
     assert popups["2024-WIA001"]["photo"] == (
-        f'<a href="{photo}" target="_blank" rel="noopener noreferrer">{photo}</a>'
+        f'<a href="{photo}" target="_blank" rel="noopener noreferrer" '
+        f'style="word-break:break-all">{photo}</a>'
     )
     # the photo is never an image source, so nothing is fetched from Traffy's bucket
     assert not re.search(r"(<img|\\u003cimg)[^>]+traffy_public_bucket", page)
