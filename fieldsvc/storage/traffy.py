@@ -13,6 +13,7 @@ WGS84 = "EPSG:4326"
 
 #: The columns of :func:`traffy_frame`, besides the point.
 TRAFFY_COLUMNS = (
+    "id",
     "ticket_id",
     "types",
     "comment",
