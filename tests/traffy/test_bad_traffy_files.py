@@ -103,3 +103,41 @@ def test_fuzzed_rows_are_reported_never_crash(wiang: Session, folder: Path) -> N
     outcome = import_traffy(session=wiang, path=path)
     assert outcome.read == 300
     assert outcome.kept + outcome.other_type + outcome.outside + len(outcome.malformed) == 300
+
+
+def test_a_file_damaged_after_good_rows_stores_none_of_them(wiang: Session, folder: Path) -> None:
+    path = write_traffy_csv(folder / "export.csv")
+    path.write_bytes(path.read_bytes() + b"2024-Z,{\xff\xfe},x\n")
+    with pytest.raises(LayerReadError) as raised:
+        import_traffy(session=wiang, path=path)
+    assert raised.value.code == "traffy_not_text"
+    wiang.rollback()
+    assert wiang.exec(select(TraffyTicket)).all() == []
+
+
+def test_unreadable_values_are_left_blank_and_noted_by_row(wiang: Session, folder: Path) -> None:
+    path = write_traffy_csv(folder / "export.csv")
+    text = path.read_text(encoding="utf-8-sig")
+    text = text.replace("2024-03-01 08:15:42.123456+00", "เมื่อวาน", 1)
+    text = text.replace(",รอรับเรื่อง,,0,", ",รอรับเรื่อง,ดี,0,", 1)
+    path.write_text(text, encoding="utf-8")
+    outcome = import_traffy(session=wiang, path=path)
+    assert outcome.kept == 4
+    notes = [(n.row, n.reason_en, n.value) for n in outcome.notes]
+    assert (2, "the timestamp value is not readable and was left blank", "เมื่อวาน") in notes
+    assert any(reason.startswith("the star value") and value == "ดี" for _r, reason, value in notes)
+    first = wiang.exec(select(TraffyTicket).where(TraffyTicket.ticket_id == "2024-WIA001")).one()
+    assert first.reported_at is None
+
+
+def test_a_geojson_above_the_size_limit_is_refused(
+    wiang: Session, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldsvc.ingest import traffy
+
+    monkeypatch.setattr(traffy, "GEOJSON_LIMIT_MB", 0)
+    path = folder / "t.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    with pytest.raises(LayerReadError) as raised:
+        import_traffy(session=wiang, path=path)
+    assert raised.value.code == "traffy_too_large"
