@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldsvc.cli import places
+from fieldsvc.cli import places, traffy
 from fieldsvc.cli.console import progress
 from fieldsvc.cli.importing import add_map_options, add_sheet_option, run_import
 
@@ -222,3 +222,4 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_import_buildings)
     places.register_imports(imp_sub)
+    traffy.register_imports(imp_sub)

@@ -38,6 +38,7 @@ from fieldsvc.maps.elements import (
     ServiceRadiusLayer,
 )
 from fieldsvc.maps.output import ASSET_BASE_ATTR, render_map_html, write_map_html
+from fieldsvc.maps.traffy_layer import traffy_layer, traffy_legend_row
 from fieldsvc.models.enums import (
     CONDITION_TH,
     HOUSEHOLD_BASIS_EN,
@@ -415,6 +416,7 @@ def _legend_html(
     has_recommended: bool,
     has_approximate: bool = False,
     basis: Sequence[tuple[str, list[str]]] = (),
+    has_traffy: bool = False,
 ) -> str:
     stops = ", ".join(
         f"{COVERAGE_COLORMAP(x)[:7]} {x * 100:.0f}%" for x in np.linspace(0.0, 1.0, 5)
@@ -480,6 +482,8 @@ def _legend_html(
             '</i></span><span>จุดแนะนำตั้งถังใหม่ <span class="fs-en">(recommended site)</span>'
             "</span></div>"
         )
+    if has_traffy:
+        parts.append(traffy_legend_row())
     if basis:
         parts.append('<h4>ที่มาของจำนวนครัวเรือน <span class="fs-en">(household basis)</span></h4>')
         for key, labels in basis:
@@ -524,6 +528,7 @@ def build_coverage_map(
     share_column: str = "covered_share",
     title: str = "แผนที่การเข้าถึงถังขยะ (bin coverage map)",
     max_zoom: int = 19,
+    traffy_tickets: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the coverage map.
 
@@ -554,6 +559,9 @@ def build_coverage_map(
         Road lines drawn under everything, or None.
     asset_base
         URL prefix where ``fieldsvc/resources/vendor`` is served (``/vendor`` in the app).
+    traffy_tickets
+        Traffy Fondue tickets (``fieldsvc.storage.traffy.traffy_frame``) for a staff map, or
+        None; their comments can name people, so a public map never gets them.
     """
     if radius_m <= 0:
         raise MapInputError(f"radius_m must be > 0, got {radius_m}")
@@ -617,6 +625,9 @@ def build_coverage_map(
     )
     if recommended_layer is not None:
         recommended_layer.add_to(m)
+    traffy = traffy_layer(traffy_tickets) if traffy_tickets is not None else None
+    if traffy is not None:
+        traffy.add_to(m)
 
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     LegendControl(
@@ -626,6 +637,7 @@ def build_coverage_map(
             has_recommended=recommended_layer is not None,
             has_approximate=village_layer is not None and bool(approximate_mask(villages).any()),
             basis=basis_by_village(villages),
+            has_traffy=traffy is not None,
         )
     ).add_to(m)
     localize_assets(m, base_url=asset_base)

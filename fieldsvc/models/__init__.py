@@ -22,6 +22,7 @@ from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
+from fieldsvc.models.traffy import TraffyTicket
 
 __all__ = [
     "AllocationPlanRecord",
@@ -49,6 +50,7 @@ __all__ = [
     "SignInSession",
     "Stream",
     "Submission",
+    "TraffyTicket",
     "Subdistrict",
     "SubdistrictPublic",
     "User",

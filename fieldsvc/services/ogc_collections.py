@@ -3,8 +3,9 @@
 Public (anonymous, no personal data — the same allow-listed columns as the open data):
 ``villages`` (boundaries with coverage), ``bins`` (the register's public fields) and
 ``recommended-sites`` (new-bin sites of the published plan). Staff only (health staff, admins,
-viewers; a village head gets 403): ``inspections`` (without notes) and ``held-surveys``
-(surveys kept but not applied, awaiting a decision; without notes, devices or names).
+viewers; a village head gets 403): ``inspections`` (without notes), ``held-surveys``
+(surveys kept but not applied, awaiting a decision; without notes, devices or names) and
+``traffy-tickets`` (imported Traffy Fondue tickets, whose comments can name people).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fieldsvc.services import overview, planning, public_data
 from fieldsvc.services.ogc_query import ItemsQuery, Queryable
 from fieldsvc.storage import features as store
 from fieldsvc.storage.features import Page
+from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
 
 Feature = dict[str, Any]
@@ -91,6 +93,20 @@ COLLECTIONS: dict[str, Collection] = {
                 "village_number": VILLAGE,
                 "stream": STREAM,
                 "reason": Queryable("enum", ("capacity", "coverage")),
+            },
+        ),
+        Collection(
+            "traffy-tickets",
+            "เรื่องจาก Traffy Fondue · Traffy Fondue tickets (staff)",
+            "Cleanliness and waste tickets imported from Traffy Fondue's public export "
+            "(fieldsvc import traffy), read-only: type, the reporter's comment (it can name "
+            "people, hence staff only), Traffy's state, dates, the photo address as text and "
+            "the village holding the point.",
+            staff_only=True,
+            queryables={
+                "ticket_id": Queryable("string", description="Traffy's ticket number"),
+                "village_number": VILLAGE,
+                "state": Queryable("string", description="Traffy's state, in Thai"),
             },
         ),
         Collection(
@@ -291,6 +307,29 @@ def _held_features(session: Session) -> list[tuple[Feature, Any]]:
     return out
 
 
+def _traffy_features(session: Session) -> list[tuple[Feature, Any]]:
+    numbers = store.village_numbers(session=session)
+    frame = traffy_frame(session=session)
+    out: list[tuple[Feature, Any]] = []
+    for row, point in zip(frame.to_dict("records"), frame.geometry, strict=True):
+        properties = {
+            "ticket_id": row["ticket_id"],
+            "types": row["types"],
+            "comment": row["comment"],
+            "state": row["state"],
+            "reported_at": _clean(row["reported_at"]),
+            "last_activity": _clean(row["last_activity"]),
+            "photo_url": row["photo_url"],
+            "photo_after_url": row["photo_after_url"],
+            "address": row["address"],
+            "village_number": numbers.get(_clean(row["village_id"]) or 0),
+        }
+        feature = {"type": "Feature", "id": int(row["id"]), "geometry": _point(point.x, point.y)}
+        feature["properties"] = {k: _clean(v) for k, v in properties.items()}
+        out.append((feature, point))
+    return out
+
+
 def _held_in_time(features: list[Feature], query: ItemsQuery) -> list[Feature]:
     if query.interval is None:
         return features
@@ -354,6 +393,7 @@ def _builder(collection: Collection) -> Callable[[Session, Settings], list[tuple
         "villages": _village_features,
         "recommended-sites": _site_features,
         "held-surveys": lambda session, _settings: _held_features(session),
+        "traffy-tickets": lambda session, _settings: _traffy_features(session),
     }[collection.id]
 
 

@@ -20,6 +20,7 @@ from fieldsvc.maps.elements import UNREADABLE_PHOTO
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
 from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
 
 Audience = Literal["staff", "public"]
@@ -176,6 +177,7 @@ def coverage_map(
     """The coverage map for staff (photos, uncovered clusters) or the public (no photos)."""
     coverage = coverage or planning.compute_coverage(session=session, settings=settings)
     villages = villages_with_coverage(villages_frame(session=session), coverage)
+    traffy = None
     if audience == "public":
         bins: Any = public_bins(session=session)
         uncovered = None
@@ -187,6 +189,8 @@ def coverage_map(
             f"{u}/thumbnail" if u and u != UNREADABLE_PHOTO else None for u in bins["photo_url"]
         ]
         uncovered = coverage.uncovered_clusters
+        # comments of Traffy Fondue reporters can name people: staff maps only
+        traffy = traffy_frame(session=session)
     base = base_layer or settings.map_base_layer
     return build_coverage_map(
         villages=villages,
@@ -197,4 +201,5 @@ def coverage_map(
         base_layer=base,
         # without tiles, the roads of the office's OpenStreetMap extract give the context
         roads=basemap.office_roads(settings) if base == "none" else None,
+        traffy_tickets=traffy,
     )

@@ -78,7 +78,14 @@ RAW_ONLY = "RAW-ONLY-SECRET-77"
 CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
 
-OGC_COLLECTIONS = ("villages", "bins", "recommended-sites", "inspections", "held-surveys")
+OGC_COLLECTIONS = (
+    "villages",
+    "bins",
+    "recommended-sites",
+    "traffy-tickets",
+    "inspections",
+    "held-surveys",
+)
 
 #: GET routes an anonymous visitor may open (200), reviewed one by one. A route that starts
 #: answering anonymously fails the test until it is added here — and it is scanned either way.
@@ -170,6 +177,7 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         "/ogc/collections/villages/items/1",
         "/ogc/collections/recommended-sites/items/1",
         "/ogc/collections/inspections/items/1",
+        "/ogc/collections/traffy-tickets/items/1",
         "/ogc/collections/held-surveys/items/1",
         "/ogc/collections/held-surveys/items/2",
     ],

@@ -60,7 +60,14 @@ def test_no_server_error_for_any_ogc_operation(engine: Engine, settings: Setting
         no_server_error()
     # every collection's three paths, as the staff token sees the document (the walk leaves
     # out /openapi, the document itself)
-    collections = ("villages", "bins", "recommended-sites", "inspections", "held-surveys")
+    collections = (
+        "villages",
+        "bins",
+        "recommended-sites",
+        "traffy-tickets",
+        "inspections",
+        "held-surveys",
+    )
     tails = ("", "/items", "/items/{featureId}")
     expected = {"/", "/conformance", "/collections"} | {
         f"/collections/{c}{tail}" for c in collections for tail in tails

@@ -65,6 +65,7 @@ def test_gdal_lists_every_collection_and_copies_10000_bins_page_by_page(
         "villages",
         "bins",
         "recommended-sites",
+        "traffy-tickets",
         "inspections",
         "held-surveys",
     ]
