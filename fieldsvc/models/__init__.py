@@ -19,7 +19,13 @@ from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewSt
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
-from fieldsvc.models.plan import AllocationPlanRecord
+from fieldsvc.models.plan import (
+    AllocationPlanRecord,
+    PlanItem,
+    PlanItemBin,
+    PlanItemEvent,
+    PlanItemStage,
+)
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 
 __all__ = [
@@ -39,6 +45,10 @@ __all__ = [
     "InspectionPublic",
     "InspectionSource",
     "IssuedCode",
+    "PlanItem",
+    "PlanItemBin",
+    "PlanItemEvent",
+    "PlanItemStage",
     "ReviewState",
     "ReportKind",
     "ReportStatus",

@@ -208,6 +208,6 @@ def plan_page(request: Request, plan_id: PlanId, session: SessionDep, user: Staf
 
 
 @router.post("/plans/{plan_id}/publish")
-def publish(plan_id: PlanId, session: SessionDep, _user: EditorUser) -> Response:
-    planning.publish_saved_plan(session=session, plan_id=plan_id)
+def publish(plan_id: PlanId, session: SessionDep, user: EditorUser) -> Response:
+    planning.publish_saved_plan(session=session, plan_id=plan_id, published_by=user)
     return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)
