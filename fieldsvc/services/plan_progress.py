@@ -30,7 +30,15 @@ from sqlmodel import Session, col, select
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import Conflict, Forbidden, InvalidInput, NotFound
-from fieldsvc.models import AllocationPlanRecord, PlanItem, PlanItemEvent, PlanItemStage, Role, User
+from fieldsvc.models import (
+    AllocationPlanRecord,
+    Bin,
+    PlanItem,
+    PlanItemEvent,
+    PlanItemStage,
+    Role,
+    User,
+)
 from fieldsvc.models.enums import STREAM_EN, STREAM_TH
 from fieldsvc.models.plan import PLAN_ITEM_STAGE_EN, PLAN_ITEM_STAGE_TH, PLAN_ITEM_STAGES
 from fieldsvc.models.types import utc_now
@@ -86,6 +94,20 @@ class PlanProgress:
     plan: AllocationPlanRecord
     items: list[ItemProgress]
     tolerance_m: float
+    #: Display names of the staff in the histories (user id → name); empty on the public page.
+    actors: dict[int, str] = field(default_factory=dict)
+    #: Codes of the bins named in the histories (bin id → code); empty on the public page.
+    bin_codes: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def village_labels(self) -> dict[int, str]:
+        """Village id → "number name", as the plan recorded them."""
+        labels: dict[int, str] = {}
+        for row in [*self.plan.villages, *self.plan.recommendations]:
+            village, number = row.get("village_id"), row.get("village_number")
+            if village is not None and number is not None:
+                labels[int(village)] = f"{number} {row.get('village_name') or ''}".strip()
+        return labels
 
     @property
     def planned_bins(self) -> int:
@@ -194,7 +216,23 @@ def plan_progress(
         rows.append(
             ItemProgress(item, installed, suggested.get(item.id, []), events.get(item.id, []))
         )
-    return PlanProgress(plan=plan, items=rows, tolerance_m=tolerance)
+    if not with_suggestions:
+        return PlanProgress(plan=plan, items=rows, tolerance_m=tolerance)
+    return PlanProgress(
+        plan=plan,
+        items=rows,
+        tolerance_m=tolerance,
+        actors=_actor_names(session=session, items=rows),
+        bin_codes=_bin_codes(session=session, items=rows),
+    )
+
+
+def staff_plan_progress(*, session: Session, settings: Settings, plan_id: int) -> PlanProgress:
+    """Plan ``plan_id`` (404 when there is none) with everything staff see of its items."""
+    plan = session.get(AllocationPlanRecord, plan_id)
+    if plan is None:
+        raise NotFound.of("plan_not_found", field="plan_id", plan_id=plan_id)
+    return plan_progress(session=session, settings=settings, plan=plan)
 
 
 def published_plan_progress(
@@ -207,10 +245,17 @@ def published_plan_progress(
     return plan_progress(session=session, settings=settings, plan=plan, with_suggestions=False)
 
 
-def actor_names(*, session: Session, progress: PlanProgress) -> dict[int, str]:
-    """Display names of the staff in the items' histories (user id → name), for staff pages."""
-    ids = {e.actor_id for p in progress.items for e in p.events if e.actor_id is not None}
-    ids |= {b.confirmed_by_id for p in progress.items for b in p.installed if b.confirmed_by_id}
+def _bin_codes(*, session: Session, items: Sequence[ItemProgress]) -> dict[int, str]:
+    ids = {e.bin_id for p in items for e in p.events if e.bin_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Bin.id, Bin.code).where(col(Bin.id).in_(ids))).all()
+    return {bin_id: code for bin_id, code in rows if bin_id is not None}
+
+
+def _actor_names(*, session: Session, items: Sequence[ItemProgress]) -> dict[int, str]:
+    ids = {e.actor_id for p in items for e in p.events if e.actor_id is not None}
+    ids |= {b.confirmed_by_id for p in items for b in p.installed if b.confirmed_by_id}
     if not ids:
         return {}
     users = session.exec(select(User).where(col(User.id).in_(ids))).all()
