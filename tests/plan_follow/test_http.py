@@ -57,7 +57,8 @@ def test_bins_from_the_web_form_collect_and_a_sheet_are_all_suggested(
     assert collect.status_code == 201, collect.text
     sheet = tmp_path / "ถังใหม่.csv"
     sheet.write_text(
-        f"code,village,lat,lon,capacity,stream,condition\nSHEET-1,1,{lat - 0.0001},{lon},240,general,usable\n",
+        "code,village,lat,lon,capacity,stream,condition\n"
+        f"SHEET-1,1,{lat - 0.0001},{lon},240,general,usable\n",
         encoding="utf-8",
     )
     outcome = import_bin_sheet(session=session, path=sheet, settings=settings)
