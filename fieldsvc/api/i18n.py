@@ -147,6 +147,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "ราคาที่จ่ายจริงทั้งรายการ (บาท) เว้นว่าง = ตามแผน",
         "Price paid for the whole row (baht); blank = as planned",
     ),
+    "paid_for_row_now": ("ราคาที่จ่ายจริงทั้งรายการ (บาท)", "Price paid for the whole row (baht)"),
     "record_price": ("บันทึกราคาที่จ่ายจริง", "Record the price paid"),
     "suggested_bins": ("ถังใหม่ที่ระบบพบใกล้จุดที่วางแผน", "New bins found near the planned site"),
     "suggested_count": ("ถังที่รอยืนยัน", "to confirm"),
