@@ -160,6 +160,18 @@ class Settings(BaseSettings):
         "a conflict held for staff: two fixes of one bin differ by up to twice the GPS limit",
     )
 
+    # --- plan follow-through ----------------------------------------------------------------
+    # A new bin of the planned stream and size registered this close to a planned site is
+    # suggested to staff as one of the item's bins: a phone fix (≤ 25 m accepted) plus a bin
+    # set down at the roadside rather than on the computed point.
+    plan_install_match_m: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        description="A newly registered bin within this distance (m) of a planned site, of the "
+        "planned stream and size, is suggested as installed for that plan item",
+    )
+
     # --- analysis defaults (DOMAIN.md) ----------------------------------------------------
     waste_kg_per_person_day: float = Field(default=domain.WASTE_KG_PER_PERSON_DAY, gt=0)
     collection_interval_days: float = Field(default=domain.COLLECTION_INTERVAL_DAYS, gt=0)

@@ -31,6 +31,7 @@ from fieldsvc.api.routes import (
     ogc,
     open311,
     openrosa,
+    plan_items,
     planning,
     public,
     register,
@@ -86,9 +87,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(observability.router)  # /readyz
     app.include_router(register.router)
     app.include_router(planning.router)
+    app.include_router(plan_items.api)
     app.include_router(openrosa.router)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(plan_items.pages)
     app.include_router(batch_review.pages)
     app.include_router(labels.router)
     app.include_router(public.router)

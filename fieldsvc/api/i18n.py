@@ -12,6 +12,7 @@ from fieldsvc.models.enums import (
     Condition,
 )
 from fieldsvc.models.place import APPROXIMATE_AREA_EN, APPROXIMATE_AREA_TH
+from fieldsvc.models.plan import PLAN_ITEM_STAGE_EN, PLAN_ITEM_STAGE_TH, PlanItemStage
 
 LANGUAGES = ("th", "en")
 LANG_COOKIE = "fieldsvc_lang"
@@ -116,6 +117,67 @@ WORDS: dict[str, tuple[str, str]] = {
     "open_data": ("ข้อมูลเปิด", "Open data"),
     "published_plan": ("แผนจัดสรรที่เผยแพร่", "Published allocation plan"),
     "no_published_plan": ("ยังไม่มีแผนที่เผยแพร่", "No plan published yet"),
+    # --- following a published plan's items ---
+    "baht": ("บาท", "baht"),
+    "planned_cost_baht": ("ค่าใช้จ่ายตามแผน (บาท)", "Planned cost (baht)"),
+    "plan_progress": ("ความคืบหน้าการจัดหาและติดตั้งถัง", "Progress: buying and installing"),
+    "plan_progress_note": (
+        "แต่ละรายการเดินตามลำดับ อนุมัติ → สั่งซื้อ → ตรวจรับ → ติดตั้ง "
+        "นับว่าติดตั้งเมื่อเจ้าหน้าที่ยืนยันถังที่สำรวจพบในทะเบียน "
+        "เงินนับเป็นใช้จ่ายจริงเมื่อตรวจรับแล้ว (ราคาที่จ่ายจริง หรือราคาตามแผนถ้ายังไม่บันทึก)",
+        "Each item moves approved → ordered → delivered → installed; it counts as installed once "
+        "staff confirm the surveyed bins in the register. Money counts as spent once delivered "
+        "(the price paid, or the planned cost until one is recorded)",
+    ),
+    "bins_installed": ("ถังที่ติดตั้งแล้ว", "Bins installed"),
+    "money_spent": ("ใช้จ่ายจริง", "Spent"),
+    "of_budget": ("จากงบประมาณ", "of the budget"),
+    "of_planned": ("จากที่วางแผน", "of those planned"),
+    "money_committed": ("สั่งซื้อแล้ว (ผูกพัน)", "Committed (ordered)"),
+    "stage": ("ขั้นตอน", "Stage"),
+    "installed_short": ("ติดตั้ง", "Installed"),
+    "paid_baht": ("จ่ายจริง (บาท)", "Paid (baht)"),
+    "items_by_stage": ("รายการตามขั้นตอน", "Items by stage"),
+    "plan_not_followed": (
+        "แผนนี้ยังไม่ได้ประกาศ จึงยังไม่มีการติดตามรายการ (ติดตามเมื่อเผยแพร่แผน)",
+        "This plan is not published, so its items are not followed yet (they are once published)",
+    ),
+    "record_as": ("บันทึกว่า", "Record as"),
+    "paid_for_row": (
+        "ราคาที่จ่ายจริงทั้งรายการ (บาท) เว้นว่าง = ตามแผน",
+        "Price paid for the whole row (baht); blank = as planned",
+    ),
+    "paid_for_row_now": ("ราคาที่จ่ายจริงทั้งรายการ (บาท)", "Price paid for the whole row (baht)"),
+    "record_price": ("บันทึกราคาที่จ่ายจริง", "Record the price paid"),
+    "suggested_bins": ("ถังใหม่ที่ระบบพบใกล้จุดที่วางแผน", "New bins found near the planned site"),
+    "suggested_count": ("ถังที่รอยืนยัน", "to confirm"),
+    "match_rule": (
+        "ระบบจับคู่ถังที่ลงทะเบียนหลังอนุมัติแผน ประเภทและขนาดตรงกัน ห่างจากจุดที่วางแผนไม่เกิน "
+        "{m} เมตร (รายการที่ไม่มีพิกัด: ในหมู่บ้านเดียวกัน) แล้วให้เจ้าหน้าที่ยืนยัน",
+        "Bins registered after the plan was approved, of the planned stream and size, within {m} m "
+        "of the planned site (items without a site: in the same village) are suggested; staff "
+        "confirm them",
+    ),
+    "confirm_bin": ("ยืนยันว่าเป็นถังของรายการนี้", "Confirm as this item's bin"),
+    "reject_bin": ("ไม่ใช่", "Not this one"),
+    "confirm_after_delivery": (
+        "ยืนยันถังได้เมื่อบันทึกตรวจรับแล้ว",
+        "Bins can be confirmed once the item is delivered",
+    ),
+    "confirmed_bins": ("ถังที่ยืนยันแล้ว", "Confirmed bins"),
+    "no_suggestions": ("ยังไม่พบถังใหม่ที่ตรงกัน", "No matching new bin found yet"),
+    "distance_m": ("ระยะ (ม.)", "Distance (m)"),
+    "item_history": ("ประวัติรายการ", "History of the item"),
+    "by_system": ("ระบบ", "system"),
+    "no_site": ("ไม่มีพิกัด", "No site"),
+    "registered": ("ลงทะเบียน", "Registered"),
+    "event_approved": ("อนุมัติ (ประกาศแผน)", "Approved (plan published)"),
+    "event_ordered": ("สั่งซื้อ", "Ordered"),
+    "event_delivered": ("ตรวจรับ", "Delivered"),
+    "event_installed": ("ติดตั้งครบ", "Installed"),
+    "event_bin_confirmed": ("ยืนยันถัง", "Bin confirmed"),
+    "event_bin_rejected": ("ไม่ใช่ถังของรายการ", "Bin turned down"),
+    "event_price": ("บันทึกราคาที่จ่าย", "Price recorded"),
     "public_intro": (
         "องค์การบริหารส่วนตำบลเผยแพร่ข้อมูลถังขยะและแผนการจัดสรรถังขยะเพื่อความโปร่งใส "
         "ตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส",
@@ -221,6 +283,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "The sample data in this system is synthetic, not real",
     ),
 }
+
+
+WORDS.update(
+    {
+        f"stage_{s.value}": (PLAN_ITEM_STAGE_TH[s], PLAN_ITEM_STAGE_EN[s].capitalize())
+        for s in PlanItemStage
+    }
+)
 
 
 def language(request: Request) -> str:

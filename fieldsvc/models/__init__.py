@@ -20,7 +20,13 @@ from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.open311 import Open311Key
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
-from fieldsvc.models.plan import AllocationPlanRecord
+from fieldsvc.models.plan import (
+    AllocationPlanRecord,
+    PlanItem,
+    PlanItemBin,
+    PlanItemEvent,
+    PlanItemStage,
+)
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 from fieldsvc.models.traffy import TraffyTicket
 
@@ -42,6 +48,10 @@ __all__ = [
     "InspectionSource",
     "IssuedCode",
     "Open311Key",
+    "PlanItem",
+    "PlanItemBin",
+    "PlanItemEvent",
+    "PlanItemStage",
     "ReviewState",
     "ReportKind",
     "ReportStatus",

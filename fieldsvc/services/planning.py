@@ -26,6 +26,7 @@ from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import AllocationPlanRecord, Bin, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.reports.open_data import finite_or_none
+from fieldsvc.services.plan_progress import start_following
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
 from fieldsvc.thai import fiscal_year_be, local_date
 
@@ -234,8 +235,11 @@ def get_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
     return plan
 
 
-def publish_plan(*, session: Session, plan: AllocationPlanRecord) -> AllocationPlanRecord:
-    """Mark a plan as the published one (earlier published plans stay, marked superseded)."""
+def publish_plan(
+    *, session: Session, plan: AllocationPlanRecord, published_by: User | None = None
+) -> AllocationPlanRecord:
+    """Mark a plan as the published one (earlier published plans stay, marked superseded) and
+    start following its items (approved by ``published_by``; see ``services.plan_progress``)."""
     for other in session.exec(
         select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
     ):
@@ -246,6 +250,7 @@ def publish_plan(*, session: Session, plan: AllocationPlanRecord) -> AllocationP
     plan.published_at = utc_now()
     session.add(plan)
     session.flush()
+    start_following(session=session, plan=plan, approved_by=published_by)
     return plan
 
 
@@ -275,9 +280,15 @@ def save_plan(
     return plan
 
 
-def publish_saved_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
+def publish_saved_plan(
+    *, session: Session, plan_id: int, published_by: User | None = None
+) -> AllocationPlanRecord:
     """Publish saved plan ``plan_id`` (404 when there is none), committed."""
-    plan = publish_plan(session=session, plan=get_plan(session=session, plan_id=plan_id))
+    plan = publish_plan(
+        session=session,
+        plan=get_plan(session=session, plan_id=plan_id),
+        published_by=published_by,
+    )
     session.commit()
     return plan
 

@@ -33,6 +33,9 @@ from fieldsvc.models import (
     AttachmentVersion,
     Bin,
     Inspection,
+    PlanItem,
+    PlanItemBin,
+    PlanItemEvent,
     Role,
     Submission,
 )
@@ -98,6 +101,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # --- JSON API: reading ---
     ("GET", "/api/v1/allocations"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/api/v1/allocations/{plan_id}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/allocations/{plan_id}/items"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/api/v1/batch-reviews/preview"): "401 403 403 403 2xx 2xx",
     ("GET", "/api/v1/basemap"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/bins"): "401 2xx 2xx 2xx 2xx 2xx",
@@ -113,6 +117,13 @@ MATRIX: dict[tuple[str, str], str] = {
     # --- JSON API: writes (B's surveys about village A are kept but held: 2xx) ---
     ("POST", "/api/v1/allocations"): "401 403 403 403 2xx 2xx",
     ("POST", "/api/v1/allocations/{plan_id}/publish"): "401 403 403 403 2xx 2xx",
+    # a published plan's items: health staff and admins move them (staff: ordered, then the
+    # admin: delivered) and record prices; viewers and village heads cannot
+    ("POST", "/api/v1/allocations/{plan_id}/items/{item_id}/stage"): "401 403 403 403 2xx 2xx",
+    ("POST", "/api/v1/allocations/{plan_id}/items/{item_id}/price"): "401 403 403 403 2xx 2xx",
+    # 409 for staff and admins: the world's only bin was registered before the plan, so it is
+    # no match (the confirmations themselves: tests/plan_follow/)
+    ("POST", "/api/v1/allocations/{plan_id}/items/{item_id}/bins"): "401 403 403 403 409 409",
     # admin: 409, the surveys staff's batch decided just before are no longer awaiting one
     ("POST", "/api/v1/batch-reviews"): "401 403 403 403 2xx 409",
     # QR stickers: health staff and admins only (heads ask the office; viewers change nothing)
@@ -149,6 +160,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/batch-review"): "401 403 403 403 2xx 409",
     ("POST", "/staff/plans"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
+    ("POST", "/staff/plans/{plan_id}/items/{item_id}/stage"): "401 403 403 403 3xx 3xx",
+    ("POST", "/staff/plans/{plan_id}/items/{item_id}/price"): "401 403 403 403 3xx 3xx",
+    ("POST", "/staff/plans/{plan_id}/items/{item_id}/bins"): "401 403 403 403 409 409",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
     # --- Open311 GeoReport v2: anyone reads services and public requests; only a partner's
@@ -202,6 +216,8 @@ class World:
     ticket: str = ""
     access_key: str = ""
     report_ticket: str = ""  # a public resident's report (Open311 reads it)
+    published_plan_id: int = 0
+    item_id: int = 0  # the published plan's first item
 
 
 def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
@@ -240,9 +256,30 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
     assert photo.status_code == 200, photo.text
     with Session(engine, expire_on_commit=False) as db:
         published = planning.create_plan(session=db, settings=settings, budget_baht=50_000)
+        # one new site in village A (the world has no households, so the engine funds none):
+        # publishing makes it the plan's one item to follow
+        published.recommendations = [
+            {
+                "rank": 1,
+                "reason": "coverage",
+                "village_id": place.village_ids[1],
+                "stream": "general",
+                "capacity_l": 240.0,
+                "count": 1,
+                "bin_id": None,
+                "lon": LON_A,
+                "lat": LAT_A + 0.001,
+                "households_added": 5,
+                "cost_baht": 2500.0,
+                "cumulative_cost_baht": 2500.0,
+            },
+        ]
         planning.publish_plan(session=db, plan=published)
         draft = planning.create_plan(session=db, settings=settings, budget_baht=20_000)
         db.commit()
+        item = db.exec(select(PlanItem).where(PlanItem.plan_id == published.id)).first()
+        assert item is not None, "the published test plan has items"
+        published_plan_id, item_id = published.id or 0, item.id or 0
         report = accept_report(
             session=db,
             draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
@@ -253,7 +290,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
             draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
             settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
         )
-    return World(
+    world = World(
         tokens,
         sent.json()["id"],
         photo.json()["sha256"],
@@ -263,6 +300,8 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         report.access_key,
         public_report.ticket,
     )
+    world.published_plan_id, world.item_id = published_plan_id, item_id
+    return world
 
 
 def _survey(code: str, sid: str) -> dict[str, Any]:
@@ -319,7 +358,10 @@ def _path(path: str, world: World, role: str) -> str:
         "plan_id": str(world.draft_plan_id),
         "ticket": world.ticket,
         "service_request_id": world.report_ticket,
+        "item_id": str(world.item_id),
     }
+    if "/items" in path:  # only a published plan has items
+        values["plan_id"] = str(world.published_plan_id)
     if path.startswith("/public/data/"):
         values["name"] = "bins"
     if path == "/m/{name}":
@@ -385,6 +427,19 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"service_code": "bin_full", "lat": str(LAT_A), "long": str(LON_A)}}
     if path == "/staff/plans":
         return {"data": {"budget_baht": "10000"}}
+    if path.endswith("/items/{item_id}/stage"):
+        stage = "delivered" if role == "admin" else "ordered"  # staff's move came first
+        if path.startswith("/staff/"):
+            return {"data": {"stage": stage, "paid_baht": "900"}}
+        return {"json": {"stage": stage, "paid_baht": 900}}
+    if path.endswith("/items/{item_id}/price"):
+        if path.startswith("/staff/"):
+            return {"data": {"paid_baht": "950"}}
+        return {"json": {"paid_baht": 950}}
+    if path.endswith("/items/{item_id}/bins"):
+        if path.startswith("/staff/"):
+            return {"data": {"bin_code": world.bin_code, "decision": "confirm"}}
+        return {"json": {"bin_code": world.bin_code, "decision": "confirm"}}
     return {}
 
 
@@ -423,6 +478,11 @@ def _register(engine: Engine) -> dict[str, Any]:
             "photo_versions": len(db.exec(select(AttachmentVersion)).all()),
             "reviews": len(db.exec(select(SubmissionReview)).all()),
             "plans": sorted((p.id, p.status) for p in db.exec(select(AllocationPlanRecord))),
+            "plan_items": sorted(
+                (i.id, str(i.stage), i.paid_baht) for i in db.exec(select(PlanItem))
+            ),
+            "plan_item_events": len(db.exec(select(PlanItemEvent)).all()),
+            "plan_item_bins": len(db.exec(select(PlanItemBin)).all()),
             "surveys": sorted(
                 (s.instance_id, s.applied, str(s.review_state), s.is_current)
                 for s in db.exec(select(Submission))

@@ -35,6 +35,8 @@ from fieldsvc.models import (
     Channel,
     Condition,
     Household,
+    PlanItem,
+    PlanItemStage,
     Role,
     Stream,
     Submission,
@@ -45,6 +47,7 @@ from fieldsvc.services import public_data
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
 from fieldsvc.storage.open311_keys import add_key
+from fieldsvc.storage.plan_items import add_item_event, items_of_plan
 from fieldsvc.storage.submissions import receive_submission
 from fieldsvc.storage.submissions.queries import attach_media
 from fieldsvc.storage.users import create_user
@@ -77,6 +80,8 @@ REPORTER_EMAIL, REPORTER_ADDRESS = "jaeng@example.org", "บ้านเลข�
 RAW_ONLY = "RAW-ONLY-SECRET-77"
 CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
+PLAN_STAFF_NAME = "นายพัสดุ ตรวจรับดี"  # moved a plan item: staff see who, the public does not
+PLAN_NOTE = "ใบสั่งซื้อ 0897776666 ร้านลับ"
 
 OGC_COLLECTIONS = (
     "villages",
@@ -137,6 +142,7 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/api/v1/media/{sha256}/thumbnail": ["/api/v1/media/{photo}/thumbnail"],
     "/api/v1/bins/{code}": ["/api/v1/bins/B-1"],
     "/api/v1/allocations/{plan_id}": ["/api/v1/allocations/{plan}"],
+    "/api/v1/allocations/{plan_id}/items": ["/api/v1/allocations/{plan}/items"],
     "/openrosa/{token}/formList": ["/openrosa/not-a-token/formList"],
     "/openrosa/{token}/forms/{form_id}.xml": [f"/openrosa/not-a-token/forms/{BIN_SURVEY_FORM}.xml"],
     "/openrosa/{token}/forms/{form_id}/manifest": [
@@ -218,6 +224,42 @@ def _photo_with_gps() -> bytes:
     return out.getvalue()
 
 
+def _plant_plan_item_history(session: Session, plan_id: int) -> None:
+    """An item of the published plan ordered by a named staff member with a note: the public
+    page shows the item's stage and money, never who moved it or the note."""
+    staff, _ = create_user(
+        session=session,
+        username="procure.k",
+        display_name=PLAN_STAFF_NAME,
+        role=Role.health_staff,
+    )
+    plan = session.get(AllocationPlanRecord, plan_id)
+    assert plan is not None and plan.status == "published"
+    items = list(items_of_plan(session=session, plan_id=plan_id))
+    if not items:  # the seeded plan funds nothing on this register: give it one row
+        items = [
+            PlanItem(
+                plan_id=plan_id,
+                line=0,
+                reason="coverage",
+                village_id=1,
+                stream=Stream.general,
+                capacity_l=240,
+                count=1,
+                lon=LON0 + 0.005,
+                lat=LAT0 + 0.005,
+                planned_baht=2500.0,
+            )
+        ]
+        session.add_all(items)
+        session.flush()
+    item_id = items[0].id or 0
+    items[0].stage = PlanItemStage.ordered
+    add_item_event(
+        session=session, item_id=item_id, action="ordered", actor_id=staff.id, note=PLAN_NOTE
+    )
+
+
 @pytest.fixture
 def planted(
     seeded: dict[str, str],  # noqa: F811
@@ -282,6 +324,7 @@ def planted(
             size_bytes=len(photo),
         )
         plan_id = session.exec(select(AllocationPlanRecord.id)).one()
+        _plant_plan_item_history(session, plan_id)
         session.commit()
         report = accept_report(  # a resident's report, accepted by staff: public, contact not
             session=session,
@@ -330,6 +373,9 @@ def planted(
         VIEWER_NAME,
         VIEWER_USERNAME,
         VIEWER_PHONE,
+        PLAN_STAFF_NAME,
+        PLAN_NOTE,
+        "0897776666",
         "head1",
         "staff1",
         NOTE,

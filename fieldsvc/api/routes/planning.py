@@ -87,5 +87,6 @@ def get_allocation(plan_id: PlanId, session: SessionDep, _user: StaffUser) -> An
     response_model=PlanSummary,
     summary="Publish a plan on the public page (the previous one is superseded)",
 )
-def publish_allocation(plan_id: PlanId, session: SessionDep, _user: EditorUser) -> Any:
-    return PlanSummary.model_validate(planning.publish_saved_plan(session=session, plan_id=plan_id))
+def publish_allocation(plan_id: PlanId, session: SessionDep, user: EditorUser) -> Any:
+    plan = planning.publish_saved_plan(session=session, plan_id=plan_id, published_by=user)
+    return PlanSummary.model_validate(plan)

@@ -12,7 +12,7 @@ from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse
 from fieldsvc.api.pages import render
 from fieldsvc.errors import NotFound
-from fieldsvc.services import planning, public_data
+from fieldsvc.services import plan_progress, planning, public_data
 from fieldsvc.services.public_data import DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -25,11 +25,15 @@ router = APIRouter(prefix="/public", tags=["public"])
 def public_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: OptionalUser
 ) -> Response:
+    plan = planning.published_plan(session=session)
     page = render(
         request,
         "public/index.html",
         user=user,
-        plan=planning.published_plan(session=session),
+        plan=plan,
+        progress=plan_progress.published_plan_progress(
+            session=session, settings=settings, plan=plan
+        ),
         **public_data.page_context(session=session, settings=settings),
     )
     return page_with_etag(request, page)

@@ -15,7 +15,7 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, planning, submissions
+from fieldsvc.services import batch_review, overview, plan_progress, planning, submissions
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -202,12 +202,16 @@ def create_plan(
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
-def plan_page(request: Request, plan_id: PlanId, session: SessionDep, user: StaffUser) -> Any:
-    plan = planning.get_plan(session=session, plan_id=plan_id)
-    return render(request, "staff/plan.html", user=user, plan=plan)
+def plan_page(
+    request: Request, plan_id: PlanId, session: SessionDep, settings: SettingsDep, user: StaffUser
+) -> Any:
+    progress = plan_progress.staff_plan_progress(
+        session=session, settings=settings, plan_id=plan_id
+    )
+    return render(request, "staff/plan.html", user=user, plan=progress.plan, progress=progress)
 
 
 @router.post("/plans/{plan_id}/publish")
-def publish(plan_id: PlanId, session: SessionDep, _user: EditorUser) -> Response:
-    planning.publish_saved_plan(session=session, plan_id=plan_id)
+def publish(plan_id: PlanId, session: SessionDep, user: EditorUser) -> Response:
+    planning.publish_saved_plan(session=session, plan_id=plan_id, published_by=user)
     return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)

@@ -1,7 +1,7 @@
 """Tickets imported from Traffy Fondue's public export (their own read-only layer).
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from fieldsvc.models.types import UTCDateTime
 
 revision = "0014"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Open311 partner API keys (stored as SHA-256 only).
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from fieldsvc.models.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
