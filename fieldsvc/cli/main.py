@@ -13,7 +13,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from fieldsvc.analysis.errors import AnalysisInputError
-from fieldsvc.cli import analysis, db, imports, labels, maps, ops, reports, serve, users
+from fieldsvc.cli import (
+    analysis,
+    db,
+    imports,
+    labels,
+    maps,
+    ops,
+    reports,
+    rounds,
+    serve,
+    users,
+)
 from fieldsvc.cli.console import fail
 from fieldsvc.errors import FieldsvcError
 
@@ -23,7 +34,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, "Settings"], int]
 
 #: The command groups, in the order ``--help`` lists their commands.
-GROUPS = (serve, db, analysis, maps, reports, labels, imports, users, ops)
+GROUPS = (serve, db, analysis, maps, reports, labels, imports, users, rounds, ops)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
+from fieldsvc.models.rounds import InspectionPolicy
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "EntityUpdate",
     "Household",
     "Inspection",
+    "InspectionPolicy",
     "InspectionPublic",
     "InspectionSource",
     "IssuedCode",

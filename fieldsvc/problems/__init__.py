@@ -30,6 +30,7 @@ from fieldsvc.problems import (
     places,
     plans,
     review,
+    rounds,
     rows,
     served,
 )
@@ -78,6 +79,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *rows.PROBLEMS,
             *buildings.PROBLEMS,
             *features.PROBLEMS,
+            *rounds.PROBLEMS,
         ]
     )
 )
