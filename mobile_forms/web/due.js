@@ -101,8 +101,7 @@ function dueButton(b, n) {
   return el('button', { type: 'button', class: 'near due-bin ' + b.state, 'data-code': b.code, onclick: () => inspectDue(b) },
     el('span', { class: 'stop' }, fmtNum(n)),
     el('span', { class: 'dot', style: `background:${STREAM_COLOURS[b.stream] || '#999'}` }),
-    el('span', { class: 'what' }, el('b', {}, b.code), el('br'),
-      el('span', { class: 'when' }, dueLine(b)), ` · ${t('cond_' + b.condition)}`),
+    el('span', { class: 'what' }, el('b', {}, b.code), el('br'), el('span', { class: 'when' }, dueLine(b))),
     b.leg_m != null ? el('span', { class: 'dist' }, t('away', { d: fmtNum(b.leg_m) })) : null);
 }
 

@@ -289,8 +289,7 @@ def form_manifest(
 
 
 def _media_bytes(name: str, *, session: Session, settings: Settings, user: User) -> bytes:
-    """A form's list for ``user``: their villages, or the registered bins of those villages
-    (due for inspection first)."""
+    """A form's list for ``user``: their villages, or their villages' bins (due ones first)."""
     if name == BINS_CSV:
         return bins_csv(session=session, settings=settings, user=user)
     return villages_csv(session=session, user=user)
