@@ -22,7 +22,7 @@ import {
 } from './choices.js';
 import { $, setText } from './dom.js';
 import { enterGps, stopGps, useGps } from './gps.js';
-import { renderDue } from './due.js';
+import { renderDue, renderDueList } from './due.js';
 import {
   homeEvents, refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, tokenFrom,
 } from './home.js';
@@ -56,6 +56,7 @@ defineScreens({
   's-stream': () => renderPick('pick-stream', streamChoices(), draft.stream, chooseStream),
   's-size': () => renderPick('pick-size', sizeChoices(), draft.capacity, chooseSize),
   's-review': () => renderReview(),
+  's-due': () => renderDueList(),
   's-queue': () => outbox.all().then(renderQueue),
   's-saved': () => outbox.all().then(renderSaved),
 }, {
@@ -79,6 +80,7 @@ function bind() {
   $('btn-cancel').onclick = () => cancelSurvey(stopGps);
   $('btn-queue').onclick = () => go('s-queue');
   $('btn-open-queue').onclick = () => go('s-queue');
+  $('btn-due').onclick = () => go('s-due');
   $('btn-start').onclick = startSurvey;
   $('btn-logout').onclick = signOut;
   $('photo-input').onchange = onPhotoChosen;

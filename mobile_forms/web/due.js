@@ -1,6 +1,7 @@
 /* "ครบกำหนดตรวจในหมู่บ้านของฉัน": the bins of a village head's villages that are due or overdue
- * for inspection, at the top of the home screen, in a short walking order from where the head
- * stands (walk_order.js: along the roads the phone keeps, else the straight line). Everything
+ * for inspection. The home screen opens with one button (how many, and the first stop; the
+ * "record a bin" button stays in view on a small phone); it opens the list, in a short walking
+ * order from where the head stands (walk_order.js: along the roads the phone keeps, else the straight line). Everything
  * comes from the data already on the phone (/bins with due_on, /basemap), so it works offline;
  * the state is worked out again from due_on and today's date, so a list cached days ago is
  * still right. A bin surveyed on this phone since the data was fetched leaves the list.
@@ -16,7 +17,7 @@ import { walkingOrder } from './walk_order.js';
 import { fmtNum, lang, t } from './words.js';
 
 /** At most this many bins are listed (the rest are counted). */
-const SHOWN = 12;
+const SHOWN = 30;
 /** A position older than this is asked for again, ms. */
 const FIX_MAX_AGE_MS = 120000;
 
@@ -86,7 +87,7 @@ function askPosition() {
   navigator.geolocation.getCurrentPosition((pos) => {
     asking = false;
     here = { lat: pos.coords.latitude, lon: pos.coords.longitude, at: Date.now() };
-    renderDue();
+    if (current() === 's-due') renderDueList(); else renderDue();
   }, () => { asking = false; }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
 }
 
@@ -105,24 +106,41 @@ function dueButton(b, n) {
     b.leg_m != null ? el('span', { class: 'dist' }, t('away', { d: fmtNum(b.leg_m) })) : null);
 }
 
-/** Draw the list (home screen, village heads only; hidden when nothing is due). */
+function ordered(bins) {
+  if (!here || Date.now() - here.at > FIX_MAX_AGE_MS) askPosition();
+  return here && bins.length ? walkingOrder(here, bins, state.basemap) : null;
+}
+
+/** The home screen's first button (village heads with bins due): how many, and the first stop. */
 export async function renderDue() {
-  const card = $('due-card');
-  if (!card) return;
-  if (!isHead()) { card.hidden = true; return; }
+  const open = $('btn-due');
+  if (!open) return;
+  if (!isHead()) { open.hidden = true; return; }
   const bins = await dueBins();
   if (current() !== 's-home') return;
-  card.hidden = false;
+  open.hidden = !bins.length;
+  if (!bins.length) return;
+  const overdue = bins.filter((b) => b.state === 'overdue').length;
+  setText($('due-head'), t('due_head', { n: fmtNum(bins.length) }) + (overdue ? ' ' + t('due_head_overdue', { o: fmtNum(overdue) }) : ''));
+  open.dataset.overdue = overdue ? 'yes' : 'no';
+  const walk = ordered(bins);
+  const first = walk && walk.stops[0];
+  setText($('due-next'), first ? t('due_next', { code: first.code, d: fmtNum(first.leg_m) }) : t('due_next_date'));
+}
+
+/** The list screen: every due bin, numbered in walking order from where the head stands. */
+export async function renderDueList() {
+  const bins = await dueBins();
+  if (current() !== 's-due') return;
   const overdue = bins.filter((b) => b.state === 'overdue').length;
   setText($('due-count'), bins.length ? t('due_count', { n: fmtNum(bins.length), o: fmtNum(overdue) }) : t('due_none'));
-  if (!here || Date.now() - here.at > FIX_MAX_AGE_MS) askPosition();
-  const walk = here && bins.length ? walkingOrder(here, bins, state.basemap) : null;
+  const walk = ordered(bins);
   const stops = walk ? walk.stops : bins;
   let note = '';
   if (walk) note = t(walk.by === 'road' ? 'due_order_road' : 'due_order_straight', { d: fmtNum(walk.total_m) });
   else if (bins.length) note = t('due_order_wait');
   setText($('due-order'), note);
-  $('due-card').dataset.order = walk ? walk.by : 'date';
+  $('s-due').dataset.order = walk ? walk.by : 'date';
   $('due-list').replaceChildren(...stops.slice(0, SHOWN).map((b, i) => el('li', {}, dueButton(b, i + 1))));
   setText($('due-more'), stops.length > SHOWN ? t('due_more', { n: fmtNum(stops.length - SHOWN) }) : '');
 }

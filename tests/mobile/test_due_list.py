@@ -71,11 +71,24 @@ def test_due_list_first_in_walking_order_offline_and_a_tap_inspects(
     phone.context.set_offline(True)
     page.reload()
     screen(page, "home")
-    page.locator("#due-card[data-order='straight']").wait_for()
+    # First on the home screen: how many are due, and the first stop of the walk; the
+    # "record a bin" button stays in view at 360x640.
+    page.locator("#due-next").filter(has_text="D-01").wait_for()
+    head = page.locator("#btn-due")
+    assert head.inner_text().replace("\n", " ") == (
+        "ครบกำหนดตรวจ 4 ถัง เลยกำหนด 3 ถัง ถังแรกตามทางเดิน D-01 154 ม. ›"
+    )
+    top = page.locator("#btn-due").bounding_box()
+    progress = page.locator("#progress-card").bounding_box()
+    start = page.locator("#btn-start").bounding_box()
+    assert top is not None and progress is not None and start is not None
+    assert top["y"] < progress["y"] < start["y"] and start["y"] + start["height"] <= 640
+    shot(page, "due-01-home-offline")
+
+    page.click("#btn-due")
+    screen(page, "due")
+    page.locator("#s-due[data-order='straight']").wait_for()
     assert listed(page) == ["D-01", "NB-0001", "NB-0002", "D-02"]
-    # First on the screen: above the progress card and the "record a bin" button.
-    box = page.locator("#due-card").bounding_box()
-    assert box is not None and box["y"] < page.locator("#progress-card").bounding_box()["y"]
     first = page.locator("#due-list button").first
     assert "เลยกำหนด 10 วัน" in first.inner_text()
     assert "เลยกำหนด" in page.locator("#due-list button[data-code='NB-0001']").inner_text()
@@ -84,9 +97,8 @@ def test_due_list_first_in_walking_order_offline_and_a_tap_inspects(
         "ถึงกำหนดตรวจ 4 ถัง (เลยกำหนด 3 ถัง) แตะที่ถังเพื่อเริ่มตรวจ"
     )
     assert "เรียงตามระยะเส้นตรง" in page.locator("#due-order").inner_text()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360
-    shot(page, "due-01-home-offline")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "due-02-list-offline")
 
     # A tap starts that bin's inspection: photo, position, then straight to its condition.
     page.click("#due-list button[data-code='D-02']")
@@ -103,7 +115,10 @@ def test_due_list_first_in_walking_order_offline_and_a_tap_inspects(
     screen(page, "saved")
     back_home(page)
     # Inspected on this phone: off the list, even before it is sent.
-    page.wait_for_function("!document.querySelector(\"#due-list button[data-code='D-02']\")")
+    page.locator("#due-head").filter(has_text="3 ถัง").wait_for()
+    page.click("#btn-due")
+    screen(page, "due")
+    page.wait_for_function("document.querySelectorAll('#due-list button').length === 3")
     assert listed(page) == ["D-01", "NB-0001", "NB-0002"]
 
     phone.context.set_offline(False)
@@ -124,4 +139,4 @@ def test_staff_phones_show_no_due_list(make_phone: PhoneMaker, live: Live) -> No
     page.goto(live.link(live.place.staff_token))
     screen(page, "home")
     page.locator("html[data-data='ready']").wait_for(state="attached")
-    assert page.locator("#due-card").is_hidden()
+    assert page.locator("#btn-due").is_hidden()
