@@ -46,15 +46,15 @@ def cmd_rounds_policy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rounds_due(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldsvc.services.rounds import village_round_counts
+    from fieldsvc.services.rounds import village_rounds
 
     with database_session(settings) as session:
-        table = village_round_counts(session=session, settings=settings)
-    say("village_id  overdue  due  done  not_due  bins")
+        table = village_rounds(session=session, settings=settings)
+    say("หมู่ / village   เลยกำหนด overdue   ครบกำหนด due   ตรวจแล้ว done   ถัง bins")
     for row in table.itertuples(index=False):
         say(
-            f"{row.village_id:>10}  {row.overdue:>7}  {row.due:>3}  {row.done:>4}  "
-            f"{row.not_due:>7}  {row.bins:>4}"
+            f"{row.number:>3} {row.name:<20} {row.overdue:>8} {row.due:>8} "
+            f"{row.done:>8} {row.bins:>8}"
         )
     return 0
 

@@ -171,6 +171,10 @@ def test_the_command_line_sets_a_village_policy(
         main(["rounds", "policy", "--village", "๑", "--usable-days", "14"], settings=settings) == 0
     )
     assert "override set" in capsys.readouterr().out
+    # the per-village table (as of today): หมู่ 1 by number and name, with its three bins
+    assert main(["rounds", "due"], settings=settings) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:2] == ["1", "บ้านหนองบัว"] and lines[1].split()[-1] == "3"
     with Session(engine) as session:
         # V1-C inspected 25 Nov: every 14 days -> due 9 Dec, within the 7 days ahead
         assert states(session, settings)["V1-C"] == (date(2026, 12, 9), "due")
