@@ -23,7 +23,7 @@ export function haversineM(lat1, lon1, lat2, lon2) {
 }
 
 /** The road graph of a GeoJSON FeatureCollection: nodes (lat, lon) and adjacency lists of
- * [node, metres]. Vertices at the same place (7 decimals) are one node, so lines that share
+ * [node, metres]. Vertices at the same place (6 decimals, ~10 cm) are one node, so lines that share
  * a vertex are joined. Null when there is no road. */
 export function roadGraph(geojson) {
   const features = ((geojson && geojson.features) || []).filter((f) => f.geometry
@@ -32,7 +32,8 @@ export function roadGraph(geojson) {
   const nodes = [];
   const edges = [];
   const node = ([lon, lat]) => {
-    const key = `${lon.toFixed(7)},${lat.toFixed(7)}`;
+    // 6 decimals (~10 cm): a junction stays one node through the server's reprojection
+    const key = `${lon.toFixed(6)},${lat.toFixed(6)}`;
     let i = index.get(key);
     if (i === undefined) {
       i = nodes.length;
