@@ -96,6 +96,23 @@ class Settings(BaseSettings):
     )
     open_data_licence: str = "Creative Commons Attribution 4.0 (CC BY 4.0)"
 
+    # --- inspection rounds (overridable per village and stream: `fieldsvc rounds policy`) --
+    rounds_usable_days: int = Field(
+        default=30, gt=0, le=366, description="A usable bin is inspected at least this often"
+    )
+    rounds_attention_days: int = Field(
+        default=7, gt=0, le=366, description="A damaged or overflowing bin is re-inspected sooner"
+    )
+    rounds_missing_days: int = Field(
+        default=3,
+        ge=0,
+        le=366,
+        description="A bin reported missing is re-checked this soon (0: due at once)",
+    )
+    rounds_due_soon_days: int = Field(
+        default=7, ge=0, le=90, description="'Due' lists bins falling due within this many days"
+    )
+
     # --- field checks --------------------------------------------------------------------
     max_gps_accuracy_m: float = Field(default=25.0, gt=0, description="Worse fixes are flagged")
     duplicate_radius_m: float = Field(

@@ -69,6 +69,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "median_distance": ("ระยะเดินถึงถัง (มัธยฐาน)", "Median walk to a bin"),
     "last_survey": ("สำรวจล่าสุด", "Last survey"),
     "total": ("รวม", "Total"),
+    "rounds_title": ("รอบการตรวจถังรายหมู่บ้าน", "Inspection rounds by village"),
+    "rounds_note": (
+        "ถังที่ใช้งานได้ต้องตรวจอย่างน้อยทุก {days} วัน ถังชำรุดหรือขยะล้นเร็วกว่านั้น;"
+        " ครบกำหนด = ภายใน {soon} วันข้างหน้า; ตรวจแล้วรอบนี้ = ตรวจภายใน {days} วันที่ผ่านมา",
+        "Usable bins are inspected at least every {days} days, damaged or overflowing ones"
+        " sooner; due = within the next {soon} days; done = inspected in the last {days} days",
+    ),
+    "rounds_overdue": ("เลยกำหนด", "Overdue"),
+    "rounds_due": ("ครบกำหนด", "Due"),
+    "rounds_done": ("ตรวจแล้วรอบนี้", "Done this round"),
+    "rounds_bins": ("ถังทั้งหมด", "All bins"),
     "overview_by_village": ("ภาพรวมรายหมู่บ้าน (ขยะทั่วไป)", "Overview by village (general waste)"),
     "coverage_note": (
         "ครัวเรือนเข้าถึงถัง = มีถังที่ใช้งานได้ในระยะเดิน {radius} เมตร",

@@ -13,7 +13,19 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from fieldsvc.analysis.errors import AnalysisInputError
-from fieldsvc.cli import analysis, db, imports, labels, maps, open311, ops, reports, serve, users
+from fieldsvc.cli import (
+    analysis,
+    db,
+    imports,
+    labels,
+    maps,
+    open311,
+    ops,
+    reports,
+    rounds,
+    serve,
+    users,
+)
 from fieldsvc.cli.console import fail
 from fieldsvc.errors import FieldsvcError
 
@@ -23,7 +35,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, "Settings"], int]
 
 #: The command groups, in the order ``--help`` lists their commands.
-GROUPS = (serve, db, analysis, maps, reports, labels, imports, users, open311, ops)
+GROUPS = (serve, db, analysis, maps, reports, labels, imports, users, rounds, open311, ops)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from fieldsvc.models.plan import (
     PlanItemEvent,
     PlanItemStage,
 )
+from fieldsvc.models.rounds import InspectionPolicy
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 from fieldsvc.models.traffy import TraffyTicket
 
@@ -44,6 +45,7 @@ __all__ = [
     "EntityUpdate",
     "Household",
     "Inspection",
+    "InspectionPolicy",
     "InspectionPublic",
     "InspectionSource",
     "IssuedCode",

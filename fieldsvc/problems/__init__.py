@@ -31,6 +31,7 @@ from fieldsvc.problems import (
     places,
     plans,
     review,
+    rounds,
     rows,
     served,
     traffy,
@@ -82,6 +83,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *buildings.PROBLEMS,
             *features.PROBLEMS,
             *traffy.PROBLEMS,
+            *rounds.PROBLEMS,
         ]
     )
 )

@@ -16,8 +16,10 @@ from xml.sax.saxutils import quoteattr
 
 from sqlmodel import Session
 
+from fieldsvc.config import Settings
 from fieldsvc.models import User
 from fieldsvc.models.enums import CONDITION_TH, Condition
+from fieldsvc.services.rounds import STATE_ORDER, bins_due
 from fieldsvc.storage.entities import EntityRow, entity_rows, listed_entity_ids
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.users import village_ids_of
@@ -36,14 +38,21 @@ BINS_COLUMNS = (
     "condition",
     "geometry",
     "last_inspected",
+    "due_on",
+    "due_state",
 )
+#: The columns the server works out (inspection rounds); the form reads them, never saves them.
+DERIVED_COLUMNS = ("due_on", "due_state")
+#: How a bin's due state reads in its label (Collect shows the label in the list).
+DUE_LABEL_TH = {"overdue": "เลยกำหนดตรวจ", "due": "ครบกำหนดตรวจ"}
 #: At most this many ids per integrity question (Collect asks for the ids it holds, in one go).
 MAX_INTEGRITY_IDS = 5000
 
 
-def bin_label(row: EntityRow) -> str:
+def bin_label(row: EntityRow, due_state: str = "") -> str:
     """What the surveyor sees in the list: code, village and last condition, in Thai,
-    e.g. ``NB-0001 หมู่ 1 บ้านโนนสูง · ใช้งานได้``."""
+    e.g. ``NB-0001 หมู่ 1 บ้านโนนสูง · ใช้งานได้``, then ``· ครบกำหนดตรวจ`` or
+    ``· เลยกำหนดตรวจ`` when the bin is due or overdue for inspection."""
     village = "" if row.village_number is None else f" หมู่ {row.village_number}"
     if row.village_name and row.village_number is not None:
         village += f" {row.village_name}"
@@ -51,24 +60,36 @@ def bin_label(row: EntityRow) -> str:
         condition = CONDITION_TH[Condition(row.condition)]
     except ValueError:
         condition = row.condition
-    return f"{row.code}{village} · {condition}"
+    due = f" · {DUE_LABEL_TH[due_state]}" if due_state in DUE_LABEL_TH else ""
+    return f"{row.code}{village} · {condition}{due}"
 
 
-def bins_csv(*, session: Session, user: User) -> bytes:
+def bins_csv(*, session: Session, settings: Settings, user: User) -> bytes:
     """``bins.csv``, the entity list: ``name`` (the bin's entity UUID), ``label``,
     ``__version``, then ``code``, ``village`` (number), ``capacity_l``, ``stream``,
-    ``condition``, ``geometry`` (``lat lon 0 0``, as Collect writes a geopoint) and
-    ``last_inspected`` (date). A village head gets the bins of their villages only. UTF-8
+    ``condition``, ``geometry`` (``lat lon 0 0``, as Collect writes a geopoint),
+    ``last_inspected`` (date), ``due_on`` (date) and ``due_state`` (overdue, due, done,
+    not_due; see ``fieldsvc.analysis.rounds``). Rows come overdue first (longest overdue
+    first), then due (soonest first), then the rest by code, so Collect's list shows the
+    bins to inspect at the top. A village head gets the bins of their villages only. UTF-8
     without BOM, LF line ends."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BINS_COLUMNS)
     village_ids = village_ids_of(session=session, user=user)
-    for row in entity_rows(session=session, village_ids=village_ids):
+    due = bins_due(session=session, settings=settings, village_ids=village_ids)
+    due_by_code = {
+        code: (str(on), str(state))
+        for code, on, state in zip(due["code"], due["due_on"], due["due_state"], strict=True)
+    }
+    rows = entity_rows(session=session, village_ids=village_ids)
+    rows.sort(key=lambda r: _due_order(r.code, due_by_code))
+    for row in rows:
+        due_on, due_state = due_by_code.get(row.code, ("", ""))
         writer.writerow(
             [
                 row.entity_id,
-                bin_label(row),
+                bin_label(row, due_state),
                 row.version,
                 row.code,
                 "" if row.village_number is None else row.village_number,
@@ -77,9 +98,18 @@ def bins_csv(*, session: Session, user: User) -> bytes:
                 row.condition,
                 f"{row.lat:.7f} {row.lon:.7f} 0 0",
                 row.last_inspected_on,
+                due_on,
+                due_state,
             ]
         )
     return out.getvalue().encode("utf-8")
+
+
+def _due_order(code: str, due: dict[str, tuple[str, str]]) -> tuple[int, str, str]:
+    on, state = due.get(code, ("", "not_due"))
+    rank = STATE_ORDER.get(state, len(STATE_ORDER))
+    # overdue and due: the earliest due date first; the others keep code order
+    return (rank, on if rank <= 1 else "", code)
 
 
 def villages_csv(*, session: Session, user: User) -> bytes:

@@ -36,6 +36,7 @@ class FormSettings:
     max_gps_accuracy_m: float
     nearby_radius_m: float
     duplicate_radius_m: float
+    due_soon_days: int
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def phone_profile(*, session: Session, settings: Settings, user: User) -> PhoneP
             max_gps_accuracy_m=settings.max_gps_accuracy_m,
             nearby_radius_m=NEARBY_RADIUS_M,
             duplicate_radius_m=settings.duplicate_radius_m,
+            due_soon_days=settings.rounds_due_soon_days,
         ),
         server_time=now,
     )

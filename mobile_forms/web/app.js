@@ -11,7 +11,8 @@
  * browser needed, tested under tests/js/), api.js (requests and the page's queue), nav.js
  * (screens and the back button), home.js (sign-in, home), photo.js, gps.js, bins.js (nearby
  * bins, map, codes, village), choices.js (picture questions), survey.js (review, save, fix),
- * records.js (the list of saved surveys), scan.js (QR codes).
+ * records.js (the list of saved surveys), scan.js (QR codes), due.js (the bins due for
+ * inspection, first on a village head's home screen) and walk_order.js (their walking order).
  */
 
 import { api, outbox, outboxEvents } from './api.js';
@@ -21,7 +22,10 @@ import {
 } from './choices.js';
 import { $, setText } from './dom.js';
 import { enterGps, stopGps, useGps } from './gps.js';
-import { refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, tokenFrom } from './home.js';
+import { renderDue, renderDueList } from './due.js';
+import {
+  homeEvents, refreshData, renderHome, setAuthProblem, showLogin, signIn, signOut, tokenFrom,
+} from './home.js';
 import { advance, back, cancelSurvey, current, defineScreens, go, render, reset } from './nav.js';
 import { onPhotoChosen, renderPhoto } from './photo.js';
 import { renderQueue, renderQueueState, renderSaved } from './records.js';
@@ -52,12 +56,14 @@ defineScreens({
   's-stream': () => renderPick('pick-stream', streamChoices(), draft.stream, chooseStream),
   's-size': () => renderPick('pick-size', sizeChoices(), draft.capacity, chooseSize),
   's-review': () => renderReview(),
+  's-due': () => renderDueList(),
   's-queue': () => outbox.all().then(renderQueue),
   's-saved': () => outbox.all().then(renderSaved),
 }, {
   's-scan': () => stopScan(null), // an overlay without its own history entry
 });
 
+homeEvents.rendered = renderDue;
 outboxEvents.progress = renderQueueState;
 outboxEvents.authProblem = () => setAuthProblem(true);
 outboxEvents.sent = () => refreshData();
@@ -74,6 +80,7 @@ function bind() {
   $('btn-cancel').onclick = () => cancelSurvey(stopGps);
   $('btn-queue').onclick = () => go('s-queue');
   $('btn-open-queue').onclick = () => go('s-queue');
+  $('btn-due').onclick = () => go('s-due');
   $('btn-start').onclick = startSurvey;
   $('btn-logout').onclick = signOut;
   $('photo-input').onchange = onPhotoChosen;

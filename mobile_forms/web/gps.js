@@ -75,6 +75,8 @@ export function useGps() {
   if (!good && !waited) { gpsTapped = true; renderGps(); return; }
   draft.fix = liveFix ? Object.assign({}, liveFix) : null;
   if (draft.editing) { draft.near = nearbyFromCache(); return advance('s-review'); }
+  // A bin chosen from the due list: straight on to its condition.
+  if (draft.bin && draft.bin.fromDue) { draft.near = nearbyFromCache(); return go('s-condition'); }
   go('s-bin');
 }
 

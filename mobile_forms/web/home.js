@@ -1,4 +1,5 @@
-/* Signing in and out, the home screen (who I am, this month's progress), and refreshing the
+/* Signing in and out, the home screen (who I am, the bins due in my village first, this
+ * month's progress), and refreshing the
  * user, villages and bins kept on the phone for offline use. */
 
 import { api, csrfToken, outbox } from './api.js';
@@ -7,6 +8,9 @@ import { current, reset } from './nav.js';
 import { dropToken, setToken, state } from './state.js';
 import { kvSet } from './store.js';
 import { fmtNum, fmtTime, t } from './words.js';
+
+/** What else the home screen draws (the due list, due.js); app.js fills it in at start. */
+export const homeEvents = { rendered: () => {} };
 
 export function renderHome() {
   if (current() !== 's-home') return;
@@ -25,6 +29,7 @@ export function renderHome() {
   const c = state.counts;
   $('home-queue-summary').textContent = t('queue_summary', { w: c.waiting, f: c.failed, s: c.sent });
   setText($('data-age'), state.dataAt ? t('data_age', { time: fmtTime(state.dataAt) }) : t('no_data'));
+  homeEvents.rendered();
 }
 
 /** Fetch the user, villages and bins again and keep them in IndexedDB (quietly keeps the old

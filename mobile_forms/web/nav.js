@@ -26,8 +26,9 @@ export function current() { return stack[stack.length - 1]; }
  * ``known`` is false while the bin is not chosen yet (the count after step 3 is not known).
  */
 export function surveySteps() {
-  const steps = ['s-photo', 's-gps', 's-bin', 's-condition'];
   const bin = draft && draft.bin;
+  // a bin chosen from the due list skips "which bin"
+  const steps = bin && bin.fromDue ? ['s-photo', 's-gps', 's-condition'] : ['s-photo', 's-gps', 's-bin', 's-condition'];
   if (bin && (bin.isNew || draft.condition !== 'missing')) {
     if (bin.isNew || !bin.stream) steps.push('s-stream');
     if (bin.isNew || !bin.capacity) steps.push('s-size');

@@ -16,6 +16,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from fieldsvc.config import Settings
 from fieldsvc.models import Bin, EntityUpdate, Inspection, ReviewState, Role, Submission, User
 from fieldsvc.storage.submissions import review_submission
 from fieldsvc.storage.users import create_user
+from fieldsvc.thai import thai_now
 from tests.intake.conftest import Place, add_bin
 from tests.live import serve
 
@@ -211,7 +213,9 @@ def test_collect_downloads_the_list_checks_integrity_and_updates_a_bin(
     bin_before = _bin(engine, "NB-0001")
     assert row["name"] == bin_before.entity_id and uuid.UUID(row["name"])
     assert row["__version"] == "1"
-    assert row["label"] == "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้"
+    # inspected 1 October, usable: due 30 days later, past by now, so the label says so
+    assert row["label"] == "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้ · เลยกำหนดตรวจ"
+    assert (row["due_on"], row["due_state"]) == ("2026-10-31", "overdue")
     assert (row["village"], row["capacity_l"], row["stream"], row["condition"]) == (
         "1",
         "200",
@@ -255,7 +259,14 @@ def test_collect_downloads_the_list_checks_integrity_and_updates_a_bin(
     # the list follows: version 2, the new condition in the label, a new hash
     again = download(server_url, place.head_token)
     assert again.rows["NB-0001"]["__version"] == "2"
-    assert again.rows["NB-0001"]["label"] == "NB-0001 หมู่ 1 บ้านหนองบัว · ชำรุด"
+    # damaged on 25 November: re-inspected 7 days later, 2 December (due that day, then overdue)
+    due_state = "overdue" if thai_now().date() > date(2026, 12, 2) else "due"
+    suffix = {"due": "ครบกำหนดตรวจ", "overdue": "เลยกำหนดตรวจ"}[due_state]
+    assert again.rows["NB-0001"]["label"] == f"NB-0001 หมู่ 1 บ้านหนองบัว · ชำรุด · {suffix}"
+    assert (again.rows["NB-0001"]["due_on"], again.rows["NB-0001"]["due_state"]) == (
+        "2026-12-02",
+        due_state,
+    )
     assert again.rows["NB-0001"]["last_inspected"] == "2026-11-25"
     assert again.bins_hash != phone.bins_hash
 

@@ -94,7 +94,7 @@ def test_odk_collect_session_end_to_end(
         assert bins_file.get("type") == "entityList"
         assert bins_csv.text == (
             "name,label,__version,code,village,capacity_l,stream,condition,geometry,"
-            "last_inspected\n"
+            "last_inspected,due_on,due_state\n"
         )
         assert media_file.findtext(f"{MANIFEST_NS}filename") == "villages.csv"
         csv_response = client.get(media_file.findtext(f"{MANIFEST_NS}downloadUrl") or "")

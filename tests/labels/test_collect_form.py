@@ -115,14 +115,21 @@ def test_bins_csv_is_served_per_user_and_listed_in_the_manifest(
         "condition",
         "geometry",
         "last_inspected",
+        "due_on",
+        "due_state",
     ]
     assert [r[3:8] for r in rows[1:]] == [
         ["NB-0001", "1", "200", "general", "usable"],
         ["NB-0002", "1", "240", "recyclable", "usable"],
     ]
+    # inspected 5 January 2026, usable: due 30 days later, long past
+    assert [r[9:12] for r in rows[1:]] == [
+        ["2026-01-05", "2026-02-04", "overdue"],
+        ["2026-01-05", "2026-02-04", "overdue"],
+    ]
     assert [r[1] for r in rows[1:]] == [
-        "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
-        "NB-0002 หมู่ 1 บ้านหนองบัว · ใช้งานได้",
+        "NB-0001 หมู่ 1 บ้านหนองบัว · ใช้งานได้ · เลยกำหนดตรวจ",
+        "NB-0002 หมู่ 1 บ้านหนองบัว · ใช้งานได้ · เลยกำหนดตรวจ",
     ]
     assert [r[2] for r in rows[1:]] == ["1", "1"]
     staff = client.get(f"/openrosa/{place.staff_token}/forms/bin_survey/media/bins.csv")
@@ -135,7 +142,7 @@ ENTITIES_NS = "http://www.opendatakit.org/xforms/entities"
 
 
 def test_the_form_declares_the_bins_entity_list_offline_version(form: ET.Element) -> None:
-    from fieldsvc.services.form_lists import BINS_COLUMNS
+    from fieldsvc.services.form_lists import BINS_COLUMNS, DERIVED_COLUMNS
 
     model = form.find(f"h:head/{{{NS['x']}}}model", NS)
     assert model is not None
@@ -179,7 +186,9 @@ def test_the_form_declares_the_bins_entity_list_offline_version(form: ET.Element
         "bin_stream": "stream",
         "last_inspected": "last_inspected",
     }
-    assert sorted(saved.values()) == sorted(BINS_COLUMNS[3:])
+    # ... except the inspection round, which the server works out and the form never saves
+    assert DERIVED_COLUMNS == ("due_on", "due_state")
+    assert sorted(saved.values()) == sorted(c for c in BINS_COLUMNS[3:] if c not in DERIVED_COLUMNS)
     # the list is a searchable choice whose value is the entity id
     pick = next(s for s in form.iter(f"{{{NS['x']}}}select1") if s.get("ref") == "/data/bin_pick")
     itemset = pick.find(f"{{{NS['x']}}}itemset")

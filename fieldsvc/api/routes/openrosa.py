@@ -262,7 +262,9 @@ def form_manifest(
     for name in form.media:
         if name not in (VILLAGES_CSV, BINS_CSV):
             continue
-        digest = hashlib.md5(_media_bytes(name, session=session, user=user)).hexdigest()
+        digest = hashlib.md5(
+            _media_bytes(name, session=session, settings=settings, user=user)
+        ).hexdigest()
         # bins.csv is the entity list "bins": Collect keeps it as entities (offline updates
         # on top) and asks the integrity URL which of them are gone
         entity_list = name == BINS_CSV
@@ -286,24 +288,26 @@ def form_manifest(
     return Response(body, media_type=XML_TYPE, headers=OPENROSA_VERSION)
 
 
-def _media_bytes(name: str, *, session: Session, user: User) -> bytes:
-    """A form's list for ``user``: their villages, or the registered bins of those villages."""
+def _media_bytes(name: str, *, session: Session, settings: Settings, user: User) -> bytes:
+    """A form's list for ``user``: their villages, or their villages' bins (due ones first)."""
     if name == BINS_CSV:
-        return bins_csv(session=session, user=user)
+        return bins_csv(session=session, settings=settings, user=user)
     return villages_csv(session=session, user=user)
 
 
 @router.get(
     "/forms/{form_id}/media/{filename}", summary="A form's media file (villages.csv, bins.csv)"
 )
-def form_media(form_id: str, filename: str, session: SessionDep, user: OpenRosaUser) -> Response:
+def form_media(
+    form_id: str, filename: str, session: SessionDep, settings: SettingsDep, user: OpenRosaUser
+) -> Response:
     form = _require_form(form_id)
     if filename not in form.media or filename not in (VILLAGES_CSV, BINS_CSV):
         raise NotFound.of(
             "form_media_not_found", field="filename", form_id=form_id, filename=filename
         )
     return Response(
-        _media_bytes(filename, session=session, user=user),
+        _media_bytes(filename, session=session, settings=settings, user=user),
         media_type="text/csv; charset=utf-8",
         headers=OPENROSA_VERSION,
     )

@@ -12,7 +12,8 @@ from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.models import BinPublic, InspectionPublic
 from fieldsvc.services.basemap import phone_base_map
 from fieldsvc.services.bins import bin_record
-from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.services.rounds import phone_bins
+from fieldsvc.storage.frames import villages_frame
 from fieldsvc.storage.users import village_ids_of
 
 router = APIRouter(prefix="/api/v1", tags=["register"])
@@ -39,9 +40,11 @@ def base_map_geojson(session: SessionDep, settings: SettingsDep, user: CurrentUs
 
 
 @router.get("/bins", response_class=GeoJSONResponse, summary="Bins (current state) as GeoJSON")
-def list_bins_geojson(session: SessionDep, user: CurrentUser) -> Any:
-    frame = bins_frame(session=session, village_ids=village_ids_of(session=session, user=user))
-    for column in ("installed_on", "last_inspected_at"):
+def list_bins_geojson(session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+    """Each bin with its inspection round: ``due_on``, ``due_state`` (overdue, due, done,
+    not_due) and ``days_overdue`` as of today, for the phone's "due in my village" list."""
+    frame = phone_bins(session=session, settings=settings, user=user)
+    for column in ("installed_on", "last_inspected_at", "due_on"):
         frame[column] = frame[column].map(lambda v: v.isoformat() if v is not None else None)
     return GeoJSONResponse(frame_to_geojson(frame))
 

@@ -15,7 +15,7 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, plan_progress, planning, submissions
+from fieldsvc.services import batch_review, overview, plan_progress, planning, rounds, submissions
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -36,6 +36,7 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
     table = overview.village_overview(session=session, settings=settings)
     queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
     plans = planning.list_plans(session=session)[:5]
+    due = rounds.village_rounds(session=session, settings=settings)
     return render(
         request,
         "staff/dashboard.html",
@@ -54,6 +55,9 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         ].sum(numeric_only=True),
         queue=queue,
         plans=plans,
+        rounds=due.to_dict("records"),
+        rounds_usable_days=settings.rounds_usable_days,
+        rounds_soon_days=settings.rounds_due_soon_days,
     )
 
 

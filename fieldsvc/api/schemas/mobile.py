@@ -36,6 +36,9 @@ class FormSettings(BaseModel):
     max_gps_accuracy_m: float = Field(description="Worse fixes are flagged (amber/red limit)")
     nearby_radius_m: float = Field(description="Radius of the 'already registered?' list")
     duplicate_radius_m: float
+    due_soon_days: int = Field(
+        default=7, description="Inspection rounds: a bin due within this many days is 'due'"
+    )
 
 
 class MeOut(BaseModel):
