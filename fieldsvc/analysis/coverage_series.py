@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fieldsvc.analysis.coverage import coverage_by_village
+from fieldsvc.analysis.crs import choose_metric_crs
 from fieldsvc.analysis.history import LOCAL_TZ, bins_at_dates
 
 #: Columns of a coverage series, one row per day × village × stream.
@@ -103,6 +104,15 @@ def coverage_series(
         reported on every day.
     """
     states = bins_at_dates(bins, inspections, days, tz=tz)
+    # Project once for all days: the engine keeps a projected CRS in metres as it is, so each
+    # month skips choosing the zone and transforming the households again.
+    geo_villages = villages if isinstance(villages, gpd.GeoDataFrame) else None
+    metric_crs = choose_metric_crs([bins, households, geo_villages])
+    states = states.to_crs(metric_crs)
+    if households is not None:
+        households = households.to_crs(metric_crs)
+    if geo_villages is not None and geo_villages.crs is not None:
+        villages = geo_villages.to_crs(metric_crs)
     options = {"cluster_streams": (), **coverage_options}
     if "streams" not in options:
         present = set(states["stream"].unique()) | set(bins["stream"].unique()) | {"general"}
