@@ -83,11 +83,36 @@ def _epoch_seconds(instants: pd.Series | pd.DatetimeIndex) -> npt.NDArray[np.int
     return np.asarray(naive.to_numpy().astype("datetime64[s]").astype(np.int64))
 
 
-def _installed_by(bins: pd.DataFrame, day: date) -> npt.NDArray[np.bool_]:
+def _installed_days(bins: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Each bin's ``installed_on`` as days since 1970; a bin without one: never installed."""
+    never = np.iinfo(np.int64).max
     if "installed_on" not in bins.columns:
-        return np.zeros(len(bins), dtype=bool)
+        return np.full(len(bins), never, dtype=np.int64)
     installed = pd.to_datetime(bins["installed_on"], errors="coerce")
-    return np.asarray((installed <= pd.Timestamp(day)).fillna(False).to_numpy(dtype=bool))
+    days = installed.to_numpy().astype("datetime64[D]")
+    return np.where(np.isnat(days), never, days.astype(np.int64))
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def _current_xy(bins: pd.DataFrame) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Longitude and latitude of each bin's register point (NaN where it has none)."""
+    cur_x = np.full(len(bins), np.nan)
+    cur_y = np.full(len(bins), np.nan)
+    if "geometry" in bins.columns:
+        geoms = np.asarray(gpd.GeoSeries(bins["geometry"]).array, dtype=object)
+        has_point = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        cur_x[has_point] = shapely.get_x(geoms[has_point])
+        cur_y[has_point] = shapely.get_y(geoms[has_point])
+    return cur_x, cur_y
+
+
+def _points(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
+    geometry = shapely.points(x, y)
+    geometry[np.isnan(x) | np.isnan(y)] = None
+    return np.asarray(geometry, dtype=object)
 
 
 def _state_frame(
@@ -96,30 +121,20 @@ def _state_frame(
     condition: npt.ArrayLike,
     capacity_l: npt.NDArray[np.float64],
     stream: npt.ArrayLike,
-    lon: npt.NDArray[np.float64],
-    lat: npt.NDArray[np.float64],
+    geometry: npt.NDArray[np.object_],
 ) -> gpd.GeoDataFrame:
-    """Bins ``rows`` of ``bins`` with their state replaced; missing values keep the current."""
-    base = pd.DataFrame(bins).iloc[rows].reset_index(drop=True)
-    current = gpd.GeoSeries(base["geometry"]) if "geometry" in base.columns else None
-    cur_lon = np.full(len(base), np.nan)
-    cur_lat = np.full(len(base), np.nan)
-    if current is not None:
-        has_point = (~current.isna() & ~current.is_empty).to_numpy()
-        cur_lon[has_point] = shapely.get_x(current.to_numpy()[has_point])
-        cur_lat[has_point] = shapely.get_y(current.to_numpy()[has_point])
+    """Bins ``rows`` of ``bins`` with their state replaced; a missing size or stream keeps the
+    register's."""
+    plain = pd.DataFrame(bins).drop(columns=["geometry"], errors="ignore")
+    base = plain.iloc[rows].reset_index(drop=True)
     capacity = np.where(np.isnan(capacity_l), base["capacity_l"].to_numpy(float), capacity_l)
     stream_arr = np.asarray(stream, dtype=object)
-    stream_arr = np.where(pd.isna(stream_arr), base["stream"].to_numpy(object), stream_arr)
-    located = ~(np.isnan(lon) | np.isnan(lat))
-    x = np.where(located, lon, cur_lon)
-    y = np.where(located, lat, cur_lat)
-    geometry = shapely.points(x, y)
-    geometry[np.isnan(x) | np.isnan(y)] = None
+    unknown_stream = pd.isna(stream_arr)
+    if unknown_stream.any():
+        stream_arr = np.where(unknown_stream, base["stream"].to_numpy(object), stream_arr)
     base["capacity_l"] = capacity
-    base["stream"] = stream_arr.astype(str)
-    base["condition"] = np.asarray(condition, dtype=object).astype(str)
-    base = base.drop(columns=["geometry"], errors="ignore")
+    base["stream"] = stream_arr
+    base["condition"] = np.asarray(condition, dtype=object)
     crs = bins.crs if isinstance(bins, gpd.GeoDataFrame) else "EPSG:4326"
     return gpd.GeoDataFrame(base, geometry=geometry, crs=crs)
 
@@ -177,21 +192,23 @@ def bins_as_of(
     position = point.last()
 
     ids = pd.Index(bins["bin_id"])
-    exists = ids.isin(condition.index) | _installed_by(bins, as_of)
+    exists = ids.isin(condition.index) | (_installed_days(bins) <= _day_number(as_of))
     rows = np.flatnonzero(exists)
     chosen = ids[rows]
     cond = condition.reindex(chosen).to_numpy(object)
     cond = np.where(pd.isna(cond), INSTALLED_CONDITION, cond)
     vals = values.reindex(chosen)
     pos = position.reindex(chosen)
+    lon, lat = pos["lon"].to_numpy(float), pos["lat"].to_numpy(float)
+    cur_x, cur_y = _current_xy(bins)
+    located = ~(np.isnan(lon) | np.isnan(lat))
     return _state_frame(
         bins,
         rows,
         cond,
         pd.to_numeric(vals["capacity_l"]).to_numpy(float),
         vals["stream"].to_numpy(object),
-        pos["lon"].to_numpy(float),
-        pos["lat"].to_numpy(float),
+        _points(np.where(located, lon, cur_x[rows]), np.where(located, lat, cur_y[rows])),
     )
 
 
@@ -235,9 +252,10 @@ def bins_at_dates(
     cutoffs = day_end_instants(days, tz=tz)
     cut_s = _epoch_seconds(cutoffs)
     base = int(min(seconds.min() if len(seconds) else 0, cut_s.min() if len(cut_s) else 0)) - 1
-    # One sort: by bin, then time, then row order (equal times keep their order).
-    order = np.lexsort((np.arange(len(seconds)), seconds, bin_pos))
-    key = (bin_pos[order].astype(np.int64) << _TIME_BITS) + (seconds[order] - base)
+    # One sort by (bin, time) packed in one integer; stable, so equal times keep row order.
+    packed = (bin_pos.astype(np.int64) << _TIME_BITS) + (seconds - base)
+    order = np.argsort(packed, kind="stable")
+    key = packed[order]
     sorted_bin = bin_pos[order]
     group_start = np.searchsorted(sorted_bin, sorted_bin, side="left")
 
@@ -256,8 +274,10 @@ def bins_at_dates(
     found = np.searchsorted(key, queries.ravel(), side="left") - 1
     bins_of_query = np.tile(np.arange(n_bins), len(days))
     observed = (found >= 0) & (sorted_bin[np.maximum(found, 0)] == bins_of_query)
-    installed = [_installed_by(bins, d) for d in days]
-    exists = observed | (np.concatenate(installed) if installed else np.zeros(0, dtype=bool))
+    installed_day = _installed_days(bins)
+    day_numbers = np.array([_day_number(d) for d in days], dtype=np.int64)
+    installed = (installed_day[None, :] <= day_numbers[:, None]).ravel()
+    exists = observed | installed
     q = np.flatnonzero(exists)
     row = np.where(observed[q], found[q], -1)
 
@@ -267,14 +287,25 @@ def bins_at_dates(
         out[at < 0] = missing
         return out
 
+    # Positions: most bins stand still from month to month, so each distinct source (an
+    # inspection's point, or the register's point: -1 - bin) becomes a geometry once.
+    chosen_bins = bins_of_query[q]
+    at = np.where(row >= 0, point_row[np.maximum(row, 0)], -1) if len(point_row) else row
+    source = np.where(at >= 0, at, -1 - chosen_bins)
+    sources, inverse = np.unique(source, return_inverse=True)
+    cur_x, cur_y = _current_xy(bins)
+    from_history = sources >= 0
+    src_x = np.where(from_history, lon[np.maximum(sources, 0)] if len(lon) else np.nan, 0.0)
+    src_y = np.where(from_history, lat[np.maximum(sources, 0)] if len(lat) else np.nan, 0.0)
+    src_x[~from_history] = cur_x[-1 - sources[~from_history]]
+    src_y[~from_history] = cur_y[-1 - sources[~from_history]]
     frame = _state_frame(
         bins,
-        bins_of_query[q],
+        chosen_bins,
         pick(condition, None, INSTALLED_CONDITION),
         pick(capacity, cap_row, np.nan).astype(float),
         pick(stream, stream_row, None),
-        pick(lon, point_row, np.nan).astype(float),
-        pick(lat, point_row, np.nan).astype(float),
+        _points(src_x, src_y)[inverse.ravel()],
     )
     frame.insert(0, "as_of", np.repeat(np.asarray(list(days), dtype=object), n_bins)[q])
     return frame
