@@ -124,3 +124,77 @@ def coverage_year(
     history = history_frame(session=session)
     series = coverage_series(villages, bins, history, households, past, **options)
     return CoverageYear(fiscal_year, ends, series, series_totals(series), today)
+
+
+@dataclass(frozen=True)
+class YearCharts:
+    """The charts of a fiscal year (SVG text), whole area and per village, general waste."""
+
+    fiscal_year: int
+    months_done: int
+    coverage_svg: str
+    capacity_svg: str
+    villages: list[dict[str, Any]]
+
+
+def year_charts(
+    *,
+    session: Session,
+    settings: Settings,
+    fiscal_year: int | None = None,
+    today: date | None = None,
+) -> YearCharts | None:
+    """The dashboard's and the public page's charts of a fiscal year (default: this one).
+
+    Built once per state of the data and day (``public_data.cached``): an anonymous visitor
+    cannot make the server run the year again. None while no village is registered.
+    """
+    from fieldsvc.reports.coverage_charts import capacity_chart_svg, coverage_chart_svg
+    from fieldsvc.services import public_data
+    from fieldsvc.storage.frames import villages_frame
+
+    today = today or local_date(utc_now())
+    year_be = fiscal_year or fiscal_year_be(today)
+    if villages_frame(session=session).empty:
+        return None
+
+    def build(_version: str) -> YearCharts:
+        year = coverage_year(session=session, settings=settings, fiscal_year=year_be, today=today)
+        general = year.totals[year.totals["stream"] == "general"]
+        per_village = year.by_village[year.by_village["stream"] == "general"]
+        villages = [
+            {
+                "number": int(number),
+                "name": str(rows["name"].iloc[0]),
+                "svg": coverage_chart_svg(
+                    rows, year.month_ends, title=f"หมู่ที่ {int(number)} {rows['name'].iloc[0]}"
+                ),
+            }
+            for number, rows in per_village.groupby("number", sort=True)
+        ]
+        return YearCharts(
+            fiscal_year=year_be,
+            months_done=int(general["as_of"].nunique()),
+            coverage_svg=coverage_chart_svg(
+                general, year.month_ends, title=f"ความครอบคลุม ปีงบประมาณ {year_be}"
+            ),
+            capacity_svg=capacity_chart_svg(
+                general, year.month_ends, title=f"ความจุถังเทียบปริมาณขยะ ปีงบประมาณ {year_be}"
+            ),
+            villages=villages,
+        )
+
+    kind = f"coverage_year:{year_be}:{today.isoformat()}"
+    return public_data.cached(kind, session=session, settings=settings, build=build)
+
+
+def year_table(
+    *, session: Session, settings: Settings, fiscal_year: int | None = None, by: str = "village"
+) -> pd.DataFrame:
+    """The monthly series as a download: per village (default) or the whole area, dates as
+    ISO text."""
+    year = coverage_year(
+        session=session, settings=settings, fiscal_year=fiscal_year or current_fiscal_year()
+    )
+    table = year.by_village if by == "village" else year.totals
+    return table.assign(as_of=table["as_of"].map(date.isoformat))

@@ -12,7 +12,7 @@ from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse
 from fieldsvc.api.pages import render
 from fieldsvc.errors import NotFound
-from fieldsvc.services import planning, public_data
+from fieldsvc.services import coverage_history, planning, public_data
 from fieldsvc.services.public_data import DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -30,6 +30,7 @@ def public_page(
         "public/index.html",
         user=user,
         plan=planning.published_plan(session=session),
+        charts=coverage_history.year_charts(session=session, settings=settings),
         **public_data.page_context(session=session, settings=settings),
     )
     return page_with_etag(request, page)

@@ -15,7 +15,7 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, planning, submissions
+from fieldsvc.services import batch_review, coverage_history, overview, planning, submissions
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -32,8 +32,17 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 @router.get("", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Any:
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffUser,
+    fiscal_year: int | None = None,
+) -> Any:
     table = overview.village_overview(session=session, settings=settings)
+    charts = coverage_history.year_charts(
+        session=session, settings=settings, fiscal_year=fiscal_year
+    )
     queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
     plans = planning.list_plans(session=session)[:5]
     return render(
@@ -54,6 +63,7 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         ].sum(numeric_only=True),
         queue=queue,
         plans=plans,
+        charts=charts,
     )
 
 
