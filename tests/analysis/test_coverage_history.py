@@ -285,3 +285,18 @@ def test_seeded_synthetic_history_one_pass_equals_the_reference() -> None:
     counts = one_pass.groupby("as_of").size()
     assert counts.is_monotonic_increasing  # bins only appear in this history
     assert np.all(counts.to_numpy() > 0)
+
+
+def test_months_before_any_bin_report_no_bins_and_no_coverage(
+    village: pd.DataFrame,
+    register: gpd.GeoDataFrame,
+    history: pd.DataFrame,
+    households: gpd.GeoDataFrame,
+) -> None:
+    days = fiscal_month_ends(2569)  # Oct 2025 – Sep 2026: before the first bin
+    series = coverage_series(village, register, history, households, days)
+    general = series[series["stream"] == "general"]
+    assert len(general) == 12
+    assert (general["bins_total"] == 0).all()
+    assert (general["households_covered"] == 0).all()
+    assert general["usable_bin_share"].isna().all()
