@@ -12,6 +12,17 @@ QUICK = [
     ["bench.map_bench"],
     ["bench.intake_bench"],
     ["bench.buildings_bench"],
+    [
+        "bench.coverage_history_bench",
+        "--bins",
+        "20000",
+        "--inspections",
+        "400000",
+        "--households",
+        "60000",
+        "--villages",
+        "400",
+    ],
 ]
 FULL = [
     ["bench.coverage_bench", "--baseline-full"],
@@ -19,6 +30,7 @@ FULL = [
     ["bench.map_bench"],
     ["bench.intake_bench"],
     ["bench.buildings_bench"],
+    ["bench.coverage_history_bench"],
 ]
 
 

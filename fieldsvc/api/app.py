@@ -23,6 +23,7 @@ from fieldsvc.api.responses import StrictJSONResponse
 from fieldsvc.api.routes import (
     batch_review,
     citizen,
+    coverage_history,
     exports,
     intake,
     labels,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(labels.router)
     app.include_router(public.router)
     app.include_router(exports.router)
+    app.include_router(coverage_history.router)
     app.include_router(tiles.router)
     app.include_router(ogc.router)  # OGC API – Features for QGIS and GDAL
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me

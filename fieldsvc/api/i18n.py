@@ -80,6 +80,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "rounds_due": ("ครบกำหนด", "Due"),
     "rounds_done": ("ตรวจแล้วรอบนี้", "Done this round"),
     "rounds_bins": ("ถังทั้งหมด", "All bins"),
+    "coverage_through_year": ("ความครอบคลุมตลอดปีงบประมาณ", "Coverage through the fiscal year"),
+    "coverage_through_year_note": (
+        "ค่า ณ สิ้นเดือน สร้างย้อนหลังจากประวัติการตรวจถัง (ขยะทั่วไป) ปีงบประมาณ {year} ผ่านมาแล้ว {months} เดือน",
+        "Month-end figures rebuilt from the inspection history (general waste), fiscal year "
+        "{year}, {months} months so far",
+    ),
+    "coverage_by_village_month": ("รายหมู่บ้าน รายเดือน", "By village, month by month"),
+    "monthly_series": ("ข้อมูลรายเดือน", "Monthly series"),
     "overview_by_village": ("ภาพรวมรายหมู่บ้าน (ขยะทั่วไป)", "Overview by village (general waste)"),
     "coverage_note": (
         "ครัวเรือนเข้าถึงถัง = มีถังที่ใช้งานได้ในระยะเดิน {radius} เมตร",

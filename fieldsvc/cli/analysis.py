@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,17 +30,21 @@ COVERAGE_COLUMNS = (
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.tables import wants_geometry, with_geometry, write_table_file
-    from fieldsvc.services import planning
+    from fieldsvc.services import coverage_history, planning
     from fieldsvc.storage.frames import villages_frame
 
+    options: dict[str, Any] = {
+        "radius_m": args.radius_m,
+        "detour_factor": args.detour_factor,
+        "osm_pbf_path": Path(args.osm_pbf) if args.osm_pbf else None,
+    }
     with database_session(settings) as session:
-        result = planning.compute_coverage(
-            session=session,
-            settings=settings,
-            radius_m=args.radius_m,
-            detour_factor=args.detour_factor,
-            osm_pbf_path=Path(args.osm_pbf) if args.osm_pbf else None,
-        )
+        if args.as_of:
+            result = coverage_history.coverage_as_of(
+                session=session, settings=settings, as_of=args.as_of, **options
+            )
+        else:
+            result = planning.compute_coverage(session=session, settings=settings, **options)
         table = result.by_village
         if args.stream:
             table = table[table["stream"] == args.stream]
@@ -49,7 +55,71 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {args.out} ({len(table)} rows)")
     print(table[[c for c in COVERAGE_COLUMNS if c in table.columns]].to_string(index=False))
     print(f"distance method: {result.distance_method}; metric CRS: {result.metric_crs.to_string()}")
+    if args.as_of:
+        print(f"ณ วันที่ / as of {args.as_of.isoformat()}: rebuilt from the inspection history")
     return 0
+
+
+def cmd_coverage_series(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.reports.coverage_charts import capacity_chart_svg, coverage_chart_svg
+    from fieldsvc.reports.tables import write_table_file
+    from fieldsvc.services import coverage_history
+    from fieldsvc.services.planning import json_rows
+
+    with database_session(settings) as session:
+        fiscal_year = args.fiscal_year or coverage_history.current_fiscal_year()
+        year = coverage_history.coverage_year(
+            session=session,
+            settings=settings,
+            fiscal_year=fiscal_year,
+            today=args.today,
+            radius_m=args.radius_m,
+            detour_factor=args.detour_factor,
+        )
+    table = year.by_village if args.by == "village" else year.totals
+    if args.stream:
+        table = table[table["stream"] == args.stream]
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() == ".json":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            dated = table.assign(as_of=table["as_of"].map(date.isoformat))
+            text = json.dumps(json_rows(dated), ensure_ascii=False, indent=1)
+            out.write_text(text, encoding="utf-8")
+        else:
+            write_table_file(table, out, sheet="coverage_series")
+        print(f"เขียนชุดข้อมูลรายเดือนแล้ว / monthly series written: {out} ({len(table)} rows)")
+    if args.svg_dir:
+        folder = Path(args.svg_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = year.totals[year.totals["stream"] == (args.stream or "general")]
+        charts = {
+            "coverage": coverage_chart_svg(
+                rows, year.month_ends, title=f"ความครอบคลุม ปีงบประมาณ {fiscal_year}"
+            ),
+            "capacity": capacity_chart_svg(
+                rows, year.month_ends, title=f"ความจุถังเทียบปริมาณขยะ ปีงบประมาณ {fiscal_year}"
+            ),
+        }
+        for name, svg in charts.items():
+            (folder / f"{name}_{fiscal_year}.svg").write_text(svg, encoding="utf-8")
+        print(f"เขียนกราฟแล้ว / charts written: {folder}")
+    shown = year.totals[year.totals["stream"] == (args.stream or "general")]
+    print(f"ปีงบประมาณ / fiscal year {fiscal_year}: {len(shown)} month-ends so far")
+    print(shown[[c for c in SERIES_SHOWN if c in shown.columns]].to_string(index=False))
+    return 0
+
+
+SERIES_SHOWN = (
+    "as_of",
+    "stream",
+    "households_covered",
+    "covered_share",
+    "usable_capacity_kg",
+    "waste_kg_per_cycle",
+    "bins_usable",
+    "usable_bin_share",
+)
 
 
 def _plan_line(plan: Any) -> str:
@@ -140,7 +210,30 @@ def register(sub: Any) -> None:
         "--osm-pbf",
         help="OpenStreetMap extract (.osm.pbf) of the area: walk along its paths instead",
     )
+    cov.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the register as it stood at the end of this day, rebuilt from inspections",
+    )
     cov.set_defaults(handler=cmd_coverage)
+
+    series = sub.add_parser(
+        "coverage-series",
+        help="coverage and capacity at each month-end of a fiscal year (CSV/XLSX/JSON, SVG)",
+        description="Households within reach, capacity against waste and usable bins at each "
+        "month-end of a fiscal year (October-September) already past, rebuilt from the "
+        "inspection history in one pass.",
+    )
+    series.add_argument("--fiscal-year", type=int, help="B.E., e.g. 2570 (default: this one)")
+    series.add_argument("--by", choices=("area", "village"), default="village")
+    series.add_argument("--stream", choices=STREAMS)
+    series.add_argument("--out", help="write the series: .csv (UTF-8 BOM), .xlsx or .json")
+    series.add_argument("--svg-dir", help="also write the two charts of the area as SVG here")
+    series.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
+    series.add_argument("--radius-m", type=float, help="service radius, walking metres")
+    series.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
+    series.set_defaults(handler=cmd_coverage_series)
 
     alloc = sub.add_parser(
         "allocate",

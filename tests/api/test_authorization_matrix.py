@@ -147,6 +147,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/staff/batch-review"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/bins/{code}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/export/coverage.{kind}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/staff/export/coverage-series.{kind}"): "401 2xx 403 403 2xx 2xx",
     # the register for QGIS: a portable copy of the whole register and its inspection history
     # (surveyors as user ids) stays with health staff and admins; viewers read it on screen
     ("GET", "/staff/export/register.gpkg"): "401 403 403 403 2xx 2xx",

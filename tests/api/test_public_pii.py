@@ -165,6 +165,10 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/staff/export/coverage.{kind}": [
         f"/staff/export/coverage.{k}" for k in ("xlsx", "csv", "html")
     ],
+    "/staff/export/coverage-series.{kind}": [
+        "/staff/export/coverage-series.csv",
+        "/staff/export/coverage-series.json?by=area&fiscal_year=2570",
+    ],
     "/public/data/{name}.csv": [f"/public/data/{n}.csv" for n in ("villages", "bins", "plan")],
     "/public/data/{name}.geojson": [f"/public/data/{n}.geojson" for n in ("villages", "bins")],
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],

@@ -12,7 +12,7 @@ from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse
 from fieldsvc.api.pages import render
 from fieldsvc.errors import NotFound
-from fieldsvc.services import plan_progress, planning, public_data
+from fieldsvc.services import coverage_history, plan_progress, planning, public_data
 from fieldsvc.services.public_data import DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -34,6 +34,7 @@ def public_page(
         progress=plan_progress.published_plan_progress(
             session=session, settings=settings, plan=plan
         ),
+        charts=coverage_history.year_charts(session=session, settings=settings),
         **public_data.page_context(session=session, settings=settings),
     )
     return page_with_etag(request, page)

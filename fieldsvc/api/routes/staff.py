@@ -15,7 +15,15 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, plan_progress, planning, rounds, submissions
+from fieldsvc.services import (
+    batch_review,
+    coverage_history,
+    overview,
+    plan_progress,
+    planning,
+    rounds,
+    submissions,
+)
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -32,8 +40,17 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 @router.get("", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Any:
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffUser,
+    fiscal_year: int | None = None,
+) -> Any:
     table = overview.village_overview(session=session, settings=settings)
+    charts = coverage_history.year_charts(
+        session=session, settings=settings, fiscal_year=fiscal_year
+    )
     queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
     plans = planning.list_plans(session=session)[:5]
     due = rounds.village_rounds(session=session, settings=settings)
@@ -58,6 +75,7 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         rounds=due.to_dict("records"),
         rounds_usable_days=settings.rounds_usable_days,
         rounds_soon_days=settings.rounds_due_soon_days,
+        charts=charts,
     )
 
 

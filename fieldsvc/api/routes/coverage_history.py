@@ -1,0 +1,34 @@
+"""The monthly coverage series of a fiscal year as a download (CSV for Excel, JSON)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
+from fieldsvc.services import coverage_history
+from fieldsvc.services.planning import json_rows
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/staff/export/coverage-series.{kind}")
+def coverage_series_export(
+    kind: Literal["csv", "json"],
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+    fiscal_year: Annotated[int | None, Query(description="B.E., e.g. 2570")] = None,
+    by: Literal["village", "area"] = "village",
+) -> Any:
+    table = coverage_history.year_table(
+        session=session, settings=settings, fiscal_year=fiscal_year, by=by
+    )
+    name = f"coverage-series-{fiscal_year or 'current'}-{by}.{kind}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "json":
+        return JSONResponse(json_rows(table), headers=disposition)
+    body = table.to_csv(index=False).encode("utf-8-sig")
+    return Response(body, media_type="text/csv; charset=utf-8", headers=disposition)
