@@ -26,7 +26,8 @@ import pandas as pd
 from bench.history_synthetic import make_history
 from fieldsvc.analysis.coverage import coverage_by_village
 from fieldsvc.analysis.coverage_series import coverage_series, series_rows
-from fieldsvc.analysis.history import bins_as_of, bins_at_dates, fiscal_month_ends
+from fieldsvc.analysis.history import bins_as_of, bins_at_dates
+from fieldsvc.thai import THAI_TZ, fiscal_month_ends
 
 FISCAL_YEAR_BE = 2570
 TARGET_S = 30.0
@@ -57,10 +58,12 @@ def main() -> None:
     streams = ["general", "organic", "recyclable", "hazardous"]
 
     t0 = time.perf_counter()
-    bins_at_dates(bins, inspections, days)
+    bins_at_dates(bins, inspections, days, tz=THAI_TZ)
     states_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    series = coverage_series(villages, bins, inspections, households, days, streams=streams)
+    series = coverage_series(
+        villages, bins, inspections, households, days, tz=THAI_TZ, streams=streams
+    )
     one_pass_s = time.perf_counter() - t0
     print(
         f"one pass: 12 month-ends in {one_pass_s:.2f} s (target < {TARGET_S:.0f} s; of which "
@@ -72,7 +75,7 @@ def main() -> None:
     frames = []
     for day in days:
         t1 = time.perf_counter()
-        state = bins_as_of(bins, inspections, day)
+        state = bins_as_of(bins, inspections, day, tz=THAI_TZ)
         rebuild_s += time.perf_counter() - t1
         result = coverage_by_village(villages, state, households, streams=streams)
         frames.append(series_rows(day, result.by_village))

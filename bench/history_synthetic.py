@@ -10,6 +10,7 @@ import pandas as pd
 
 from bench.synthetic import CONDITION_P, CONDITIONS, DEG_PER_KM_LAT, DEG_PER_KM_LON, make_inputs
 from fieldsvc.analysis.history import bins_as_of
+from fieldsvc.thai import THAI_TZ
 
 START = pd.Timestamp("2025-10-01T00:00Z")
 END = pd.Timestamp("2027-10-31T00:00Z")
@@ -72,7 +73,7 @@ def make_history(
         installed_on=np.where(rng.random(n_bins) < 0.3, installed, None),
     )
     # The register today is the latest state of every bin.
-    today = bins_as_of(bins, inspections, date(2027, 10, 31))
+    today = bins_as_of(bins, inspections, date(2027, 10, 31), tz=THAI_TZ)
     today = today.set_index("bin_id").reindex(bins["bin_id"]).reset_index()
     current = gpd.GeoDataFrame(today, geometry="geometry", crs=4326)
     current["installed_on"] = bins["installed_on"].to_numpy()

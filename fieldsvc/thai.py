@@ -120,6 +120,22 @@ def fiscal_year_be(day: date) -> int:
     return (day.year + 1 if day.month >= 10 else day.year) + BE_OFFSET
 
 
+def fiscal_month_ends(fiscal_year_be: int) -> list[date]:
+    """The twelve month-ends of a Thai fiscal year (October to September), named in B.E.
+
+    >>> ends = fiscal_month_ends(2570)
+    >>> ends[0], ends[-1]
+    (datetime.date(2026, 10, 31), datetime.date(2027, 9, 30))
+    """
+    first_year = fiscal_year_be - BE_OFFSET - 1  # October of the C.E. year before
+    ends = []
+    for k in range(12):
+        year, month = first_year + (9 + k) // 12, (9 + k) % 12 + 1
+        nxt = date(year + month // 12, month % 12 + 1, 1)
+        ends.append(nxt - timedelta(days=1))
+    return ends
+
+
 def format_be_date(day: date | datetime, thai_digits: bool = True, *, short: bool = False) -> str:
     """A date as Thai official documents write it: day, Thai month, Buddhist-era year.
 

@@ -9,7 +9,7 @@ and villages are those of today (the history records bins, not households).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 import geopandas as gpd
@@ -18,7 +18,7 @@ import pandas as pd
 
 from fieldsvc.analysis.coverage import coverage_by_village
 from fieldsvc.analysis.crs import choose_metric_crs
-from fieldsvc.analysis.history import LOCAL_TZ, bins_at_dates
+from fieldsvc.analysis.history import bins_at_dates
 
 #: Columns of a coverage series, one row per day × village × stream.
 SERIES_COLUMNS = [
@@ -76,7 +76,7 @@ def coverage_series(
     households: gpd.GeoDataFrame | None,
     days: Sequence[date],
     *,
-    tz: str = LOCAL_TZ,
+    tz: tzinfo | str,
     **coverage_options: Any,
 ) -> pd.DataFrame:
     """Coverage and capacity per village and stream at each of ``days``.
@@ -89,7 +89,7 @@ def coverage_series(
         The register now and its inspection history
         (see :func:`~fieldsvc.analysis.history.bins_as_of`).
     days
-        The days, e.g. :func:`~fieldsvc.analysis.history.fiscal_month_ends`.
+        The days, e.g. the twelve month-ends of a fiscal year.
     **coverage_options
         Passed to ``coverage_by_village`` (``radius_m``, ``detour_factor``, ``sizing``,
         ``streams`` …). Uncovered clusters are not built (a series does not map them).

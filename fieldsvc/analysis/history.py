@@ -23,7 +23,7 @@ Choices where the history is silent:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 import geopandas as gpd
 import numpy as np
@@ -36,9 +36,6 @@ from fieldsvc.analysis.inputs import require_columns
 #: Columns of the inspection history frame (``observed_at`` timezone-aware).
 HISTORY_COLUMNS = ("bin_id", "observed_at", "condition", "capacity_l", "stream", "lon", "lat")
 
-#: Local time zone in which a day ends (Thailand).
-LOCAL_TZ = "Asia/Bangkok"
-
 #: Condition of a bin installed but not yet inspected.
 INSTALLED_CONDITION = "usable"
 
@@ -46,30 +43,14 @@ INSTALLED_CONDITION = "usable"
 _TIME_BITS = 33
 
 
-def day_end_instants(days: Sequence[date], *, tz: str = LOCAL_TZ) -> pd.DatetimeIndex:
+def day_end_instants(days: Sequence[date], *, tz: tzinfo | str) -> pd.DatetimeIndex:
     """The instant each day ends in ``tz`` (start of the next local day), in UTC.
 
-    >>> day_end_instants([date(2026, 9, 30)])[0].isoformat()
-    '2026-09-30T17:00:00+00:00'
+    >>> day_end_instants([date(2026, 9, 30)], tz="UTC")[0].isoformat()
+    '2026-10-01T00:00:00+00:00'
     """
     starts = [pd.Timestamp(d + timedelta(days=1)).tz_localize(tz) for d in days]
     return pd.DatetimeIndex(starts).tz_convert("UTC")
-
-
-def fiscal_month_ends(fiscal_year_be: int) -> list[date]:
-    """The twelve month-ends of a Thai fiscal year (October to September), named in B.E.
-
-    >>> ends = fiscal_month_ends(2570)
-    >>> ends[0], ends[-1]
-    (datetime.date(2026, 10, 31), datetime.date(2027, 9, 30))
-    """
-    first_year = fiscal_year_be - 544  # October of the C.E. year before the one it ends in
-    ends = []
-    for k in range(12):
-        year, month = first_year + (9 + k) // 12, (9 + k) % 12 + 1
-        nxt = date(year + month // 12, month % 12 + 1, 1)
-        ends.append(nxt - timedelta(days=1))
-    return ends
 
 
 def _check(bins: pd.DataFrame, inspections: pd.DataFrame) -> None:
@@ -140,7 +121,7 @@ def _state_frame(
 
 
 def bins_as_of(
-    bins: pd.DataFrame, inspections: pd.DataFrame, as_of: date, *, tz: str = LOCAL_TZ
+    bins: pd.DataFrame, inspections: pd.DataFrame, as_of: date, *, tz: tzinfo | str
 ) -> gpd.GeoDataFrame:
     """The bins that existed at the end of ``as_of`` and their state then.
 
@@ -156,7 +137,7 @@ def bins_as_of(
     as_of
         The day; observations made before its end in ``tz`` count.
     tz
-        Time zone whose midnight ends the day (default Thailand).
+        Time zone whose midnight ends the day (the office passes Thailand's).
 
     Returns
     -------
@@ -173,9 +154,9 @@ def bins_as_of(
     ...     ["2026-10-05T03:00Z", "2026-11-20T03:00Z"]), "condition": ["damaged", "usable"],
     ...     "capacity_l": [240.0, None], "stream": ["general", None],
     ...     "lon": [100.0, None], "lat": [14.0, None]})
-    >>> bins_as_of(bins, history, date(2026, 10, 31))["condition"].tolist()
+    >>> bins_as_of(bins, history, date(2026, 10, 31), tz="Etc/GMT-7")["condition"].tolist()
     ['damaged']
-    >>> len(bins_as_of(bins, history, date(2026, 10, 1)))
+    >>> len(bins_as_of(bins, history, date(2026, 10, 1), tz="Etc/GMT-7"))
     0
     """
     _check(bins, inspections)
@@ -222,7 +203,7 @@ def _carry_forward(
 
 
 def bins_at_dates(
-    bins: pd.DataFrame, inspections: pd.DataFrame, days: Sequence[date], *, tz: str = LOCAL_TZ
+    bins: pd.DataFrame, inspections: pd.DataFrame, days: Sequence[date], *, tz: tzinfo | str
 ) -> gpd.GeoDataFrame:
     """The register as of each of ``days``, in one pass over the history.
 

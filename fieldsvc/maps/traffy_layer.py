@@ -14,7 +14,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from fieldsvc.thai import THAI_TZ
+from fieldsvc.thai import format_be_date
 
 TRAFFY_LAYER_NAME: Final = "เรื่องจาก Traffy Fondue อ่านอย่างเดียว (Traffy Fondue tickets, read-only)"
 #: Teal rings: apart from the four stream colours and the coverage ramp.
@@ -38,7 +38,7 @@ def _text(value: Any) -> str:
 def _date(value: Any) -> str:
     if not isinstance(value, datetime):
         return "–"
-    return value.astimezone(THAI_TZ).strftime("%d/%m/") + str(value.astimezone(THAI_TZ).year + 543)
+    return format_be_date(value, thai_digits=False, short=True)
 
 
 def _photo_link(url: Any) -> str:

@@ -17,13 +17,13 @@ from sqlmodel import Session
 
 from fieldsvc.analysis.coverage import CoverageResult, coverage_by_village
 from fieldsvc.analysis.coverage_series import coverage_series, series_totals
-from fieldsvc.analysis.history import bins_as_of, fiscal_month_ends
+from fieldsvc.analysis.history import bins_as_of
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.models.types import utc_now
 from fieldsvc.services.planning import analysis_inputs, sizing_parameters, walking_graph_for
 from fieldsvc.storage.bin_history import history_frame
-from fieldsvc.thai import BE_OFFSET, fiscal_year_be, local_date
+from fieldsvc.thai import BE_OFFSET, THAI_TZ, fiscal_month_ends, fiscal_year_be, local_date
 
 #: Fiscal years (B.E.) a series may be asked for.
 FISCAL_YEARS_BE = (2540, 2700)
@@ -83,7 +83,7 @@ def coverage_as_of(
     villages, bins, households = analysis_inputs(session=session)
     if villages.empty:
         raise _no_villages()
-    state = bins_as_of(bins, history_frame(session=session), as_of)
+    state = bins_as_of(bins, history_frame(session=session), as_of, tz=THAI_TZ)
     options = _engine_options(
         settings, [villages, bins, households], osm_pbf_path, radius_m, detour_factor
     )
@@ -122,7 +122,7 @@ def coverage_year(
         settings, [villages, bins, households], osm_pbf_path, radius_m, detour_factor
     )
     history = history_frame(session=session)
-    series = coverage_series(villages, bins, history, households, past, **options)
+    series = coverage_series(villages, bins, history, households, past, tz=THAI_TZ, **options)
     return CoverageYear(fiscal_year, ends, series, series_totals(series), today)
 
 

@@ -28,8 +28,8 @@ from fieldsvc.analysis.history import (
     bins_as_of,
     bins_at_dates,
     day_end_instants,
-    fiscal_month_ends,
 )
+from fieldsvc.thai import THAI_TZ, fiscal_month_ends
 from tests.analysis.conftest import points_4326
 
 X_OF = {"A": 50.0, "B": 1050.0, "C": 2050.0, "D": 1950.0}
@@ -180,7 +180,7 @@ KNOWN = [
 def test_bins_as_of_rebuilds_each_bins_state_on_the_day(
     register: gpd.GeoDataFrame, history: pd.DataFrame, day: date, expected: dict, _covered: int
 ) -> None:
-    assert _state(bins_as_of(register, history, day)) == expected
+    assert _state(bins_as_of(register, history, day, tz=THAI_TZ)) == expected
 
 
 @pytest.mark.parametrize(("day", "expected", "covered"), KNOWN)
@@ -193,7 +193,7 @@ def test_coverage_as_of_counts_households_within_reach_on_the_day(
     expected: dict,
     covered: int,
 ) -> None:
-    state = bins_as_of(register, history, day)
+    state = bins_as_of(register, history, day, tz=THAI_TZ)
     result = coverage_by_village(village, state, households, streams=["general"])
     row = result.by_village.iloc[0]
     assert row["households_covered"] == covered
@@ -213,11 +213,12 @@ def test_the_day_ends_at_midnight_thai_time(register: gpd.GeoDataFrame) -> None:
         ]
     )
     # B is counted from its installation date (20 Oct), not from the inspection after midnight
-    assert list(bins_as_of(register, late, date(2026, 10, 31))["code"]) == ["A", "B"]
+    assert list(bins_as_of(register, late, date(2026, 10, 31), tz=THAI_TZ)["code"]) == ["A", "B"]
     no_install = register.assign(installed_on=None)
-    assert list(bins_as_of(no_install, late, date(2026, 10, 31))["code"]) == ["A"]
-    assert list(bins_at_dates(no_install, late, [date(2026, 10, 31)])["code"]) == ["A"]
-    assert day_end_instants([date(2026, 10, 31)])[0] == pd.Timestamp("2026-10-31T17:00Z")
+    assert list(bins_as_of(no_install, late, date(2026, 10, 31), tz=THAI_TZ)["code"]) == ["A"]
+    assert list(bins_at_dates(no_install, late, [date(2026, 10, 31)], tz=THAI_TZ)["code"]) == ["A"]
+    ends = day_end_instants([date(2026, 10, 31)], tz=THAI_TZ)
+    assert ends[0] == pd.Timestamp("2026-10-31T17:00Z")
 
 
 def test_fiscal_month_ends_run_october_to_september() -> None:
@@ -233,10 +234,10 @@ def test_one_pass_register_equals_the_day_by_day_rebuild(
     register: gpd.GeoDataFrame, history: pd.DataFrame
 ) -> None:
     days = [d for d, _, _ in KNOWN] + fiscal_month_ends(2570)
-    one_pass = bins_at_dates(register, history, days)
+    one_pass = bins_at_dates(register, history, days, tz=THAI_TZ)
     for day in days:
         mine = one_pass[one_pass["as_of"] == day].drop(columns="as_of").reset_index(drop=True)
-        assert _state(mine) == _state(bins_as_of(register, history, day))
+        assert _state(mine) == _state(bins_as_of(register, history, day, tz=THAI_TZ))
 
 
 def test_monthly_series_equals_running_the_as_of_function_month_by_month(
@@ -246,14 +247,14 @@ def test_monthly_series_equals_running_the_as_of_function_month_by_month(
     households: gpd.GeoDataFrame,
 ) -> None:
     days = fiscal_month_ends(2570)
-    series = coverage_series(village, register, history, households, days)
+    series = coverage_series(village, register, history, households, days, tz=THAI_TZ)
     expected = pd.concat(
         [
             series_rows(
                 day,
                 coverage_by_village(
                     village,
-                    bins_as_of(register, history, day),
+                    bins_as_of(register, history, day, tz=THAI_TZ),
                     households,
                     streams=["general", "recyclable"],
                 ).by_village,
@@ -277,10 +278,10 @@ def test_seeded_synthetic_history_one_pass_equals_the_reference() -> None:
         n_bins=400, n_inspections=6000, n_villages=8, n_households=800, seed=7
     )
     days = fiscal_month_ends(2570)
-    one_pass = bins_at_dates(bins, inspections, days)
+    one_pass = bins_at_dates(bins, inspections, days, tz=THAI_TZ)
     for day in days[::3]:
         mine = one_pass[one_pass["as_of"] == day].drop(columns="as_of").reset_index(drop=True)
-        reference = bins_as_of(bins, inspections, day)
+        reference = bins_as_of(bins, inspections, day, tz=THAI_TZ)
         assert_frame_equal(pd.DataFrame(mine), pd.DataFrame(reference), check_like=False)
     counts = one_pass.groupby("as_of").size()
     assert counts.is_monotonic_increasing  # bins only appear in this history
@@ -294,7 +295,7 @@ def test_months_before_any_bin_report_no_bins_and_no_coverage(
     households: gpd.GeoDataFrame,
 ) -> None:
     days = fiscal_month_ends(2569)  # Oct 2025 – Sep 2026: before the first bin
-    series = coverage_series(village, register, history, households, days)
+    series = coverage_series(village, register, history, households, days, tz=THAI_TZ)
     general = series[series["stream"] == "general"]
     assert len(general) == 12
     assert (general["bins_total"] == 0).all()

@@ -7,13 +7,13 @@ from datetime import date
 
 import pandas as pd
 
-from fieldsvc.analysis.history import fiscal_month_ends
 from fieldsvc.reports.coverage_charts import (
     ChartLine,
     capacity_chart_svg,
     coverage_chart_svg,
     monthly_chart_svg,
 )
+from fieldsvc.thai import fiscal_month_ends
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = fiscal_month_ends(2570)

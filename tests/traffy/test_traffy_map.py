@@ -40,7 +40,7 @@ def test_staff_map_has_the_layer_legend_and_popup_without_loading_photos(
     # popup: type, state, Buddhist-era date, comment escaped, photo as link text only
     assert popups["2024-WIA002"]["types"] == "ความสะอาด,ถนน"
     assert popups["2024-WIA004"]["state"] == "กำลังดำเนินการ"
-    assert popups["2024-WIA001"]["reported"] == "01/03/2567"
+    assert popups["2024-WIA001"]["reported"] == "1 มี.ค. 2567"  # Thai short date, B.E.
     assert popups["2024-WIA001"]["comment"].endswith("มีแมลงวัน &quot;มาก&quot;")
     photo = f"{PHOTO_BUCKET}/2024-03/WIA001.jpg"
     assert popups["2024-WIA001"]["photo"] == (
