@@ -32,6 +32,7 @@ from fieldsvc.problems import (
     review,
     rows,
     served,
+    work_orders,
 )
 from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
 
@@ -78,6 +79,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *rows.PROBLEMS,
             *buildings.PROBLEMS,
             *features.PROBLEMS,
+            *work_orders.PROBLEMS,
         ]
     )
 )

@@ -7,6 +7,7 @@ an inspection of an already registered bin and the bin's new state are written w
 INSERT/UPDATE statements in the caller's transaction; the rest of the ORM session is kept in
 step by hand (the new submission is attached as a clean persistent row, a bin the session
 had loaded is expired), so callers and later ORM code in the same session see what is stored.
+Each inspection is handed to ``work_orders.note_inspection`` like the ORM path's.
 
 Everything here runs on both backends. On SQLite a Core statement does not pass through the
 ORM flush, so the writers queue (``sqlite_writers``) is joined explicitly before the first write.
@@ -38,6 +39,7 @@ from fieldsvc.models import Bin, Inspection, InspectionSource, Submission
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage import sqlite_writers
 from fieldsvc.storage.issued_codes import mark_code_used
+from fieldsvc.storage.work_orders import note_inspection
 
 SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 INSPECTION = Inspection.__table__  # type: ignore[attr-defined]
@@ -150,7 +152,10 @@ def inspect_registered_bin(
     assert record.condition is not None and submission.id is not None
     with_point = good_fix(record, max_gps_accuracy_m=max_gps_accuracy_m)
     observation = observation_of(record, received_at=submission.received_at, with_point=with_point)
-    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id))
+    inserted = cast(
+        CursorResult[Any],
+        session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id)),
+    )
     changes: dict[str, Any] = {"updated_at": utc_now()}
     village_id = bin_now.village_id
     newest = is_newest(observation.observed_at, bin_now.last_inspected_at)
@@ -163,6 +168,14 @@ def inspect_registered_bin(
     session.execute(_UPDATE_BIN, {**changes, "b_id": bin_now.id})
     _expire_loaded(session, Bin, bin_now.id)
     _mark_applied(session, submission, bin_id=bin_now.id, village_id=village_id)
+    note_inspection(
+        session=session,
+        bin_id=bin_now.id,
+        village_id=village_id,
+        condition=observation.condition,
+        observed_at=observation.observed_at,
+        inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+    )
 
 
 def register_new_bin(
@@ -195,9 +208,20 @@ def register_new_bin(
     }
     result = cast(CursorResult[Any], session.execute(_INSERT_BIN, values))
     bin_id = result.inserted_primary_key[0]  # type: ignore[index]
-    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id))
+    inserted = cast(
+        CursorResult[Any],
+        session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id)),
+    )
     mark_code_used(session=session, code=bin_in.code, bin_id=bin_id)
     _mark_applied(session, submission, bin_id=bin_id, village_id=point_village_id)
+    note_inspection(
+        session=session,
+        bin_id=bin_id,
+        village_id=point_village_id,
+        condition=observation.condition,
+        observed_at=observation.observed_at,
+        inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+    )
     return True
 
 
