@@ -35,9 +35,12 @@ from fieldsvc.models import (
     Inspection,
     Role,
     Submission,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderKind,
 )
 from fieldsvc.models.survey import SubmissionReview
-from fieldsvc.services import planning
+from fieldsvc.services import planning, work_orders
 from fieldsvc.services.batch_review import selection_token
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import VILLAGE_CENTRES, bin_xml, jpeg_bytes, make_place
@@ -100,6 +103,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/submissions"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/submissions/{submission_id}"): "401 2xx 2xx 403 2xx 2xx",
     ("GET", "/api/v1/villages"): "401 2xx 2xx 2xx 2xx 2xx",
+    # work orders: the service unit's; viewers read, village heads see none
+    ("GET", "/api/v1/work-orders"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/work-orders/{order_id}/events"): "401 2xx 403 403 2xx 2xx",
     # --- JSON API: writes (B's surveys about village A are kept but held: 2xx) ---
     ("POST", "/api/v1/allocations"): "401 403 403 403 2xx 2xx",
     ("POST", "/api/v1/allocations/{plan_id}/publish"): "401 403 403 403 2xx 2xx",
@@ -113,6 +119,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/submissions/{submission_id}/corrections"): "401 403 403 403 2xx 409",
     ("POST", "/api/v1/submissions/{submission_id}/review"): "401 403 403 403 2xx 2xx",
     ("PUT", "/api/v1/submissions/{submission_id}/attachments/{name}"): "401 403 2xx 403 2xx 2xx",
+    # the unit assigns and marks done; admin: done again is a no-op (200), cancel of an order
+    # staff cancelled just before is 409 (closed)
+    ("POST", "/api/v1/work-orders/{order_id}/assign"): "401 403 403 403 2xx 2xx",
+    ("POST", "/api/v1/work-orders/{order_id}/done"): "401 403 403 403 2xx 2xx",
+    ("POST", "/api/v1/work-orders/{order_id}/cancel"): "401 403 403 403 2xx 409",
     # --- OpenRosa (the token is in the path) ---
     ("GET", "/openrosa/{token}/formList"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}.xml"): "401 2xx 2xx 2xx 2xx 2xx",
@@ -180,6 +191,8 @@ class World:
     sha256: str
     bin_code: str
     draft_plan_id: int
+    order_id: int
+    staff_id: int
 
 
 def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
@@ -220,8 +233,20 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         published = planning.create_plan(session=db, settings=settings, budget_baht=50_000)
         planning.publish_plan(session=db, plan=published)
         draft = planning.create_plan(session=db, settings=settings, budget_baht=20_000)
+        bin_a = db.exec(select(Bin).where(Bin.code == "A-0001")).one()
+        order = work_orders.open_or_join_order(
+            db, bin_a.id or 0, WorkOrderKind.repair, "staff", place.staff
+        )
         db.commit()
-    return World(tokens, sent.json()["id"], photo.json()["sha256"], "A-0001", draft.id or 0)
+    return World(
+        tokens,
+        sent.json()["id"],
+        photo.json()["sha256"],
+        "A-0001",
+        draft.id or 0,
+        order.id or 0,
+        place.staff.id or 0,
+    )
 
 
 def _survey(code: str, sid: str) -> dict[str, Any]:
@@ -274,6 +299,7 @@ def _path(path: str, world: World, role: str) -> str:
         "sha256": world.sha256,
         "code": world.bin_code,
         "plan_id": str(world.draft_plan_id),
+        "order_id": str(world.order_id),
     }
     if path.startswith("/public/data/"):
         values["name"] = "bins"
@@ -320,6 +346,12 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"state": "has_issues", "comment": "ตรวจ"}}
     if path == "/staff/review/{key}/correct":
         return {"data": {"households": "11"}}
+    if path == "/api/v1/work-orders/{order_id}/assign":
+        return {"json": {"assignee_id": world.staff_id}}
+    if path == "/api/v1/work-orders/{order_id}/done":
+        return {"json": {"mark_id": f"mark-{fresh}"}}
+    if path == "/api/v1/work-orders/{order_id}/cancel":
+        return {"json": {"note": "ซ้ำ"}}
     if path == "/api/v1/labels/fresh":
         return {"json": {"village": 1, "count": 2}}
     if path == "/staff/labels/fresh":
@@ -368,6 +400,10 @@ def _register(engine: Engine) -> dict[str, Any]:
                 (s.instance_id, s.applied, str(s.review_state), s.is_current)
                 for s in db.exec(select(Submission))
             ),
+            "work_orders": sorted(
+                (o.id, str(o.status), o.assigned_to_id) for o in db.exec(select(WorkOrder))
+            ),
+            "work_order_events": len(db.exec(select(WorkOrderEvent)).all()),
         }
 
 
