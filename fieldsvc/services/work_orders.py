@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import Conflict, Forbidden, InvalidInput, NotFound
-from fieldsvc.models import Bin, Role, User
+from fieldsvc.models import Bin, Role, User, Village
 from fieldsvc.models.types import utc_now
 from fieldsvc.models.work_order import (
     WAITING_STATUSES,
@@ -217,6 +217,7 @@ class OrderRow:
     lon: float
     lat: float
     village_id: int | None
+    village_number: int | None
     kind: str
     status: str
     opened_at: datetime
@@ -246,6 +247,7 @@ class OrderBoard:
 def _row(session: Session, order: WorkOrder, settings: Settings, now: datetime) -> OrderRow:
     bin_row = session.get(Bin, order.bin_id)
     assignee = session.get(User, order.assigned_to_id) if order.assigned_to_id else None
+    village = session.get(Village, order.village_id) if order.village_id else None
     return OrderRow(
         id=order.id or 0,
         bin_id=order.bin_id,
@@ -253,6 +255,7 @@ def _row(session: Session, order: WorkOrder, settings: Settings, now: datetime) 
         lon=bin_row.lon if bin_row else 0.0,
         lat=bin_row.lat if bin_row else 0.0,
         village_id=order.village_id,
+        village_number=village.number if village else None,
         kind=str(order.kind),
         status=str(order.status),
         opened_at=order.opened_at,

@@ -14,6 +14,7 @@ class OrderOut(BaseModel):
     lon: float
     lat: float
     village_id: int | None
+    village_number: int | None
     kind: str
     status: str
     opened_at: datetime
