@@ -33,6 +33,7 @@ from fieldsvc.models.work_order import (
 )
 from fieldsvc.storage import work_orders as store
 from fieldsvc.storage.engine import commit_with_one_retry
+from fieldsvc.storage.users import active_users_with_roles
 
 UNIT_ROLES = (Role.admin, Role.health_staff)
 CLOSED = (WorkOrderStatus.verified, WorkOrderStatus.cancelled)
@@ -301,6 +302,11 @@ def order_board(
         overdue_by_kind=dict(Counter(r.kind for r in overdue)),
         overdue_by_village=dict(Counter(r.village_id for r in overdue)),
     )
+
+
+def unit_members(*, session: Session) -> list[User]:
+    """Who an order can be assigned to: active health staff and admins."""
+    return active_users_with_roles(session=session, roles=UNIT_ROLES)
 
 
 def order_history(*, session: Session, user: User, order_id: int) -> list[WorkOrderEvent]:

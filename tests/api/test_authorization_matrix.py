@@ -152,6 +152,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/plans/{plan_id}/publish"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
+    ("GET", "/staff/work-orders"): "401 2xx 403 403 2xx 2xx",
+    # admin: cancelling the order staff cancelled just before is 409 (closed)
+    ("POST", "/staff/work-orders/{order_id}/assign"): "401 403 403 403 3xx 3xx",
+    ("POST", "/staff/work-orders/{order_id}/cancel"): "401 403 403 403 3xx 409",
     ("GET", "/staff/labels"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/labels/{village}.pdf"): "401 403 403 403 2xx 2xx",
     ("POST", "/staff/labels/fresh"): "401 403 403 403 2xx 2xx",
@@ -348,6 +352,10 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"households": "11"}}
     if path == "/api/v1/work-orders/{order_id}/assign":
         return {"json": {"assignee_id": world.staff_id}}
+    if path == "/staff/work-orders/{order_id}/assign":
+        return {"data": {"assignee_id": str(world.staff_id)}}
+    if path == "/staff/work-orders/{order_id}/cancel":
+        return {"data": {"note": "ซ้ำ"}}
     if path == "/api/v1/work-orders/{order_id}/done":
         return {"json": {"mark_id": f"mark-{fresh}"}}
     if path == "/api/v1/work-orders/{order_id}/cancel":

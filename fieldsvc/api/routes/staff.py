@@ -15,7 +15,7 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, planning, submissions
+from fieldsvc.services import batch_review, overview, planning, submissions, work_orders
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
@@ -54,6 +54,9 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         ].sum(numeric_only=True),
         queue=queue,
         plans=plans,
+        orders=work_orders.order_board(
+            session=session, settings=settings, user=user, overdue_only=True
+        ),
     )
 
 
