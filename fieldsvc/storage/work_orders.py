@@ -29,7 +29,8 @@ from fieldsvc.models.work_order import (
 )
 
 WORK_ORDER = WorkOrder.__table__  # type: ignore[attr-defined]
-_OPEN_VALUES = [s.value for s in OPEN_STATUSES]
+OPEN_ORDER_STATUSES = [s.value for s in OPEN_STATUSES]
+_OPEN_VALUES = OPEN_ORDER_STATUSES
 _OPEN_OF_BIN = select(WORK_ORDER.c.id).where(
     WORK_ORDER.c.bin_id == bindparam("b_id"), WORK_ORDER.c.status.in_(_OPEN_VALUES)
 )
@@ -204,15 +205,20 @@ def note_inspection(
     observed_at: datetime,
     inspection_id: int,
     actor_id: int | None = None,
+    has_open_order: bool | None = None,
 ) -> None:
     """React to one new inspection of a bin (in the caller's transaction): a problem found
     opens or joins the order of its kind (damaged → repair, missing → replace, overflowing →
     extra collection); the bin found usable verifies orders marked done before the
     observation. The order's clock starts at the observation, not at its arrival: a survey
-    sent late from an offline phone does not make the bin look freshly broken."""
+    sent late from an offline phone does not make the bin look freshly broken.
+    ``has_open_order``: whether the bin has an open order, when the caller already read it
+    (the intake's fast path reads it with the bin); None: looked up here."""
     kind = KIND_OF_CONDITION.get(Condition(condition))
     if kind is None:
-        if session.execute(_OPEN_OF_BIN, {"b_id": bin_id}).first() is None:
+        if has_open_order is None:
+            has_open_order = session.execute(_OPEN_OF_BIN, {"b_id": bin_id}).first() is not None
+        if not has_open_order:
             return  # the usual case: a usable bin with no order
         for order in open_orders_of_bin(session=session, bin_id=bin_id):
             _usable_seen(

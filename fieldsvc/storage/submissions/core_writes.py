@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, exists, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -39,7 +39,7 @@ from fieldsvc.models import Bin, Inspection, InspectionSource, Submission
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage import sqlite_writers
 from fieldsvc.storage.issued_codes import mark_code_used
-from fieldsvc.storage.work_orders import note_inspection
+from fieldsvc.storage.work_orders import OPEN_ORDER_STATUSES, WORK_ORDER, note_inspection
 
 SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 INSPECTION = Inspection.__table__  # type: ignore[attr-defined]
@@ -60,10 +60,17 @@ _SUPERSEDE = (
     )
     .values(is_current=False)
 )
+# ... and whether it has an open work order, in the same round trip (a usable inspection of a
+# bin with none, the usual case, then needs no work-order statement at all).
+_HAS_OPEN_ORDER = (
+    exists()
+    .where(WORK_ORDER.c.bin_id == BIN.c.id, WORK_ORDER.c.status.in_(OPEN_ORDER_STATUSES))
+    .label("has_open_order")
+)
 _CURRENT_BIN = (
-    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at, BIN.c.installed_on)
+    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at, BIN.c.installed_on, _HAS_OPEN_ORDER)
     .where(BIN.c.id == bindparam("b_id"))
-    .with_for_update()
+    .with_for_update(of=BIN)
 )
 # SET: the keys passed, and one more entity version (each inspection is an entity update)
 _UPDATE_BIN = (
@@ -127,13 +134,14 @@ class BinNow:
     village_id: int | None
     last_inspected_at: datetime | None
     installed_on: date | None = None
+    has_open_order: bool = False
 
 
 def current_bin(*, session: Session, bin_id: int) -> BinNow | None:
     """The bin as it is now, locked (``FOR UPDATE`` on PostgreSQL; on SQLite this transaction
     already holds the write lock), so two surveys of one bin cannot undo each other."""
     row = session.execute(_CURRENT_BIN, {"b_id": bin_id}).first()
-    return BinNow(row[0], row[1], row[2], row[3]) if row is not None else None
+    return BinNow(row[0], row[1], row[2], row[3], bool(row[4])) if row is not None else None
 
 
 def inspect_registered_bin(
@@ -175,6 +183,7 @@ def inspect_registered_bin(
         condition=observation.condition,
         observed_at=observation.observed_at,
         inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+        has_open_order=bin_now.has_open_order,
     )
 
 
@@ -221,6 +230,7 @@ def register_new_bin(
         condition=observation.condition,
         observed_at=observation.observed_at,
         inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+        has_open_order=False,  # a bin registered just now
     )
     return True
 
