@@ -30,6 +30,12 @@ from fieldsvc.models.plan import (
 from fieldsvc.models.rounds import InspectionPolicy
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
 from fieldsvc.models.traffy import TraffyTicket
+from fieldsvc.models.work_order import (
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 
 __all__ = [
     "AllocationPlanRecord",
@@ -69,4 +75,8 @@ __all__ = [
     "UserVillage",
     "Village",
     "VillagePublic",
+    "WorkOrder",
+    "WorkOrderEvent",
+    "WorkOrderKind",
+    "WorkOrderStatus",
 ]

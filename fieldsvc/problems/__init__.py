@@ -36,6 +36,7 @@ from fieldsvc.problems import (
     rows,
     served,
     traffy,
+    work_orders,
 )
 from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
 
@@ -86,6 +87,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *features.PROBLEMS,
             *traffy.PROBLEMS,
             *rounds.PROBLEMS,
+            *work_orders.PROBLEMS,
         ]
     )
 )

@@ -173,10 +173,18 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/public/data/{name}.geojson": [f"/public/data/{n}.geojson" for n in ("villages", "bins")],
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],
-    "/m/{name}": ["/m/index.html", "/m/app.js", "/m/photo.js", "/m/records.js"],
     "/report/{name}": ["/report/index.html", "/report/report.js", "/report/report.css"],
     "/report/nearby": [f"/report/nearby?lon={LON0}&lat={LAT0}&kind=bin_full"],
     "/report/t/{ticket}": ["/report/t/{ticket}?k={key}"],
+    "/m/{name}": [
+        "/m/index.html",
+        "/m/app.js",
+        "/m/photo.js",
+        "/m/records.js",
+        "/m/orders.html",
+        "/m/orders.js",
+    ],
+    "/api/v1/work-orders/{order_id}/events": ["/api/v1/work-orders/1/events"],
     # every collection, the staff ones too (they must answer 401 here)
     "/ogc/collections/{collection_id}": [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS],
     "/ogc/collections/{collection_id}/items": [

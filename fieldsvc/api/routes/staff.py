@@ -23,6 +23,7 @@ from fieldsvc.services import (
     planning,
     rounds,
     submissions,
+    work_orders,
 )
 from fieldsvc.services.bins import bin_record
 from fieldsvc.storage.register import list_villages
@@ -76,6 +77,9 @@ def dashboard(
         rounds_usable_days=settings.rounds_usable_days,
         rounds_soon_days=settings.rounds_due_soon_days,
         charts=charts,
+        orders=work_orders.order_board(
+            session=session, settings=settings, user=user, overdue_only=True
+        ),
     )
 
 

@@ -6,7 +6,7 @@ plan's recommendations as it was published, at stage ``approved`` and dated when
 published, with an ``approved`` event by nobody (the system) noting the backfill.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from fieldsvc.models.types import UTCDateTime
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
