@@ -10,15 +10,19 @@ same frames (:func:`fieldsvc.services.planning.analysis_inputs`, narrowed to the
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Engine
 
 from fieldsvc.analysis.allocation import DEFAULT_UNIT_PRICE_BAHT, allocate_bins
@@ -28,7 +32,7 @@ from fieldsvc.analysis.national import allocation_summary, coverage_summary
 from fieldsvc.analysis.sizing import SizingParameters
 from fieldsvc.errors import FieldsvcError, InvalidInput
 from fieldsvc.models import NationalResult
-from fieldsvc.services.planning import analysis_inputs, json_rows
+from fieldsvc.services.planning import analysis_inputs
 from fieldsvc.storage.engine import make_engine, session_scope
 from fieldsvc.storage.national import save_result
 
@@ -123,7 +127,7 @@ def analyse_subdistrict(
             sizing=parameters.sizing,
         )
         summary = coverage_summary(coverage.by_village)
-        villages_rows = json_rows(coverage.by_village)
+        villages_rows = exact_rows(coverage.by_village)
         if parameters.kind == ALLOCATE:
             plan = allocate_bins(
                 villages,
@@ -138,7 +142,15 @@ def analyse_subdistrict(
                 sizing=parameters.sizing,
             )
             summary |= allocation_summary(plan)
-            recommendations = json_rows(plan.recommendations)
+            recommendations = exact_rows(plan.recommendations)
+            # labelled as the saved plan's list is (``planning.create_plan``)
+            names = {
+                int(v.village_id): (int(v.number), str(v.name))
+                for v in villages[["village_id", "number", "name"]].itertuples()
+            }
+            for row in recommendations:
+                number, name = names.get(row.get("village_id") or -1, (None, None))
+                row["village_number"], row["village_name"] = number, name
     except (FieldsvcError, AnalysisInputError) as exc:
         error = f"{exc.message_th} / {exc.message_en}"
     analysed = time.perf_counter()
@@ -147,7 +159,7 @@ def analyse_subdistrict(
         subdistrict_id=subdistrict_id,
         status="failed" if error else "done",
         error=error,
-        summary=json_rows(_one_row(summary))[0] if summary else {},
+        summary={k: _plain(v) for k, v in summary.items()},
         villages=villages_rows,
         recommendations=recommendations,
         seconds=analysed - started,
@@ -168,7 +180,25 @@ def analyse_subdistrict(
     )
 
 
-def _one_row(values: dict[str, Any]) -> Any:
-    import pandas as pd
+def _plain(value: Any) -> Any:
+    """A JSON value that reads back as the same Python value (floats exactly: ``json`` writes
+    their shortest round-trip form); NaN, ±inf and missing become None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
-    return pd.DataFrame([values])
+
+def exact_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` (geometry left out) as JSON-safe dictionaries, numbers kept exactly
+    (``planning.json_rows`` rounds to 10 decimals, too coarse to compare runs row for row)."""
+    plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    return [{k: _plain(v) for k, v in row.items()} for row in plain.to_dict("records")]
