@@ -12,6 +12,7 @@ QUICK = [
     ["bench.map_bench"],
     ["bench.intake_bench"],
     ["bench.buildings_bench"],
+    ["bench.national_bench", "--scale", "0.01"],
 ]
 FULL = [
     ["bench.coverage_bench", "--baseline-full"],
@@ -19,6 +20,7 @@ FULL = [
     ["bench.map_bench"],
     ["bench.intake_bench"],
     ["bench.buildings_bench"],
+    ["bench.national_bench", "--scale", "1"],
 ]
 
 

@@ -6,7 +6,7 @@ synthetic national register, on a LocalCluster of 1 and of 2 worker processes.
     .venv/bin/python -m bench.national_bench --database-url postgresql+psycopg://…/fieldsvc_bench
 
 Prints, per run: wall time, the tasks' summed read / analysis / write seconds, each worker's
-peak RSS (``ru_maxrss`` of the worker process, read by the task), the speed-up from 1 to 2
+peak RSS (``VmHWM`` of the worker process, read by its tasks), the speed-up from 1 to 2
 workers, and the projected wall time on N workers from the per-task times (sum / N, never
 below the longest task, plus the run's fixed cost measured here) — for this register and
 scaled to the full national one. Not a test: it never fails on time.
@@ -19,7 +19,6 @@ queue for the one writer; a cluster of many workers wants PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from bench.national_register import FULL_SUBDISTRICTS, build_national_register
 from fieldsvc.config import Settings
 from fieldsvc.services.national import NationalReport, national_parameters, run_national
+from fieldsvc.services.national_task import peak_rss_mb
 from fieldsvc.storage.engine import make_engine
 from fieldsvc.storage.migrate import upgrade_database
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             _projection(kind, base, counts.subdistricts)
         both = sum(measured[(k, max(args.workers))]["wall"] for k in ("coverage", "allocate"))
         peak = max(m["peak_mb"] for m in measured.values())
-        client_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        client_mb = peak_rss_mb()
         print(
             f"\n  coverage + allocation on {max(args.workers)} workers: {both:.1f} s; "
             f"largest worker peak {peak:,.0f} MB; this (client) process {client_mb:,.0f} MB"

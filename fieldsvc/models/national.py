@@ -53,6 +53,6 @@ class NationalResult(SQLModel, table=True):
     summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     villages: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     recommendations: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    seconds: float | None = Field(default=None, description="read + analysis + write, seconds")
+    seconds: float | None = Field(default=None, description="reading and analysing, seconds")
     worker: str | None = Field(default=None, max_length=200)
     computed_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))

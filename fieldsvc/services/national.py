@@ -239,8 +239,10 @@ def _follow(
             outcomes.append(outcome)
             failed = outcome.error if outcome.status == "failed" else None
         else:
-            exc = future.exception()
-            failed = f"{type(exc).__name__}: {exc}"
+            # "error" after its retries (KilledWorker when its worker died each time), or
+            # "cancelled" when the scheduler lost it
+            exc = future.exception() if future.status == "error" else None
+            failed = f"{type(exc).__name__}: {exc}" if exc is not None else future.status
             with session_scope(engine) as session:
                 save_result(
                     session=session,

@@ -91,8 +91,19 @@ def _engine(database_url: str) -> Engine:
     return make_engine(database_url)
 
 
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux: the worker process's peak so far
+def peak_rss_mb() -> float:
+    """This worker process's peak resident memory so far, MB.
+
+    Linux's ``VmHWM`` belongs to the running program only; ``ru_maxrss`` also carries the
+    peak of the process it was started from (a worker spawned by a big client would report
+    the client's peak), so it is only the fallback."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -175,7 +186,7 @@ def analyse_subdistrict(
         read_s=read_s,
         analysis_s=analysed - started - read_s,
         write_s=done - analysed,
-        peak_rss_mb=_peak_rss_mb(),
+        peak_rss_mb=peak_rss_mb(),
         worker=worker,
     )
 
