@@ -115,34 +115,29 @@ def households_frame(
 ) -> gpd.GeoDataFrame:
     """Household (demand) points, of ``village_ids`` only when given. ``house_no`` is personal
     data and only added on request."""
-    # Plain column rows, not ORM objects: a national run reads a few thousand per subdistrict
-    # and building (and identity-mapping) each object cost most of the read.
-    wanted = [
-        col(Household.id),
-        col(Household.ref),
-        col(Household.village_id),
-        col(Household.persons),
-        col(Household.source),
-        col(Household.weight),
-        col(Household.lon),
-        col(Household.lat),
-    ]
-    if include_personal:
-        wanted.append(col(Household.house_no))
-    query = select(*wanted).order_by(col(Household.id))
+    query = select(Household).order_by(col(Household.id))
     if village_ids is not None:
         query = query.where(col(Household.village_id).in_(village_ids))
-    rows = session.execute(query).all()
+    rows = session.exec(query).all()
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
-    frame = pd.DataFrame.from_records(
-        [(*row[:6], row[8]) if include_personal else tuple(row[:6]) for row in rows],
-        columns=columns,
-    )
-    frame["source"] = frame["source"].astype(str) if len(frame) else frame["source"]
+    records: list[dict[str, Any]] = []
+    for h in rows:
+        record: dict[str, Any] = {
+            "household_id": h.id,
+            "ref": h.ref,
+            "village_id": h.village_id,
+            "persons": h.persons,
+            "source": str(h.source),
+            "weight": h.weight,
+        }
+        if include_personal:
+            record["house_no"] = h.house_no
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=columns)
     frame["village_id"] = frame["village_id"].astype("Int64")
     frame["persons"] = frame["persons"].astype("float64")
     frame["weight"] = frame["weight"].astype("float64")
-    geometry = shapely.points([row[6] for row in rows], [row[7] for row in rows])
+    geometry = shapely.points([h.lon for h in rows], [h.lat for h in rows])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
