@@ -23,6 +23,7 @@ QUICK = [
         "--villages",
         "400",
     ],
+    ["bench.national_bench", "--scale", "0.002"],
 ]
 FULL = [
     ["bench.coverage_bench", "--baseline-full"],
@@ -31,6 +32,7 @@ FULL = [
     ["bench.intake_bench"],
     ["bench.buildings_bench"],
     ["bench.coverage_history_bench"],
+    ["bench.national_bench", "--scale", "1"],
 ]
 
 

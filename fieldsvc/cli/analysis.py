@@ -8,7 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldsvc.cli import national
 from fieldsvc.cli.db import database_session
+from fieldsvc.errors import InvalidInput
 
 if TYPE_CHECKING:
     from fieldsvc.config import Settings
@@ -29,6 +31,8 @@ COVERAGE_COLUMNS = (
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all:
+        return national.run_all(args, settings, kind="coverage")
     from fieldsvc.reports.tables import wants_geometry, with_geometry, write_table_file
     from fieldsvc.services import coverage_history, planning
     from fieldsvc.storage.frames import villages_frame
@@ -48,11 +52,11 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         table = result.by_village
         if args.stream:
             table = table[table["stream"] == args.stream]
-        if args.out and wants_geometry(Path(args.out)):
+        if any(wants_geometry(Path(out)) for out in args.out or []):
             table = with_geometry(table, villages_frame(session=session), on="village_id")
-    if args.out:
-        write_table_file(table, Path(args.out), sheet="coverage")
-        print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {args.out} ({len(table)} rows)")
+    for out in args.out or []:
+        write_table_file(table, Path(out), sheet="coverage")
+        print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {out} ({len(table)} rows)")
     print(table[[c for c in COVERAGE_COLUMNS if c in table.columns]].to_string(index=False))
     print(f"distance method: {result.distance_method}; metric CRS: {result.metric_crs.to_string()}")
     if args.as_of:
@@ -133,6 +137,12 @@ def _plan_line(plan: Any) -> str:
 def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
     import pandas as pd
 
+    if args.all:
+        if args.budget_baht_per_subdistrict is None:
+            raise InvalidInput.of("national_all_needs_budget", field="budget_baht_per_subdistrict")
+        return national.run_all(args, settings, kind="allocate")
+    if args.budget_baht_per_subdistrict is not None:
+        raise InvalidInput.of("national_budget_needs_all", field="budget_baht_per_subdistrict")
     from fieldsvc.reports.tables import write_table_file
     from fieldsvc.services import planning
 
@@ -151,9 +161,9 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
         print("บันทึกแผนแล้ว / plan saved: " + _plan_line(plan))
         summary = pd.DataFrame(plan.summary)
         print(summary.to_string(index=False))
-        if args.out:
-            write_table_file(pd.DataFrame(plan.recommendations), Path(args.out), sheet="plan")
-            print(f"รายการ / list written: {args.out}")
+        for out in args.out or []:
+            write_table_file(pd.DataFrame(plan.recommendations), Path(out), sheet="plan")
+            print(f"รายการ / list written: {out}")
     return 0
 
 
@@ -202,7 +212,12 @@ def register(sub: Any) -> None:
         description="Households within reach of a usable bin, capacity against waste generated, "
         "distances, per village and per stream, from the current register.",
     )
-    cov.add_argument("--out", help="write the table: .csv (UTF-8 BOM), .xlsx, .geojson, .gpkg")
+    cov.add_argument(
+        "--out",
+        action="append",
+        help="write the table: .csv (UTF-8 BOM), .xlsx, .geojson, .gpkg; with --all one row "
+        "per subdistrict: .parquet (GeoParquet) or .xlsx (repeat --out for both)",
+    )
     cov.add_argument("--stream", choices=STREAMS)
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
     cov.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
@@ -216,6 +231,7 @@ def register(sub: Any) -> None:
         metavar="YYYY-MM-DD",
         help="the register as it stood at the end of this day, rebuilt from inspections",
     )
+    national.add_arguments(cov)
     cov.set_defaults(handler=cmd_coverage)
 
     series = sub.add_parser(
@@ -244,6 +260,11 @@ def register(sub: Any) -> None:
     limit = alloc.add_mutually_exclusive_group(required=True)
     limit.add_argument("--budget-baht", type=float, help="money available, baht")
     limit.add_argument("--bins", type=int, help="number of bins available")
+    limit.add_argument(
+        "--budget-baht-per-subdistrict",
+        type=float,
+        help="with --all: money available to each subdistrict, baht",
+    )
     alloc.add_argument(
         "--equity-floor",
         type=float,
@@ -253,7 +274,13 @@ def register(sub: Any) -> None:
     alloc.add_argument("--radius-m", type=float, help="service radius, walking metres")
     alloc.add_argument("--title", help="plan title (default: fiscal year and version)")
     alloc.add_argument("--publish", action="store_true", help="publish it on the public page")
-    alloc.add_argument("--out", help="also write the list: .csv or .xlsx")
+    alloc.add_argument(
+        "--out",
+        action="append",
+        help="also write the list: .csv or .xlsx; with --all the national table: "
+        ".parquet (GeoParquet) or .xlsx (repeat --out for both)",
+    )
+    national.add_arguments(alloc)
     alloc.set_defaults(handler=cmd_allocate)
 
     plans = sub.add_parser(

@@ -17,6 +17,7 @@ from fieldsvc.models.citizen import (
 )
 from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewState, Role, Stream
 from fieldsvc.models.labels import IssuedCode
+from fieldsvc.models.national import NationalResult, NationalRun
 from fieldsvc.models.open311 import Open311Key
 from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
@@ -55,6 +56,8 @@ __all__ = [
     "InspectionPublic",
     "InspectionSource",
     "IssuedCode",
+    "NationalResult",
+    "NationalRun",
     "Open311Key",
     "PlanItem",
     "PlanItemBin",

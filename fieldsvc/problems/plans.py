@@ -114,4 +114,57 @@ PROBLEMS = [
         params="value",
         code="invalid_input",
     ),
+    # --- the national picture (``coverage --all``, ``allocate --all``) ---
+    entry(
+        "national_budget_negative",
+        "error",
+        "งบประมาณต่อตำบลต้องไม่ติดลบ",
+        "The budget per subdistrict must not be negative",
+        code="invalid_input",
+    ),
+    entry(
+        "national_budget_needs_all",
+        "error",
+        "--budget-baht-per-subdistrict ใช้กับ --all เท่านั้น",
+        "--budget-baht-per-subdistrict goes with --all (every subdistrict)",
+        code="invalid_input",
+    ),
+    entry(
+        "national_all_needs_budget",
+        "error",
+        "allocate --all ต้องระบุ --budget-baht-per-subdistrict",
+        "allocate --all needs --budget-baht-per-subdistrict",
+        code="invalid_input",
+    ),
+    entry(
+        "national_memory_database",
+        "error",
+        "การวิเคราะห์ทุกตำบลต้องใช้ฐานข้อมูลแบบไฟล์หรือเซิร์ฟเวอร์ที่ผู้ประมวลผลทุกตัวเปิดได้",
+        "Analysing every subdistrict needs a database file or server every worker can open, "
+        "not an in-memory database",
+        code="invalid_input",
+    ),
+    entry(
+        "national_no_subdistricts",
+        "error",
+        "ยังไม่มีตำบลในฐานข้อมูล",
+        "There are no subdistricts in the database yet",
+        code="invalid_input",
+    ),
+    entry(
+        "national_scheduler_unreachable",
+        "error",
+        "ติดต่อตัวจัดงาน Dask ที่ {address} ไม่ได้",
+        "Cannot reach the Dask scheduler at {address}",
+        params="address",
+        code="invalid_input",
+    ),
+    entry(
+        "national_run_not_found",
+        "error",
+        "ไม่พบการวิเคราะห์ทุกตำบลครั้งที่ {run_id}",
+        "No national run {run_id}",
+        params="run_id",
+        code="not_found",
+    ),
 ]

@@ -45,15 +45,17 @@ def sizing_parameters(settings: Settings) -> SizingParameters:
 
 
 def analysis_inputs(
-    *, session: Session
+    *, session: Session, subdistrict_id: int | None = None
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
-    """Villages, bins and household points as the analysis expects them (EPSG:4326)."""
-    villages = villages_frame(session=session)
-    bins = bins_frame(session=session)
+    """Villages, bins and household points as the analysis expects them (EPSG:4326); of one
+    subdistrict's villages when ``subdistrict_id`` is given (the national run's slice)."""
+    villages = villages_frame(session=session, subdistrict_id=subdistrict_id)
+    ids = None if subdistrict_id is None else [int(v) for v in villages["village_id"]]
+    bins = bins_frame(session=session, village_ids=ids)
     # A bin registered outside every known village (a survey with an unknown village number and
     # a point outside the polygons) counts for no village: coverage is per village.
     bins = bins[bins["village_id"].notna()]
-    households = households_frame(session=session)
+    households = households_frame(session=session, village_ids=ids)
     return villages, bins, (households if len(households) else None)
 
 

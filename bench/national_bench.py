@@ -1,0 +1,144 @@
+"""The national picture on Dask: coverage and allocation for every subdistrict of a seeded
+synthetic national register, on a LocalCluster of 1 and of 2 worker processes.
+
+    .venv/bin/python -m bench.national_bench --scale 0.01          # 1 %: 78 subdistricts
+    .venv/bin/python -m bench.national_bench --scale 1             # 7,850 subdistricts, 25 M
+    .venv/bin/python -m bench.national_bench --database-url postgresql+psycopg://…/fieldsvc_bench
+
+Prints, per run: wall time, the tasks' summed read / analysis / write seconds, each worker's
+peak RSS (``VmHWM`` of the worker process, read by its tasks), the speed-up from 1 to 2
+workers, and the projected wall time on N workers from the per-task times (sum / N, never
+below the longest task, plus the run's fixed cost measured here) — for this register and
+scaled to the full national one. Not a test: it never fails on time.
+
+The database is a fresh SQLite file in a temporary folder unless ``--database-url`` names one
+(that database is EMPTIED first: use a dedicated one). On SQLite the workers' result writes
+queue for the one writer; a cluster of many workers wants PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench.national_register import FULL_SUBDISTRICTS, build_national_register
+from fieldsvc.config import Settings
+from fieldsvc.services.national import NationalReport, national_parameters, run_national
+from fieldsvc.services.national_task import peak_rss_mb
+from fieldsvc.storage.engine import make_engine
+from fieldsvc.storage.migrate import upgrade_database
+
+PROJECTED_WORKERS = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+def _emptied(url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        names = connection.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'spatial_ref_sys'"
+            )
+        ).scalars()
+        for name in list(names):
+            connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
+
+
+def _describe(report: NationalReport, workers: int) -> dict[str, float]:
+    outcomes = report.outcomes
+    read = sum(o.read_s for o in outcomes)
+    analysis = sum(o.analysis_s for o in outcomes)
+    write = sum(o.write_s for o in outcomes)
+    per_worker: dict[str, float] = defaultdict(float)
+    for o in outcomes:
+        per_worker[o.worker] = max(per_worker[o.worker], o.peak_rss_mb)
+    tasks = [o.read_s + o.analysis_s + o.write_s for o in outcomes]
+    print(
+        f"  {report.kind:<9} {workers} worker(s): wall {report.seconds:7.1f} s · tasks "
+        f"{len(outcomes)} ({len(report.failures)} failed) · summed read {read:.1f} s, "
+        f"analysis {analysis:.1f} s, write {write:.1f} s · longest task {max(tasks):.2f} s"
+    )
+    for worker, peak in sorted(per_worker.items()):
+        print(f"      worker {worker}: peak RSS {peak:,.0f} MB")
+    return {
+        "wall": report.seconds,
+        "task_sum": sum(tasks),
+        "task_max": max(tasks),
+        "peak_mb": max(per_worker.values()),
+    }
+
+
+def _projection(kind: str, one: dict[str, float], subdistricts: int) -> None:
+    # the fixed cost: cluster start, run bookkeeping, reading the national table back
+    fixed = max(0.0, one["wall"] - one["task_sum"])
+    full = FULL_SUBDISTRICTS / subdistricts
+    print(f"  projected {kind} wall time on N workers (per-task times; fixed {fixed:.1f} s):")
+    print("      N   this register   national (7,850 subdistricts)")
+    for n in PROJECTED_WORKERS:
+        here = max(one["task_sum"] / n, one["task_max"]) + fixed
+        national = max(one["task_sum"] * full / n, one["task_max"]) + fixed
+        print(f"    {n:>4}   {here:10.1f} s   {national / 60:10.1f} min")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=0.01, help="1 = national (7,850)")
+    parser.add_argument("--seed", type=int, default=2570)
+    parser.add_argument("--budget-baht", type=float, default=100_000.0, help="per subdistrict")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--database-url", help="PostgreSQL + PostGIS (emptied!)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="national-bench-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'national.sqlite3'}"
+        if args.database_url:
+            _emptied(url)
+        engine = make_engine(url)
+        upgrade_database(engine)
+        started = time.perf_counter()
+        counts = build_national_register(engine, scale=args.scale, seed=args.seed)
+        print(
+            f"register (scale {args.scale:g}, seed {args.seed}): {counts.subdistricts:,} "
+            f"subdistricts, {counts.villages:,} villages, {counts.households:,} households, "
+            f"{counts.bins:,} bins — built in {time.perf_counter() - started:.1f} s "
+            f"({engine.dialect.name})"
+        )
+        settings = Settings(data_dir=Path(folder), database_url=url)
+        measured: dict[tuple[str, int], dict[str, float]] = {}
+        for kind, budget in (("coverage", None), ("allocate", args.budget_baht)):
+            for workers in args.workers:
+                report = run_national(
+                    engine=engine,
+                    database_url=url,
+                    parameters=national_parameters(settings, kind=kind, budget_baht=budget),
+                    workers=workers,
+                    processes=True,
+                )
+                measured[(kind, workers)] = _describe(report, workers)
+        print()
+        for kind in ("coverage", "allocate"):
+            walls = {w: measured[(kind, w)]["wall"] for w in args.workers}
+            if 1 in walls and 2 in walls:
+                print(f"  {kind}: speed-up 1 → 2 workers {walls[1] / walls[2]:.2f}×")
+            base = measured[(kind, min(args.workers))]
+            _projection(kind, base, counts.subdistricts)
+        both = sum(measured[(k, max(args.workers))]["wall"] for k in ("coverage", "allocate"))
+        peak = max(m["peak_mb"] for m in measured.values())
+        client_mb = peak_rss_mb()
+        print(
+            f"\n  coverage + allocation on {max(args.workers)} workers: {both:.1f} s; "
+            f"largest worker peak {peak:,.0f} MB; this (client) process {client_mb:,.0f} MB"
+        )
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
