@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from fieldsvc.api.citizen_words import kind_names
 from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.review_filter import QueueFilterDep
 from fieldsvc.api.schemas.corrections import correction_from_form
@@ -171,7 +173,15 @@ async def correct_action(
 @router.get("/bins/{code}", response_class=HTMLResponse)
 def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
     record = bin_record(session=session, user=user, code=code)
-    return render(request, "staff/bin.html", user=user, bin=record.bin, history=record.history)
+    return render(
+        request,
+        "staff/bin.html",
+        user=user,
+        bin=record.bin,
+        history=record.history,
+        reports=record.reports,
+        kind_names=kind_names(language(request)),
+    )
 
 
 @router.get("/plans", response_class=HTMLResponse)
