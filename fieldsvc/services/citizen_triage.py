@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+from shapely.geometry import Point
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
@@ -33,11 +35,13 @@ from fieldsvc.storage.citizen_reports import (
     duplicates_of,
     list_reports,
     open_report_counts,
+    open_reports,
     report_events,
 )
 from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import require_media
 from fieldsvc.storage.register import bins_near, require_bin, villages_by_number
+from fieldsvc.thai import THAI_TZ
 
 TRIAGE_ROLES = frozenset({Role.admin, Role.health_staff})
 READ_ROLES = frozenset({Role.admin, Role.health_staff, Role.viewer})
@@ -239,6 +243,22 @@ def village_counts(*, session: Session) -> list[VillageCount]:
     if counts.get(None):
         rows.append(VillageCount(None, None, "", counts[None]))
     return rows
+
+
+def open_reports_on_map(*, session: Session) -> tuple[dict[int | None, int], gpd.GeoDataFrame]:
+    """Open reports per village id and the open reports as points (ticket, kind, received in
+    Thai time) for the staff map; no contact, no description."""
+    rows = open_reports(session=session)
+    frame = gpd.GeoDataFrame(
+        {
+            "ticket": [r.ticket for r in rows],
+            "kind": [str(r.kind) for r in rows],
+            "received": [r.created_at.astimezone(THAI_TZ).strftime("%Y-%m-%d %H:%M") for r in rows],
+        },
+        geometry=[Point(r.lon, r.lat) for r in rows],
+        crs="EPSG:4326",
+    )
+    return open_report_counts(session=session), frame
 
 
 def triage_queue(

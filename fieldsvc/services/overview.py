@@ -17,8 +17,10 @@ from fieldsvc.config import Settings
 from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
+from fieldsvc.maps.report_layers import add_report_layers
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
+from fieldsvc.services.citizen_triage import open_reports_on_map
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.thai import THAI_TZ
 
@@ -188,7 +190,7 @@ def coverage_map(
         ]
         uncovered = coverage.uncovered_clusters
     base = base_layer or settings.map_base_layer
-    return build_coverage_map(
+    m = build_coverage_map(
         villages=villages,
         bins=bins,
         uncovered=uncovered,
@@ -198,3 +200,10 @@ def coverage_map(
         # without tiles, the roads of the office's OpenStreetMap extract give the context
         roads=basemap.office_roads(settings) if base == "none" else None,
     )
+    if audience != "public":  # residents' open reports: the office's own, never public
+        counts, reports = open_reports_on_map(session=session)
+        villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
+        add_report_layers(
+            m, villages=villages, reports=reports, many=settings.citizen_many_open_reports
+        )
+    return m

@@ -193,3 +193,14 @@ def duplicates_of(*, session: Session, report_id: int) -> Sequence[CitizenReport
     """Reports merged into (or joined to) report ``report_id``, oldest first."""
     query = select(CitizenReport).where(CitizenReport.duplicate_of_id == report_id)
     return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()
+
+
+def open_reports(*, session: Session) -> Sequence[CitizenReport]:
+    """Open (not done), not hidden reports that stand for themselves (no merged duplicates),
+    oldest first: the staff map's dots."""
+    query = select(CitizenReport).where(
+        CitizenReport.status != ReportStatus.done,
+        col(CitizenReport.duplicate_of_id).is_(None),
+        CitizenReport.visibility != ReportVisibility.hidden,
+    )
+    return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()

@@ -19,6 +19,7 @@ from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
 from fieldsvc.services import batch_review, overview, planning, submissions
 from fieldsvc.services.bins import bin_record
+from fieldsvc.services.citizen_triage import village_counts
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
     attachments_of,
@@ -56,6 +57,8 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         ].sum(numeric_only=True),
         queue=queue,
         plans=plans,
+        report_counts=village_counts(session=session),
+        many_reports=settings.citizen_many_open_reports,
     )
 
 

@@ -58,6 +58,7 @@ def queue_page(
         statuses=[s.value for s in ReportStatus],
         visibilities=[v.value for v in ReportVisibility],
         kind_names=kind_names(language(request)),
+        many_reports=settings.citizen_many_open_reports,
     )
 
 
