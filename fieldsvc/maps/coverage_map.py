@@ -524,6 +524,8 @@ def build_coverage_map(
     share_column: str = "covered_share",
     title: str = "แผนที่การเข้าถึงถังขยะ (bin coverage map)",
     max_zoom: int = 19,
+    extra_layers: Sequence[folium.map.Layer] = (),
+    extra_legend_html: str | None = None,
 ) -> folium.Map:
     """Build the coverage map.
 
@@ -554,6 +556,11 @@ def build_coverage_map(
         Road lines drawn under everything, or None.
     asset_base
         URL prefix where ``fieldsvc/resources/vendor`` is served (``/vendor`` in the app).
+    extra_layers
+        More overlays (for example :func:`fieldsvc.maps.report_layers.report_layers`), added
+        before the layer control so that it lists them.
+    extra_legend_html
+        A second legend (bottom left) for ``extra_layers``, already escaped.
     """
     if radius_m <= 0:
         raise MapInputError(f"radius_m must be > 0, got {radius_m}")
@@ -618,6 +625,9 @@ def build_coverage_map(
     if recommended_layer is not None:
         recommended_layer.add_to(m)
 
+    for layer in extra_layers:
+        layer.add_to(m)
+
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     LegendControl(
         _legend_html(
@@ -628,6 +638,8 @@ def build_coverage_map(
             basis=basis_by_village(villages),
         )
     ).add_to(m)
+    if extra_legend_html:
+        LegendControl(extra_legend_html, position="bottomleft").add_to(m)
     localize_assets(m, base_url=asset_base)
     setattr(m, ASSET_BASE_ATTR, asset_base)
     return m

@@ -15,10 +15,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.colormap import LinearColormap
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
-from fieldsvc.maps.elements import LegendControl
-
-__all__ = ["KIND_COLORS", "REPORT_LAYER_NAMES", "add_report_layers"]
+__all__ = ["KIND_COLORS", "REPORT_LAYER_NAMES", "report_layers"]
 
 REPORT_LAYER_NAMES = {
     "counts": "เรื่องที่ประชาชนแจ้ง (ยังไม่เสร็จ) รายหมู่บ้าน (open reports per village)",
@@ -41,6 +41,14 @@ KIND_TH = {
 }
 MANY_COLOR = "#b71c1c"
 COUNT_COLORMAP = LinearColormap(["#ffffff", "#ffcdd2", "#e57373", "#b71c1c"], vmin=0.0, vmax=1.0)
+
+
+def _badge_point(area: BaseGeometry) -> Point:
+    """Near the top of the village, so the badge does not cover the bins and reports that
+    gather round its centre; inside the area (its representative point when the top is not)."""
+    west, south, east, north = area.bounds
+    point = Point((west + east) / 2, north - 0.12 * (north - south))
+    return point if area.contains(point) else area.representative_point()
 
 
 def _count_layer(villages: gpd.GeoDataFrame, many: int) -> folium.FeatureGroup | None:
@@ -81,7 +89,7 @@ def _count_layer(villages: gpd.GeoDataFrame, many: int) -> folium.FeatureGroup |
     ).add_to(group)
     # A badge with the number at each village's centre (a point inside its area).
     for label, count, many_here, point in zip(
-        labels, counts, slim["many"], drawn.geometry.representative_point(), strict=True
+        labels, counts, slim["many"], [_badge_point(g) for g in drawn.geometry], strict=True
     ):
         if count == 0:
             continue
@@ -99,29 +107,42 @@ def _count_layer(villages: gpd.GeoDataFrame, many: int) -> folium.FeatureGroup |
     return group
 
 
-def _report_layer(reports: gpd.GeoDataFrame) -> folium.FeatureGroup | None:
+def _report_layer(reports: gpd.GeoDataFrame) -> folium.GeoJson | None:
     if reports.empty:
         return None
-    group = folium.FeatureGroup(name=REPORT_LAYER_NAMES["reports"], show=True)
-    for row in reports.to_crs(4326).itertuples():
-        kind = str(row.kind)
-        ticket = html.escape(str(row.ticket))
-        popup = (
-            f'<a href="/staff/reports/{ticket}" target="_top">{ticket}</a><br>'
-            f"{html.escape(KIND_TH.get(kind, kind))}<br>{html.escape(str(row.received))}"
-        )
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x],
-            radius=7,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=KIND_COLORS.get(kind, "#424242"),
-            fill_opacity=0.95,
-            tooltip=f"{ticket} · {html.escape(KIND_TH.get(kind, kind))}",
-            popup=folium.Popup(popup, max_width=240),
-        ).add_to(group)
-    return group
+    points = reports.to_crs(4326)
+    kinds = [str(k) for k in points["kind"]]
+    # folium's popups and tooltips write values into innerHTML: text is escaped here
+    tickets = [html.escape(str(t)) for t in points["ticket"]]
+    slim = gpd.GeoDataFrame(
+        {
+            "report": [f'<a href="/staff/reports/{t}" target="_top">{t}</a>' for t in tickets],
+            "ticket": tickets,
+            "kind": [html.escape(KIND_TH.get(k, k)) for k in kinds],
+            "received": [html.escape(str(r)) for r in points["received"]],
+            "fill": [KIND_COLORS.get(k, "#424242") for k in kinds],
+        },
+        geometry=points.geometry.values,
+        crs=4326,
+    )
+    return folium.GeoJson(
+        slim,
+        name=REPORT_LAYER_NAMES["reports"],
+        marker=folium.CircleMarker(radius=7),
+        style_function=lambda f: {
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.95,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["ticket", "kind"], aliases=["เลขที่เรื่อง (report)", "เรื่อง (what)"]
+        ),
+        popup=folium.GeoJsonPopup(
+            fields=["report", "kind", "received"],
+            aliases=["เลขที่เรื่อง (report)", "เรื่อง (what)", "แจ้งเมื่อ (received)"],
+        ),
+    )
 
 
 def _legend(many: int) -> str:
@@ -138,16 +159,15 @@ def _legend(many: int) -> str:
     )
 
 
-def add_report_layers(
-    m: folium.Map, *, villages: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, many: int
-) -> folium.Map:
-    """Add the open-report count layer and the report dots to the staff map ``m``.
+def report_layers(
+    *, villages: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, many: int
+) -> tuple[list[folium.map.Layer], str | None]:
+    """The open-report count layer, the report dots and their legend, for
+    :func:`fieldsvc.maps.coverage_map.build_coverage_map` (``extra_layers``,
+    ``extra_legend_html``).
 
     Parameters
     ----------
-    m
-        A map from :func:`fieldsvc.maps.coverage_map.build_coverage_map` (its layer control
-        lists these layers too).
     villages
         Village polygons with ``number``, ``name`` and ``open_reports`` (a count; rows without
         a polygon are skipped).
@@ -156,13 +176,11 @@ def add_report_layers(
         resident's contact.
     many
         From this many open reports a village is outlined and badged in red.
+
+    Returns
+    -------
+    The layers (none when there is nothing to draw) and the legend's HTML (None then).
     """
-    counts = _count_layer(villages, many)
-    if counts is not None:
-        counts.add_to(m)
-    dots = _report_layer(reports)
-    if dots is not None:
-        dots.add_to(m)
-    if counts is not None or dots is not None:
-        LegendControl(_legend(many), position="bottomleft").add_to(m)
-    return m
+    found: list[folium.map.Layer | None] = [_count_layer(villages, many), _report_layer(reports)]
+    layers = [layer for layer in found if layer is not None]
+    return layers, (_legend(many) if layers else None)

@@ -17,7 +17,7 @@ from fieldsvc.config import Settings
 from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
-from fieldsvc.maps.report_layers import add_report_layers
+from fieldsvc.maps.report_layers import report_layers
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
 from fieldsvc.services.citizen_triage import open_reports_on_map
@@ -190,7 +190,14 @@ def coverage_map(
         ]
         uncovered = coverage.uncovered_clusters
     base = base_layer or settings.map_base_layer
-    m = build_coverage_map(
+    extra: tuple[list[Any], str | None] = ([], None)
+    if audience != "public":  # residents' open reports: the office's own, never public
+        counts, reports = open_reports_on_map(session=session)
+        villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
+        extra = report_layers(
+            villages=villages, reports=reports, many=settings.citizen_many_open_reports
+        )
+    return build_coverage_map(
         villages=villages,
         bins=bins,
         uncovered=uncovered,
@@ -199,11 +206,6 @@ def coverage_map(
         base_layer=base,
         # without tiles, the roads of the office's OpenStreetMap extract give the context
         roads=basemap.office_roads(settings) if base == "none" else None,
+        extra_layers=extra[0],
+        extra_legend_html=extra[1],
     )
-    if audience != "public":  # residents' open reports: the office's own, never public
-        counts, reports = open_reports_on_map(session=session)
-        villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
-        add_report_layers(
-            m, villages=villages, reports=reports, many=settings.citizen_many_open_reports
-        )
-    return m
