@@ -160,6 +160,10 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/report/{name}": ["/report/index.html", "/report/report.js", "/report/report.css"],
     "/report/nearby": [f"/report/nearby?lon={LON0}&lat={LAT0}&kind=bin_full"],
     "/report/t/{ticket}": ["/report/t/{ticket}?k={key}"],
+    # staff triage: anonymous callers get 401 (the planted resident's report)
+    "/api/v1/citizen/reports/{ticket}": ["/api/v1/citizen/reports/{ticket}"],
+    "/api/v1/citizen/reports/{ticket}/photo": ["/api/v1/citizen/reports/{ticket}/photo"],
+    "/staff/reports/{ticket}": ["/staff/reports/{ticket}"],
     # every collection, the staff ones too (they must answer 401 here)
     "/ogc/collections/{collection_id}": [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS],
     "/ogc/collections/{collection_id}/items": [
