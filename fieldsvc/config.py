@@ -148,6 +148,19 @@ class Settings(BaseSettings):
         description="Secret salt of the address and device hashes (else one kept in media_dir)",
     )
 
+    # --- work orders for the service unit -----------------------------------------------
+    # Target time from the finding to "done", per kind: an overflowing bin is a health nuisance
+    # within a day; a repair needs parts, a replacement a bin from the store.
+    work_order_target_hours_repair: int = Field(
+        default=7 * 24, gt=0, description="Hours to repair a damaged bin"
+    )
+    work_order_target_hours_replace: int = Field(
+        default=14 * 24, gt=0, description="Hours to replace a missing bin"
+    )
+    work_order_target_hours_extra_collection: int = Field(
+        default=24, gt=0, description="Hours to empty an overflowing bin"
+    )
+
     # --- survey sheets ---------------------------------------------------------------------
     # A village head's inventory sheet often has no stream or size column: communal bins are
     # general waste, and the usual rural communal bin is the 200 L drum (DOMAIN.md). A row

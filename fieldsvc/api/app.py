@@ -39,6 +39,8 @@ from fieldsvc.api.routes import (
     submissions,
     tiles,
     web,
+    work_order_pages,
+    work_orders,
 )
 from fieldsvc.api.security import SecurityHeaders
 from fieldsvc.config import Settings, get_settings
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(openrosa.router)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(work_orders.router)
+    app.include_router(work_order_pages.router)
     app.include_router(batch_review.pages)
     app.include_router(labels.router)
     app.include_router(public.router)

@@ -278,6 +278,31 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "accept": ("เผยแพร่", "Accept"),
     "hide": ("ซ่อน", "Hide"),
+    # --- work orders for the service unit ---
+    "work_orders": ("ใบงานหน่วยบริการ", "Work orders"),
+    "work_orders_open": ("ใบงานค้าง", "Open orders"),
+    "work_orders_overdue": ("เกินกำหนด", "Overdue"),
+    "work_orders_help": (
+        "ตรวจพบถังชำรุด สูญหาย หรือขยะล้น ระบบเปิดใบงานเอง หน่วยบริการบันทึกว่าเสร็จจากหน้ามือถือ "
+        "และการสำรวจครั้งต่อไปที่พบถังใช้งานได้จะยืนยันใบงาน",
+        "An inspection finding a bin damaged, missing or overflowing opens an order; the unit "
+        "marks it done from its phone page, and the next inspection finding the bin usable "
+        "verifies it",
+    ),
+    "wo_kind_repair": ("ซ่อมถัง", "Repair"),
+    "wo_kind_replace": ("ตั้งถังใหม่แทน", "Replace"),
+    "wo_kind_extra_collection": ("เก็บขยะเพิ่ม", "Extra collection"),
+    "wo_status_open": ("รอมอบงาน", "Open"),
+    "wo_status_assigned": ("มอบงานแล้ว", "Assigned"),
+    "wo_status_reopened": ("เปิดใหม่", "Reopened"),
+    "wo_status_done": ("เสร็จแล้ว รอตรวจยืนยัน", "Done, to verify"),
+    "wo_due": ("กำหนดเสร็จ", "Due"),
+    "wo_opened": ("พบปัญหาเมื่อ", "Found"),
+    "wo_assignee": ("ผู้รับงาน", "Assigned to"),
+    "wo_assign": ("มอบงาน", "Assign"),
+    "wo_cancel": ("ยกเลิกใบงาน", "Cancel order"),
+    "wo_found_usable": ("สำรวจพบใช้งานได้แล้ว", "Found usable since"),
+    "wo_phone_page": ("หน้ามือถือของหน่วยบริการ", "The unit's phone page"),
     "synthetic_notice": (
         "ข้อมูลตัวอย่างในระบบนี้เป็นข้อมูลสังเคราะห์ ไม่ใช่ข้อมูลจริง",
         "The sample data in this system is synthetic, not real",

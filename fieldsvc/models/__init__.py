@@ -22,6 +22,12 @@ from fieldsvc.models.people import Household, SignInSession, User, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import AllocationPlanRecord
 from fieldsvc.models.survey import Attachment, AttachmentVersion, Submission
+from fieldsvc.models.work_order import (
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 
 __all__ = [
     "AllocationPlanRecord",
@@ -55,4 +61,8 @@ __all__ = [
     "UserVillage",
     "Village",
     "VillagePublic",
+    "WorkOrder",
+    "WorkOrderEvent",
+    "WorkOrderKind",
+    "WorkOrderStatus",
 ]

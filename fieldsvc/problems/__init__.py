@@ -33,6 +33,7 @@ from fieldsvc.problems import (
     review,
     rows,
     served,
+    work_orders,
 )
 from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
 
@@ -80,6 +81,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *rows.PROBLEMS,
             *buildings.PROBLEMS,
             *features.PROBLEMS,
+            *work_orders.PROBLEMS,
         ]
     )
 )

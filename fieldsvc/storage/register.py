@@ -26,6 +26,7 @@ from fieldsvc.models import (
 )
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.work_orders import note_inspection
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -241,8 +242,10 @@ def record_inspection(
 
     History is never overwritten. The bin shows the state of its most recent *observation*
     (by ``observed_at``): a survey done offline last week and sent today does not override one
-    made yesterday. Both run in the caller's transaction. ``point_village_id``: the village
-    whose boundary holds the inspection's point, when the caller already knows it.
+    made yesterday. What the inspection found opens, joins, verifies or reopens the bin's work
+    orders (``work_orders.note_inspection``). All run in the caller's transaction.
+    ``point_village_id``: the village whose boundary holds the inspection's point, when the
+    caller already knows it.
     """
     if bin_row.id is None:
         session.add(bin_row)
@@ -258,6 +261,14 @@ def record_inspection(
     bin_row.updated_at = utc_now()
     session.add(bin_row)
     session.flush()
+    note_inspection(
+        session=session,
+        bin_id=bin_row.id,  # type: ignore[arg-type]
+        village_id=bin_row.village_id,
+        condition=inspection.condition,
+        observed_at=inspection.observed_at,
+        inspection_id=inspection.id,  # type: ignore[arg-type]
+    )
     return inspection
 
 

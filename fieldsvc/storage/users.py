@@ -132,3 +132,13 @@ def get_user(*, session: Session, username: str) -> User:
     if user is None:
         raise NotFound.of("user_not_found", field="username", username=username)
     return user
+
+
+def active_users_with_roles(*, session: Session, roles: Sequence[Role]) -> list[User]:
+    """Users of these roles whose token is not revoked, by display name."""
+    query = (
+        select(User)
+        .where(col(User.role).in_([r.value for r in roles]), col(User.revoked_at).is_(None))
+        .order_by(col(User.display_name))
+    )
+    return list(session.exec(query))

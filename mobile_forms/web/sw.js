@@ -19,6 +19,8 @@ const SHELL = [
   '/m/gps_accuracy.js',
   '/m/home.js',
   '/m/nav.js',
+  '/m/orders.html',
+  '/m/orders.js',
   '/m/photo.js',
   '/m/records.js',
   '/m/scan.js',
@@ -57,7 +59,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   let key = null;
-  if (request.mode === 'navigate' && url.pathname.startsWith('/m/')) key = '/m/';
+  // A page of its own (orders.html) is answered with itself; any other page under /m/ is the form.
+  if (request.mode === 'navigate' && url.pathname.startsWith('/m/')) key = SHELL.includes(url.pathname) ? url.pathname : '/m/';
   else if (SHELL.includes(url.pathname) || ON_DEMAND.includes(url.pathname)) key = url.pathname;
   if (!key) return; // the API and everything else: straight to the network
   event.respondWith(

@@ -35,9 +35,12 @@ from fieldsvc.models import (
     Inspection,
     Role,
     Submission,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderKind,
 )
 from fieldsvc.models.survey import SubmissionReview
-from fieldsvc.services import planning
+from fieldsvc.services import planning, work_orders
 from fieldsvc.services.batch_review import selection_token
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
@@ -119,6 +122,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/submissions"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/api/v1/submissions/{submission_id}"): "401 2xx 2xx 403 2xx 2xx",
     ("GET", "/api/v1/villages"): "401 2xx 2xx 2xx 2xx 2xx",
+    # work orders: the service unit's; viewers read, village heads see none
+    ("GET", "/api/v1/work-orders"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/work-orders/{order_id}/events"): "401 2xx 403 403 2xx 2xx",
     # --- JSON API: writes (B's surveys about village A are kept but held: 2xx) ---
     ("POST", "/api/v1/allocations"): "401 403 403 403 2xx 2xx",
     ("POST", "/api/v1/allocations/{plan_id}/publish"): "401 403 403 403 2xx 2xx",
@@ -132,6 +138,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/submissions/{submission_id}/corrections"): "401 403 403 403 2xx 409",
     ("POST", "/api/v1/submissions/{submission_id}/review"): "401 403 403 403 2xx 2xx",
     ("PUT", "/api/v1/submissions/{submission_id}/attachments/{name}"): "401 403 2xx 403 2xx 2xx",
+    # the unit assigns and marks done; admin: done again is a no-op (200), cancel of an order
+    # staff cancelled just before is 409 (closed)
+    ("POST", "/api/v1/work-orders/{order_id}/assign"): "401 403 403 403 2xx 2xx",
+    ("POST", "/api/v1/work-orders/{order_id}/done"): "401 403 403 403 2xx 2xx",
+    ("POST", "/api/v1/work-orders/{order_id}/cancel"): "401 403 403 403 2xx 409",
     # --- OpenRosa (the token is in the path) ---
     ("GET", "/openrosa/{token}/formList"): "401 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/openrosa/{token}/forms/{form_id}.xml"): "401 2xx 2xx 2xx 2xx 2xx",
@@ -169,6 +180,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/open311/v2/requests.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("POST", "/open311/v2/requests.{fmt}"): "403 403 403 403 403 403",
+    ("GET", "/staff/work-orders"): "401 2xx 403 403 2xx 2xx",
+    # admin: cancelling the order staff cancelled just before is 409 (closed)
+    ("POST", "/staff/work-orders/{order_id}/assign"): "401 403 403 403 3xx 3xx",
+    ("POST", "/staff/work-orders/{order_id}/cancel"): "401 403 403 403 3xx 409",
     ("GET", "/staff/labels"): "401 403 403 403 2xx 2xx",
     ("GET", "/staff/labels/{village}.pdf"): "401 403 403 403 2xx 2xx",
     ("POST", "/staff/labels/fresh"): "401 403 403 403 2xx 2xx",
@@ -208,6 +223,8 @@ class World:
     sha256: str
     bin_code: str
     draft_plan_id: int
+    order_id: int
+    staff_id: int
     ticket: str = ""
     access_key: str = ""
     report_ticket: str = ""  # a public resident's report (Open311 reads it)
@@ -251,6 +268,10 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         published = planning.create_plan(session=db, settings=settings, budget_baht=50_000)
         planning.publish_plan(session=db, plan=published)
         draft = planning.create_plan(session=db, settings=settings, budget_baht=20_000)
+        bin_a = db.exec(select(Bin).where(Bin.code == "A-0001")).one()
+        order = work_orders.open_or_join_order(
+            db, bin_a.id or 0, WorkOrderKind.repair, "staff", place.staff
+        )
         db.commit()
         report = accept_report(
             session=db,
@@ -272,6 +293,8 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         photo.json()["sha256"],
         "A-0001",
         draft.id or 0,
+        order.id or 0,
+        place.staff.id or 0,
         report.ticket,
         report.access_key,
         public_report.ticket,
@@ -332,6 +355,7 @@ def _path(path: str, world: World, role: str) -> str:
         "plan_id": str(world.draft_plan_id),
         "ticket": world.ticket,
         "service_request_id": world.report_ticket,
+        "order_id": str(world.order_id),
     }
     if path.startswith("/public/data/"):
         values["name"] = "bins"
@@ -394,6 +418,16 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"state": "has_issues", "comment": "ตรวจ"}}
     if path == "/staff/review/{key}/correct":
         return {"data": {"households": "11"}}
+    if path == "/api/v1/work-orders/{order_id}/assign":
+        return {"json": {"assignee_id": world.staff_id}}
+    if path == "/staff/work-orders/{order_id}/assign":
+        return {"data": {"assignee_id": str(world.staff_id)}}
+    if path == "/staff/work-orders/{order_id}/cancel":
+        return {"data": {"note": "ซ้ำ"}}
+    if path == "/api/v1/work-orders/{order_id}/done":
+        return {"json": {"mark_id": f"mark-{fresh}"}}
+    if path == "/api/v1/work-orders/{order_id}/cancel":
+        return {"json": {"note": "ซ้ำ"}}
     if path == "/api/v1/labels/fresh":
         return {"json": {"village": 1, "count": 2}}
     if path == "/staff/labels/fresh":
@@ -444,6 +478,10 @@ def _register(engine: Engine) -> dict[str, Any]:
                 (s.instance_id, s.applied, str(s.review_state), s.is_current)
                 for s in db.exec(select(Submission))
             ),
+            "work_orders": sorted(
+                (o.id, str(o.status), o.assigned_to_id) for o in db.exec(select(WorkOrder))
+            ),
+            "work_order_events": len(db.exec(select(WorkOrderEvent)).all()),
         }
 
 

@@ -33,7 +33,16 @@ from sqlmodel import Session, col, select
 import fieldsvc.storage.submissions.receive as receive_module
 from fieldsvc.config import Settings
 from fieldsvc.ingest.openrosa import parse_submission_xml
-from fieldsvc.models import Attachment, Bin, Inspection, Submission, User, Village
+from fieldsvc.models import (
+    Attachment,
+    Bin,
+    Inspection,
+    Submission,
+    User,
+    Village,
+    WorkOrder,
+    WorkOrderEvent,
+)
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.storage.submissions import receive_submission
 from tests.intake.conftest import add_bin, bin_xml, make_place
@@ -159,7 +168,15 @@ def _reset(engine: Engine) -> None:
     """Back to the start of a story: the place and its users stay, the survey tables are
     emptied and the inventory bins are registered again."""
     with engine.begin() as connection:
-        for table in (Attachment, SubmissionReview, Inspection, Submission, Bin):
+        for table in (
+            WorkOrderEvent,
+            WorkOrder,
+            Attachment,
+            SubmissionReview,
+            Inspection,
+            Submission,
+            Bin,
+        ):
             connection.execute(delete(table))
     with Session(engine) as session:
         for code, (lat, lon) in REGISTERED.items():
@@ -189,8 +206,8 @@ def _run(engine: Engine, settings: Settings, staff: User, payloads: list[str]) -
 
 
 def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every bin, inspection and submission row in id order, ids and write times left out and
-    foreign keys shown by what they name."""
+    """Every bin, inspection, submission and work-order row in id order, ids and write times
+    left out and foreign keys shown by what they name."""
     with Session(engine) as session:
         villages = {v.id: v.number for v in session.exec(select(Village))}
         users = {u.id: u.username for u in session.exec(select(User))}
@@ -199,6 +216,11 @@ def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         submissions = session.exec(select(Submission).order_by(col(Submission.id))).all()
         instances = {s.id: s.instance_id for s in submissions}
         inspections = session.exec(select(Inspection).order_by(col(Inspection.id))).all()
+        # The work orders the inspections opened, joined or verified (ids shown as positions).
+        nth_inspection = {i.id: n for n, i in enumerate(inspections)}
+        orders = session.exec(select(WorkOrder).order_by(col(WorkOrder.id))).all()
+        nth_order = {o.id: n for n, o in enumerate(orders)}
+        events = session.exec(select(WorkOrderEvent).order_by(col(WorkOrderEvent.id))).all()
 
         def values(row: Any, skip: set[str]) -> dict[str, Any]:
             out = {k: getattr(row, k) for k in type(row).model_fields if k not in skip}
@@ -207,6 +229,8 @@ def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
                 ("bin_id", codes),
                 ("submission_id", instances),
                 ("submitter_id", users),
+                ("inspection_id", nth_inspection),
+                ("order_id", nth_order),
             ):
                 if key in out:
                     out[key] = names.get(out[key], out[key])
@@ -216,6 +240,8 @@ def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
             "bin": [values(b, {"id", "created_at", "updated_at", "entity_id"}) for b in bins],
             "inspection": [values(i, {"id", "recorded_at"}) for i in inspections],
             "submission": [values(s, {"id", "received_at"}) for s in submissions],
+            "work_order": [values(o, {"id", "created_at", "updated_at"}) for o in orders],
+            "work_order_event": [values(e, {"id", "recorded_at"}) for e in events],
         }
 
 

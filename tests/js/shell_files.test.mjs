@@ -29,8 +29,16 @@ test('index.html loads app.js as an ES module', () => {
   assert.match(read('index.html'), /<script type="module" src="\/m\/app\.js"><\/script>/);
 });
 
+test('orders.html loads orders.js as an ES module, and the service worker keeps the page', () => {
+  assert.match(read('orders.html'), /<script type="module" src="\/m\/orders\.js"><\/script>/);
+  assert.ok(precached().includes('/m/orders.html'));
+});
+
+/** Every module of the form's pages: the survey form (app.js) and the unit's orders page. */
+const pageModules = () => [...new Set([...importGraph('app.js'), ...importGraph('orders.js')])];
+
 test('the service worker precaches every module of the form', () => {
-  const modules = [...importGraph('app.js')].sort();
+  const modules = pageModules().sort();
   assert.ok(modules.length > 10, modules.join(' '));
   const shell = precached();
   assert.deepEqual(modules.filter((name) => !shell.includes('/m/' + name)), []);
@@ -39,7 +47,7 @@ test('the service worker precaches every module of the form', () => {
 
 test('every .js file next to app.js is one of its modules (or the service worker)', () => {
   const files = readdirSync(WEB).filter((name) => name.endsWith('.js') && name !== 'sw.js').sort();
-  assert.deepEqual(files, [...importGraph('app.js')].sort());
+  assert.deepEqual(files, pageModules().sort());
 });
 
 test('the send queue imports nothing: it runs without a browser', () => {

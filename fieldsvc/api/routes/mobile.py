@@ -45,6 +45,8 @@ SHELL_FILES: Final[dict[str, str]] = {
     "gps_accuracy.js": JS,
     "home.js": JS,
     "nav.js": JS,
+    "orders.html": "text/html; charset=utf-8",  # the service unit's work orders
+    "orders.js": JS,
     "photo.js": JS,
     "records.js": JS,
     "scan.js": JS,

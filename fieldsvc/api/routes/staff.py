@@ -17,7 +17,7 @@ from fieldsvc.api.schemas.corrections import correction_from_form
 from fieldsvc.ingest.checks import FLAG_LABELS
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import ReviewState, Role
-from fieldsvc.services import batch_review, overview, planning, submissions
+from fieldsvc.services import batch_review, overview, planning, submissions, work_orders
 from fieldsvc.services.bins import bin_record
 from fieldsvc.services.citizen_triage import village_counts
 from fieldsvc.storage.register import list_villages
@@ -59,6 +59,9 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep, user
         plans=plans,
         report_counts=village_counts(session=session),
         many_reports=settings.citizen_many_open_reports,
+        orders=work_orders.order_board(
+            session=session, settings=settings, user=user, overdue_only=True
+        ),
     )
 
 

@@ -7,6 +7,7 @@ an inspection of an already registered bin and the bin's new state are written w
 INSERT/UPDATE statements in the caller's transaction; the rest of the ORM session is kept in
 step by hand (the new submission is attached as a clean persistent row, a bin the session
 had loaded is expired), so callers and later ORM code in the same session see what is stored.
+Each inspection is handed to ``work_orders.note_inspection`` like the ORM path's.
 
 Everything here runs on both backends. On SQLite a Core statement does not pass through the
 ORM flush, so the writers queue (``sqlite_writers``) is joined explicitly before the first write.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, exists, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -38,6 +39,7 @@ from fieldsvc.models import Bin, Inspection, InspectionSource, Submission
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage import sqlite_writers
 from fieldsvc.storage.issued_codes import mark_code_used
+from fieldsvc.storage.work_orders import OPEN_ORDER_STATUSES, WORK_ORDER, note_inspection
 
 SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
 INSPECTION = Inspection.__table__  # type: ignore[attr-defined]
@@ -58,10 +60,17 @@ _SUPERSEDE = (
     )
     .values(is_current=False)
 )
+# ... and whether it has an open work order, in the same round trip (a usable inspection of a
+# bin with none, the usual case, then needs no work-order statement at all).
+_HAS_OPEN_ORDER = (
+    exists()
+    .where(WORK_ORDER.c.bin_id == BIN.c.id, WORK_ORDER.c.status.in_(OPEN_ORDER_STATUSES))
+    .label("has_open_order")
+)
 _CURRENT_BIN = (
-    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at, BIN.c.installed_on)
+    select(BIN.c.id, BIN.c.village_id, BIN.c.last_inspected_at, BIN.c.installed_on, _HAS_OPEN_ORDER)
     .where(BIN.c.id == bindparam("b_id"))
-    .with_for_update()
+    .with_for_update(of=BIN)
 )
 # SET: the keys passed, and one more entity version (each inspection is an entity update)
 _UPDATE_BIN = (
@@ -125,13 +134,14 @@ class BinNow:
     village_id: int | None
     last_inspected_at: datetime | None
     installed_on: date | None = None
+    has_open_order: bool = False
 
 
 def current_bin(*, session: Session, bin_id: int) -> BinNow | None:
     """The bin as it is now, locked (``FOR UPDATE`` on PostgreSQL; on SQLite this transaction
     already holds the write lock), so two surveys of one bin cannot undo each other."""
     row = session.execute(_CURRENT_BIN, {"b_id": bin_id}).first()
-    return BinNow(row[0], row[1], row[2], row[3]) if row is not None else None
+    return BinNow(row[0], row[1], row[2], row[3], bool(row[4])) if row is not None else None
 
 
 def inspect_registered_bin(
@@ -150,7 +160,10 @@ def inspect_registered_bin(
     assert record.condition is not None and submission.id is not None
     with_point = good_fix(record, max_gps_accuracy_m=max_gps_accuracy_m)
     observation = observation_of(record, received_at=submission.received_at, with_point=with_point)
-    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id))
+    inserted = cast(
+        CursorResult[Any],
+        session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_now.id)),
+    )
     changes: dict[str, Any] = {"updated_at": utc_now()}
     village_id = bin_now.village_id
     newest = is_newest(observation.observed_at, bin_now.last_inspected_at)
@@ -163,6 +176,15 @@ def inspect_registered_bin(
     session.execute(_UPDATE_BIN, {**changes, "b_id": bin_now.id})
     _expire_loaded(session, Bin, bin_now.id)
     _mark_applied(session, submission, bin_id=bin_now.id, village_id=village_id)
+    note_inspection(
+        session=session,
+        bin_id=bin_now.id,
+        village_id=village_id,
+        condition=observation.condition,
+        observed_at=observation.observed_at,
+        inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+        has_open_order=bin_now.has_open_order,
+    )
 
 
 def register_new_bin(
@@ -195,9 +217,21 @@ def register_new_bin(
     }
     result = cast(CursorResult[Any], session.execute(_INSERT_BIN, values))
     bin_id = result.inserted_primary_key[0]  # type: ignore[index]
-    session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id))
+    inserted = cast(
+        CursorResult[Any],
+        session.execute(_INSERT_INSPECTION, _inspection_row(observation, submission, bin_id)),
+    )
     mark_code_used(session=session, code=bin_in.code, bin_id=bin_id)
     _mark_applied(session, submission, bin_id=bin_id, village_id=point_village_id)
+    note_inspection(
+        session=session,
+        bin_id=bin_id,
+        village_id=point_village_id,
+        condition=observation.condition,
+        observed_at=observation.observed_at,
+        inspection_id=inserted.inserted_primary_key[0],  # type: ignore[index]
+        has_open_order=False,  # a bin registered just now
+    )
     return True
 
 

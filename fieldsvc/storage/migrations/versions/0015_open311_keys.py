@@ -11,7 +11,7 @@ from alembic import op
 from fieldsvc.models.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0012"  # re-chained after the work-orders merge (0010 → 0012 → 0015)
 branch_labels = None
 depends_on = None
 
