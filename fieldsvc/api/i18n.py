@@ -265,6 +265,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "event_moderation": ("ตรวจการเผยแพร่", "Moderation"),
     "event_reopen": ("เปิดเรื่องอีกครั้ง", "Reopened"),
     "event_contact_erased": ("ลบข้อมูลติดต่อ", "Contact erased"),
+    "event_work_order": ("เปิด/สมทบใบงาน", "Work order opened or joined"),
     "by": ("โดย", "By"),
     "when": ("เมื่อ", "When"),
     "resident": ("ประชาชน", "Resident"),

@@ -6,6 +6,10 @@ queue without the residents' contact details; village heads take no part (the of
 residents, and contact details stay with it). Every action is an append-only event on the
 report with who and when (``citizen_report_event``).
 
+Linking a report about a full, broken or missing bin opens that bin's work order (extra
+collection, repair, replace) or joins the open one, from the time the resident reported it
+(``fieldsvc.services.work_orders.open_or_join_order``, in the same transaction as the link).
+
 Status moves: received → in_progress → done, or received → done at once (nothing to do);
 ``done`` sets ``closed_at``. Reopening a done report sets it back to in_progress (it was
 accepted as real before) and clears ``closed_at``. A merged duplicate takes no action of its
@@ -28,8 +32,10 @@ from fieldsvc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fieldsvc.models import Bin, CitizenReport, ReportKind, ReportStatus, Role, User
 from fieldsvc.models.citizen import CitizenReportEvent, ReportVisibility
 from fieldsvc.models.types import utc_now
+from fieldsvc.models.work_order import WorkOrderKind
 from fieldsvc.services.citizen_public import MODERATION, moderate_report
 from fieldsvc.services.citizen_reports import find_report, public_fields
+from fieldsvc.services.work_orders import open_or_join_order
 from fieldsvc.storage.citizen_reports import (
     add_event,
     duplicates_of,
@@ -51,6 +57,12 @@ MOVES: dict[ReportStatus, tuple[ReportStatus, ...]] = {
     ReportStatus.received: (ReportStatus.in_progress, ReportStatus.done),
     ReportStatus.in_progress: (ReportStatus.done,),
     ReportStatus.done: (),
+}
+#: The work order a report about a registered bin opens or joins when staff link it.
+ORDER_FOR_REPORT: dict[ReportKind, WorkOrderKind] = {
+    ReportKind.bin_full: WorkOrderKind.extra_collection,
+    ReportKind.bin_broken: WorkOrderKind.repair,
+    ReportKind.bin_missing: WorkOrderKind.replace_bin,
 }
 ACTIONS = ("link", "unlink", "merge", "reply", "status", "reopen", "accept", "hide")
 SUGGESTIONS = 3
@@ -382,6 +394,25 @@ def link_bin(*, session: Session, user: User, ticket: str, bin_code: str) -> Cit
         report.bin_id = bin_row.id
         detail = bin_row.code if earlier is None else f"{bin_row.code} (เดิม {earlier.code})"
         _touch(session, report, "link", detail, user)
+        order_kind = ORDER_FOR_REPORT.get(ReportKind(report.kind))
+        if order_kind is not None and bin_row.id is not None and report.id is not None:
+            order = open_or_join_order(
+                session,
+                bin_row.id,
+                order_kind,
+                "citizen_report",
+                user,
+                at=report.created_at,  # the problem was there when the resident saw it
+                note=report.ticket,
+            )
+            session.flush()
+            add_event(
+                session=session,
+                report_id=report.id,
+                action="work_order",
+                detail=f"{order_kind.value} #{order.id}",
+                actor_id=user.id,
+            )
         return report
 
     return commit_with_one_retry(session, write)

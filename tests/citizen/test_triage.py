@@ -15,11 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pyproj import Geod
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from fieldsvc.config import Settings
 from fieldsvc.models import Bin, BinCreate, CitizenReport, CitizenReportEvent, Inspection
 from fieldsvc.models.citizen import ReportVisibility
+from fieldsvc.models.work_order import WorkOrder, WorkOrderEvent
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
 from fieldsvc.storage.media import store_media
 from fieldsvc.storage.open311_keys import add_key
@@ -254,7 +255,8 @@ def test_link_and_unlink_are_events_and_the_report_is_evidence_on_the_bin_histor
     assert linked.status_code == 200, linked.text
     assert linked.json()["bin_code"] == "A-0001"
     staff_id = triage.place.staff.id
-    assert _events(engine, ticket)[-1] == ("link", "A-0001", staff_id)
+    assert _events(engine, ticket)[-2] == ("link", "A-0001", staff_id)
+    assert _events(engine, ticket)[-1][0] == "work_order"  # bin_full: extra collection
     # the bin's history (JSON and page) shows the report; no inspection was written
     bin_json = triage.client.get("/api/v1/bins/A-0001", headers=triage.headers("staff")).json()
     assert [r["ticket"] for r in bin_json["citizen_reports"]] == [ticket]
@@ -268,7 +270,7 @@ def test_link_and_unlink_are_events_and_the_report_is_evidence_on_the_bin_histor
         assert condition == "usable"
     # relinking names the earlier bin; unlinking takes it off the history
     triage.act(ticket, action="link", bin_code="A-0002")
-    assert _events(engine, ticket)[-1] == ("link", "A-0002 (เดิม A-0001)", staff_id)
+    assert _events(engine, ticket)[-2] == ("link", "A-0002 (เดิม A-0001)", staff_id)
     unlinked = triage.act(ticket, action="unlink")
     assert unlinked.status_code == 200 and unlinked.json()["bin_code"] is None
     assert _events(engine, ticket)[-1] == ("unlink", "A-0002", staff_id)
@@ -435,7 +437,7 @@ def test_the_page_forms_act_as_the_api_does(triage: Triage, engine: Engine) -> N
         f"/staff/reports/{ticket}", data={"action": "accept"}, headers=headers
     )
     assert sent.status_code == 303
-    assert [e[0] for e in _events(engine, ticket)][-2:] == ["link", "moderation"]
+    assert [e[0] for e in _events(engine, ticket)][-3:] == ["link", "work_order", "moderation"]
     wrong = triage.client.post(
         f"/staff/reports/{ticket}", data={"action": "delete"}, headers=headers
     )
@@ -517,3 +519,60 @@ def test_no_public_answer_shows_a_contact_after_triage(triage: Triage, engine: E
         for secret in (NAME, PHONE, EMAIL, "jaeng"):
             assert secret not in answer.text, (path, secret)
     assert _row(engine, t["full"]).visibility == ReportVisibility.public
+
+
+# --- work orders -------------------------------------------------------------------------------
+
+
+def _orders(engine: Engine) -> list[tuple[str, str, str, str]]:
+    """(bin code, kind, status, reason) of every work order, in the order opened."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Bin.code, WorkOrder.kind, WorkOrder.status, WorkOrder.reason)
+            .join(Bin, col(Bin.id) == col(WorkOrder.bin_id))
+            .order_by(col(WorkOrder.id))
+        ).all()
+        return [(c, str(k), str(s), r) for c, k, s, r in rows]
+
+
+def test_linking_a_report_opens_or_joins_the_bins_work_order(
+    triage: Triage, engine: Engine, settings: Settings
+) -> None:
+    t = triage.tickets
+    with Session(engine) as session:
+        missing = _report(session, settings, kind="bin_missing", lat=LAT, lon=LON, hours_ago=5)
+        request = _report(session, settings, kind="bin_request", lat=LAT, lon=LON, hours_ago=4)
+    assert _orders(engine) == []
+    triage.act(t["full"], action="link", bin_code="A-0001")
+    assert _orders(engine) == [("A-0001", "extra_collection", "open", "citizen_report")]
+    with Session(engine) as session:
+        order = session.exec(select(WorkOrder)).one()
+        # the order's clock starts when the resident reported the problem
+        assert order.opened_at == datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+        events = session.exec(
+            select(WorkOrderEvent).where(WorkOrderEvent.order_id == order.id)
+        ).all()
+        assert [(e.actor_id, e.note) for e in events] == [(triage.place.staff.id, t["full"])]
+    assert _events(engine, t["full"])[-1] == (
+        "work_order",
+        f"extra_collection #{order.id}",
+        triage.place.staff.id,
+    )
+    # a second report of a full bin joins the open order: still one
+    triage.act(t["pending"], action="link", bin_code="A-0001")
+    assert _orders(engine) == [("A-0001", "extra_collection", "open", "citizen_report")]
+    with Session(engine) as session:
+        joined = session.exec(
+            select(WorkOrderEvent).where(WorkOrderEvent.order_id == order.id)
+        ).all()
+        assert [e.note for e in joined] == [t["full"], t["pending"]]
+    triage.act(t["broken"], action="link", bin_code="A-0002")
+    triage.act(missing, action="link", bin_code="A-0003")
+    triage.act(request, action="link", bin_code="A-0003")  # asks for a bin: no order
+    triage.act(t["dump2"], action="link", bin_code="B-0001")  # dumping: no order
+    assert _orders(engine) == [
+        ("A-0001", "extra_collection", "open", "citizen_report"),
+        ("A-0002", "repair", "open", "citizen_report"),
+        ("A-0003", "replace", "open", "citizen_report"),
+    ]
+    assert "work_order" not in [e[0] for e in _events(engine, request)]

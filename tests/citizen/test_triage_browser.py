@@ -64,7 +64,9 @@ def test_triage_in_chromium(
         with page.expect_navigation():
             page.locator("#status-forms button", has_text="ปิดเรื่อง").click()
         assert page.locator("#status").inner_text() == "เสร็จแล้ว"
-        assert page.locator("#events tbody tr").count() == 4  # created, link, reply, status
+        # created, link, the extra-collection work order, reply, status
+        assert page.locator("#events tbody tr").count() == 5
+        assert "เก็บขยะเพิ่ม" in page.locator("#events").inner_text()
         page.wait_for_function(
             "document.querySelector('#report-photo').naturalWidth > 0", timeout=10_000
         )
