@@ -154,6 +154,12 @@ class Settings(BaseSettings):
     citizen_duplicate_radius_m: float = Field(
         default=50.0, gt=0, description="Open reports this close are offered to join"
     )
+    citizen_bin_suggest_radius_m: float = Field(
+        default=100.0, gt=0, description="Registered bins this close are suggested in triage"
+    )
+    citizen_many_open_reports: int = Field(
+        default=5, gt=0, description="A village with this many open reports stands out"
+    )
     citizen_hash_salt: str | None = Field(
         default=None,
         description="Secret salt of the address and device hashes (else one kept in media_dir)",

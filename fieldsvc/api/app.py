@@ -37,6 +37,7 @@ from fieldsvc.api.routes import (
     public,
     register,
     staff,
+    staff_reports,
     submissions,
     tiles,
     web,
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(ogc.router)  # OGC API – Features for QGIS and GDAL
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     app.include_router(citizen.router)  # the public report page at /report
+    app.include_router(staff_reports.router)  # staff triage of residents' reports
     app.include_router(open311.router)  # Open311 GeoReport v2 for partner apps
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():

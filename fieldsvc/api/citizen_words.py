@@ -23,6 +23,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "เก็บลิงก์หน้านี้ไว้เพื่อติดตามเรื่อง",
         "Keep this page's link to follow your report",
     ),
+    "merged_into": (
+        "เรื่องนี้รวมกับเรื่องเลขที่ {ticket} ซึ่งแจ้งปัญหาเดียวกัน สถานะและคำตอบด้านล่างเป็นของเรื่องนั้น",
+        "This report is merged with report {ticket} about the same problem; the status and "
+        "reply below are that report's",
+    ),
     "new_report": ("แจ้งเรื่องใหม่", "Report something else"),
     "switch_language": ("English", "ภาษาไทย"),
     "bin_full": ("ถังเต็ม / ขยะล้น", "Bin full / overflowing"),
@@ -42,3 +47,13 @@ def words_for(lang: str) -> Callable[..., str]:
         return pair[index].format(**values) if pair else key
 
     return w
+
+
+#: The report kinds, in the order the page lists them.
+KINDS = ("bin_full", "bin_broken", "bin_missing", "bin_request", "dumping")
+
+
+def kind_names(lang: str) -> dict[str, str]:
+    """Report kind → its name in ``lang`` (staff pages list and filter by these)."""
+    index = 1 if lang == "en" else 0
+    return {kind: WORDS[kind][index] for kind in KINDS}

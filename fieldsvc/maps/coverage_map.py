@@ -529,6 +529,8 @@ def build_coverage_map(
     title: str = "แผนที่การเข้าถึงถังขยะ (bin coverage map)",
     max_zoom: int = 19,
     traffy_tickets: gpd.GeoDataFrame | None = None,
+    extra_layers: Sequence[folium.map.Layer] = (),
+    extra_legend_html: str | None = None,
 ) -> folium.Map:
     """Build the coverage map.
 
@@ -562,6 +564,11 @@ def build_coverage_map(
     traffy_tickets
         Traffy Fondue tickets (``fieldsvc.storage.traffy.traffy_frame``) for a staff map, or
         None; their comments can name people, so a public map never gets them.
+    extra_layers
+        More overlays (for example :func:`fieldsvc.maps.report_layers.report_layers`), added
+        before the layer control so that it lists them.
+    extra_legend_html
+        A second legend (bottom left) for ``extra_layers``, already escaped.
     """
     if radius_m <= 0:
         raise MapInputError(f"radius_m must be > 0, got {radius_m}")
@@ -629,6 +636,9 @@ def build_coverage_map(
     if traffy is not None:
         traffy.add_to(m)
 
+    for layer in extra_layers:
+        layer.add_to(m)
+
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     LegendControl(
         _legend_html(
@@ -640,6 +650,8 @@ def build_coverage_map(
             has_traffy=traffy is not None,
         )
     ).add_to(m)
+    if extra_legend_html:
+        LegendControl(extra_legend_html, position="bottomleft").add_to(m)
     localize_assets(m, base_url=asset_base)
     setattr(m, ASSET_BASE_ATTR, asset_base)
     return m

@@ -4,6 +4,11 @@ Staff roles read every bin. A village head reads the bins of their villages only
 bin elsewhere, like other out-of-scope reads), and in their history only the inspections that
 came from their villages' surveys, their own, or from staff (imports and corrections): a bin
 that was once surveyed elsewhere does not show other villages' notes.
+
+Residents' reports linked to the bin (staff triage) are evidence on its history, kept apart
+from the inspections: a resident is not a surveyor, so a report never becomes an inspection
+and never changes the bin's condition. Staff see every linked report, a village head only the
+public ones; no reader sees a resident's contact here.
 """
 
 from __future__ import annotations
@@ -14,17 +19,21 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from fieldsvc.errors import Forbidden
-from fieldsvc.models import Bin, Inspection, Submission, User
+from fieldsvc.models import Bin, CitizenReport, Inspection, Role, Submission, User
+from fieldsvc.models.citizen import ReportVisibility
+from fieldsvc.storage.citizen_reports import reports_of_bin
 from fieldsvc.storage.register import bin_history, require_bin
 from fieldsvc.storage.users import village_ids_of
 
 
 @dataclass(frozen=True)
 class BinRecord:
-    """A bin and the inspections its reader may see, oldest observation first."""
+    """A bin, the inspections its reader may see (oldest observation first) and the
+    residents' reports linked to it (oldest first)."""
 
     bin: Bin
     history: Sequence[Inspection]
+    reports: Sequence[CitizenReport] = ()
 
 
 def _seen_by_head(
@@ -45,4 +54,7 @@ def bin_record(*, session: Session, user: User, code: str) -> BinRecord:
     history = bin_history(session=session, bin_id=bin_row.id or 0)
     if allowed is not None:
         history = [h for h in history if _seen_by_head(session, user, allowed, h)]
-    return BinRecord(bin=bin_row, history=history)
+    reports = list(reports_of_bin(session=session, bin_id=bin_row.id or 0))
+    if user.role == Role.village_head:
+        reports = [r for r in reports if r.visibility == ReportVisibility.public]
+    return BinRecord(bin=bin_row, history=history, reports=reports)

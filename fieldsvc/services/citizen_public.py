@@ -222,16 +222,27 @@ def status_view(*, session: Session, ticket: str, access_key: str) -> dict[str, 
     report = find_report(session=session, ticket=ticket)
     if not hmac.compare_digest(report.access_key.encode(), access_key.encode()):
         raise NotFound.of("citizen_report_unknown", field="ticket", ticket=ticket)
-    assert report.id is not None
-    events = report_events(session=session, report_id=report.id)
-    step = STEPS.index(ReportStatus(report.status))
+    # A report merged into another (joined by the resident, or merged by staff) shows the
+    # original's progress and reply: the office works on the original only.
+    merged_id = report.duplicate_of_id
+    original = session.get(CitizenReport, merged_id) if merged_id is not None else None
+    followed = original or report
+    assert followed.id is not None
+    events = report_events(session=session, report_id=followed.id)
+    step = STEPS.index(ReportStatus(followed.status))
+    shown = public_fields(report)
+    if original is not None:
+        progress = public_fields(original)
+        for name in ("status", "public_reply", "closed_at", "bin_id"):
+            shown[name] = progress[name]
     return {
-        "report": public_fields(report),
+        "report": shown,
         "step": step,
         "steps": [str(s) for s in STEPS],
         "supporters": sum(1 for e in events if e.action == "supported"),
         "visibility": str(report.visibility),
         "has_photo": report.photo_sha256 is not None,
+        "merged_into": original.ticket if original is not None else None,
     }
 
 

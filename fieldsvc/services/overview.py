@@ -17,8 +17,10 @@ from fieldsvc.config import Settings
 from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
+from fieldsvc.maps.report_layers import report_layers
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
+from fieldsvc.services.citizen_triage import open_reports_on_map
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
@@ -192,6 +194,13 @@ def coverage_map(
         # comments of Traffy Fondue reporters can name people: staff maps only
         traffy = traffy_frame(session=session)
     base = base_layer or settings.map_base_layer
+    extra: tuple[list[Any], str | None] = ([], None)
+    if audience != "public":  # residents' open reports: the office's own, never public
+        counts, reports = open_reports_on_map(session=session)
+        villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
+        extra = report_layers(
+            villages=villages, reports=reports, many=settings.citizen_many_open_reports
+        )
     return build_coverage_map(
         villages=villages,
         bins=bins,
@@ -202,4 +211,6 @@ def coverage_map(
         # without tiles, the roads of the office's OpenStreetMap extract give the context
         roads=basemap.office_roads(settings) if base == "none" else None,
         traffy_tickets=traffy,
+        extra_layers=extra[0],
+        extra_legend_html=extra[1],
     )

@@ -80,8 +80,10 @@ def list_reports(
     until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
+    oldest_first: bool = False,
+    originals_only: bool = False,
 ) -> Sequence[CitizenReport]:
-    """Reports matching every filter given, newest first."""
+    """Reports matching every filter given, newest first (oldest first when asked)."""
     query = select(CitizenReport)
     if statuses is not None:
         query = query.where(col(CitizenReport.status).in_([str(s) for s in statuses]))
@@ -91,11 +93,16 @@ def list_reports(
         query = query.where(col(CitizenReport.visibility).in_([str(v) for v in visibility]))
     if village_ids is not None:
         query = query.where(col(CitizenReport.village_id).in_(list(village_ids)))
+    if originals_only:  # merged duplicates are handled through their original
+        query = query.where(col(CitizenReport.duplicate_of_id).is_(None))
     if since is not None:
         query = query.where(col(CitizenReport.created_at) >= since)
     if until is not None:
         query = query.where(col(CitizenReport.created_at) < until)
-    query = query.order_by(col(CitizenReport.created_at).desc(), col(CitizenReport.id).desc())
+    if oldest_first:
+        query = query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))
+    else:
+        query = query.order_by(col(CitizenReport.created_at).desc(), col(CitizenReport.id).desc())
     return session.exec(query.offset(offset).limit(limit)).all()
 
 
@@ -155,3 +162,45 @@ def reports_with_contacts_before(*, session: Session, before: datetime) -> Seque
         ),
     )
     return session.exec(query.order_by(col(CitizenReport.id))).all()
+
+
+def reports_of_bin(*, session: Session, bin_id: int) -> Sequence[CitizenReport]:
+    """Reports linked to a bin (residents' evidence on its history), oldest first."""
+    query = select(CitizenReport).where(CitizenReport.bin_id == bin_id)
+    return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()
+
+
+def open_report_counts(
+    *, session: Session, village_ids: Collection[int] | None = None
+) -> dict[int | None, int]:
+    """Open (not done) reports per village id (None: outside every village); merged
+    duplicates are left out, hidden ones too (their original or nothing stands for them)."""
+    query = (
+        select(CitizenReport.village_id, func.count())
+        .where(
+            CitizenReport.status != ReportStatus.done,
+            col(CitizenReport.duplicate_of_id).is_(None),
+            CitizenReport.visibility != ReportVisibility.hidden,
+        )
+        .group_by(col(CitizenReport.village_id))
+    )
+    if village_ids is not None:
+        query = query.where(col(CitizenReport.village_id).in_(list(village_ids)))
+    return {village_id: int(n) for village_id, n in session.exec(query)}
+
+
+def duplicates_of(*, session: Session, report_id: int) -> Sequence[CitizenReport]:
+    """Reports merged into (or joined to) report ``report_id``, oldest first."""
+    query = select(CitizenReport).where(CitizenReport.duplicate_of_id == report_id)
+    return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()
+
+
+def open_reports(*, session: Session) -> Sequence[CitizenReport]:
+    """Open (not done), not hidden reports that stand for themselves (no merged duplicates),
+    oldest first: the staff map's dots."""
+    query = select(CitizenReport).where(
+        CitizenReport.status != ReportStatus.done,
+        col(CitizenReport.duplicate_of_id).is_(None),
+        CitizenReport.visibility != ReportVisibility.hidden,
+    )
+    return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()

@@ -46,6 +46,7 @@ from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import planning, work_orders
 from fieldsvc.services.batch_review import selection_token
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
+from fieldsvc.storage.media import store_media
 from fieldsvc.storage.users import create_user
 from tests.intake.conftest import VILLAGE_CENTRES, bin_xml, jpeg_bytes, make_place
 
@@ -74,6 +75,14 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/report/t/{ticket}"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("POST", "/report/send"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("POST", "/api/v1/citizen/reports/{ticket}/moderation"): "401 403 403 403 2xx 2xx",
+    # staff triage: viewers read (without contacts), heads take no part, staff and admins act
+    ("GET", "/api/v1/citizen/reports"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/citizen/reports/{ticket}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/api/v1/citizen/reports/{ticket}/photo"): "401 2xx 403 403 2xx 2xx",
+    ("POST", "/api/v1/citizen/reports/{ticket}/triage"): "401 403 403 403 2xx 2xx",
+    ("GET", "/staff/reports"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/staff/reports/{ticket}"): "401 2xx 403 403 2xx 2xx",
+    ("POST", "/staff/reports/{ticket}"): "401 403 403 403 3xx 3xx",
     ("GET", "/openapi.json"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public/data/metadata.json"): "2xx 2xx 2xx 2xx 2xx 2xx",
@@ -307,6 +316,10 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
             draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
             settings=settings,
         )
+        report.photo_sha256 = store_media(settings=settings, data=jpeg_bytes())  # staff see it
+        report.photo_media_type = "image/jpeg"
+        db.add(report)
+        db.commit()
         public_report = accept_report(
             session=db,
             draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
@@ -410,6 +423,10 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         }
     if path.endswith("/moderation"):
         return {"json": {"action": "accept"}}
+    if path == "/api/v1/citizen/reports/{ticket}/triage":
+        return {"json": {"action": "reply", "text": "รับเรื่องแล้ว"}}
+    if path == "/staff/reports/{ticket}":
+        return {"data": {"action": "reply", "text": "รับเรื่องแล้ว"}}
     code = f"A-{role[:4].upper()}"
     if path == "/api/v1/submissions":
         return {"json": _survey(code, fresh)}

@@ -185,6 +185,10 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         "/m/orders.js",
     ],
     "/api/v1/work-orders/{order_id}/events": ["/api/v1/work-orders/1/events"],
+    # staff triage: anonymous callers get 401 (the planted resident's report)
+    "/api/v1/citizen/reports/{ticket}": ["/api/v1/citizen/reports/{ticket}"],
+    "/api/v1/citizen/reports/{ticket}/photo": ["/api/v1/citizen/reports/{ticket}/photo"],
+    "/staff/reports/{ticket}": ["/staff/reports/{ticket}"],
     # every collection, the staff ones too (they must answer 401 here)
     "/ogc/collections/{collection_id}": [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS],
     "/ogc/collections/{collection_id}/items": [

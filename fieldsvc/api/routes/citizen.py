@@ -14,11 +14,11 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from fieldsvc.api.citizen_words import words_for
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import MAX_ROW_ID, EditorUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.config import Settings
@@ -31,6 +31,15 @@ from fieldsvc.services.citizen_public import (
     status_view,
 )
 from fieldsvc.services.citizen_reports import ReportDraft, public_fields
+from fieldsvc.services.citizen_triage import (
+    QueueFilter,
+    TriageAction,
+    report_photo,
+    staff_fields,
+    triage_detail,
+    triage_queue,
+    triage_report,
+)
 
 PAGE_DIR: Final = Path(__file__).resolve().parents[1] / "static" / "report"
 JS: Final = "text/javascript; charset=utf-8"
@@ -191,6 +200,82 @@ def report_moderation(
 ) -> Any:
     report = moderate_report(session=session, ticket=ticket, action=action, user=user)
     return {**public_fields(report), "visibility": str(report.visibility)}
+
+
+# --- staff triage (fieldsvc.services.citizen_triage decides who may) ---------------------------
+
+
+@api_router.get("/reports", summary="The triage queue: reports with the nearest registered bins")
+def report_queue(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffUser,
+    kind: Annotated[str, Query(max_length=24)] = "",
+    status: Annotated[str, Query(max_length=16)] = "open",
+    village_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    visibility: Annotated[str, Query(max_length=16)] = "",
+    order: Annotated[str, Query(max_length=8)] = "newest",
+) -> Any:
+    chosen = QueueFilter.parse(
+        kind=kind, status=status, village_id=village_id, visibility=visibility, order=order
+    )
+    queue = triage_queue(session=session, settings=settings, user=user, chosen=chosen)
+    return {
+        "reports": [staff_fields(item, user) for item in queue.items],
+        "more": queue.more,
+        "open_by_village": [
+            {"village_id": c.village_id, "number": c.number, "open_reports": c.open_reports}
+            for c in queue.counts
+        ],
+    }
+
+
+@api_router.get("/reports/{ticket}", summary="One report for staff, with its history")
+def report_for_staff(
+    ticket: str, session: SessionDep, settings: SettingsDep, user: StaffUser
+) -> Any:
+    item = triage_detail(session=session, settings=settings, user=user, ticket=ticket)
+    return staff_fields(item, user)
+
+
+@api_router.get(
+    "/reports/{ticket}/photo", summary="The resident's photo (staff only)", response_class=Response
+)
+def report_photo_file(
+    ticket: str, session: SessionDep, settings: SettingsDep, user: StaffUser
+) -> Any:
+    path, media_type = report_photo(session=session, settings=settings, user=user, ticket=ticket)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@api_router.post(
+    "/reports/{ticket}/triage",
+    summary="Link to a bin, unlink, merge, reply publicly, move the status or reopen",
+)
+def report_triage(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorUser,
+    ticket: str,
+    action: Annotated[str, Body(embed=True, max_length=16)],
+    bin_code: Annotated[str | None, Body(embed=True, max_length=64)] = None,
+    original_ticket: Annotated[str | None, Body(embed=True, max_length=32)] = None,
+    text: Annotated[str | None, Body(embed=True, max_length=20_000)] = None,
+    status: Annotated[str | None, Body(embed=True, max_length=16)] = None,
+) -> Any:
+    report = triage_report(
+        session=session,
+        settings=settings,
+        user=user,
+        ticket=ticket,
+        action=TriageAction(action, bin_code, original_ticket, text, status),
+    )
+    item = triage_detail(session=session, settings=settings, user=user, ticket=report.ticket)
+    return staff_fields(item, user)
 
 
 router.include_router(api_router)

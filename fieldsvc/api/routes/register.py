@@ -12,6 +12,7 @@ from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.models import BinPublic, InspectionPublic
 from fieldsvc.services.basemap import phone_base_map
 from fieldsvc.services.bins import bin_record
+from fieldsvc.services.citizen_reports import public_fields
 from fieldsvc.services.rounds import phone_bins
 from fieldsvc.storage.frames import villages_frame
 from fieldsvc.storage.users import village_ids_of
@@ -52,6 +53,8 @@ def list_bins_geojson(session: SessionDep, settings: SettingsDep, user: CurrentU
 class BinWithHistory(BaseModel):
     bin: BinPublic
     history: list[InspectionPublic]
+    #: Residents' reports linked to the bin (public fields only): evidence, not inspections.
+    citizen_reports: list[dict[str, Any]] = []
 
 
 @router.get("/bins/{code}", response_model=BinWithHistory, summary="One bin and its history")
@@ -60,4 +63,5 @@ def get_bin(code: str, session: SessionDep, user: CurrentUser) -> BinWithHistory
     return BinWithHistory(
         bin=BinPublic.model_validate(record.bin),
         history=[InspectionPublic.model_validate(h) for h in record.history],
+        citizen_reports=[public_fields(r) for r in record.reports],
     )

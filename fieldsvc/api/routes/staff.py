@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from fieldsvc.api.citizen_words import kind_names
 from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.review_filter import QueueFilterDep
 from fieldsvc.api.schemas.corrections import correction_from_form
@@ -26,6 +28,7 @@ from fieldsvc.services import (
     work_orders,
 )
 from fieldsvc.services.bins import bin_record
+from fieldsvc.services.citizen_triage import village_counts
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
     attachments_of,
@@ -77,6 +80,8 @@ def dashboard(
         rounds_usable_days=settings.rounds_usable_days,
         rounds_soon_days=settings.rounds_due_soon_days,
         charts=charts,
+        report_counts=village_counts(session=session),
+        many_reports=settings.citizen_many_open_reports,
         orders=work_orders.order_board(
             session=session, settings=settings, user=user, overdue_only=True
         ),
@@ -197,7 +202,15 @@ async def correct_action(
 @router.get("/bins/{code}", response_class=HTMLResponse)
 def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
     record = bin_record(session=session, user=user, code=code)
-    return render(request, "staff/bin.html", user=user, bin=record.bin, history=record.history)
+    return render(
+        request,
+        "staff/bin.html",
+        user=user,
+        bin=record.bin,
+        history=record.history,
+        reports=record.reports,
+        kind_names=kind_names(language(request)),
+    )
 
 
 @router.get("/plans", response_class=HTMLResponse)
