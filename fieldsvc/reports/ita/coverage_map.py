@@ -2,8 +2,8 @@
 drawn with Pillow into a PNG (offline: no tiles, no map server, no browser).
 
 A plain equirectangular drawing scaled by the cosine of the middle latitude is true enough for
-a subdistrict a few kilometres across. Village numbers are printed at each polygon's
-representative point; the legend sits under the map.
+a subdistrict a few kilometres across. Village numbers are printed just above each polygon's
+representative point, bins on top; the legend sits under the map.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fieldsvc.thai import digits
 
 WIDTH = 900
 _MARGIN = 24
-_LEGEND_H = 96
+_LEGEND_H = 136
 #: Below the threshold, at or above it, no located households (Okabe–Ito vermillion, bluish
 #: green, grey): readable by colour-blind readers and in greyscale print.
 BELOW, ABOVE, UNKNOWN = "#E69F00", "#009E73", "#DDDDDD"
@@ -86,6 +86,14 @@ def coverage_map_png(
             fill = BELOW if v.covered_share < threshold_share - 1e-12 else ABOVE
         for ring in _rings(v.geometry):
             draw.polygon([xy(x, y) for x, y in ring], fill=fill, outline="#333333", width=2)
+    for v in shapes:
+        point = v.geometry.representative_point()
+        x, y = xy(point.x, point.y)
+        y -= 30  # above the middle, where a bin often stands
+        text = "ม." + digits(v.number, thai_digits)
+        draw.text((x, y), text, fill="black", font=label_font, anchor="mm",
+                  stroke_width=3, stroke_fill="white")  # fmt: skip
+
     for b in bins:
         x, y = xy(b.lon, b.lat)
         if b.usable:
@@ -93,13 +101,6 @@ def coverage_map_png(
         else:
             draw.line((x - 6, y - 6, x + 6, y + 6), fill="#D55E00", width=3)
             draw.line((x - 6, y + 6, x + 6, y - 6), fill="#D55E00", width=3)
-    for v in shapes:
-        point = v.geometry.representative_point()
-        x, y = xy(point.x, point.y)
-        text = "ม." + digits(v.number, thai_digits)
-        draw.text((x, y), text, fill="black", font=label_font, anchor="mm",
-                  stroke_width=3, stroke_fill="white")  # fmt: skip
-
     font = _font(18)
     pct = digits(f"{100 * threshold_share:g}", thai_digits)
     top = height + 8
@@ -111,8 +112,8 @@ def coverage_map_png(
         ("cross", "#D55E00", "ถังชำรุด สูญหาย หรือขยะล้น"),
     )
     for i, (kind, colour, text) in enumerate(legend):
-        x = _MARGIN + (i % 3) * 290
-        y = top + (i // 3) * 40
+        x = _MARGIN + (i % 2) * 430
+        y = top + (i // 2) * 40
         if kind == "box":
             draw.rectangle((x, y, x + 24, y + 24), fill=colour, outline="#333333")
         elif kind == "dot":
