@@ -89,7 +89,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage_by_village_month": ("รายหมู่บ้าน รายเดือน", "By village, month by month"),
     "monthly_series": ("ข้อมูลรายเดือน", "Monthly series"),
     "ita_report": (
-        "รายงาน ITA มาตรการที่ ๘ ระบบบริการเชิงรุก",
+        "รายงาน ITA มาตรการที่ 8 ระบบบริการเชิงรุก",
         "ITA report, measure 8: proactive service",
     ),
     "ita_report_note": (
