@@ -88,6 +88,16 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "coverage_by_village_month": ("รายหมู่บ้าน รายเดือน", "By village, month by month"),
     "monthly_series": ("ข้อมูลรายเดือน", "Monthly series"),
+    "ita_report": (
+        "รายงาน ITA มาตรการที่ 8 ระบบบริการเชิงรุก",
+        "ITA report, measure 8: proactive service",
+    ),
+    "ita_report_note": (
+        "แถวของมาตรการในตารางรายงาน พร้อมภาคผนวกแผนภูมิรายเดือนและแผนที่ความครอบคลุม "
+        "ปีงบประมาณ {year} (ปีที่ยังไม่สิ้นสุดรายงานถึงวันนี้)",
+        "The measure's row of the report with the annex of monthly charts and the coverage "
+        "map, fiscal year {year} (a year not over yet is reported up to today)",
+    ),
     "overview_by_village": ("ภาพรวมรายหมู่บ้าน (ขยะทั่วไป)", "Overview by village (general waste)"),
     "coverage_note": (
         "ครัวเรือนเข้าถึงถัง = มีถังที่ใช้งานได้ในระยะเดิน {radius} เมตร",

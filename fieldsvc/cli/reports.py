@@ -1,5 +1,6 @@
 """``fieldsvc export allocation|coverage|register``: the public documents, and the office's
-register as a styled GeoPackage for QGIS, written to a file."""
+register as a styled GeoPackage for QGIS, written to a file; ``fieldsvc report ita``: the year's
+row of the ITA report for measure 8."""
 
 from __future__ import annotations
 
@@ -103,8 +104,57 @@ def cmd_export_register(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report_ita(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.reports.ita import FORMATS, write_ita_report
+    from fieldsvc.reports.tables import document_format
+    from fieldsvc.services.ita import gather_ita_figures
+
+    out = Path(args.out or f"ita-measure8-{args.fiscal_year}.{args.format or 'pdf'}")
+    kind = document_format(out, args.format, FORMATS)
+    thai = None if args.thai_digits is None else args.thai_digits == "yes"
+    with database_session(settings) as session:
+        figures = gather_ita_figures(session, settings, args.fiscal_year)
+    write_ita_report(figures, out, kind, settings=settings, thai_digits=thai)
+    until = figures.reported_until
+    span = f"up to {until.isoformat()}" if until else "the whole year"
+    print(
+        f"เขียนรายงาน ITA มาตรการที่ 8 แล้ว / ITA report (measure 8) written: {out} "
+        f"({kind}, fiscal year {args.fiscal_year}, {span}; inspections "
+        f"{figures.inspections_done}/{figures.inspections_due} due; work orders "
+        f"{figures.work_orders_closed}/{figures.work_orders_opened} closed; bins installed "
+        f"{figures.bins_installed}/{figures.bins_planned})"
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
-    """Add ``fieldsvc export`` to the ``fieldsvc`` parser."""
+    """Add ``fieldsvc export`` and ``fieldsvc report`` to the ``fieldsvc`` parser."""
+    report = sub.add_parser(
+        "report",
+        help="the year's ITA report row for measure 8 (PDF/DOCX/XLSX)",
+        description="Reports the office files: the measure's row of the integrity and "
+        "transparency (ITA) report, filled with the fiscal year's figures, with an annex of "
+        "monthly charts and the coverage map.",
+    )
+    kinds = report.add_subparsers(dest="report_what", required=True, metavar="WHAT")
+    ita = kinds.add_parser(
+        "ita",
+        help="measure 8 (proactive bin service) for a fiscal year",
+        description="Inspections done against due, bins usable at the start and end, work "
+        "orders, bins installed against the plan, households within reach and villages below "
+        "the threshold, for the fiscal year (October–September, Thai time). A year not over "
+        "yet is reported up to today, and the document says so.",
+    )
+    ita.add_argument("--fiscal-year", type=int, required=True, metavar="BE", help="B.E., e.g. 2570")
+    ita.add_argument("--format", choices=("pdf", "docx", "xlsx"), help="default: from --out")
+    ita.add_argument("--out", help="output file (default: ita-measure8-<year>.pdf)")
+    ita.add_argument(
+        "--thai-digits",
+        choices=["yes", "no"],
+        help="digits ๐–๙ (default: FIELDSVC_REPORT_THAI_DIGITS, on)",
+    )
+    ita.set_defaults(handler=cmd_report_ita)
+
     export = sub.add_parser(
         "export",
         help="write documents: allocation list (PDF/XLSX/CSV), coverage (XLSX/CSV), "

@@ -1,4 +1,5 @@
-"""Coverage through time: the days and fiscal years it can be asked for."""
+"""Coverage through time and the year's ITA report: the days and fiscal years they can be asked
+for."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ PROBLEMS = [
         "วันที่ต้องไม่ก่อนปี พ.ศ. {low} (ได้ {value})",
         "The date must not be before the year {low} B.E. (got {value})",
         params="value low",
+        code="invalid_input",
+    ),
+    entry(
+        "ita_year_not_begun",
+        "error",
+        "ปีงบประมาณ {value} ยังไม่เริ่ม จึงยังไม่มีผลการดำเนินการให้รายงาน",
+        "Fiscal year {value} has not begun: there is nothing to report yet",
+        params="value",
         code="invalid_input",
     ),
 ]

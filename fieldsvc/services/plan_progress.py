@@ -461,7 +461,12 @@ def decide_item_bin(
     assert user.id is not None
     try:
         store.confirm_item_bin(
-            session=session, item_id=item_id, bin_id=bin_.id, distance_m=distance, actor_id=user.id
+            session=session,
+            item_id=item_id,
+            bin_id=bin_.id,
+            distance_m=distance,
+            actor_id=user.id,
+            at=now,
         )
     except IntegrityError:  # another confirmation of the same bin got there first
         session.rollback()

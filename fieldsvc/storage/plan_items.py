@@ -186,12 +186,23 @@ def confirmed_bins_of(*, session: Session, bin_ids: Iterable[int]) -> Sequence[P
 
 
 def confirm_item_bin(
-    *, session: Session, item_id: int, bin_id: int, distance_m: float | None, actor_id: int
+    *,
+    session: Session,
+    item_id: int,
+    bin_id: int,
+    distance_m: float | None,
+    actor_id: int,
+    at: datetime | None = None,
 ) -> PlanItemBin:
-    """Count ``bin_id`` as one of the item's installed bins; flushed, not committed (a bin
-    already counted for an item fails the unique index)."""
+    """Count ``bin_id`` as one of the item's installed bins at ``at`` (default now, the same
+    moment as the confirmation's event); flushed, not committed (a bin already counted for an
+    item fails the unique index)."""
     link = PlanItemBin(
-        item_id=item_id, bin_id=bin_id, distance_m=distance_m, confirmed_by_id=actor_id
+        item_id=item_id,
+        bin_id=bin_id,
+        distance_m=distance_m,
+        confirmed_by_id=actor_id,
+        confirmed_at=at or utc_now(),
     )
     session.add(link)
     session.flush()

@@ -168,6 +168,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/staff/bins/{code}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/export/coverage.{kind}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/export/coverage-series.{kind}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/staff/reports/ita.{kind}"): "401 2xx 403 403 2xx 2xx",
     # the register for QGIS: a portable copy of the whole register and its inspection history
     # (surveyors as user ids) stays with health staff and admins; viewers read it on screen
     ("GET", "/staff/export/register.gpkg"): "401 403 403 403 2xx 2xx",
@@ -405,6 +406,8 @@ def _path(path: str, world: World, role: str) -> str:
         values["name"] = "app.js"
     if path == "/report/{name}":
         values["name"] = "report.js"
+    if path == "/staff/reports/ita.{kind}":  # the year of the world's survey (Nov 2026)
+        return "/staff/reports/ita.xlsx?fiscal_year=2570"
     if path == "/report/t/{ticket}":
         return f"/report/t/{world.ticket}?k={world.access_key}"
     return path.replace(":path}", "}").format(**values)

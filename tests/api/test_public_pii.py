@@ -165,6 +165,11 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
     "/staff/export/coverage.{kind}": [
         f"/staff/export/coverage.{k}" for k in ("xlsx", "csv", "html")
     ],
+    "/staff/reports/ita.{kind}": [
+        "/staff/reports/ita.pdf?fiscal_year=2570",
+        "/staff/reports/ita.docx?fiscal_year=2570",
+        "/staff/reports/ita.xlsx?fiscal_year=2570",
+    ],
     "/staff/export/coverage-series.{kind}": [
         "/staff/export/coverage-series.csv",
         "/staff/export/coverage-series.json?by=area&fiscal_year=2570",

@@ -1,4 +1,5 @@
-"""The monthly coverage series of a fiscal year as a download (CSV for Excel, JSON)."""
+"""A fiscal year as downloads: the monthly coverage series (CSV for Excel, JSON) and the year's
+ITA report for measure 8 (PDF, Word, Excel)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
-from fieldsvc.services import coverage_history
+from fieldsvc.services import coverage_history, ita
 from fieldsvc.services.planning import json_rows
 
 router = APIRouter(include_in_schema=False)
@@ -32,3 +33,18 @@ def coverage_series_export(
         return JSONResponse(json_rows(table), headers=disposition)
     body = table.to_csv(index=False).encode("utf-8-sig")
     return Response(body, media_type="text/csv; charset=utf-8", headers=disposition)
+
+
+@router.get("/staff/reports/ita.{kind}")
+def ita_report(
+    kind: Literal["pdf", "docx", "xlsx"],
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+    fiscal_year: Annotated[int | None, Query(description="B.E., e.g. 2570")] = None,
+) -> Response:
+    document = ita.ita_document(
+        session=session, settings=settings, fiscal_year_be=fiscal_year, fmt=kind
+    )
+    disposition = {"Content-Disposition": f'attachment; filename="{document.filename}"'}
+    return Response(document.data, media_type=document.media_type, headers=disposition)

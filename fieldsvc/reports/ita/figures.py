@@ -96,6 +96,8 @@ class ItaFigures:
         The fiscal year (Buddhist era), October to September: 2570 = 1 Oct 2026 – 30 Sep 2027.
     inspections_done, inspections_due
         Inspections recorded in the year, and inspections the rounds made due in the year.
+    inspections_on_time
+        Of the due inspections, those made on or before their due date (None: not counted).
     bins_registered_start, bins_usable_start, bins_registered_end, bins_usable_end
         Bins in the register and of those usable, on the first and the last day of the year.
     work_orders_opened, work_orders_closed
@@ -127,6 +129,10 @@ class ItaFigures:
         A static image (PNG or JPEG) of the coverage map at the year's end, or None.
     synthetic
         True for demonstration data: every form then says the figures are not real.
+    reported_until
+        The last day the figures count when the year is not over yet (the report is made
+        during the year); None for a finished year. Every "end of year" figure is then as of
+        this day, and the row says so.
     """
 
     fiscal_year_be: int
@@ -155,6 +161,8 @@ class ItaFigures:
     charts: tuple[ItaChart, ...] = ()
     coverage_map_png: bytes | None = None
     synthetic: bool = False
+    reported_until: date | None = None
+    inspections_on_time: int | None = None
 
     def __post_init__(self) -> None:
         if not 2400 < self.fiscal_year_be < 2700:
@@ -176,6 +184,8 @@ class ItaFigures:
         if not 0 <= self.threshold_share <= 1:
             raise ValueError("threshold_share is a share between 0 and 1")
         first, last = fiscal_year_start(self.fiscal_year_be), fiscal_year_end(self.fiscal_year_be)
+        if self.reported_until is not None and not first <= self.reported_until < last:
+            raise ValueError("reported_until must fall inside the year, before its last day")
         months = [(m.month.year, m.month.month) for m in self.monthly]
         if months != sorted(set(months)):
             raise ValueError("monthly rows must be distinct months in order")
@@ -194,6 +204,12 @@ class ItaFigures:
     def end(self) -> date:
         """The last day of the fiscal year."""
         return fiscal_year_end(self.fiscal_year_be)
+
+    @property
+    def as_of_end(self) -> date:
+        """The day the "end of year" figures are as of: the year's last day, or the day the
+        report was made when the year is not over."""
+        return self.reported_until or self.end
 
     @property
     def inspections_share(self) -> float | None:

@@ -87,7 +87,7 @@ def ita_html(
         "month_totals": printed_cells(month_totals(figures.monthly), thai_digits),
         "charts": charts,
         "map_src": data_uri(map_png, image_type(map_png)) if map_png else None,
-        "end_date": format_be_date(figures.end, thai_digits),
+        "end_date": format_be_date(figures.as_of_end, thai_digits),
         "radius_m": figures.radius_m,
     }
     template = env.get_template("ita_report.html")

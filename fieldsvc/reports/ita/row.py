@@ -89,6 +89,11 @@ def _summary(f: ItaFigures, thai: bool) -> list[str]:
     items = [
         f"ตรวจสอบสภาพถังขยะ {n(f.inspections_done)} ครั้ง จากที่ครบกำหนดตรวจ "
         f"{n(f.inspections_due)} ครั้ง ({_pct(f.inspections_share, thai)})"
+        + (
+            f" ตรวจทันตามกำหนด {n(f.inspections_on_time)} ครั้ง"
+            if f.inspections_on_time is not None
+            else ""
+        )
     ]
     if f.work_orders_opened == 0:
         items.append("ไม่พบถังขยะชำรุด สูญหาย หรือขยะล้น ที่ต้องเปิดใบสั่งงาน")
@@ -128,7 +133,7 @@ def _change(before: float | None, after: float | None) -> str:
 def _result(f: ItaFigures, thai: bool) -> list[str]:
     n = lambda v: format_number(v, thai=thai)  # noqa: E731 - a local shorthand
     start = format_be_date(f.start, thai)
-    end = format_be_date(f.end, thai)
+    end = format_be_date(f.as_of_end, thai)
     usable = (
         f"ถังขยะในทะเบียนอยู่ในสภาพใช้งานได้ {_pct(f.usable_share_start, thai)} "
         f"({n(f.bins_usable_start)} จาก {n(f.bins_registered_start)} ใบ) ณ วันที่ {start} "
@@ -150,7 +155,8 @@ def _result(f: ItaFigures, thai: bool) -> list[str]:
         f"({_pct(f.covered_share_start, thai)}) ณ ต้นปีงบประมาณ "
         f"{'คงเดิม' if change == 'เท่าเดิม' else change + 'เป็น'} "
         f"{n(f.households_covered_end)} จาก {n(f.households_located_end)} ครัวเรือน "
-        f"({_pct(f.covered_share_end, thai)}) ณ สิ้นปีงบประมาณ"
+        f"({_pct(f.covered_share_end, thai)}) "
+        + (f"ณ วันที่ {end}" if f.reported_until else "ณ สิ้นปีงบประมาณ")
     )
     whole = float(100 * f.threshold_share).is_integer()  # a set threshold: 80, not 80.0
     threshold = "ร้อยละ " + format_number(100 * f.threshold_share, 0 if whole else 1, thai=thai)
@@ -170,6 +176,14 @@ def _result(f: ItaFigures, thai: bool) -> list[str]:
     return [usable, reach, villages]
 
 
+def _period(f: ItaFigures, thai: bool) -> str:
+    """The year's span; a year not over yet adds the day its figures run to."""
+    span = fiscal_year_span(f.fiscal_year_be, thai)
+    if f.reported_until is None:
+        return span
+    return f"{span} (ข้อมูลถึงวันที่ {format_be_date(f.reported_until, thai)} ปีงบประมาณยังไม่สิ้นสุด)"
+
+
 def ita_row(figures: ItaFigures, measure: ItaMeasure = MEASURE_8, *, thai_digits: bool) -> ItaRow:
     """The measure's row filled with the year's figures.
 
@@ -181,7 +195,7 @@ def ita_row(figures: ItaFigures, measure: ItaMeasure = MEASURE_8, *, thai_digits
         measure=f"{digits(measure.number, thai)}. {measure.title}",
         method=measure.method,
         responsible=measure.responsible,
-        period=fiscal_year_span(figures.fiscal_year_be, thai),
+        period=_period(figures, thai),
         summary=tuple(_summary(figures, thai)),
         result=tuple(_result(figures, thai)),
         thai_digits=thai,

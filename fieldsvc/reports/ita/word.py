@@ -203,5 +203,5 @@ def _annex(doc: WordDocument, figures: ItaFigures, thai: bool, measure: ItaMeasu
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.add_run().add_picture(io.BytesIO(figures.coverage_map_png), height=Cm(12))
         doc.add_paragraph(
-            f"แผนที่ความครอบคลุม ณ วันที่ {format_be_date(figures.end, thai)}"
+            f"แผนที่ความครอบคลุม ณ วันที่ {format_be_date(figures.as_of_end, thai)}"
         ).alignment = WD_ALIGN_PARAGRAPH.CENTER

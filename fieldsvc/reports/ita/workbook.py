@@ -57,6 +57,7 @@ FIGURE_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("inspections_done", "การตรวจสอบสภาพถังที่ทำแล้ว", "ครั้ง", COUNT),
     ("inspections_due", "การตรวจสอบที่ครบกำหนด", "ครั้ง", COUNT),
     ("inspections_share", "ตรวจแล้วต่อที่ครบกำหนด", "สัดส่วน", SHARE),
+    ("inspections_on_time", "การตรวจที่ทันตามกำหนด", "ครั้ง", COUNT),
     ("bins_registered_start", "ถังในทะเบียน ต้นปี", "ใบ", COUNT),
     ("bins_usable_start", "ถังที่ใช้งานได้ ต้นปี", "ใบ", COUNT),
     ("usable_share_start", "สัดส่วนถังที่ใช้งานได้ ต้นปี", "สัดส่วน", SHARE),
@@ -90,7 +91,7 @@ def _title_lines(figures: ItaFigures, settings: Settings, measure: ItaMeasure) -
         "รายงานการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส "
         + fiscal_year_label(figures.fiscal_year_be, thai_digits=False),
         f"มาตรการที่ {measure.number} · {format_be_date(figures.start, False)} – "
-        f"{format_be_date(figures.end, False)}",
+        f"{format_be_date(figures.as_of_end, False)}",
     ]
     if figures.synthetic or is_sample_office(settings):
         lines.append("หมายเหตุ: " + SYNTHETIC_NOTE)
