@@ -19,6 +19,7 @@ from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverag
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
+from fieldsvc.services.public_reports import public_reports_map_frame
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
@@ -178,9 +179,11 @@ def coverage_map(
     coverage = coverage or planning.compute_coverage(session=session, settings=settings)
     villages = villages_with_coverage(villages_frame(session=session), coverage)
     traffy = None
+    reports = None
     if audience == "public":
         bins: Any = public_bins(session=session)
         uncovered = None
+        reports = public_reports_map_frame(session=session)
     else:
         bins = bins_frame(session=session)
         photos = _latest_photos(session)
@@ -202,4 +205,5 @@ def coverage_map(
         # without tiles, the roads of the office's OpenStreetMap extract give the context
         roads=basemap.office_roads(settings) if base == "none" else None,
         traffy_tickets=traffy,
+        public_reports=reports,
     )

@@ -31,9 +31,17 @@ from sqlmodel import Session, col, func, select
 
 from fieldsvc.config import Settings
 from fieldsvc.maps.output import render_map_html
-from fieldsvc.models import AllocationPlanRecord, Bin, Household, Inspection, Subdistrict, Village
+from fieldsvc.models import (
+    AllocationPlanRecord,
+    Bin,
+    CitizenReport,
+    Household,
+    Inspection,
+    Subdistrict,
+    Village,
+)
 from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
-from fieldsvc.services import overview, planning
+from fieldsvc.services import overview, planning, public_reports
 from fieldsvc.storage.frames import villages_frame
 
 T = TypeVar("T")
@@ -42,12 +50,28 @@ DATASETS: dict[str, tuple[str, str]] = {
     "villages": ("ความครอบคลุมถังขยะรายหมู่บ้าน", "Waste-bin coverage by village"),
     "bins": ("ทะเบียนถังขยะ", "Waste-bin register"),
     "plan": ("แผนจัดสรรถังขยะที่เผยแพร่", "Published bin allocation plan"),
+    "reports": (
+        "เรื่องแจ้งปัญหาถังขยะจากประชาชน (ที่เจ้าหน้าที่ตรวจแล้ว)",
+        "Residents' reports of bin problems (accepted by staff)",
+    ),
 }
+#: The open-data tables that are also map layers (GeoJSON).
+GEOJSON_DATASETS = ("villages", "bins", "reports")
+#: Recent reports listed on the public page.
+RECENT_REPORTS = 10
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
 #: Rows whose change alters what the public sees.
-PUBLIC_TABLES = (Bin, Inspection, Village, Household, Subdistrict, AllocationPlanRecord)
+PUBLIC_TABLES = (
+    Bin,
+    Inspection,
+    Village,
+    Household,
+    Subdistrict,
+    AllocationPlanRecord,
+    CitizenReport,
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +115,10 @@ def data_version(*, session: Session) -> str:
         select(func.sum(col(Household.weight))),
         select(func.sum(col(Household.lon) + col(Household.lat))),
         select(func.count(col(Subdistrict.id))),
+        # residents' reports: a new one, a moderation, a status move or a reply
+        select(func.count(col(CitizenReport.id))),
+        select(func.max(col(CitizenReport.updated_at))),
+        select(func.count(col(CitizenReport.id))).where(col(CitizenReport.visibility) == "public"),
     ]
     row = session.exec(select(*(f.scalar_subquery() for f in figures))).one()
     text = "|".join(str(value) for value in row) + f"|g{_generation}"
@@ -200,7 +228,7 @@ def _metadata(*, session: Session, settings: Settings) -> dict[str, Any]:
                 "title": th,
                 "title_en": en,
                 "downloads": [f"/public/data/{name}.csv"]
-                + ([f"/public/data/{name}.geojson"] if name != "plan" else []),
+                + ([f"/public/data/{name}.geojson"] if name in GEOJSON_DATASETS else []),
             }
             for name, (th, en) in DATASETS.items()
         ],
@@ -238,6 +266,7 @@ def page_context(*, session: Session, settings: Settings) -> dict[str, Any]:
         )
         return {
             "villages": villages.to_dict("records"),
+            "reports": public_reports.public_reports(session=session, limit=RECENT_REPORTS),
             "meta": metadata(session=session, settings=settings),
         }
 
@@ -275,6 +304,8 @@ def csv_file(name: str, *, session: Session, settings: Settings) -> PublicFile |
             if plan is None:
                 return None
             frame = overview.public_plan_rows(plan)
+        elif name == "reports":
+            frame = public_reports.public_reports_frame(session=session)
         else:
             raise ValueError(f"no open-data table {name!r}")
         etag = _etag(f"{name}-csv", version)
@@ -291,6 +322,8 @@ def geojson_file(name: str, *, session: Session, settings: Settings) -> PublicFi
             frame = public_villages_frame(session=session, settings=settings)
         elif name == "bins":
             frame = overview.public_bins(session=session)
+        elif name == "reports":
+            frame = public_reports.public_reports_frame(session=session)
         else:
             raise ValueError(f"no open-data layer {name!r}")
         collection = frame_to_geojson(frame)
