@@ -16,15 +16,16 @@ import pandas as pd
 from fieldsvc.thai import format_be_date
 
 PUBLIC_REPORTS_LAYER_NAME: Final = "เรื่องที่ประชาชนแจ้ง (residents' reports)"
-#: Status → fill colour: waiting (amber), being dealt with (blue), done (green); a dark ring
-#: sets them apart from the bins' stream colours.
-STATUS_COLORS: Final = {"received": "#f9a825", "in_progress": "#1e88e5", "done": "#43a047"}
+#: Status → fill colour, apart from the bins' stream colours (blue, green, yellow, red):
+#: waiting (deep orange), being dealt with (purple), done (grey: it recedes); a thick dark
+#: ring sets them apart from the bins' markers too.
+STATUS_COLORS: Final = {"received": "#ef6c00", "in_progress": "#7b1fa2", "done": "#9e9e9e"}
 STATUS_LEGEND: Final = {
     "received": ("รับเรื่องแล้ว", "received"),
     "in_progress": ("กำลังดำเนินการ", "in progress"),
     "done": ("เสร็จแล้ว", "done"),
 }
-RING_COLOR: Final = "#37474f"
+RING_COLOR: Final = "#212121"
 _FIELDS: Final = {
     "kind_th": "เรื่อง (report)",
     "status_th": "สถานะ (status)",
@@ -71,7 +72,7 @@ def public_reports_layer(reports: gpd.GeoDataFrame) -> folium.GeoJson | None:
     return folium.GeoJson(
         slim.to_crs(4326),
         name=PUBLIC_REPORTS_LAYER_NAME,
-        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
+        marker=folium.CircleMarker(radius=8, weight=3, fill=True, fill_opacity=0.95),
         style_function=_style,
         popup=folium.GeoJsonPopup(fields=list(_FIELDS), aliases=list(_FIELDS.values())),
     )
@@ -83,7 +84,7 @@ def public_reports_legend_row() -> str:
     for status, (th, en) in STATUS_LEGEND.items():
         parts.append(
             f'<div class="fs-legend-row fs-legend-report-{status}"><span class="fs-legend-swatch" '
-            f'style="background:{STATUS_COLORS[status]};border:2px solid {RING_COLOR};'
+            f'style="background:{STATUS_COLORS[status]};border:3px solid {RING_COLOR};'
             f'border-radius:50%;width:12px"></span><span>{th} <span class="fs-en">({en})'
             "</span></span></div>"
         )
