@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
@@ -40,6 +41,7 @@ from fieldsvc.models import (
     Subdistrict,
     Village,
 )
+from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
 from fieldsvc.services import overview, planning, public_reports
 from fieldsvc.storage.frames import villages_frame
@@ -93,6 +95,7 @@ def data_version(*, session: Session) -> str:
     sums of the figures coverage is computed from).
     """
     published = AllocationPlanRecord.status == "published"
+    shown = col(CitizenReport.visibility) == ReportVisibility.public.value
     figures: list[Any] = [
         select(func.count(col(Bin.id))),
         select(func.max(col(Bin.id))),
@@ -115,10 +118,11 @@ def data_version(*, session: Session) -> str:
         select(func.sum(col(Household.weight))),
         select(func.sum(col(Household.lon) + col(Household.lat))),
         select(func.count(col(Subdistrict.id))),
-        # residents' reports: a new one, a moderation, a status move or a reply
-        select(func.count(col(CitizenReport.id))),
-        select(func.max(col(CitizenReport.updated_at))),
-        select(func.count(col(CitizenReport.id))).where(col(CitizenReport.visibility) == "public"),
+        # residents' reports, the public ones only: a report waiting for moderation (which
+        # anyone may send) must not make the public answers rebuild
+        select(func.count(col(CitizenReport.id))).where(shown),
+        select(func.max(col(CitizenReport.id))).where(shown),
+        select(func.max(col(CitizenReport.updated_at))).where(shown),
     ]
     row = session.exec(select(*(f.scalar_subquery() for f in figures))).one()
     text = "|".join(str(value) for value in row) + f"|g{_generation}"
@@ -129,10 +133,22 @@ _generation = 0
 _generation_lock = threading.Lock()
 
 
+def _shows_publicly(row: Any) -> bool:
+    """A row whose change the public sees: a residents' report only while public (or when it
+    stops being public), so a new report waiting for moderation changes nothing."""
+    if isinstance(row, CitizenReport):
+        if row.visibility == ReportVisibility.public:
+            return True
+        # in after_flush the attribute history still holds the value before the flush
+        was = sa_inspect(row).attrs.visibility.history.deleted or ()
+        return any(str(value) == ReportVisibility.public.value for value in was)
+    return isinstance(row, PUBLIC_TABLES)
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _note_public_changes(session: OrmSession, _context: Any) -> None:
     touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(row, PUBLIC_TABLES) for row in touched):
+    if any(_shows_publicly(row) for row in touched):
         session.info["public_data_changed"] = True
 
 

@@ -209,3 +209,31 @@ def test_an_unknown_dataset_still_names_the_known_ones(client: TestClient) -> No
     assert answer.status_code == 404
     assert "reports" in answer.text
     assert client.get("/public/data/reports.xlsx").status_code == 404
+
+
+def test_a_report_waiting_for_moderation_does_not_rebuild_the_public_answers(
+    client: TestClient, planted: Planted, engine: Engine, settings: Settings
+) -> None:
+    """Anyone may send a report: a pending one must not make the public map rebuild."""
+    client.get("/public/map.html")
+    client.get("/public/data/reports.csv")
+    builds = dict(public_data.BUILDS)
+    with Session(engine) as session:
+        _report(
+            session, settings, kind="bin_full", lon=103.306, text="ใหม่ รอตรวจ",
+            visibility=ReportVisibility.pending,
+        )  # fmt: skip
+    client.get("/public/map.html")
+    client.get("/public/data/reports.csv")
+    assert public_data.BUILDS["map"] == builds["map"]
+    assert public_data.BUILDS["reports.csv"] == builds["reports.csv"]
+    # hiding a public report is seen (it leaves the public files)
+    with Session(engine) as session:
+        report = session.get(CitizenReport, 2)
+        assert report is not None and report.ticket == planted.done
+        report.visibility = ReportVisibility.hidden
+        session.add(report)
+        session.commit()
+    rows = _csv_rows(client.get("/public/data/reports.csv"))
+    assert [r["ticket"] for r in rows] == [planted.accepted]
+    assert public_data.BUILDS["reports.csv"] == builds["reports.csv"] + 1
