@@ -45,7 +45,9 @@ def test_a_key_over_its_hourly_limit_gets_429_in_the_spec_error_body(
 ) -> None:
     for _ in range(LIMIT):
         assert _post(limited, api_key).status_code == 201
-    description = _error(_post(limited, api_key), 429, "api_key")
+    refused = _post(limited, api_key)
+    description = _error(refused, 429, "api_key")
+    assert refused.headers["retry-after"] == "3600"
     assert "3" in description and "แอปเมืองดี" in description
     # the XML answer is the spec's <errors><error> with the same code
     answer = _post(limited, api_key, fmt="xml")

@@ -85,7 +85,10 @@ def error_response(fmt: str, exc: FieldsvcError) -> Response:
         else (f"{exc.message_th} / {exc.message_en}")
     )
     description = f"{exc.field}: {text}" if exc.field else text
-    return encode(fmt, "errors", _error_body(status, description), status)
+    response = encode(fmt, "errors", _error_body(status, description), status)
+    if status == 429:  # a busy key: by then its oldest counted request has left the window
+        response.headers["Retry-After"] = str(int(open311.RATE_WINDOW.total_seconds()))
+    return response
 
 
 def _path_format(request: Request) -> str:
