@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     citizen_reports_per_device_day: int = Field(
         default=5, gt=0, description="Reports one phone (its page's device id) may send in 24 h"
     )
+    open311_posts_per_key_hour: int = Field(
+        default=200, gt=0, description="Open311 requests one partner key may send in an hour"
+    )
     citizen_duplicate_radius_m: float = Field(
         default=50.0, gt=0, description="Open reports this close are offered to join"
     )

@@ -38,6 +38,7 @@ from fieldsvc.maps.elements import (
     ServiceRadiusLayer,
 )
 from fieldsvc.maps.output import ASSET_BASE_ATTR, render_map_html, write_map_html
+from fieldsvc.maps.public_reports_layer import public_reports_layer, public_reports_legend_row
 from fieldsvc.maps.traffy_layer import traffy_layer, traffy_legend_row
 from fieldsvc.models.enums import (
     CONDITION_TH,
@@ -417,6 +418,7 @@ def _legend_html(
     has_approximate: bool = False,
     basis: Sequence[tuple[str, list[str]]] = (),
     has_traffy: bool = False,
+    has_public_reports: bool = False,
 ) -> str:
     stops = ", ".join(
         f"{COVERAGE_COLORMAP(x)[:7]} {x * 100:.0f}%" for x in np.linspace(0.0, 1.0, 5)
@@ -484,6 +486,8 @@ def _legend_html(
         )
     if has_traffy:
         parts.append(traffy_legend_row())
+    if has_public_reports:
+        parts.append(public_reports_legend_row())
     if basis:
         parts.append('<h4>ที่มาของจำนวนครัวเรือน <span class="fs-en">(household basis)</span></h4>')
         for key, labels in basis:
@@ -531,6 +535,7 @@ def build_coverage_map(
     traffy_tickets: gpd.GeoDataFrame | None = None,
     extra_layers: Sequence[folium.map.Layer] = (),
     extra_legend_html: str | None = None,
+    public_reports: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the coverage map.
 
@@ -569,6 +574,9 @@ def build_coverage_map(
         before the layer control so that it lists them.
     extra_legend_html
         A second legend (bottom left) for ``extra_layers``, already escaped.
+    public_reports
+        Residents' reports staff accepted, public fields only
+        (``fieldsvc.services.public_reports.public_reports_map_frame``), or None.
     """
     if radius_m <= 0:
         raise MapInputError(f"radius_m must be > 0, got {radius_m}")
@@ -635,6 +643,9 @@ def build_coverage_map(
     traffy = traffy_layer(traffy_tickets) if traffy_tickets is not None else None
     if traffy is not None:
         traffy.add_to(m)
+    reports = public_reports_layer(public_reports) if public_reports is not None else None
+    if reports is not None:
+        reports.add_to(m)
 
     for layer in extra_layers:
         layer.add_to(m)
@@ -648,6 +659,7 @@ def build_coverage_map(
             has_approximate=village_layer is not None and bool(approximate_mask(villages).any()),
             basis=basis_by_village(villages),
             has_traffy=traffy is not None,
+            has_public_reports=reports is not None,
         )
     ).add_to(m)
     if extra_legend_html:

@@ -18,6 +18,31 @@ PROBLEMS = [
         code="forbidden",
     ),
     entry(
+        "open311_rate_key",
+        "error",
+        "คีย์ {partner} ส่งเรื่องครบ {limit} เรื่องในหนึ่งชั่วโมงแล้ว ส่งต่อได้หลังจากนี้",
+        "The key {partner} has sent {limit} requests in the last hour; send again later",
+        params="partner limit",
+        code="too_many_requests",
+    ),
+    entry(
+        "open311_body_too_large",
+        "error",
+        "ข้อมูลที่ส่งใหญ่เกินไป หรือไม่ได้บอกขนาด (ต้องมี Content-Length ไม่เกิน {max_bytes} ไบต์)",
+        "The body is too large or of unknown size (a Content-Length of at most {max_bytes} "
+        "bytes is required)",
+        params="max_bytes",
+        code="payload_too_large",
+    ),
+    entry(
+        "open311_form_too_many",
+        "error",
+        "ส่งได้ไม่เกิน {max_fields} ช่องและไม่แนบไฟล์ (รูปส่งเป็น media_url)",
+        "At most {max_fields} fields and no files may be sent (a photo goes as media_url)",
+        params="max_fields",
+        code="invalid_input",
+    ),
+    entry(
         "open311_key_name_taken",
         "error",
         "มีคีย์ของ {name} อยู่แล้ว ใช้ชื่ออื่น หรือยกเลิกคีย์เดิมก่อน",

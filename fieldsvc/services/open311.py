@@ -9,6 +9,10 @@ Choices where the specification leaves room:
   the subdistrict's DOPA code, else 404 naming ``jurisdiction_id``.
 * ``POST requests`` needs ``api_key`` (form field, or query parameter); a missing, unknown or
   revoked key is 403. Open311 has no idempotency key: two POSTs are two requests.
+* Abuse limits: a key may send ``open311_posts_per_key_hour`` requests in any hour (then 429,
+  in the spec's error body: the spec names 403 for key problems, but a key that is good and
+  only busy is told to come back later, as the public page's limits say); the body is capped
+  like the public page's (a declared size, a few fields, no files) and each text as there.
 * A location is ``lat`` and ``long``; ``address_string`` alone is refused (no geocoder runs
   here, and nothing may call the internet). ``media_url`` is not fetched.
 * ``GET requests`` lists public reports only (moderated; ``visibility`` public), newest first.
@@ -28,12 +32,12 @@ from typing import Any
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import FieldsvcError, Forbidden, InvalidInput, NotFound
+from fieldsvc.errors import FieldsvcError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from fieldsvc.models import CitizenReport, ReportKind, ReportStatus
 from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.models.types import utc_now
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report, public_fields
-from fieldsvc.storage.citizen_reports import list_reports, report_by_ticket
+from fieldsvc.storage.citizen_reports import count_reports_since, list_reports, report_by_ticket
 from fieldsvc.storage.open311_keys import active_key
 from fieldsvc.storage.register import only_subdistrict
 from fieldsvc.thai import THAI_TZ
@@ -43,6 +47,8 @@ PATH = "/open311/v2"
 #: When the service list or its definitions last changed (the discovery ``changeset``).
 CHANGESET = "2026-12-02T00:00:00+07:00"
 DEFAULT_DAYS = 90
+#: The window of the per-key limit on POST requests.
+RATE_WINDOW = timedelta(hours=1)
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -238,6 +244,14 @@ def submit_request(
     partner = active_key(session=session, key=_text(params, "api_key") or "")
     if partner is None:
         raise Forbidden.of("open311_key_invalid", field="api_key")
+    sent = count_reports_since(session=session, since=utc_now() - RATE_WINDOW, partner=partner.name)
+    if sent >= settings.open311_posts_per_key_hour:
+        raise TooManyRequests.of(
+            "open311_rate_key",
+            field="api_key",
+            partner=partner.name,
+            limit=settings.open311_posts_per_key_hour,
+        )
     check_jurisdiction(session=session, jurisdiction_id=_text(params, "jurisdiction_id"))
     kind = _service(_text(params, "service_code"))
     lat = _number(params, "lat", -90, 90)

@@ -21,6 +21,7 @@ from fieldsvc.maps.report_layers import report_layers
 from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
 from fieldsvc.services import basemap, planning
 from fieldsvc.services.citizen_triage import open_reports_on_map
+from fieldsvc.services.public_reports import public_reports_map_frame
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
@@ -180,9 +181,11 @@ def coverage_map(
     coverage = coverage or planning.compute_coverage(session=session, settings=settings)
     villages = villages_with_coverage(villages_frame(session=session), coverage)
     traffy = None
+    reports = None
     if audience == "public":
         bins: Any = public_bins(session=session)
         uncovered = None
+        reports = public_reports_map_frame(session=session)
     else:
         bins = bins_frame(session=session)
         photos = _latest_photos(session)
@@ -195,11 +198,11 @@ def coverage_map(
         traffy = traffy_frame(session=session)
     base = base_layer or settings.map_base_layer
     extra: tuple[list[Any], str | None] = ([], None)
-    if audience != "public":  # residents' open reports: the office's own, never public
-        counts, reports = open_reports_on_map(session=session)
+    if audience != "public":  # every open report and the counts per village: staff only
+        counts, staff_reports = open_reports_on_map(session=session)
         villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
         extra = report_layers(
-            villages=villages, reports=reports, many=settings.citizen_many_open_reports
+            villages=villages, reports=staff_reports, many=settings.citizen_many_open_reports
         )
     return build_coverage_map(
         villages=villages,
@@ -213,4 +216,5 @@ def coverage_map(
         traffy_tickets=traffy,
         extra_layers=extra[0],
         extra_legend_html=extra[1],
+        public_reports=reports,
     )

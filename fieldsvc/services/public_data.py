@@ -26,14 +26,24 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
 from fieldsvc.config import Settings
 from fieldsvc.maps.output import render_map_html
-from fieldsvc.models import AllocationPlanRecord, Bin, Household, Inspection, Subdistrict, Village
+from fieldsvc.models import (
+    AllocationPlanRecord,
+    Bin,
+    CitizenReport,
+    Household,
+    Inspection,
+    Subdistrict,
+    Village,
+)
+from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
-from fieldsvc.services import overview, planning
+from fieldsvc.services import overview, planning, public_reports
 from fieldsvc.storage.frames import villages_frame
 
 T = TypeVar("T")
@@ -42,12 +52,28 @@ DATASETS: dict[str, tuple[str, str]] = {
     "villages": ("ความครอบคลุมถังขยะรายหมู่บ้าน", "Waste-bin coverage by village"),
     "bins": ("ทะเบียนถังขยะ", "Waste-bin register"),
     "plan": ("แผนจัดสรรถังขยะที่เผยแพร่", "Published bin allocation plan"),
+    "reports": (
+        "เรื่องแจ้งปัญหาถังขยะจากประชาชน (ที่เจ้าหน้าที่ตรวจแล้ว)",
+        "Residents' reports of bin problems (accepted by staff)",
+    ),
 }
+#: The open-data tables that are also map layers (GeoJSON).
+GEOJSON_DATASETS = ("villages", "bins", "reports")
+#: Recent reports listed on the public page.
+RECENT_REPORTS = 10
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
 #: Rows whose change alters what the public sees.
-PUBLIC_TABLES = (Bin, Inspection, Village, Household, Subdistrict, AllocationPlanRecord)
+PUBLIC_TABLES = (
+    Bin,
+    Inspection,
+    Village,
+    Household,
+    Subdistrict,
+    AllocationPlanRecord,
+    CitizenReport,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,7 @@ def data_version(*, session: Session) -> str:
     sums of the figures coverage is computed from).
     """
     published = AllocationPlanRecord.status == "published"
+    shown = col(CitizenReport.visibility) == ReportVisibility.public.value
     figures: list[Any] = [
         select(func.count(col(Bin.id))),
         select(func.max(col(Bin.id))),
@@ -91,6 +118,11 @@ def data_version(*, session: Session) -> str:
         select(func.sum(col(Household.weight))),
         select(func.sum(col(Household.lon) + col(Household.lat))),
         select(func.count(col(Subdistrict.id))),
+        # residents' reports, the public ones only: a report waiting for moderation (which
+        # anyone may send) must not make the public answers rebuild
+        select(func.count(col(CitizenReport.id))).where(shown),
+        select(func.max(col(CitizenReport.id))).where(shown),
+        select(func.max(col(CitizenReport.updated_at))).where(shown),
     ]
     row = session.exec(select(*(f.scalar_subquery() for f in figures))).one()
     text = "|".join(str(value) for value in row) + f"|g{_generation}"
@@ -101,10 +133,22 @@ _generation = 0
 _generation_lock = threading.Lock()
 
 
+def _shows_publicly(row: Any) -> bool:
+    """A row whose change the public sees: a residents' report only while public (or when it
+    stops being public), so a new report waiting for moderation changes nothing."""
+    if isinstance(row, CitizenReport):
+        if row.visibility == ReportVisibility.public:
+            return True
+        # in after_flush the attribute history still holds the value before the flush
+        was = sa_inspect(row).attrs.visibility.history.deleted or ()
+        return any(str(value) == ReportVisibility.public.value for value in was)
+    return isinstance(row, PUBLIC_TABLES)
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _note_public_changes(session: OrmSession, _context: Any) -> None:
     touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(row, PUBLIC_TABLES) for row in touched):
+    if any(_shows_publicly(row) for row in touched):
         session.info["public_data_changed"] = True
 
 
@@ -200,7 +244,7 @@ def _metadata(*, session: Session, settings: Settings) -> dict[str, Any]:
                 "title": th,
                 "title_en": en,
                 "downloads": [f"/public/data/{name}.csv"]
-                + ([f"/public/data/{name}.geojson"] if name != "plan" else []),
+                + ([f"/public/data/{name}.geojson"] if name in GEOJSON_DATASETS else []),
             }
             for name, (th, en) in DATASETS.items()
         ],
@@ -238,6 +282,7 @@ def page_context(*, session: Session, settings: Settings) -> dict[str, Any]:
         )
         return {
             "villages": villages.to_dict("records"),
+            "reports": public_reports.public_reports(session=session, limit=RECENT_REPORTS),
             "meta": metadata(session=session, settings=settings),
         }
 
@@ -275,6 +320,8 @@ def csv_file(name: str, *, session: Session, settings: Settings) -> PublicFile |
             if plan is None:
                 return None
             frame = overview.public_plan_rows(plan)
+        elif name == "reports":
+            frame = public_reports.public_reports_frame(session=session)
         else:
             raise ValueError(f"no open-data table {name!r}")
         etag = _etag(f"{name}-csv", version)
@@ -291,6 +338,8 @@ def geojson_file(name: str, *, session: Session, settings: Settings) -> PublicFi
             frame = public_villages_frame(session=session, settings=settings)
         elif name == "bins":
             frame = overview.public_bins(session=session)
+        elif name == "reports":
+            frame = public_reports.public_reports_frame(session=session)
         else:
             raise ValueError(f"no open-data layer {name!r}")
         collection = frame_to_geojson(frame)

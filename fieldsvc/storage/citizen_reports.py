@@ -139,14 +139,18 @@ def count_reports_since(
     since: datetime,
     client_hash: str | None = None,
     device_hash: str | None = None,
+    partner: str | None = None,
 ) -> int:
-    """Reports sent since ``since`` from this hashed address (or this hashed device)."""
+    """Reports sent since ``since`` from this hashed address (or this hashed device, or this
+    Open311 partner)."""
     query = select(func.count()).select_from(CitizenReport)
     query = query.where(col(CitizenReport.created_at) >= since)
     if client_hash is not None:
         query = query.where(CitizenReport.client_hash == client_hash)
     if device_hash is not None:
         query = query.where(CitizenReport.device_hash == device_hash)
+    if partner is not None:
+        query = query.where(CitizenReport.partner == partner)
     return int(session.exec(query).one())
 
 

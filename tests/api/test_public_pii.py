@@ -82,6 +82,9 @@ CAMERA_MAKE = "SECRET-CAMERA-MAKE"
 EXIF_LAT = "16.31144"  # 16° 18′ 41.2″ N, in the photo's EXIF only
 PLAN_STAFF_NAME = "นายพัสดุ ตรวจรับดี"  # moved a plan item: staff see who, the public does not
 PLAN_NOTE = "ใบสั่งซื้อ 0897776666 ร้านลับ"
+#: A resident's report staff have not accepted yet: its words (which name a neighbour and a
+#: phone) must not reach any public page, map, file or Open311 answer.
+PENDING_SECRET = "ลุงสมชายบ้านเลขที่ 9/99 ทิ้งขยะทุกคืน โทร 0861239876"
 
 OGC_COLLECTIONS = (
     "villages",
@@ -174,8 +177,12 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         "/staff/export/coverage-series.csv",
         "/staff/export/coverage-series.json?by=area&fiscal_year=2570",
     ],
-    "/public/data/{name}.csv": [f"/public/data/{n}.csv" for n in ("villages", "bins", "plan")],
-    "/public/data/{name}.geojson": [f"/public/data/{n}.geojson" for n in ("villages", "bins")],
+    "/public/data/{name}.csv": [
+        f"/public/data/{n}.csv" for n in ("villages", "bins", "plan", "reports")
+    ],
+    "/public/data/{name}.geojson": [
+        f"/public/data/{n}.geojson" for n in ("villages", "bins", "reports")
+    ],
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],
     "/report/{name}": ["/report/index.html", "/report/report.js", "/report/report.css"],
@@ -364,6 +371,20 @@ def planted(
         report.visibility = ReportVisibility.public
         session.add(report)
         session.commit()
+        pending = accept_report(  # waiting for moderation: nothing of it is public
+            session=session,
+            draft=ReportDraft(
+                kind="dumping",
+                lon=LON0 + 0.0004,
+                lat=LAT0,
+                description=PENDING_SECRET,
+                contact_name=CITIZEN_NAME,
+                contact_phone=CITIZEN_PHONE,
+            ),
+            settings=settings,
+        )
+        assert pending.visibility == ReportVisibility.pending
+        pending_ticket, pending_key = pending.ticket, pending.access_key
         _, partner_key = add_key(session=session, name="partner-app")
         session.commit()
         partner_report = accept_report(
@@ -425,6 +446,10 @@ def planted(
         REPORTER_ADDRESS,
         partner_report.access_key,
         partner_key,
+        PENDING_SECRET,
+        "0861239876",
+        pending_ticket,
+        pending_key,
     ]
     return {
         "secrets": secrets,
@@ -546,6 +571,8 @@ def test_no_anonymous_page_or_file_shows_personal_data(
         "/public/map.html",
         "/public/data/villages.geojson",
         "/public/data/plan.csv",
+        "/public/data/reports.csv",
+        "/public/data/reports.geojson",
         "/public/plan.pdf",
         "/public/plan.xlsx",
         "/public/data/metadata.json",
@@ -555,5 +582,10 @@ def test_no_anonymous_page_or_file_shows_personal_data(
     for url, text in public_texts.items():
         assert not re.search(r"/media/[0-9a-f]{64}", text), url
     assert client.get(f"/api/v1/media/{planted['photo']}").status_code == 401
+    # The accepted report is really shown on the public side (the scan read its text), with
+    # its ticket; the pending one is nowhere (above).
+    for url in ("/public", "/public/map.html", "/public/data/reports.csv"):
+        assert planted["ticket"] in public_texts[url], url
+    assert "ถังหน้าวัดเต็ม" in public_texts["/public/data/reports.geojson"]
     # The plan's printed notice really was read (Thai text out of the PDF).
     assert "ถังขยะ" in public_texts["/public/plan.pdf"]

@@ -248,3 +248,28 @@ def test_language_switch_stands_apart_and_asks_first(make_phone: PhoneMaker, liv
     assert page.locator("#btn-start").inner_text().strip() == "Record a bin"
     assert messages == ["เปลี่ยนภาษาเป็นภาษาอังกฤษ (English)?"] * 2
     assert phone.errors == []
+
+
+@pytest.mark.parametrize("height", [560, 640])
+def test_home_links_the_public_report_page_without_pushing_the_start_button_out(
+    make_phone: PhoneMaker, live: Live, height: int
+) -> None:
+    phone = make_phone(height=height)
+    page = phone.page
+    page.goto(live.link())
+    page.locator("html[data-data='ready']").wait_for(state="attached")
+    link = page.locator("#link-report")
+    assert link.get_attribute("href") == "/report"
+    assert link.inner_text().strip() == "แจ้งปัญหาถังขยะ"
+    assert in_view(page, "#btn-start"), height
+    targets = page.evaluate(TARGETS_JS)
+    mine = next(t for t in targets if t["id"] == "link-report")
+    assert mine["bottom"] - mine["top"] >= 44  # a thumb-sized target like the other buttons
+    assert min(gap(mine, t) for t in targets if t["id"] != "link-report") >= 8
+    if height == 640:
+        page.evaluate("document.getElementById('link-report').scrollIntoView()")
+        shot(page, "home-report-link")
+    assert phone.errors == []
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith("/report")

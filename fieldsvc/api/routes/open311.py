@@ -17,13 +17,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from fieldsvc.api.deps import SessionDep, SettingsDep
 from fieldsvc.api.errors import http_status
-from fieldsvc.errors import FieldsvcError, InvalidInput, NotFound
+from fieldsvc.errors import FieldsvcError, InvalidInput, NotFound, PayloadTooLarge
 from fieldsvc.services import open311
-from fieldsvc.services.intake import require_body_within
 
+#: The public report page's own cap on fields (``routes.citizen``): every Open311 field fits.
+MAX_FORM_FIELDS = 20
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 #: A list's XML element → the element of each of its items.
 _ITEM_TAGS = {
@@ -83,7 +85,10 @@ def error_response(fmt: str, exc: FieldsvcError) -> Response:
         else (f"{exc.message_th} / {exc.message_en}")
     )
     description = f"{exc.field}: {text}" if exc.field else text
-    return encode(fmt, "errors", _error_body(status, description), status)
+    response = encode(fmt, "errors", _error_body(status, description), status)
+    if status == 429:  # a busy key: by then its oldest counted request has left the window
+        response.headers["Retry-After"] = str(int(open311.RATE_WINDOW.total_seconds()))
+    return response
 
 
 def _path_format(request: Request) -> str:
@@ -138,11 +143,20 @@ Query = Annotated[dict[str, str], Depends(query)]
 
 async def form_fields(request: Request, settings: SettingsDep) -> dict[str, str]:
     """A POST's form fields (urlencoded or multipart), after the query string's: a partner may
-    send ``api_key`` either way. The body is capped like every form."""
-    require_body_within(request.headers.get("content-length"), limit=settings.max_json_bytes)
+    send ``api_key`` either way. Capped as the public report page caps its body: a declared
+    size (a body of unknown length is refused before it is read), at most
+    :data:`MAX_FORM_FIELDS` fields and no file (Open311 sends a photo as ``media_url``)."""
+    cap = min(settings.max_json_bytes, settings.citizen_max_request_bytes)
+    size = request.headers.get("content-length", "")
+    if not size.isdigit() or int(size) > cap:
+        raise PayloadTooLarge.of("open311_body_too_large", field="body", max_bytes=cap)
     fields = query(request)
     try:
-        form = await request.form()
+        form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    except HTTPException:  # starlette's answer to too many fields or a file
+        raise InvalidInput.of(
+            "open311_form_too_many", field="body", max_fields=MAX_FORM_FIELDS
+        ) from None
     except (ValueError, AssertionError):
         raise InvalidInput.of(
             "request_invalid", field="body", field_name="body", reason="unreadable form"

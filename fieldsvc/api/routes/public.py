@@ -13,7 +13,7 @@ from fieldsvc.api.geojson import GeoJSONResponse
 from fieldsvc.api.pages import render
 from fieldsvc.errors import NotFound
 from fieldsvc.services import coverage_history, plan_progress, planning, public_data
-from fieldsvc.services.public_data import DATASETS
+from fieldsvc.services.public_data import DATASETS, GEOJSON_DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -56,7 +56,7 @@ def open_data_metadata(request: Request, session: SessionDep, settings: Settings
 def open_data_csv(
     name: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    if name in ("villages", "bins", "plan"):
+    if name in DATASETS:
         item = public_data.csv_file(name, session=session, settings=settings)
         if item is None:
             raise NotFound.of("no_published_plan", field="name")
@@ -70,11 +70,11 @@ def open_data_csv(
 def open_data_geojson(
     name: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Any:
-    if name not in ("villages", "bins"):
+    if name not in GEOJSON_DATASETS:
         raise NotFound.of(
             "geojson_dataset_not_found",
             field="name",
-            details={"expected": ["villages", "bins"]},
+            details={"expected": list(GEOJSON_DATASETS)},
             name=name,
         )
     item = public_data.geojson_file(name, session=session, settings=settings)
