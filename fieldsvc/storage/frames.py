@@ -110,9 +110,16 @@ def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
-def households_frame(*, session: Session, include_personal: bool = False) -> gpd.GeoDataFrame:
-    """Household (demand) points. ``house_no`` is personal data and only added on request."""
-    rows = session.exec(select(Household).order_by(col(Household.id))).all()
+def households_frame(
+    *, session: Session, include_personal: bool = False, village_ids: list[int] | None = None
+) -> gpd.GeoDataFrame:
+    """Household (demand) points, of ``village_ids`` only when given (one subdistrict's slice
+    reads through ``ix_household_village_id``). ``house_no`` is personal data and only added on
+    request."""
+    query = select(Household).order_by(col(Household.id))
+    if village_ids is not None:
+        query = query.where(col(Household.village_id).in_(village_ids))
+    rows = session.exec(query).all()
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
     records: list[dict[str, Any]] = []
     for h in rows:
