@@ -86,9 +86,13 @@ def register_engine(url: str, schema: str) -> Engine:
     )
 
 
-def build_register(url: str, schema: str, size: NationalSize) -> Engine:
+def build_register(
+    url: str, schema: str, size: NationalSize, *, layout: str = "contiguous"
+) -> Engine:
     """(Re)create ``schema`` in the database at ``url``, migrate it and fill it; returns an
-    engine bound to it. Ends with ANALYZE, so plans are those of a loaded database."""
+    engine bound to it. Ends with ANALYZE, so plans are those of a loaded database.
+    ``layout``: see ``LAYOUTS`` (households and bins)."""
+    village = LAYOUTS[layout]
     engine = register_engine(url, schema)
     with engine.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -114,8 +118,8 @@ def build_register(url: str, schema: str, size: NationalSize) -> Engine:
         connection.execute(text("SELECT setseed(:seed)"), {"seed": SEED})
         _fill_places(connection, size)
         with _indexes_set_aside(connection, BIG_TABLES):
-            _fill_bins(connection, size)
-            _fill_households(connection, size)
+            _fill_bins(connection, size, village)
+            _fill_households(connection, size, village)
             _fill_inspections(connection, size)
         for table in ("subdistrict", "village", *BIG_TABLES):
             # Explicit ids were given: the next row the app adds must not collide.
@@ -185,10 +189,18 @@ def _fill_places(connection: Connection, size: NationalSize) -> None:
     )
 
 
-# A 0-based row ``n`` of ``:rows`` lies in village ``n * :villages / :rows`` (integer division);
-# its point is uniform inside that village's rectangle (the same corner formula as above).
+#: Where a village's rows lie in the table: together ("contiguous", as an import writes them),
+#: or dealt round all villages one row each ("interleaved", the worst case of surveys from
+#: every subdistrict arriving mixed over the years: each village's rows on different pages).
+LAYOUTS = {
+    "contiguous": "n::bigint * :villages / :rows",
+    "interleaved": "n % :villages",
+}
+
+# A 0-based row ``n`` of ``:rows`` lies in village ``v`` (``LAYOUTS``); its point is uniform
+# inside that village's rectangle (the same corner formula as above).
 _POINT_IN_VILLAGE = """
-    LATERAL (SELECT n::bigint * :villages / :rows AS v) AS vi,
+    LATERAL (SELECT {village} AS v) AS vi,
     LATERAL (SELECT :lon0 + ((v / :per) % :cols) * :d + ((v % :per) % :vcols) * :dx
                         + random() * :dx AS lon,
                     :lat0 + ((v / :per) / :cols) * :d + ((v % :per) / :vcols) * :dy
@@ -211,7 +223,7 @@ def _point_params(size: NationalSize, rows: int) -> dict[str, float | int]:
     }
 
 
-def _fill_bins(connection: Connection, size: NationalSize) -> None:
+def _fill_bins(connection: Connection, size: NationalSize, village: str) -> None:
     if not size.bins:
         return
     connection.execute(
@@ -228,14 +240,14 @@ def _fill_bins(connection: Connection, size: NationalSize) -> None:
                    TIMESTAMPTZ '2026-01-01 00:00+00' + (n % 365) * INTERVAL '1 day',
                    TIMESTAMPTZ '2024-01-01 00:00+00', TIMESTAMPTZ '2026-01-01 00:00+00',
                    md5('bin' || n)::uuid::text, 1
-            FROM generate_series(0, :rows - 1) AS n, {_POINT_IN_VILLAGE}
+            FROM generate_series(0, :rows - 1) AS n, {_POINT_IN_VILLAGE.format(village=village)}
             """
         ),
         _point_params(size, size.bins),
     )
 
 
-def _fill_households(connection: Connection, size: NationalSize) -> None:
+def _fill_households(connection: Connection, size: NationalSize, village: str) -> None:
     if not size.households:
         return
     connection.execute(
@@ -244,7 +256,7 @@ def _fill_households(connection: Connection, size: NationalSize) -> None:
             INSERT INTO household (id, ref, village_id, lon, lat, persons, house_no, source,
                                    weight)
             SELECT n + 1, 'HH-' || n, v + 1, p.lon, p.lat, 1 + n % 6, NULL, 'survey', 1
-            FROM generate_series(0, :rows - 1) AS n, {_POINT_IN_VILLAGE}
+            FROM generate_series(0, :rows - 1) AS n, {_POINT_IN_VILLAGE.format(village=village)}
             """
         ),
         _point_params(size, size.households),

@@ -34,6 +34,7 @@ from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from bench.national_register import (
+    LAYOUTS,
     NationalSize,
     build_register,
     drop_register,
@@ -62,8 +63,8 @@ class Timings:
         )
 
 
-def schema_for(scale: float) -> str:
-    return "national_" + f"{scale:g}".replace(".", "_").replace("-", "_")
+def schema_for(scale: float, layout: str) -> str:
+    return f"national_{scale:g}_{layout}".replace(".", "_").replace("-", "_")
 
 
 def near_points(session: Session, size: NationalSize, count: int, seed: int) -> list[tuple]:
@@ -230,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--keep", action="store_true", help="keep the registers' schemas")
     parser.add_argument(
+        "--layout",
+        choices=sorted(LAYOUTS),
+        default="contiguous",
+        help="each village's households and bins together (as imported) or dealt round",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="measure registers kept by an earlier --keep run"
     )
     args = parser.parse_args(argv)
@@ -240,17 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measured] = []
     for scale in (args.baseline_scale, args.scale):
         size = NationalSize.at(scale)
-        schema = schema_for(scale)
+        schema = schema_for(scale, args.layout)
         started = time.perf_counter()
         if args.reuse:
             print(f"re-using {schema}", flush=True)
         else:
-            build_register(args.database_url, schema, size).dispose()
+            build_register(args.database_url, schema, size, layout=args.layout).dispose()
         build_s = time.perf_counter() - started
         print(f"built {schema} in {build_s:,.0f} s (load average {os.getloadavg()})", flush=True)
         results.append(Measured(size, build_s, {}, Timings(), Timings()))
     for index, scale in enumerate((args.baseline_scale, args.scale)):
-        engine = register_engine(args.database_url, schema_for(scale))
+        engine = register_engine(args.database_url, schema_for(scale, args.layout))
         measured = measure(engine, results[index].size, args)
         measured.build_s = results[index].build_s
         results[index] = measured
@@ -276,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at end: {os.getloadavg()}")
     if not args.keep:
         for scale in (args.baseline_scale, args.scale):
-            drop_register(args.database_url, schema_for(scale))
+            drop_register(args.database_url, schema_for(scale, args.layout))
     return 0
 
 
