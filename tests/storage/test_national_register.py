@@ -17,7 +17,7 @@ from bench.national_register import (
     drop_register,
 )
 from bench.postgis_national_bench import coverage_inputs
-from fieldsvc.models import Bin
+from fieldsvc.models import Bin, Household, Subdistrict, Village
 from fieldsvc.models.enums import Condition, Stream
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
 from fieldsvc.storage.register import bins_near
@@ -169,3 +169,23 @@ def test_bins_near_a_point_uses_the_lat_lon_index(
         drop_register(database_url, SCHEMA)
     assert "ix_bin_lat_lon" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_households_frame_reads_only_the_given_villages(session: Session) -> None:
+    subdistrict = Subdistrict(code="340101", name="ตำบลทดสอบ")
+    session.add(subdistrict)
+    session.flush()
+    one, two = (
+        Village(subdistrict_id=subdistrict.id or 0, number=n, name=f"หมู่ {n}") for n in (1, 2)
+    )
+    session.add_all([one, two])
+    session.flush()
+    for ref, village in (("h1", one), ("h2", two), ("h3", one), ("h4", None)):
+        session.add(
+            Household(ref=ref, village_id=village.id if village else None, lon=100.0, lat=14.0)
+        )
+    session.commit()
+    assert list(households_frame(session=session, village_ids=[one.id or 0])["ref"]) == ["h1", "h3"]
+    assert list(households_frame(session=session, village_ids=[two.id or 0])["ref"]) == ["h2"]
+    assert households_frame(session=session, village_ids=[]).empty
+    assert list(households_frame(session=session)["ref"]) == ["h1", "h2", "h3", "h4"]
