@@ -93,6 +93,10 @@ def build_register(
     engine bound to it. Ends with ANALYZE, so plans are those of a loaded database.
     ``layout``: see ``LAYOUTS`` (households and bins)."""
     village = LAYOUTS[layout]
+    if layout == "interleaved" and size.villages % INTERLEAVE_STEP == 0:
+        raise ValueError(
+            f"interleaved needs a number of villages not divisible by {INTERLEAVE_STEP}"
+        )
     engine = register_engine(url, schema)
     with engine.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -190,11 +194,15 @@ def _fill_places(connection: Connection, size: NationalSize) -> None:
 
 
 #: Where a village's rows lie in the table: together ("contiguous", as an import writes them),
-#: or dealt round all villages one row each ("interleaved", the worst case of surveys from
-#: every subdistrict arriving mixed over the years: each village's rows on different pages).
+#: or dealt round all villages one row each in a scrambled order ("interleaved": row n goes to
+#: village n × 7,919 mod villages, so neighbouring rows belong to far-apart subdistricts — the
+#: worst case of surveys from the whole country arriving mixed over the years, every row of a
+#: subdistrict on a page of its own). 7,919 is prime, so each village still gets every
+#: villages-th row (the same counts as contiguous) unless the number of villages is a multiple.
+INTERLEAVE_STEP = 7_919
 LAYOUTS = {
     "contiguous": "n::bigint * :villages / :rows",
-    "interleaved": "n % :villages",
+    "interleaved": f"(n::bigint * {INTERLEAVE_STEP}) % :villages",
 }
 
 # A 0-based row ``n`` of ``:rows`` lies in village ``v`` (``LAYOUTS``); its point is uniform

@@ -74,6 +74,24 @@ def test_builder_row_counts_and_the_two_queries(engine: Engine, database_url: st
         tiny_register.dispose()
         drop_register(database_url, SCHEMA)
 
+    # Interleaved: row n in village n × 7,919 mod 30; the same counts, rows spread out.
+    mixed = build_register(database_url, SCHEMA, TINY, layout="interleaved")
+    try:
+        with Session(mixed) as session:
+            for subdistrict_id in (1, 2, 3):
+                first, last = (subdistrict_id - 1) * 10, subdistrict_id * 10
+                expected_rows = sum(1 for n in range(917) if first <= n * 7_919 % 30 < last)
+                got = households_frame(
+                    session=session, village_ids=list(range(first + 1, last + 1))
+                )
+                assert len(got) == expected_rows
+                assert sorted(got["household_id"]) == [
+                    n + 1 for n in range(917) if first <= n * 7_919 % 30 < last
+                ]
+    finally:
+        mixed.dispose()
+        drop_register(database_url, SCHEMA)
+
 
 def _check_tiny_register(tiny_register: Engine) -> None:
     expected = {
