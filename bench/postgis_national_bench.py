@@ -67,7 +67,9 @@ def schema_for(scale: float, layout: str) -> str:
     return f"national_{scale:g}_{layout}".replace(".", "_").replace("-", "_")
 
 
-def near_points(session: Session, size: NationalSize, count: int, seed: int) -> list[tuple]:
+def near_points(
+    session: Session, size: NationalSize, count: int, seed: int
+) -> list[tuple[float, float]]:
     """Points where a phone would ask: 80 % beside a registered bin (a few tens of metres
     off), 20 % anywhere in the register's area."""
     rng = random.Random(seed)
@@ -198,13 +200,11 @@ def measure(engine: Engine, size: NationalSize, args: argparse.Namespace) -> Mea
     rng = random.Random(args.seed)
     with Session(engine) as session:
         points = near_points(session, size, args.points + 10, args.seed)
-        near = {
-            radius: timed(
-                points,
-                lambda p, r=radius: len(bins_near(session=session, lon=p[0], lat=p[1], radius_m=r)),
-            )
-            for radius in RADII_M
-        }
+
+        def near_within(radius: float) -> Callable[[tuple[float, float]], int]:
+            return lambda p: len(bins_near(session=session, lon=p[0], lat=p[1], radius_m=radius))
+
+        near = {radius: timed(points, near_within(radius)) for radius in RADII_M}
         subdistricts = [rng.randint(1, size.subdistricts) for _ in range(args.subdistricts + 3)]
         inputs = timed(subdistricts, lambda s: coverage_inputs(session, s), warm=3)
     run_sql = coverage_inputs_sql(engine, subdistricts[0])
