@@ -1,8 +1,11 @@
 """Run every benchmark in turn (``make bench`` / ``python -m bench``), each in its own process
-so that peak-memory figures are its own. Pass ``--full`` for the long versions."""
+so that peak-memory figures are its own. Pass ``--full`` for the long versions. With
+``FIELDSVC_BENCH_DATABASE_URL`` set (a PostGIS database), the national-size PostGIS benchmark
+runs too."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -38,6 +41,10 @@ FULL = [
 
 def main() -> int:
     runs = FULL if "--full" in sys.argv[1:] else QUICK
+    if os.environ.get("FIELDSVC_BENCH_DATABASE_URL"):
+        # PostGIS at national size needs a database of its own (about 7 GB at full size).
+        scale = "1.0" if runs is FULL else "0.1"
+        runs = [*runs, ["bench.postgis_national_bench", "--scale", scale]]
     failed = 0
     for module, *args in runs:
         print(f"\n=== {module} {' '.join(args)}", flush=True)

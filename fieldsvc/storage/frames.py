@@ -113,8 +113,9 @@ def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd
 def households_frame(
     *, session: Session, include_personal: bool = False, village_ids: list[int] | None = None
 ) -> gpd.GeoDataFrame:
-    """Household (demand) points, of ``village_ids`` only when given. ``house_no`` is personal
-    data and only added on request."""
+    """Household (demand) points, of ``village_ids`` only when given (one subdistrict's slice
+    reads through ``ix_household_village_id``). ``house_no`` is personal data and only added on
+    request."""
     query = select(Household).order_by(col(Household.id))
     if village_ids is not None:
         query = query.where(col(Household.village_id).in_(village_ids))

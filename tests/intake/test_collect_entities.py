@@ -32,6 +32,10 @@ from fieldsvc.thai import thai_now
 from tests.intake.conftest import Place, add_bin
 from tests.live import serve
 
+#: Seconds a request to the local test server may take: the 2-core test box runs the suite
+#: in two workers beside browser tests, and httpx's 5 s default was once exceeded there.
+SLOW_BOX_S = 60.0
+
 FORMS_NS = "{http://openrosa.org/xforms/xformsList}"
 MANIFEST_NS = "{http://openrosa.org/xforms/xformsManifest}"
 RESPONSE_NS = "{http://openrosa.org/http/response}"
@@ -79,7 +83,7 @@ def second_head_token(engine: Engine, place: Place) -> str:
 def download(server_url: str, token: str) -> Phone:
     """formList → manifest → bins.csv, as Collect does before opening the form."""
     base = f"{server_url}/openrosa/{token}"
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         forms = ET.fromstring(client.get(f"{base}/formList").content)
         entry = next(
             x
@@ -164,7 +168,7 @@ def entity_xml(
 
 def send(phone: Phone, xml: str) -> httpx.Response:
     """HEAD pre-flight, then the multipart POST (no photo: the bin is shown damaged)."""
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         assert client.head(f"{phone.base}/submission").status_code == 204
         files = [("xml_submission_file", ("bin_survey.xml", xml.encode(), "text/xml"))]
         response = client.post(f"{phone.base}/submission", files=files)
@@ -173,7 +177,7 @@ def send(phone: Phone, xml: str) -> httpx.Response:
 
 
 def integrity(phone: Phone, ids: list[str]) -> dict[str, str]:
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         response = client.get(phone.integrity_url, params={"id": ",".join(ids)})
     assert response.status_code == 200 and response.headers["X-OpenRosa-Version"] == "1.0"
     root = ET.fromstring(response.content)
@@ -494,6 +498,6 @@ def test_a_create_goes_through_every_check_of_a_new_bin(
 
 def test_integrity_of_another_list_is_404(server_url: str, place: Place) -> None:
     url = f"{server_url}/openrosa/{place.head_token}/entities/households/integrity?id=a"
-    response = httpx.get(url, headers=COLLECT_HEADERS)
+    response = httpx.get(url, headers=COLLECT_HEADERS, timeout=SLOW_BOX_S)
     assert response.status_code == 404
     assert response.headers["X-OpenRosa-Version"] == "1.0"

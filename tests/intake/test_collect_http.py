@@ -23,6 +23,10 @@ from fieldsvc.storage.media import media_path
 from tests.intake.conftest import Place, bin_xml, jpeg_bytes
 from tests.live import serve
 
+#: Seconds a request to the local test server may take: the 2-core test box runs the suite
+#: in two workers beside browser tests, and httpx's 5 s default was once exceeded there.
+SLOW_BOX_S = 60.0
+
 FORMS_NS = "{http://openrosa.org/xforms/xformsList}"
 MANIFEST_NS = "{http://openrosa.org/xforms/xformsManifest}"
 RESPONSE_NS = "{http://openrosa.org/http/response}"
@@ -172,7 +176,7 @@ def test_odk_collect_session_end_to_end(
 
 def test_staff_token_gets_every_village_in_villages_csv(server_url: str, place: Place) -> None:
     url = f"{server_url}/openrosa/{place.staff_token}/forms/village_households/media/villages.csv"
-    response = httpx.get(url, headers=COLLECT_HEADERS)
+    response = httpx.get(url, headers=COLLECT_HEADERS, timeout=SLOW_BOX_S)
     assert response.status_code == 200
     assert response.text.splitlines() == [
         "name,label",
@@ -183,7 +187,9 @@ def test_staff_token_gets_every_village_in_villages_csv(server_url: str, place: 
 
 
 def test_bad_token_is_401_with_openrosa_header(server_url: str) -> None:
-    response = httpx.get(f"{server_url}/openrosa/not-a-token/formList", headers=COLLECT_HEADERS)
+    response = httpx.get(
+        f"{server_url}/openrosa/not-a-token/formList", headers=COLLECT_HEADERS, timeout=SLOW_BOX_S
+    )
     assert response.status_code == 401
     assert response.headers["X-OpenRosa-Version"] == "1.0"
     assert "ลิงก์ตั้งค่าแอปนี้ใช้ไม่ได้" in (_message(response).text or "")
@@ -194,7 +200,7 @@ def test_village_head_survey_of_another_village_is_kept_but_held(
 ) -> None:
     url = f"{server_url}/openrosa/{place.head_token}/submission"
     xml = bin_xml(village="2", location="16.305 103.315 150 4")
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         response = _post(client, url, xml, photo=None, incomplete=False)
     assert response.status_code == 201
     assert "ไม่ใช่หมู่บ้านที่ท่านรับผิดชอบ" in (_message(response).text or "")
@@ -209,7 +215,7 @@ def test_renamed_pdf_photo_refuses_the_post_and_stores_nothing(
 ) -> None:
     url = f"{server_url}/openrosa/{place.head_token}/submission"
     pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         response = _post(client, url, bin_xml(), photo=pdf, incomplete=False)
     assert response.status_code == 415
     text = _message(response).text or ""
@@ -221,7 +227,7 @@ def test_renamed_pdf_photo_refuses_the_post_and_stores_nothing(
 def test_body_over_the_limit_is_413(server_url: str, settings: Settings, place: Place) -> None:
     url = f"{server_url}/openrosa/{place.head_token}/submission"
     big = b"\xff\xd8\xff" + b"0" * (settings.max_submission_bytes + 10)
-    with httpx.Client(headers=COLLECT_HEADERS) as client:
+    with httpx.Client(headers=COLLECT_HEADERS, timeout=SLOW_BOX_S) as client:
         response = _post(client, url, bin_xml(), photo=big, incomplete=False)
     assert response.status_code == 413
     assert response.headers["X-OpenRosa-Version"] == "1.0"

@@ -24,6 +24,10 @@ from fieldsvc.models import Bin, Condition, Inspection, Submission
 from tests.intake.conftest import VILLAGE_CENTRES, Place, add_bin, bin_xml
 from tests.live import serve
 
+#: Seconds a request to the local test server may take: the 2-core test box runs the suite
+#: in two workers beside browser tests, and httpx's 5 s default was once exceeded there.
+SLOW_BOX_S = 60.0
+
 HEAD_SID = "3f8a3a64-1c7e-4e53-9d3f-0000000000{:02d}"
 LAT2, LON2 = VILLAGE_CENTRES[2]
 LAT1, LON1 = VILLAGE_CENTRES[1]
@@ -181,7 +185,10 @@ def test_collect_survey_of_another_villages_bin_is_kept_and_held(
         condition="damaged",
         photo="",
     )
-    with serve(create_app(settings, engine=engine)) as base, httpx.Client() as phone:
+    with (
+        serve(create_app(settings, engine=engine)) as base,
+        httpx.Client(timeout=SLOW_BOX_S) as phone,
+    ):
         answer = phone.post(
             f"{base}/openrosa/{place.head_token}/submission",
             files=[("xml_submission_file", ("s.xml", xml.encode(), "text/xml"))],
