@@ -52,7 +52,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
@@ -466,6 +466,13 @@ def _user_map(connection: Connection, users: list[dict[str, Any]]) -> tuple[dict
     return mapping, created
 
 
+class _BadRow(Exception):
+    def __init__(self, table: str, reason: str) -> None:
+        super().__init__(table, reason)
+        self.table = table
+        self.reason = reason
+
+
 def _write_rows(
     connection: Connection, rows: dict[str, list[dict[str, Any]]], users: dict[int, int]
 ) -> None:
@@ -490,7 +497,10 @@ def _write_rows(
                         value = new_ids[target].get(int(value))
                         if value is None:
                             raise AssertionError(f"{name}.{key} points outside the file")
-                values[key] = _decode(table.c[key], value)
+                try:
+                    values[key] = _decode(table.c[key], value)
+                except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
+                    raise _BadRow(name, f"{key}: {exc}") from exc
             try:
                 result = connection.execute(table.insert().values(**values))
             except IntegrityError as exc:
@@ -498,6 +508,9 @@ def _write_rows(
                 raise Conflict.of(
                     "transfer_row_conflict", details={"table": name}, table=name, reason=reason
                 ) from exc
+            except (DBAPIError, ValueError, TypeError) as exc:
+                # A value the column does not take (too long, wrong type): the file is bad.
+                raise _BadRow(name, str(getattr(exc, "orig", exc)).splitlines()[0][:300]) from exc
             if "id" in row:
                 mapped[int(row["id"])] = _new_id(result)
         for old, column, old_target in later:
@@ -540,6 +553,14 @@ def import_subdistrict(*, settings: Settings, engine: Engine, archive_path: Path
             with engine.begin() as connection:
                 users, created = _user_map(connection, rows[USERS])
                 _write_rows(connection, rows, users)
+        except _BadRow as bad:
+            for path in added:
+                path.unlink(missing_ok=True)
+            raise _damaged(
+                archive_path,
+                f"a row of table {bad.table} cannot be stored ({bad.reason})",
+                f"แถวในตาราง {bad.table} บันทึกไม่ได้ ({bad.reason})",
+            ) from bad
         except BaseException:
             for path in added:
                 path.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ media folder of its own.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -272,3 +273,26 @@ def test_export_of_an_unknown_code_is_a_clear_error(
     assert code != 0
     assert "999999" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_forged_file_with_unreadable_values_is_refused_whole(
+    engine: Engine, database_url: str, tmp_path: Path, exported: tuple[Path, Built]
+) -> None:
+    """Hashes recomputed, but an inspection's time is not a time: the rows written before it
+    (subdistrict, villages, bins …) are rolled back and the photos taken away again."""
+    path, _built = exported
+    with zipfile.ZipFile(path) as archive:
+        lines = archive.read("tables/inspection.jsonl").decode().splitlines()
+    row = json.loads(lines[-1])
+    row["observed_at"] = "yesterday"
+    data = "".join(f"{line}\n" for line in [*lines[:-1], json.dumps(row)]).encode()
+    manifest = _manifest(path)
+    manifest["tables"]["inspection"]["sha256"] = hashlib.sha256(data).hexdigest()
+    forged = tmp_path / "forged.zip"
+    _rewrite(
+        path,
+        forged,
+        {"tables/inspection.jsonl": data, "manifest.json": json.dumps(manifest).encode()},
+    )
+    target = install(tmp_path, "target", database_url)
+    _refused(engine, target, forged, "a row of table inspection cannot be stored (observed_at")
