@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import pyogrio
 import pytest
 import shapely
 from sqlalchemy import Engine, func, select
@@ -116,8 +118,15 @@ def test_round_trip_keeps_every_row_and_photo(
         assert {p["sha256"] for p in manifest["photos"]} == set(built_a.photos)
         assert manifest["tables"]["bin"]["rows"] == 3
         assert manifest["tables"]["inspection"]["rows"] == 6
-        assert "subdistrict.gpkg" in archive.namelist()
+        (tmp_path / "view.gpkg").write_bytes(archive.read("subdistrict.gpkg"))
         assert not any(c in archive.read("tables/bin.jsonl").decode() for c in built_b.bin_codes)
+
+    # The GeoPackage view opens as layers (as in QGIS): the villages and the bins of A only.
+    layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "view.gpkg")}
+    assert layers == {"villages", "bins"}
+    view_bins = gpd.read_file(tmp_path / "view.gpkg", layer="bins")
+    assert sorted(view_bins["code"]) == sorted(built_a.bin_codes)
+    assert len(gpd.read_file(tmp_path / "view.gpkg", layer="villages")) == 2
 
     # Into a fresh, single-subdistrict install.
     empty_all_tables(engine)
