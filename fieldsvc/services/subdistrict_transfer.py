@@ -70,6 +70,8 @@ GPKG_MEMBER = "subdistrict.gpkg"
 TABLE_PREFIX = "tables/"
 PHOTO_PREFIX = "photos/"
 USERS = "appuser"
+#: Rows a statement on import.
+BATCH = 500
 #: The user columns that travel (never a token or session hash).
 USER_COLUMNS = ("username", "display_name", "phone", "role", "created_at")
 
@@ -473,36 +475,58 @@ class _BadRow(Exception):
         self.reason = reason
 
 
+def _row_values(
+    name: str,
+    row: dict[str, Any],
+    new_ids: dict[str, dict[int, int]],
+    later: list[tuple[int, str, int]],
+) -> dict[str, Any]:
+    """One row of the file as column values of this install (references to its new ids)."""
+    table = _table(name)
+    references = _references(table)
+    values: dict[str, Any] = {}
+    for key, value in row.items():
+        if key == "id":
+            continue
+        if key in references and value is not None:
+            target = references[key]
+            if target == name:  # set once every row of the table has its new id
+                later.append((row["id"], key, value))
+                value = None
+            else:
+                value = new_ids[target].get(int(value))
+                if value is None:
+                    raise AssertionError(f"{name}.{key} points outside the file")
+        try:
+            values[key] = _decode(table.c[key], value)
+        except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
+            raise _BadRow(name, f"{key}: {exc}") from exc
+    return values
+
+
 def _write_rows(
     connection: Connection, rows: dict[str, list[dict[str, Any]]], users: dict[int, int]
 ) -> None:
     new_ids: dict[str, dict[int, int]] = {USERS: users}
     for name in TABLES:
         table = _table(name)
-        references = _references(table)
         mapped: dict[int, int] = {}
         new_ids[name] = mapped
         later: list[tuple[int, str, int]] = []  # (old id, column, old target): self references
-        for row in rows[name]:
-            values: dict[str, Any] = {}
-            for key, value in row.items():
-                if key == "id":
-                    continue
-                if key in references and value is not None:
-                    target = references[key]
-                    if target == name:
-                        later.append((row["id"], key, value))
-                        value = None
-                    else:
-                        value = new_ids[target].get(int(value))
-                        if value is None:
-                            raise AssertionError(f"{name}.{key} points outside the file")
-                try:
-                    values[key] = _decode(table.c[key], value)
-                except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
-                    raise _BadRow(name, f"{key}: {exc}") from exc
+        values = [_row_values(name, row, new_ids, later) for row in rows[name]]
+        if values and any(v.keys() != values[0].keys() for v in values):
+            raise _BadRow(name, "its rows do not all have the same columns")
+        has_id = "id" in table.c
+        # Many rows a statement; RETURNING in parameter order gives each old id its new one.
+        insert = (
+            table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            if has_id
+            else table.insert()
+        )
+        for start in range(0, len(values), BATCH):
+            batch = values[start : start + BATCH]
             try:
-                result = connection.execute(table.insert().values(**values))
+                result = connection.execute(insert, batch)
             except IntegrityError as exc:
                 reason = str(exc.orig).splitlines()[0][:300]
                 raise Conflict.of(
@@ -511,8 +535,9 @@ def _write_rows(
             except (DBAPIError, ValueError, TypeError) as exc:
                 # A value the column does not take (too long, wrong type): the file is bad.
                 raise _BadRow(name, str(getattr(exc, "orig", exc)).splitlines()[0][:300]) from exc
-            if "id" in row:
-                mapped[int(row["id"])] = _new_id(result)
+            if has_id:
+                olds = [int(r["id"]) for r in rows[name][start : start + BATCH]]
+                mapped.update(zip(olds, (int(i) for i in result.scalars()), strict=True))
         for old, column, old_target in later:
             connection.execute(
                 update(table)

@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel
 from fieldsvc.cli.main import main
 from fieldsvc.config import Settings
 from fieldsvc.errors import Conflict, FieldsvcError
+from fieldsvc.services import subdistrict_transfer
 from fieldsvc.services.subdistrict_transfer import (
     DamagedTransfer,
     export_subdistrict,
@@ -101,8 +102,14 @@ def _build(engine: Engine, settings: Settings, code: str, x0: float) -> Built:
 
 
 def test_round_trip_keeps_every_row_and_photo(
-    engine: Engine, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Rows go in several statements a table, as they do for a real subdistrict's thousands.
+    monkeypatch.setattr(subdistrict_transfer, "BATCH", 2)
     office = install(tmp_path, "province", database_url)
     built_a = _build(engine, office, CODE_A, 102.0)
     only_a = snapshot(engine)
