@@ -299,7 +299,11 @@ def _geopackage(rows: dict[str, list[dict[str, Any]]]) -> bytes:
 def export_subdistrict(*, settings: Settings, engine: Engine, code: str, out: Path) -> ExportResult:
     """Write subdistrict ``code`` whole (rows, photos, manifest) to the zip file ``out``."""
     subdistricts = _table("subdistrict")
-    with engine.connect() as connection, connection.begin():
+    # One snapshot for every table while surveys keep arriving: REPEATABLE READ on PostgreSQL
+    # (SQLite's read transaction already is one).
+    isolation = "REPEATABLE READ" if engine.dialect.name == "postgresql" else "SERIALIZABLE"
+    with engine.connect().execution_options(isolation_level=isolation) as connection:
+        connection.begin()
         found = connection.execute(
             select(subdistricts.c.id).where(subdistricts.c.code == code)
         ).scalar_one_or_none()
