@@ -36,6 +36,7 @@ from fieldsvc.problems import (
     rows,
     served,
     traffy,
+    transfer,
     work_orders,
 )
 from fieldsvc.problems.model import Problem, Scope, Severity, entry, template_fields
@@ -78,6 +79,7 @@ CATALOGUE: Final[Mapping[str, Problem]] = MappingProxyType(
             *open311.PROBLEMS,
             *coverage_history.PROBLEMS,
             *plans.PROBLEMS,
+            *transfer.PROBLEMS,
             *review.PROBLEMS,
             *places.PROBLEMS,
             *backups.PROBLEMS,
