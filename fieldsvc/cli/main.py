@@ -21,6 +21,7 @@ from fieldsvc.cli import (
     maps,
     open311,
     ops,
+    province,
     reports,
     rounds,
     serve,
@@ -35,7 +36,20 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, "Settings"], int]
 
 #: The command groups, in the order ``--help`` lists their commands.
-GROUPS = (serve, db, analysis, maps, reports, labels, imports, users, rounds, open311, ops)
+GROUPS = (
+    serve,
+    db,
+    analysis,
+    maps,
+    reports,
+    labels,
+    imports,
+    users,
+    rounds,
+    open311,
+    ops,
+    province,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
