@@ -9,16 +9,28 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from fieldsvc.api.app import create_app
 from fieldsvc.config import Settings
-from tests.api.conftest import staff_token  # noqa: F401  (a fixture)
+from fieldsvc.models import Role
+from fieldsvc.storage.users import create_user
 
 
 @pytest.fixture
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(settings, engine=engine)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def staff_token(engine: Engine) -> str:
+    with Session(engine) as session:
+        _, token = create_user(
+            session=session, username="staff", display_name="เจ้าหน้าที่", role=Role.health_staff
+        )
+        session.commit()
+    return token
 
 
 def _row(page: str, code: str) -> str:
@@ -60,8 +72,10 @@ def test_public_page_has_the_table_but_not_the_command(
     assert again.status_code == 304
     csv = client.get("/public/province.csv?province=30")
     assert csv.status_code == 200
-    assert csv.headers["content-disposition"] == 'attachment; filename="province-30-' + (
-        csv.headers["content-disposition"].split("province-30-")[1]
+    assert (
+        csv.headers["content-disposition"]
+        == 'attachment; filename="province-30-'
+        + (csv.headers["content-disposition"].split("province-30-")[1])
     )
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("code,name,district,villages,households,covered_share")
