@@ -33,7 +33,7 @@ from fieldsvc.storage.province import (
     surveys_between,
     village_households,
 )
-from fieldsvc.thai import BE_OFFSET, THAI_MONTHS, digits, local_date
+from fieldsvc.thai import BE_OFFSET, THAI_MONTHS, local_date
 
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -200,10 +200,11 @@ def provincial_overview(
 
 
 def month_label(overview: ProvinceOverview, *, thai: bool = True) -> str:
-    """The month whose surveys are counted: ``ธันวาคม ๒๕๖๙`` (Thai) or ``December 2026``."""
+    """The month whose surveys are counted: ``ธันวาคม 2569`` (Thai, Arabic digits as the pages
+    write dates) or ``December 2026``."""
     start = overview.month_start
     if thai:
-        return digits(f"{THAI_MONTHS[start.month - 1]} {start.year + BE_OFFSET}", True)
+        return f"{THAI_MONTHS[start.month - 1]} {start.year + BE_OFFSET}"
     return start.strftime("%B %Y")
 
 
