@@ -23,7 +23,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from fieldsvc.errors import InvalidInput
-from fieldsvc.models import NationalResult, NationalRun, Subdistrict
+from fieldsvc.models import Subdistrict
 from fieldsvc.reports.province import overview_csv, overview_xlsx
 from fieldsvc.services.mobile import month_start
 from fieldsvc.storage.province import (
@@ -95,7 +95,7 @@ def overview_table(
     villages: Sequence[tuple[int, int, int | None, float]],
     bins: dict[int, tuple[int, int]],
     surveys: dict[int, tuple[int, int]],
-    results: dict[int, tuple[NationalResult, NationalRun]],
+    results: dict[int, tuple[dict[str, Any], int, datetime | None]],
 ) -> pd.DataFrame:
     """One row per subdistrict (``COLUMNS``) from the grouped reads; pure.
 
@@ -113,10 +113,8 @@ def overview_table(
     records: list[dict[str, Any]] = []
     for s in subdistricts:
         sid = s.id or 0
-        found = results.get(sid)
-        summary = found[0].summary if found else {}
-        run = found[1] if found else None
-        when = (run.ended_at or run.started_at) if run else None
+        summary, run_id, ended = results.get(sid, ({}, None, None))
+        found = run_id is not None
         records.append(
             {
                 "code": s.code,
@@ -126,9 +124,9 @@ def overview_table(
                 "households": households.get(sid, 0.0),
                 "covered_share": _number(summary.get("covered_share")),
                 "capacity_ratio": _number(summary.get("capacity_ratio")),
-                "computed": found is not None,
-                "run_id": run.id if run else None,
-                "computed_on": local_date(when) if when else None,
+                "computed": found,
+                "run_id": run_id,
+                "computed_on": local_date(ended) if ended else None,
                 "bins_total": bins.get(sid, (0, 0))[0],
                 "bins_usable": bins.get(sid, (0, 0))[1],
                 "surveys_this_month": surveys.get(sid, (0, 0))[0],

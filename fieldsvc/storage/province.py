@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
@@ -99,22 +100,45 @@ def surveys_between(
 
 def latest_results(
     *, session: Session, subdistrict_ids: Sequence[int]
-) -> dict[int, tuple[NationalResult, NationalRun]]:
-    """subdistrict id → its most recent successful result in a finished national run (of
-    either kind: both carry the coverage columns), with that run."""
+) -> dict[int, tuple[dict[str, Any], int, datetime | None]]:
+    """subdistrict id → (summary, run id, when the run ended) of its most recent successful
+    result in a finished national run (of either kind: both carry the coverage columns).
+
+    The latest run is found per subdistrict in the database, so only one summary each is read
+    (not the per-village tables, nor older runs).
+    """
     if not subdistrict_ids:
         return {}
-    query = (
-        select(NationalResult, NationalRun)
+    ids = list(subdistrict_ids)
+    latest = (
+        select(
+            col(NationalResult.subdistrict_id).label("subdistrict_id"),
+            func.max(col(NationalResult.run_id)).label("run_id"),
+        )
         .join(NationalRun, col(NationalRun.id) == col(NationalResult.run_id))
         .where(
             col(NationalRun.status).in_(FINISHED_RUN_STATES),
             col(NationalResult.status) == "done",
-            col(NationalResult.subdistrict_id).in_(list(subdistrict_ids)),
+            col(NationalResult.subdistrict_id).in_(ids),
         )
-        .order_by(col(NationalRun.id).desc())
+        .group_by(col(NationalResult.subdistrict_id))
+        .subquery()
     )
-    latest: dict[int, tuple[NationalResult, NationalRun]] = {}
-    for result, run in session.exec(query):
-        latest.setdefault(result.subdistrict_id, (result, run))
-    return latest
+    query = (
+        select(
+            col(NationalResult.subdistrict_id),
+            col(NationalResult.summary),
+            col(NationalRun.id),
+            col(NationalRun.ended_at),
+        )
+        .join(
+            latest,
+            (latest.c.subdistrict_id == col(NationalResult.subdistrict_id))
+            & (latest.c.run_id == col(NationalResult.run_id)),
+        )
+        .join(NationalRun, col(NationalRun.id) == col(NationalResult.run_id))
+    )
+    return {
+        sid: (dict(summary or {}), run_id or 0, ended)
+        for sid, summary, run_id, ended in session.exec(query)
+    }
