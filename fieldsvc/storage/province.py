@@ -43,7 +43,8 @@ def village_households(
         return []
     points = (
         select(col(Household.village_id), func.sum(col(Household.weight)))
-        .where(col(Household.village_id).is_not(None))
+        .join(Village, col(Village.id) == col(Household.village_id))
+        .where(col(Village.subdistrict_id).in_(list(subdistrict_ids)))
         .group_by(col(Household.village_id))
     )
     weights = {vid: float(w or 0) for vid, w in session.exec(points) if vid is not None}
