@@ -34,6 +34,7 @@ from fieldsvc.api.routes import (
     openrosa,
     plan_items,
     planning,
+    province,
     public,
     register,
     staff,
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(mobile.router)  # the phone web form at /m/ and /api/v1/me
     app.include_router(citizen.router)  # the public report page at /report
     app.include_router(staff_reports.router)  # staff triage of residents' reports
+    app.include_router(province.router)  # one row per subdistrict (staff and public)
     app.include_router(open311.router)  # Open311 GeoReport v2 for partner apps
     settings.effective_media_dir.mkdir(parents=True, exist_ok=True)
     if STATIC_DIR.is_dir():

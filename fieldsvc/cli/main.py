@@ -21,6 +21,7 @@ from fieldsvc.cli import (
     maps,
     open311,
     ops,
+    province,
     reports,
     rounds,
     serve,
@@ -49,6 +50,7 @@ GROUPS = (
     open311,
     ops,
     subdistricts,
+    province,
 )
 
 

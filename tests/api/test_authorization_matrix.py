@@ -169,6 +169,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/staff/export/coverage.{kind}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/export/coverage-series.{kind}"): "401 2xx 403 403 2xx 2xx",
     ("GET", "/staff/reports/ita.{kind}"): "401 2xx 403 403 2xx 2xx",
+    # the provincial overview: aggregate figures per subdistrict, public as well
+    ("GET", "/staff/province"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/staff/province.{kind}"): "401 2xx 403 403 2xx 2xx",
+    ("GET", "/public/province"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/province.{kind}"): "2xx 2xx 2xx 2xx 2xx 2xx",
     # the register for QGIS: a portable copy of the whole register and its inspection history
     # (surveyors as user ids) stays with health staff and admins; viewers read it on screen
     ("GET", "/staff/export/register.gpkg"): "401 403 403 403 2xx 2xx",

@@ -114,6 +114,8 @@ ANONYMOUS_ROUTES = {
     "/public/data/{name}.csv",
     "/public/data/{name}.geojson",
     "/public/plan.{kind}",
+    "/public/province",  # one row per subdistrict: counts and shares only
+    "/public/province.{kind}",
     # OGC API – Features: the service documents and the public collections' features
     "/ogc",
     "/ogc/api.html",
@@ -184,6 +186,8 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         f"/public/data/{n}.geojson" for n in ("villages", "bins", "reports")
     ],
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
+    "/public/province.{kind}": ["/public/province.csv", "/public/province.xlsx?province=12"],
+    "/staff/province.{kind}": ["/staff/province.csv", "/staff/province.xlsx"],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],
     "/report/{name}": ["/report/index.html", "/report/report.js", "/report/report.css"],
     "/report/nearby": [f"/report/nearby?lon={LON0}&lat={LAT0}&kind=bin_full"],
