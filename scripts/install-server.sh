@@ -38,7 +38,8 @@ systemd_running=0
 if ! staged && [ -d /run/systemd/system ]; then systemd_running=1; fi
 
 # workers from the core count (1..8): each is one Python process of ~150 MB
-if [ -z "$workers" ]; then workers=$(nproc); fi
+# (OpenMP variables change what nproc answers; the server wants the cores it may use)
+if [ -z "$workers" ]; then workers=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc); fi
 if [ "$workers" -lt 1 ]; then workers=1; fi
 if [ "$workers" -gt 8 ]; then workers=8; fi
 if [ -z "$domain" ] && [ -z "$lan_address" ]; then

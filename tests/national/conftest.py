@@ -24,6 +24,17 @@ from fieldsvc.storage.migrate import upgrade_database
 from tests.national.data import BUDGET_BAHT, CODES, REPO, SIZE, SUBDISTRICTS, Alone
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored() -> Iterator[None]:
+    """A local cluster's nanny sets OMP_NUM_THREADS=1 and friends in the process that starts its
+    workers (dask's ``pre-spawn-environ``); put the test process's environment back, so later
+    tests in the same worker (``nproc`` in the install script) see the machine as it is."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def register(engine: Engine, database_url: str, settings: Settings) -> Engine:
     """The three-subdistrict register in the test database (every worker can open it)."""
