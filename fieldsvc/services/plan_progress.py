@@ -336,23 +336,10 @@ def move_item(
             got=PLAN_ITEM_STAGE_EN[stage],
             got_th=PLAN_ITEM_STAGE_TH[stage],
         )
-    now = utc_now()
     item.stage = stage
-    if price is not None:
-        item.paid_baht = price
-    item.updated_at = now
-    session.add(item)
-    store.add_item_event(
-        session=session,
-        item_id=item_id,
-        action=stage.value,
-        actor_id=user.id,
-        paid_baht=price,
-        note=note or None,
-        at=now,
+    return _save_item_change(
+        session=session, item=item, action=stage.value, user=user, price=price, note=note
     )
-    session.commit()
-    return item
 
 
 def record_price(
@@ -368,14 +355,36 @@ def record_price(
     _require_editor(user)
     item = _require_item(session=session, plan_id=plan_id, item_id=item_id)
     price = _checked_price(paid_baht)
+    return _save_item_change(
+        session=session,
+        item=item,
+        action=store.PRICE_RECORDED,
+        user=user,
+        price=price,
+        note=note,
+    )
+
+
+def _save_item_change(
+    *,
+    session: Session,
+    item: PlanItem,
+    action: str,
+    user: User,
+    price: float | None,
+    note: str | None,
+) -> PlanItem:
+    """Write an item's change with its event (same moment, who, price, note); committed."""
+    assert item.id is not None
     now = utc_now()
-    item.paid_baht = price
+    if price is not None:
+        item.paid_baht = price
     item.updated_at = now
     session.add(item)
     store.add_item_event(
         session=session,
-        item_id=item_id,
-        action=store.PRICE_RECORDED,
+        item_id=item.id,
+        action=action,
         actor_id=user.id,
         paid_baht=price,
         note=note or None,
