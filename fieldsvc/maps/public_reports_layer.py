@@ -5,15 +5,12 @@ office's reply. The frame it draws holds public fields only (``services.public_r
 
 from __future__ import annotations
 
-import html
-from datetime import datetime
 from typing import Any, Final
 
 import folium
 import geopandas as gpd
-import pandas as pd
 
-from fieldsvc.thai import format_be_date
+from fieldsvc.maps.popup_values import popup_date, popup_text
 
 PUBLIC_REPORTS_LAYER_NAME: Final = "เรื่องที่ประชาชนแจ้ง (residents' reports)"
 #: Status → fill colour, apart from the bins' stream colours (blue, green, yellow, red):
@@ -35,18 +32,6 @@ _FIELDS: Final = {
 }
 
 
-def _text(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return "–"
-    return html.escape(str(value))
-
-
-def _date(value: Any) -> str:
-    if not isinstance(value, datetime):
-        return "–"
-    return format_be_date(value, thai_digits=False, short=True)
-
-
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     status = feature["properties"].get("status")
     return {"fillColor": STATUS_COLORS.get(status, "#9e9e9e"), "color": RING_COLOR}
@@ -62,11 +47,11 @@ def public_reports_layer(reports: gpd.GeoDataFrame) -> folium.GeoJson | None:
     # folium writes popup values into innerHTML: every stored text is escaped here
     columns = {
         "status": [str(s) for s in drawn["status"]],
-        "kind_th": [_text(k) for k in drawn["kind_th"]],
-        "status_th": [_text(s) for s in drawn["status_th"]],
-        "reported": [_date(d) for d in drawn["reported_at"]],
-        "reply": [_text(r) for r in drawn["public_reply"]],
-        "ticket": [_text(t) for t in drawn["ticket"]],
+        "kind_th": [popup_text(k) for k in drawn["kind_th"]],
+        "status_th": [popup_text(s) for s in drawn["status_th"]],
+        "reported": [popup_date(d) for d in drawn["reported_at"]],
+        "reply": [popup_text(r) for r in drawn["public_reply"]],
+        "ticket": [popup_text(t) for t in drawn["ticket"]],
     }
     slim = gpd.GeoDataFrame(columns, geometry=drawn.geometry.values, crs=drawn.crs)
     return folium.GeoJson(

@@ -7,14 +7,12 @@ Comments are the reporters' own words and can name people: the layer is for staf
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from typing import Any, Final
 
 import folium
 import geopandas as gpd
-import pandas as pd
 
-from fieldsvc.thai import format_be_date
+from fieldsvc.maps.popup_values import popup_date, popup_text
 
 TRAFFY_LAYER_NAME: Final = "เรื่องจาก Traffy Fondue อ่านอย่างเดียว (Traffy Fondue tickets, read-only)"
 #: Teal rings: apart from the four stream colours and the coverage ramp.
@@ -27,18 +25,6 @@ _FIELDS: Final = {
     "photo": "ภาพ (photo link, not loaded)",
     "ticket_id": "เลขเรื่อง Traffy (ticket)",
 }
-
-
-def _text(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    return html.escape(str(value))
-
-
-def _date(value: Any) -> str:
-    if not isinstance(value, datetime):
-        return "–"
-    return format_be_date(value, thai_digits=False, short=True)
 
 
 def _photo_link(url: Any) -> str:
@@ -63,12 +49,12 @@ def traffy_layer(tickets: gpd.GeoDataFrame) -> folium.GeoJson | None:
         return None
     # folium writes popup values into innerHTML: every stored text is escaped here
     columns = {
-        "types": [_text(t) for t in drawn["types"]],
-        "comment": [_text(c) for c in drawn["comment"]],
-        "state": [_text(s) for s in drawn["state"]],
-        "reported": [_date(d) for d in drawn["reported_at"]],
+        "types": [popup_text(t) for t in drawn["types"]],
+        "comment": [popup_text(c) for c in drawn["comment"]],
+        "state": [popup_text(s) for s in drawn["state"]],
+        "reported": [popup_date(d) for d in drawn["reported_at"]],
         "photo": [_photo_link(u) for u in drawn["photo_url"]],
-        "ticket_id": [_text(t) for t in drawn["ticket_id"]],
+        "ticket_id": [popup_text(t) for t in drawn["ticket_id"]],
     }
     slim = gpd.GeoDataFrame(columns, geometry=drawn.geometry.values, crs=drawn.crs)
     return folium.GeoJson(
