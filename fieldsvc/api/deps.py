@@ -20,6 +20,7 @@ from fieldsvc.errors import Forbidden, Unauthorized
 from fieldsvc.models import Role, User
 from fieldsvc.services.sessions import open_session
 from fieldsvc.services.signin import user_of_signin_session
+from fieldsvc.services.workplace import Workplace, workplace_for
 from fieldsvc.storage.users import user_for_token
 
 #: The signed-in browser's session id (HttpOnly); the token itself never goes into a cookie.
@@ -148,3 +149,37 @@ EditorUser = Annotated[User, Depends(editor_user)]
 MAX_ROW_ID = 2**31 - 1
 MAX_OFFSET = 2**63 - 1
 PlanId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="allocation plan id")]
+
+
+#: The subdistrict a browser last chose to work in (a code; only a preference: every request
+#: is checked against the user's subdistricts again).
+SUBDISTRICT_COOKIE = "fieldsvc_subdistrict"
+
+
+def _workplace(request: Request, session: Session, user: User) -> Workplace:
+    return workplace_for(
+        session=session,
+        user=user,
+        asked=request.query_params.get("subdistrict") or None,
+        remembered=request.cookies.get(SUBDISTRICT_COOKIE) or None,
+    )
+
+
+def user_workplace(request: Request, session: SessionDep, user: CurrentUser) -> Workplace:
+    """The subdistrict a signed-in user (any role) works in for this request."""
+    return _workplace(request, session, user)
+
+
+def staff_workplace(request: Request, session: SessionDep, user: StaffUser) -> Workplace:
+    """The subdistrict health staff, a viewer or an admin works in for this request."""
+    return _workplace(request, session, user)
+
+
+def editor_workplace(request: Request, session: SessionDep, user: EditorUser) -> Workplace:
+    """The subdistrict health staff or an admin changes things in for this request."""
+    return _workplace(request, session, user)
+
+
+UserPlace = Annotated[Workplace, Depends(user_workplace)]
+StaffPlace = Annotated[Workplace, Depends(staff_workplace)]
+EditorPlace = Annotated[Workplace, Depends(editor_workplace)]

@@ -71,6 +71,8 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
             village_numbers=args.village or [],
             phone=args.phone,
             expires_days=args.expires_days,
+            subdistrict_codes=args.subdistrict or [],
+            all_subdistricts=args.all_subdistricts,
         )
     villages = ", ".join(str(n) for n in dict.fromkeys(args.village or [])) or "-"
     line = f"ผู้ใช้ใหม่ / new user: {user.username} ({user.display_name}) · {user.role} · หมู่ {villages}"
@@ -139,6 +141,20 @@ def register(sub: Any) -> None:
         type=village_number,
         metavar="N",
         help="village number (หมู่ที่) the user surveys; repeat for several",
+    )
+    add.add_argument(
+        "--subdistrict",
+        action="append",
+        metavar="CODE",
+        help="a subdistrict (6-digit code) the user works for; repeat for several (needed when "
+        "this install serves several subdistricts; a village head names one, whose villages "
+        "--village numbers)",
+    )
+    add.add_argument(
+        "--all-subdistricts",
+        action="store_true",
+        help="a provincial officer: works for every subdistrict of the install "
+        "(not for village heads)",
     )
     add.add_argument("--phone", help="phone number (personal data: never shown publicly)")
     add.add_argument("--qr-png", metavar="FILE", help=qr_help)

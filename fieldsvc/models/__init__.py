@@ -19,7 +19,7 @@ from fieldsvc.models.enums import Channel, Condition, InspectionSource, ReviewSt
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.national import NationalResult, NationalRun
 from fieldsvc.models.open311 import Open311Key
-from fieldsvc.models.people import Household, SignInSession, User, UserVillage
+from fieldsvc.models.people import Household, SignInSession, User, UserSubdistrict, UserVillage
 from fieldsvc.models.place import Subdistrict, SubdistrictPublic, Village, VillagePublic
 from fieldsvc.models.plan import (
     AllocationPlanRecord,
@@ -75,6 +75,7 @@ __all__ = [
     "Subdistrict",
     "SubdistrictPublic",
     "User",
+    "UserSubdistrict",
     "UserVillage",
     "Village",
     "VillagePublic",

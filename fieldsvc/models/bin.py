@@ -36,6 +36,7 @@ class Bin(BinBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
     last_inspected_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
     updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))

@@ -62,6 +62,7 @@ class CitizenReport(SQLModel, table=True):
     located_by: str = Field(default="gps", max_length=8, description="gps | map | address")
     address: str | None = Field(default=None, max_length=500)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
     bin_id: int | None = Field(default=None, foreign_key="bin.id", index=True)
     duplicate_of_id: int | None = Field(default=None, foreign_key="citizen_report.id")
     status: ReportStatus = Field(

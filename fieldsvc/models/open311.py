@@ -20,5 +20,11 @@ class Open311Key(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True, index=True, description="Partner name")
     key_hash: str = Field(max_length=64, unique=True, index=True)
+    subdistrict_id: int | None = Field(
+        default=None,
+        foreign_key="subdistrict.id",
+        index=True,
+        description="The subdistrict whose reports the partner sends; None: any subdistrict",
+    )
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -37,6 +37,20 @@ class UserVillage(SQLModel, table=True):
     village_id: int = Field(foreign_key="village.id", primary_key=True)
 
 
+class UserSubdistrict(SQLModel, table=True):
+    """A subdistrict a health-staff member, viewer or admin works for (migration 0020).
+
+    A user with no row here works for every subdistrict of the install (the single-office
+    install, and a provincial officer made with ``--all-subdistricts``). Village heads are
+    scoped by their villages (``UserVillage``) instead.
+    """
+
+    __tablename__ = "user_subdistrict"
+
+    user_id: int = Field(foreign_key="appuser.id", primary_key=True)
+    subdistrict_id: int = Field(foreign_key="subdistrict.id", primary_key=True, index=True)
+
+
 class User(SQLModel, table=True):
     __tablename__ = "appuser"
 

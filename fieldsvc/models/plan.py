@@ -24,9 +24,13 @@ class AllocationPlanRecord(SQLModel, table=True):
     """
 
     __tablename__ = "allocation_plan"
+    __table_args__ = (
+        UniqueConstraint("subdistrict_id", "version", name="uq_plan_subdistrict_version"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    version: int = Field(unique=True, description="1, 2, 3 … in order of creation")
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
+    version: int = Field(description="1, 2, 3 … in order of creation, per subdistrict")
     title: str = Field(max_length=300)
     fiscal_year_be: int = Field(description="ปีงบประมาณ (พ.ศ.), October–September")
     status: str = Field(default="draft", sa_column=Column(String(16), nullable=False))

@@ -33,6 +33,7 @@ class Submission(SQLModel, table=True):
     device_id: str | None = Field(default=None, max_length=120)
     gps_accuracy_m: float | None = None
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
     bin_id: int | None = Field(default=None, foreign_key="bin.id", index=True)
     raw_payload: str = Field(sa_column=Column(Text, nullable=False))
     payload_sha256: str = Field(max_length=64)

@@ -44,6 +44,7 @@ class TraffyTicket(SQLModel, table=True):
     count_reopen: int | None = Field(default=None)
     last_activity: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
     imported_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
     last_seen_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime()))
     last_seen_file: str | None = Field(

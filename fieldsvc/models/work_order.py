@@ -79,6 +79,7 @@ class WorkOrder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bin_id: int = Field(foreign_key="bin.id", index=True)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    subdistrict_id: int | None = Field(default=None, foreign_key="subdistrict.id", index=True)
     kind: WorkOrderKind = Field(sa_column=Column(String(24), nullable=False))
     status: WorkOrderStatus = Field(
         default=WorkOrderStatus.open, sa_column=Column(String(16), nullable=False)

@@ -26,6 +26,7 @@ from fieldsvc.storage.citizen_reports import (
 )
 from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.places import locate
+from fieldsvc.storage.tenancy import subdistrict_for_row
 from fieldsvc.thai import fiscal_year_be, thai_now
 
 #: The fields of a report anyone may see (status page, public map, Open311 ``GET requests``).
@@ -116,6 +117,12 @@ def accept_report(*, session: Session, draft: ReportDraft, settings: Settings) -
             located_by=draft.located_by,
             address=_text(draft.address, "address", settings),
             village_id=where.at_point.id if where.at_point else None,
+            subdistrict_id=subdistrict_for_row(
+                session=session,
+                village_id=where.at_point.id if where.at_point else None,
+                lon=draft.lon,
+                lat=draft.lat,
+            ),
             visibility=visibility,
             channel=draft.channel,
             partner=draft.partner,

@@ -23,6 +23,7 @@ from fieldsvc.storage.frames import (
     save_villages,
 )
 from fieldsvc.storage.register import only_subdistrict
+from fieldsvc.storage.tenancy import pin_unscoped_users
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def ensure_subdistrict(
     if boundary_path is not None:
         data = json.loads(boundary_path.read_text(encoding="utf-8"))
         boundary = shape(data["features"][0]["geometry"])
+    pin_unscoped_users(session=session)
     subdistrict = Subdistrict(code=code, name=name, boundary=boundary)
     session.add(subdistrict)
     session.flush()

@@ -25,6 +25,7 @@ from fieldsvc.models.types import utc_now
 from fieldsvc.problems import render
 from fieldsvc.storage.register import only_subdistrict
 from fieldsvc.storage.starting_data import subdistrict_by_code
+from fieldsvc.storage.tenancy import subdistrict_for_row
 from fieldsvc.storage.traffy import stored_tickets, village_shapes
 
 _SHOWN_NOTES = 20
@@ -124,7 +125,13 @@ def import_traffy(
         ticket = stored.get(record.ticket_id)
         if ticket is None:
             ticket = TraffyTicket(
-                ticket_id=record.ticket_id, lon=record.lon, lat=record.lat, imported_at=seen_at
+                ticket_id=record.ticket_id,
+                lon=record.lon,
+                lat=record.lat,
+                imported_at=seen_at,
+                subdistrict_id=subdistrict_for_row(
+                    session=session, village_id=village_id, lon=record.lon, lat=record.lat
+                ),
             )
             stored[record.ticket_id] = ticket
             session.add(ticket)

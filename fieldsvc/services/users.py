@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
-from fieldsvc.models import Role, User, UserVillage, Village
+from fieldsvc.models import Role, Subdistrict, User, UserVillage, Village
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.register import get_village_by_number, only_subdistrict
+from fieldsvc.storage.tenancy import set_user_subdistricts, subdistrict_by_code, subdistrict_count
 from fieldsvc.storage.users import create_user, get_user, revoke_user, rotate_token
 
 _USERNAME = re.compile(r"[^\s/#?%]{1,80}")  # it may appear in URLs and logs: no spaces
@@ -33,22 +34,28 @@ class FieldUserRow:
     token_created_at: datetime | None
 
 
-def village_ids_for_numbers(*, session: Session, numbers: Sequence[int]) -> list[int]:
-    """The ids of villages หมู่ที่ ``numbers`` (in the office's subdistrict when there is one).
+def village_ids_for_numbers(
+    *, session: Session, numbers: Sequence[int], subdistrict: Subdistrict | None = None
+) -> list[int]:
+    """The ids of villages หมู่ที่ ``numbers`` in ``subdistrict`` (default: the office's
+    subdistrict when the install holds one).
 
     Raises
     ------
     NotFound
         Naming the first number with no village.
     """
-    subdistrict = only_subdistrict(session=session)
+    subdistrict = subdistrict or only_subdistrict(session=session)
     ids: list[int] = []
     for number in dict.fromkeys(numbers):
         village = get_village_by_number(
             session=session, number=number, subdistrict_id=subdistrict.id if subdistrict else None
         )
         if village is None or village.id is None:
-            known = sorted(set(session.exec(select(Village.number)).all()))
+            numbers_query = select(Village.number)
+            if subdistrict is not None:
+                numbers_query = numbers_query.where(Village.subdistrict_id == subdistrict.id)
+            known = sorted(set(session.exec(numbers_query).all()))
             details = {"value": number, "known": known}
             if not known:
                 raise NotFound.of(
@@ -77,17 +84,45 @@ def add_field_user(
     village_numbers: Sequence[int] = (),
     phone: str | None = None,
     expires_days: float | None = None,
+    subdistrict_codes: Sequence[str] = (),
+    all_subdistricts: bool = False,
 ) -> tuple[User, str]:
     """Create a user linked to villages by number; returns the user and its new token, which
-    stops working after ``expires_days`` (None: never)."""
+    stops working after ``expires_days`` (None: never).
+
+    In an install of several subdistricts every user says which ones they work for:
+    ``subdistrict_codes`` (a village head: exactly one, whose village numbers ``village_numbers``
+    are), or ``all_subdistricts`` for a provincial officer (not a village head). With one
+    subdistrict or none, the codes may be left out.
+
+    Raises
+    ------
+    InvalidInput
+        ``subdistrict_required`` when the install holds several and none was named.
+    NotFound
+        ``subdistrict_code_unknown`` for a code not in the install.
+    """
     if not _USERNAME.fullmatch(username):
         raise InvalidInput.of(
             "username_invalid", field="username", details={"value": username}, username=username
         )
     if not display_name.strip():
         raise InvalidInput.of("name_empty", field="name", details={"value": ""})
-    village_ids = village_ids_for_numbers(session=session, numbers=village_numbers)
-    return create_user(
+    subdistricts = [
+        subdistrict_by_code(session=session, code=code) for code in dict.fromkeys(subdistrict_codes)
+    ]
+    count = subdistrict_count(session=session)
+    wide = all_subdistricts and role != Role.village_head
+    if count > 1 and not subdistricts and not wide:
+        raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
+    if role == Role.village_head and len(subdistricts) > 1:
+        raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
+    village_ids = village_ids_for_numbers(
+        session=session,
+        numbers=village_numbers,
+        subdistrict=subdistricts[0] if subdistricts else None,
+    )
+    user, token = create_user(
         session=session,
         username=username,
         display_name=display_name.strip(),
@@ -96,6 +131,11 @@ def add_field_user(
         phone=phone,
         token_expires_at=token_expiry(expires_days),
     )
+    if role != Role.village_head and not wide:
+        set_user_subdistricts(
+            session=session, user=user, subdistrict_ids=[s.id or 0 for s in subdistricts]
+        )
+    return user, token
 
 
 def list_field_users(*, session: Session) -> list[FieldUserRow]:

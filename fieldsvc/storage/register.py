@@ -26,6 +26,7 @@ from fieldsvc.models import (
 )
 from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.types import utc_now
+from fieldsvc.storage.tenancy import subdistrict_for_row
 from fieldsvc.storage.work_orders import note_inspection
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -211,6 +212,9 @@ def create_bin(*, session: Session, bin_in: BinCreate, observed_at: datetime | N
     if bin_row.village_id is None:
         village = village_containing(session=session, lon=bin_row.lon, lat=bin_row.lat)
         bin_row.village_id = village.id if village else None
+    bin_row.subdistrict_id = subdistrict_for_row(
+        session=session, village_id=bin_row.village_id, lon=bin_row.lon, lat=bin_row.lat
+    )
     session.add(bin_row)
     session.flush()
     record_inspection(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from fieldsvc.models import Subdistrict, Village
 from fieldsvc.models.place import BOUNDARY_APPROXIMATE, BOUNDARY_IMPORTED
 from fieldsvc.storage.frames import SaveCounts, _set_if_changed, save_village, villages_by_number
+from fieldsvc.storage.tenancy import pin_unscoped_users
 
 
 def subdistrict_by_code(*, session: Session, code: str) -> Subdistrict | None:
@@ -28,6 +29,7 @@ def save_subdistrict(
     found = subdistrict_by_code(session=session, code=code)
     wanted = {**{k: v for k, v in values.items() if v is not None}, "boundary": boundary}
     if found is None:
+        pin_unscoped_users(session=session)
         found = Subdistrict(code=code, **wanted)
         counts.created = 1
     elif _set_if_changed(found, wanted):

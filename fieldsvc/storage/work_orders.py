@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from fieldsvc.models import Condition
+from fieldsvc.models import Bin, Condition
 from fieldsvc.models.types import utc_now
 from fieldsvc.models.work_order import (
     KIND_OF_CONDITION,
@@ -142,9 +142,11 @@ def open_or_join(
                 inspection_id=inspection_id,
                 note=note,
             )
+        bin_row = session.get(Bin, bin_id)
         order = WorkOrder(
             bin_id=bin_id,
             village_id=village_id,
+            subdistrict_id=bin_row.subdistrict_id if bin_row is not None else None,
             kind=kind,
             reason=reason,
             inspection_id=inspection_id,

@@ -51,6 +51,7 @@ def _register_new_bin(
 ) -> Bin:
     bin_in = bin_from_survey(record, village_id=_point_village_id(places) or submission.village_id)
     bin_row = Bin.model_validate(bin_in)
+    bin_row.subdistrict_id = submission.subdistrict_id
     session.add(bin_row)
     session.flush()
     mark_code_used(session=session, code=bin_row.code, bin_id=bin_row.id or 0)

@@ -212,6 +212,7 @@ def register_new_bin(
     values = {
         **bin_in.model_dump(),
         **newest_state(observation, point_village_id=point_village_id),
+        "subdistrict_id": submission.subdistrict_id,
         "created_at": now,
         "updated_at": now,
     }

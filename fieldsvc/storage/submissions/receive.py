@@ -45,6 +45,7 @@ from fieldsvc.storage.submissions.entity_intake import (
 )
 from fieldsvc.storage.submissions.queries import attachments_of, get_submission_by_instance
 from fieldsvc.storage.submissions.records import payload_digest, record_to_parsed
+from fieldsvc.storage.tenancy import subdistrict_for_row
 from fieldsvc.storage.users import village_ids_of
 
 Outcome = Literal["created", "duplicate", "edited"]
@@ -283,6 +284,7 @@ def _new_submission(
     root_id: str,
     submitter: User | None,
     village_id: int | None,
+    subdistrict_id: int | None,
     complete: bool,
     flags: list[Flag],
 ) -> Submission:
@@ -299,6 +301,7 @@ def _new_submission(
         device_id=record.device_id,
         gps_accuracy_m=record.accuracy_m,
         village_id=village_id,
+        subdistrict_id=subdistrict_id,
         raw_payload=raw_payload,
         payload_sha256=digest,
         content_type=content_type[:80],
@@ -467,6 +470,13 @@ def receive_submission(
         root_id=previous.root_id if previous else _new_root_id(record, edit_flags),
         submitter=submitter,
         village_id=village_id,
+        subdistrict_id=subdistrict_for_row(
+            session=session,
+            village_id=village_id,
+            lon=point[0] if point else None,
+            lat=point[1] if point else None,
+            user=submitter,
+        ),
         complete=complete,
         flags=flags,
     )
