@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from fieldsvc.errors import Forbidden
 from fieldsvc.models import Subdistrict, User
-from fieldsvc.storage.tenancy import subdistrict_by_code, subdistricts_for
+from fieldsvc.storage.tenancy import subdistrict_by_code, subdistrict_ids_of, subdistricts_for
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class Workplace:
     user: User
     subdistrict: Subdistrict | None
     choices: tuple[Subdistrict, ...]
+    #: The user works for every subdistrict of the install (no ``user_subdistrict`` row).
+    every: bool = False
+
+    def may_see(self, subdistrict_id: int | None) -> bool:
+        """Whether a row of subdistrict ``subdistrict_id`` is the user's to see: one of their
+        subdistricts (any of them, not only the one this request works in); a row of no
+        subdistrict only for a user of every subdistrict."""
+        return self.every or any(s.id == subdistrict_id for s in self.choices)
 
     @property
     def subdistrict_id(self) -> int | None:
@@ -50,12 +58,13 @@ def workplace_for(
     Forbidden
         ``subdistrict_not_yours`` when ``asked`` is a subdistrict the user does not work for.
     """
+    every = subdistrict_ids_of(session=session, user=user) is None
     choices = tuple(subdistricts_for(session=session, user=user))
     if asked:
         wanted = subdistrict_by_code(session=session, code=asked)
         if all(s.id != wanted.id for s in choices):
             raise Forbidden.of("subdistrict_not_yours", field="subdistrict", value=asked)
-        return Workplace(user, wanted, choices)
+        return Workplace(user, wanted, choices, every)
     remembered_one = next((s for s in choices if s.code == remembered), None)
     chosen = remembered_one or (choices[0] if choices else None)
-    return Workplace(user, chosen, choices)
+    return Workplace(user, chosen, choices, every)

@@ -92,3 +92,20 @@ def test_a_new_row_belongs_to_its_villages_subdistrict_else_its_point(
         session=session, village_id=None, lon=100.0, lat=14.0, user=two.b.users["head"]
     )
     assert by_sender == b_id
+
+
+def test_a_workplace_sees_rows_of_the_users_subdistricts_only(
+    session: Session, two: TwoSubdistricts
+) -> None:
+    a_id, b_id = two.a.subdistrict.id, two.b.subdistrict.id
+    place_b = workplace_for(session=session, user=two.b.users["staff"])
+    assert place_b.may_see(b_id) and not place_b.may_see(a_id) and not place_b.may_see(None)
+    officer, _ = add_field_user(
+        session=session,
+        username="officer2",
+        display_name="ผู้ตรวจจังหวัด",
+        role=Role.admin,
+        all_subdistricts=True,
+    )
+    everywhere = workplace_for(session=session, user=officer)
+    assert everywhere.every and everywhere.may_see(a_id) and everywhere.may_see(None)
