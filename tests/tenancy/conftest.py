@@ -51,7 +51,7 @@ def make_two_subdistricts(session: Session) -> TwoSubdistricts:
     pin_unscoped_users(session=session)
     sub_b = Subdistrict(
         code="999902",
-        name="ตำบลทดสอบสอง",
+        name="ตำบลโนนสูง",
         boundary=MultiPolygon([box(103.34, 16.30, 103.36, 16.31)]),
     )
     session.add(sub_b)
