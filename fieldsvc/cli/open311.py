@@ -16,9 +16,17 @@ def cmd_key_add(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.open311_keys import add_partner_key
 
     with database_session(settings) as session:
-        record, key = add_partner_key(session=session, name=args.name)
+        record, key = add_partner_key(
+            session=session, name=args.name, subdistrict_code=args.subdistrict
+        )
+    where = (
+        f"  ตำบล / subdistrict: {args.subdistrict}"
+        if args.subdistrict
+        else "  ทุกตำบล / any subdistrict"
+    )
     say(
         f"คีย์ Open311 ใหม่ / new Open311 key: {record.name}",
+        where,
         f"  api_key: {key}",
         "  คีย์แสดงเพียงครั้งเดียว เก็บเป็นความลับ / the key is shown once: keep it secret",
     )
@@ -27,12 +35,15 @@ def cmd_key_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_key_list(_args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services.open311_keys import partner_keys
+    from fieldsvc.storage.open311_keys import subdistrict_codes
 
     with database_session(settings) as session:
         keys = partner_keys(session=session)
+        codes = {i: code for code, i in subdistrict_codes(session=session).items()}
         lines = [
             f"{k.name}\t{k.created_at:%Y-%m-%d}\t"
             + ("ยกเลิกแล้ว / revoked" if k.revoked_at else "ใช้งาน / active")
+            + (f"\t{codes.get(k.subdistrict_id, '?')}" if k.subdistrict_id is not None else "")
             for k in keys
         ]
     say(*(lines or ["ยังไม่มีคีย์ / no keys yet"]))
@@ -56,6 +67,12 @@ def register(sub: Any) -> None:
     key_sub = key.add_subparsers(dest="key_command", required=True, metavar="ACTION")
     add = key_sub.add_parser("add", help="make a key for a partner app and print it once")
     add.add_argument("name", help="the partner's name, e.g. a city app")
+    add.add_argument(
+        "--subdistrict",
+        metavar="CODE",
+        help="tie the key to one subdistrict (its DOPA code): requests located elsewhere "
+        "are refused",
+    )
     add.set_defaults(handler=cmd_key_add)
     listing = key_sub.add_parser("list", help="list partners' keys and whether they work")
     listing.set_defaults(handler=cmd_key_list)

@@ -41,6 +41,13 @@ def register_imports(imp_sub: Any) -> None:
         "Comments can name people: the layer is shown to staff only.",
     )
     p.add_argument("path", help="the export: .csv or .geojson")
-    p.add_argument("--subdistrict-code", help="the subdistrict (when there are several)")
+    p.add_argument(
+        "--subdistrict",
+        "--subdistrict-code",
+        dest="subdistrict_code",
+        metavar="CODE",
+        help="the subdistrict whose tickets these are (its DOPA code; required when the "
+        "install serves several)",
+    )
     p.add_argument("--encoding", help="text encoding of a re-saved CSV, e.g. cp874")
     p.set_defaults(handler=cmd_import_traffy)

@@ -51,6 +51,15 @@ PROBLEMS = [
         code="conflict",
     ),
     entry(
+        "open311_outside_jurisdiction",
+        "error",
+        "จุดที่แจ้ง ({name}) อยู่นอกตำบลที่คีย์นี้หรือ jurisdiction_id นี้ส่งเรื่องได้",
+        "The place sent ({name}) is outside the subdistrict this key or jurisdiction_id "
+        "may send requests for",
+        params="name",
+        code="invalid_input",
+    ),
+    entry(
         "open311_key_unknown",
         "error",
         "ไม่พบคีย์ชื่อ {name}",

@@ -37,7 +37,9 @@ from fieldsvc.services.citizen_reports import (
     accept_report,
     find_report,
     public_fields,
+    subdistrict_of_point,
 )
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.citizen_reports import (
     add_event,
     count_reports_since,
@@ -122,14 +124,26 @@ def _check_rates(*, session: Session, settings: Settings, client: str | None, de
             )
 
 
-def _join_target(*, session: Session, ticket: str | None, kind: str) -> CitizenReport | None:
+def _other_office(subdistrict_id: int | None, here: int | None) -> bool:
+    """A report of another subdistrict than the one a point is in (unknown on either side:
+    not told apart)."""
+    return subdistrict_id is not None and here is not None and subdistrict_id != here
+
+
+def _join_target(
+    *, session: Session, ticket: str | None, draft: ReportDraft
+) -> CitizenReport | None:
     if not ticket:
         return None
     target = find_report(session=session, ticket=ticket)
     if (
         target.visibility != ReportVisibility.public
         or target.status == ReportStatus.done
-        or target.kind != kind
+        or target.kind != draft.kind
+        or _other_office(
+            target.subdistrict_id,
+            subdistrict_of_point(session=session, lon=draft.lon, lat=draft.lat),
+        )
     ):
         raise InvalidInput.of("citizen_join_closed", field="join", ticket=ticket)
     return target
@@ -146,7 +160,7 @@ def send_public_report(*, session: Session, settings: Settings, sent: PublicSubm
     client = salted_hash(sent.client_address, settings=settings, purpose="address")
     device = salted_hash(sent.device_id, settings=settings, purpose="device")
     _check_rates(session=session, settings=settings, client=client, device=device)
-    target = _join_target(session=session, ticket=sent.join_ticket, kind=sent.draft.kind)
+    target = _join_target(session=session, ticket=sent.join_ticket, draft=sent.draft)
     photo = None
     if sent.photo:
         photo = clean_photo(
@@ -181,7 +195,8 @@ def send_public_report(*, session: Session, settings: Settings, sent: PublicSubm
 def nearby_open_reports(
     *, session: Session, settings: Settings, lon: float, lat: float, kind: str
 ) -> list[dict[str, Any]]:
-    """Public open reports of ``kind`` near a point, nearest first: ticket, when, how far."""
+    """Public open reports of ``kind`` near a point, nearest first: ticket, when, how far;
+    only those of the subdistrict the point is in (the office that will handle the report)."""
     try:
         report_kind = ReportKind(kind)
     except ValueError:
@@ -199,9 +214,12 @@ def nearby_open_reports(
     )
     now = utc_now()
     shown = []
+    here = subdistrict_of_point(session=session, lon=lon, lat=lat) if found else None
     for report, distance in found:
         if report.visibility != ReportVisibility.public:
             continue  # not yet accepted by staff: nobody else sees it
+        if _other_office(report.subdistrict_id, here):
+            continue  # across a border: another office's report
         shown.append(
             {
                 "ticket": report.ticket,
@@ -251,13 +269,16 @@ def status_view(*, session: Session, ticket: str, access_key: str) -> dict[str, 
 MODERATION = {"accept": ReportVisibility.public, "hide": ReportVisibility.hidden}
 
 
-def moderate_report(*, session: Session, ticket: str, action: str, user: User) -> CitizenReport:
-    """Make a report public (``accept``) or hide it (``hide``), with a ``moderation`` event."""
+def moderate_report(
+    *, session: Session, ticket: str, action: str, user: User, place: Workplace | None = None
+) -> CitizenReport:
+    """Make a report public (``accept``) or hide it (``hide``), with a ``moderation`` event;
+    a report of a subdistrict the user of ``place`` does not work for is 404."""
     if action not in MODERATION:
         raise InvalidInput.of(
             "citizen_moderation_unknown", field="action", value=action, expected="accept, hide"
         )
-    report = find_report(session=session, ticket=ticket)
+    report = find_report(session=session, ticket=ticket, place=place)
     assert report.id is not None
     report_id = report.id
 

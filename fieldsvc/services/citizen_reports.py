@@ -18,6 +18,7 @@ from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.models import CitizenReport, ReportKind
 from fieldsvc.models.citizen import ReportVisibility
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.citizen_reports import (
     add_report,
     next_ticket,
@@ -140,10 +141,20 @@ def accept_report(*, session: Session, draft: ReportDraft, settings: Settings) -
     return report
 
 
-def find_report(*, session: Session, ticket: str) -> CitizenReport:
-    """The report numbered ``ticket`` (404 naming the number when there is none)."""
+def subdistrict_of_point(*, session: Session, lon: float, lat: float) -> int | None:
+    """The subdistrict a report at (lon, lat) lands in: its village's, else the one whose
+    boundary holds the point, else the install's only one (as :func:`accept_report` files it)."""
+    where = locate(session=session, number=None, point=(lon, lat))
+    village_id = where.at_point.id if where.at_point else None
+    return subdistrict_for_row(session=session, village_id=village_id, lon=lon, lat=lat)
+
+
+def find_report(*, session: Session, ticket: str, place: Workplace | None = None) -> CitizenReport:
+    """The report numbered ``ticket`` (404 naming the number when there is none, or when it
+    belongs to a subdistrict the user of ``place`` does not work for: its existence is not
+    told). ``place`` None: no subdistrict check (the public status page, the CLI)."""
     report = report_by_ticket(session=session, ticket=ticket)
-    if report is None:
+    if report is None or (place is not None and not place.may_see(report.subdistrict_id)):
         raise NotFound.of("citizen_report_unknown", field="ticket", ticket=ticket)
     return report
 

@@ -36,6 +36,7 @@ from fieldsvc.models.work_order import WorkOrderKind
 from fieldsvc.services.citizen_public import MODERATION, moderate_report
 from fieldsvc.services.citizen_reports import find_report, public_fields
 from fieldsvc.services.work_orders import open_or_join_order
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.citizen_reports import (
     add_event,
     duplicates_of,
@@ -47,6 +48,7 @@ from fieldsvc.storage.citizen_reports import (
 from fieldsvc.storage.engine import commit_with_one_retry
 from fieldsvc.storage.media import require_media
 from fieldsvc.storage.register import bins_near, require_bin, villages_by_number
+from fieldsvc.storage.tenancy import village_ids_in
 from fieldsvc.thai import THAI_TZ
 
 TRIAGE_ROLES = frozenset({Role.admin, Role.health_staff})
@@ -207,17 +209,20 @@ class TriageQueue:
 def suggest_bins(
     *, session: Session, settings: Settings, report: CitizenReport, limit: int = SUGGESTIONS
 ) -> list[BinSuggestion]:
-    """The registered bins nearest the report within ``citizen_bin_suggest_radius_m``."""
+    """The registered bins nearest the report within ``citizen_bin_suggest_radius_m``, of
+    the report's own subdistrict (a neighbour's bin across the border is not theirs to link)."""
     near = bins_near(
         session=session,
         lon=report.lon,
         lat=report.lat,
         radius_m=settings.citizen_bin_suggest_radius_m,
-        limit=limit,
+        limit=limit * 4 if report.subdistrict_id is not None else limit,
     )
+    if report.subdistrict_id is not None:
+        near = [(b, d) for b, d in near if b.subdistrict_id in (None, report.subdistrict_id)]
     return [
         BinSuggestion(b.code, round(d, 1), str(b.condition), str(b.stream), b.capacity_l)
-        for b, d in near
+        for b, d in near[:limit]
     ]
 
 
@@ -245,22 +250,31 @@ def _item(
     )
 
 
-def village_counts(*, session: Session) -> list[VillageCount]:
-    """Open reports per village, every village listed (in village order), then outside ones."""
-    counts = open_report_counts(session=session)
+def village_counts(*, session: Session, subdistrict_id: int | None = None) -> list[VillageCount]:
+    """Open reports per village, every village listed (in village order), then outside ones;
+    only subdistrict ``subdistrict_id``'s villages and reports when given."""
+    counts = open_report_counts(session=session, subdistrict_id=subdistrict_id)
+    ids = (
+        None
+        if subdistrict_id is None
+        else village_ids_in(session=session, subdistrict_ids=[subdistrict_id])
+    )
     rows = [
         VillageCount(v.id, v.number, v.name, counts.get(v.id, 0))
-        for v in villages_by_number(session=session)
+        for v in villages_by_number(session=session, ids=ids)
     ]
     if counts.get(None):
         rows.append(VillageCount(None, None, "", counts[None]))
     return rows
 
 
-def open_reports_on_map(*, session: Session) -> tuple[dict[int | None, int], gpd.GeoDataFrame]:
+def open_reports_on_map(
+    *, session: Session, subdistrict_id: int | None = None
+) -> tuple[dict[int | None, int], gpd.GeoDataFrame]:
     """Open reports per village id and the open reports as points (ticket, kind, received in
-    Thai time) for the staff map; no contact, no description."""
-    rows = open_reports(session=session)
+    Thai time) for the staff map; no contact, no description; only subdistrict
+    ``subdistrict_id``'s when given."""
+    rows = open_reports(session=session, subdistrict_id=subdistrict_id)
     frame = gpd.GeoDataFrame(
         {
             "ticket": [r.ticket for r in rows],
@@ -270,14 +284,21 @@ def open_reports_on_map(*, session: Session) -> tuple[dict[int | None, int], gpd
         geometry=[Point(r.lon, r.lat) for r in rows],
         crs="EPSG:4326",
     )
-    return open_report_counts(session=session), frame
+    return open_report_counts(session=session, subdistrict_id=subdistrict_id), frame
 
 
 def triage_queue(
-    *, session: Session, settings: Settings, user: User, chosen: QueueFilter, limit: int = 100
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    chosen: QueueFilter,
+    limit: int = 100,
+    subdistrict_id: int | None = None,
 ) -> TriageQueue:
     """Reports matching ``chosen`` (merged duplicates under their original), each with the
-    nearest registered bins, and the open reports per village."""
+    nearest registered bins, and the open reports per village; only subdistrict
+    ``subdistrict_id``'s when given (None: every subdistrict)."""
     require_reader(user)
     found = list_reports(
         session=session,
@@ -288,15 +309,26 @@ def triage_queue(
         oldest_first=chosen.oldest_first,
         originals_only=True,
         limit=limit + 1,
+        subdistrict_id=subdistrict_id,
     )
     items = [_item(session, settings, r) for r in found[:limit]]
-    return TriageQueue(items=items, more=len(found) > limit, counts=village_counts(session=session))
+    counts = village_counts(session=session, subdistrict_id=subdistrict_id)
+    return TriageQueue(items=items, more=len(found) > limit, counts=counts)
 
 
-def triage_detail(*, session: Session, settings: Settings, user: User, ticket: str) -> TriageItem:
-    """One report with its suggestions, duplicates and full history."""
+def triage_detail(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    ticket: str,
+    place: Workplace | None = None,
+) -> TriageItem:
+    """One report with its suggestions, duplicates and full history (404 for a report of a
+    subdistrict the user of ``place`` does not work for)."""
     require_reader(user)
-    return _item(session, settings, find_report(session=session, ticket=ticket), full=True)
+    report = find_report(session=session, ticket=ticket, place=place)
+    return _item(session, settings, report, full=True)
 
 
 def staff_fields(item: TriageItem, user: User) -> dict[str, Any]:
@@ -337,11 +369,16 @@ def staff_fields(item: TriageItem, user: User) -> dict[str, Any]:
 
 
 def report_photo(
-    *, session: Session, settings: Settings, user: User, ticket: str
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    ticket: str,
+    place: Workplace | None = None,
 ) -> tuple[Path, str]:
     """The resident's photo (EXIF removed when it was received) and its media type; staff only."""
     require_reader(user)
-    report = find_report(session=session, ticket=ticket)
+    report = find_report(session=session, ticket=ticket, place=place)
     if report.photo_sha256 is None:
         raise NotFound.of("citizen_photo_none", field="ticket", ticket=ticket)
     path = require_media(settings=settings, sha256=report.photo_sha256)
@@ -362,8 +399,10 @@ class TriageAction:
     status: str | None = None
 
 
-def _open_for_action(session: Session, ticket: str) -> CitizenReport:
-    report = find_report(session=session, ticket=ticket)
+def _open_for_action(
+    session: Session, ticket: str, place: Workplace | None = None
+) -> CitizenReport:
+    report = find_report(session=session, ticket=ticket, place=place)
     if report.duplicate_of_id is not None:
         original = session.get(CitizenReport, report.duplicate_of_id)
         raise Conflict.of(
@@ -382,12 +421,22 @@ def _touch(session: Session, report: CitizenReport, action: str, detail: str | N
     add_event(session=session, report_id=report.id, action=action, detail=detail, actor_id=user.id)
 
 
-def link_bin(*, session: Session, user: User, ticket: str, bin_code: str) -> CitizenReport:
+def link_bin(
+    *, session: Session, user: User, ticket: str, bin_code: str, place: Workplace | None = None
+) -> CitizenReport:
     """Link the report to the registered bin it is about (again, to correct it): the report
-    then counts as residents' evidence on that bin's history."""
+    then counts as residents' evidence on that bin's history. The bin must be of the
+    report's subdistrict (another subdistrict's bin is not found)."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
-    bin_row = require_bin(session=session, code=(bin_code or "").strip())
+    report = _open_for_action(session, ticket, place)
+    code = (bin_code or "").strip()
+    bin_row = require_bin(session=session, code=code)
+    if (place is not None and not place.may_see(bin_row.subdistrict_id)) or (
+        report.subdistrict_id is not None
+        and bin_row.subdistrict_id is not None
+        and bin_row.subdistrict_id != report.subdistrict_id
+    ):
+        raise NotFound.of("bin_not_found", field="bin_code", details={"value": code}, bin_code=code)
     earlier = session.get(Bin, report.bin_id) if report.bin_id else None
 
     def write() -> CitizenReport:
@@ -418,10 +467,12 @@ def link_bin(*, session: Session, user: User, ticket: str, bin_code: str) -> Cit
     return commit_with_one_retry(session, write)
 
 
-def unlink_bin(*, session: Session, user: User, ticket: str) -> CitizenReport:
+def unlink_bin(
+    *, session: Session, user: User, ticket: str, place: Workplace | None = None
+) -> CitizenReport:
     """Take a wrong link off (the link event stays in the history)."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
+    report = _open_for_action(session, ticket, place)
     if report.bin_id is None:
         raise Conflict.of("citizen_not_linked", field="ticket", ticket=ticket)
     bin_row = session.get(Bin, report.bin_id)
@@ -435,14 +486,24 @@ def unlink_bin(*, session: Session, user: User, ticket: str) -> CitizenReport:
 
 
 def merge_report(
-    *, session: Session, user: User, ticket: str, original_ticket: str
+    *,
+    session: Session,
+    user: User,
+    ticket: str,
+    original_ticket: str,
+    place: Workplace | None = None,
 ) -> CitizenReport:
     """Merge report ``ticket`` into ``original_ticket``: the duplicate points to the original
-    and its status page follows it; reports already merged into the duplicate move along."""
+    and its status page follows it; reports already merged into the duplicate move along.
+    Both must be of the same subdistrict."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
-    original = find_report(session=session, ticket=(original_ticket or "").strip())
-    if original.id == report.id or original.duplicate_of_id is not None:
+    report = _open_for_action(session, ticket, place)
+    original = find_report(session=session, ticket=(original_ticket or "").strip(), place=place)
+    if (
+        original.id == report.id
+        or original.duplicate_of_id is not None
+        or original.subdistrict_id != report.subdistrict_id
+    ):
         raise Conflict.of(
             "citizen_merge_invalid",
             field="original_ticket",
@@ -470,11 +531,17 @@ def merge_report(
 
 
 def reply_publicly(
-    *, session: Session, settings: Settings, user: User, ticket: str, text: str
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    ticket: str,
+    text: str,
+    place: Workplace | None = None,
 ) -> CitizenReport:
     """Set the office's public reply (status page, Open311 ``status_notes``)."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
+    report = _open_for_action(session, ticket, place)
     cleaned = (text or "").strip()
     if not cleaned:
         raise InvalidInput.of("citizen_reply_empty", field="text")
@@ -501,10 +568,12 @@ def _status(value: str | None) -> ReportStatus:
         ) from None
 
 
-def move_status(*, session: Session, user: User, ticket: str, status: str) -> CitizenReport:
+def move_status(
+    *, session: Session, user: User, ticket: str, status: str, place: Workplace | None = None
+) -> CitizenReport:
     """received → in_progress → done (or received → done); done sets ``closed_at``."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
+    report = _open_for_action(session, ticket, place)
     current, wanted = ReportStatus(report.status), _status(status)
     if wanted not in MOVES[current]:
         allowed = ", ".join(s.value for s in MOVES[current]) or "reopen"
@@ -527,10 +596,12 @@ def move_status(*, session: Session, user: User, ticket: str, status: str) -> Ci
     return commit_with_one_retry(session, write)
 
 
-def reopen_report(*, session: Session, user: User, ticket: str) -> CitizenReport:
+def reopen_report(
+    *, session: Session, user: User, ticket: str, place: Workplace | None = None
+) -> CitizenReport:
     """A done report back to in_progress (the problem is back, or was not fixed)."""
     require_triager(user)
-    report = _open_for_action(session, ticket)
+    report = _open_for_action(session, ticket, place)
     if ReportStatus(report.status) != ReportStatus.done:
         raise Conflict.of(
             "citizen_status_move",
@@ -551,28 +622,50 @@ def reopen_report(*, session: Session, user: User, ticket: str) -> CitizenReport
 
 
 def triage_report(
-    *, session: Session, settings: Settings, user: User, ticket: str, action: TriageAction
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    ticket: str,
+    action: TriageAction,
+    place: Workplace | None = None,
 ) -> CitizenReport:
-    """Run one triage action (the JSON API and the page's forms both come here)."""
+    """Run one triage action (the JSON API and the page's forms both come here). ``place``:
+    the caller's workplace; a report of a subdistrict they do not work for is 404."""
     require_triager(user)
     if action.action == "link":
-        done = link_bin(session=session, user=user, ticket=ticket, bin_code=action.bin_code or "")
+        done = link_bin(
+            session=session, user=user, ticket=ticket, bin_code=action.bin_code or "", place=place
+        )
     elif action.action == "unlink":
-        done = unlink_bin(session=session, user=user, ticket=ticket)
+        done = unlink_bin(session=session, user=user, ticket=ticket, place=place)
     elif action.action == "merge":
         done = merge_report(
-            session=session, user=user, ticket=ticket, original_ticket=action.original_ticket or ""
+            session=session,
+            user=user,
+            ticket=ticket,
+            original_ticket=action.original_ticket or "",
+            place=place,
         )
     elif action.action == "reply":
         done = reply_publicly(
-            session=session, settings=settings, user=user, ticket=ticket, text=action.text or ""
+            session=session,
+            settings=settings,
+            user=user,
+            ticket=ticket,
+            text=action.text or "",
+            place=place,
         )
     elif action.action == "status":
-        done = move_status(session=session, user=user, ticket=ticket, status=action.status or "")
+        done = move_status(
+            session=session, user=user, ticket=ticket, status=action.status or "", place=place
+        )
     elif action.action == "reopen":
-        done = reopen_report(session=session, user=user, ticket=ticket)
+        done = reopen_report(session=session, user=user, ticket=ticket, place=place)
     elif action.action in MODERATION:  # the page's accept / hide buttons
-        done = moderate_report(session=session, ticket=ticket, action=action.action, user=user)
+        done = moderate_report(
+            session=session, ticket=ticket, action=action.action, user=user, place=place
+        )
     else:
         raise InvalidInput.of(
             "citizen_triage_action_unknown",

@@ -5,8 +5,12 @@
 Choices where the specification leaves room:
 
 * ``service_request_id`` is the report's ticket (``2570-00012``); the spec allows any string.
-* ``jurisdiction_id`` is optional (this endpoint serves one subdistrict); when given it must be
-  the subdistrict's DOPA code, else 404 naming ``jurisdiction_id``.
+* ``jurisdiction_id`` is optional; when given it must be the DOPA code of a subdistrict this
+  install serves, else 404 naming ``jurisdiction_id``. ``GET requests`` (and one request) then
+  answer only that subdistrict's reports, and a ``POST`` must lie inside it. An install of
+  several subdistricts serves them all from one endpoint (discovery lists it once).
+* A partner key may be tied to one subdistrict (``fieldsvc open311 key add --subdistrict``):
+  a request it sends located in another subdistrict is refused (400 naming ``lat``).
 * ``POST requests`` needs ``api_key`` (form field, or query parameter); a missing, unknown or
   revoked key is 403. Open311 has no idempotency key: two POSTs are two requests.
 * Abuse limits: a key may send ``open311_posts_per_key_hour`` requests in any hour (then 429,
@@ -36,10 +40,14 @@ from fieldsvc.errors import FieldsvcError, Forbidden, InvalidInput, NotFound, To
 from fieldsvc.models import CitizenReport, ReportKind, ReportStatus
 from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.models.types import utc_now
-from fieldsvc.services.citizen_reports import ReportDraft, accept_report, public_fields
+from fieldsvc.services.citizen_reports import (
+    ReportDraft,
+    accept_report,
+    public_fields,
+    subdistrict_of_point,
+)
 from fieldsvc.storage.citizen_reports import count_reports_since, list_reports, report_by_ticket
-from fieldsvc.storage.open311_keys import active_key
-from fieldsvc.storage.register import only_subdistrict
+from fieldsvc.storage.open311_keys import active_key, subdistrict_codes
 from fieldsvc.thai import THAI_TZ
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -170,18 +178,27 @@ def _service(code: str | None) -> ReportKind:
         ) from None
 
 
-def check_jurisdiction(*, session: Session, jurisdiction_id: str | None) -> None:
-    """A ``jurisdiction_id``, when given, must be this subdistrict's code (else 404)."""
+#: How many subdistrict codes a "jurisdiction_id not found" answer names at most.
+_CODES_SHOWN = 5
+
+
+def check_jurisdiction(*, session: Session, jurisdiction_id: str | None) -> int | None:
+    """The id of the subdistrict a ``jurisdiction_id`` names (one this install serves, else
+    404 naming ``jurisdiction_id``); None when none was given (every subdistrict)."""
     if not jurisdiction_id:
-        return
-    subdistrict = only_subdistrict(session=session)
-    if subdistrict is None or subdistrict.code != jurisdiction_id.strip():
+        return None
+    codes = subdistrict_codes(session=session)
+    found = codes.get(jurisdiction_id.strip())
+    if found is None:
+        listed = sorted(codes)
+        expected = ", ".join(listed[:_CODES_SHOWN]) + (" …" if len(listed) > _CODES_SHOWN else "")
         raise NotFound.of(
             "open311_jurisdiction_unknown",
             field="jurisdiction_id",
             value=jurisdiction_id,
-            expected=subdistrict.code if subdistrict else "-",
+            expected=expected or "-",
         )
+    return found
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -252,7 +269,9 @@ def submit_request(
             partner=partner.name,
             limit=settings.open311_posts_per_key_hour,
         )
-    check_jurisdiction(session=session, jurisdiction_id=_text(params, "jurisdiction_id"))
+    jurisdiction = check_jurisdiction(
+        session=session, jurisdiction_id=_text(params, "jurisdiction_id")
+    )
     kind = _service(_text(params, "service_code"))
     lat = _number(params, "lat", -90, 90)
     lon = _number(params, "long", -180, 180)
@@ -261,6 +280,11 @@ def submit_request(
     if lat is None or lon is None:
         missing = "lat" if lat is None else "long"
         raise InvalidInput.of("open311_field_missing", field=missing, name=missing)
+    allowed = [s for s in (partner.subdistrict_id, jurisdiction) if s is not None]
+    if allowed:
+        landed = subdistrict_of_point(session=session, lon=lon, lat=lat)
+        if any(landed != s for s in allowed):
+            raise InvalidInput.of("open311_outside_jurisdiction", field="lat", name="lat/long")
     names = [_text(params, "first_name"), _text(params, "last_name")]
     draft = ReportDraft(
         kind=kind.value,
@@ -318,9 +342,17 @@ def request_record(report: CitizenReport, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _public_report(session: Session, ticket: str) -> CitizenReport:
+def _in_jurisdiction(report: CitizenReport, jurisdiction: int | None) -> bool:
+    return jurisdiction is None or report.subdistrict_id == jurisdiction
+
+
+def _public_report(session: Session, ticket: str, jurisdiction: int | None = None) -> CitizenReport:
     report = report_by_ticket(session=session, ticket=ticket)
-    if report is None or report.visibility != ReportVisibility.public:
+    if (
+        report is None
+        or report.visibility != ReportVisibility.public
+        or not _in_jurisdiction(report, jurisdiction)
+    ):
         raise NotFound.of("open311_request_unknown", field="service_request_id", value=ticket)
     return report
 
@@ -329,15 +361,20 @@ def find_requests(
     *, session: Session, settings: Settings, params: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """GET service requests: public reports by id list, or filtered by code, status and
-    requested date (default: the last 90 days), a page at a time, newest first."""
-    check_jurisdiction(session=session, jurisdiction_id=_text(params, "jurisdiction_id"))
+    requested date (default: the last 90 days), a page at a time, newest first; only the
+    subdistrict ``jurisdiction_id`` names when given."""
+    jurisdiction = check_jurisdiction(
+        session=session, jurisdiction_id=_text(params, "jurisdiction_id")
+    )
     wanted = _codes(_text(params, "service_request_id"))
-    if wanted:  # the spec: with ids, every other filter is ignored
+    if wanted:  # the spec: with ids, every other filter (but the jurisdiction) is ignored
         found = [report_by_ticket(session=session, ticket=t) for t in wanted]
         return [
             request_record(r, settings)
             for r in found
-            if r is not None and r.visibility == ReportVisibility.public
+            if r is not None
+            and r.visibility == ReportVisibility.public
+            and _in_jurisdiction(r, jurisdiction)
         ]
     kinds = [_service(code) for code in _codes(_text(params, "service_code"))] or None
     statuses: list[ReportStatus] | None = None
@@ -361,6 +398,7 @@ def find_requests(
         until=end + timedelta(microseconds=1) if end else None,
         limit=size,
         offset=(page - 1) * size,
+        subdistrict_id=jurisdiction,
     )
     return [request_record(r, settings) for r in reports]
 
@@ -368,6 +406,8 @@ def find_requests(
 def request_detail(
     *, session: Session, settings: Settings, service_request_id: str, jurisdiction_id: str | None
 ) -> list[dict[str, Any]]:
-    """GET one service request (a list of one, as the spec answers); 404 unless public."""
-    check_jurisdiction(session=session, jurisdiction_id=jurisdiction_id)
-    return [request_record(_public_report(session, service_request_id), settings)]
+    """GET one service request (a list of one, as the spec answers); 404 unless public (and
+    of the subdistrict ``jurisdiction_id`` names, when given)."""
+    jurisdiction = check_jurisdiction(session=session, jurisdiction_id=jurisdiction_id)
+    report = _public_report(session, service_request_id, jurisdiction)
+    return [request_record(report, settings)]

@@ -24,8 +24,7 @@ from fieldsvc.models import Subdistrict, TraffyTicket
 from fieldsvc.models.types import utc_now
 from fieldsvc.problems import render
 from fieldsvc.storage.register import only_subdistrict
-from fieldsvc.storage.starting_data import subdistrict_by_code
-from fieldsvc.storage.tenancy import subdistrict_for_row
+from fieldsvc.storage.tenancy import subdistrict_by_code, subdistrict_count
 from fieldsvc.storage.traffy import stored_tickets, village_shapes
 
 _SHOWN_NOTES = 20
@@ -71,6 +70,12 @@ class TraffyImportOutcome:
 
 
 def _subdistrict(session: Session, code: str | None) -> Subdistrict:
+    if not code and subdistrict_count(session=session) > 1:
+        raise InvalidInput.of(
+            "subdistrict_required",
+            field="subdistrict_code",
+            count=subdistrict_count(session=session),
+        )
     found = (
         subdistrict_by_code(session=session, code=code)
         if code
@@ -93,6 +98,8 @@ def import_traffy(
     encoding: str | None = None,
 ) -> TraffyImportOutcome:
     """Keep the export's cleanliness/waste tickets inside the subdistrict; see the module.
+    ``subdistrict_code`` names the subdistrict (required in an install of several); its
+    tickets are stored as that subdistrict's.
 
     Nothing is stored when the file cannot be read to its end (one transaction).
     """
@@ -129,9 +136,7 @@ def import_traffy(
                 lon=record.lon,
                 lat=record.lat,
                 imported_at=seen_at,
-                subdistrict_id=subdistrict_for_row(
-                    session=session, village_id=village_id, lon=record.lon, lat=record.lat
-                ),
+                subdistrict_id=subdistrict.id,  # the import's subdistrict holds the point
             )
             stored[record.ticket_id] = ticket
             session.add(ticket)
@@ -145,6 +150,7 @@ def import_traffy(
                     outcome.unchanged += 1
         for name, value in values.items():
             setattr(ticket, name, value)
+        ticket.subdistrict_id = ticket.subdistrict_id or subdistrict.id
         ticket.last_seen_at = seen_at
         ticket.last_seen_file = export.file[:200]
     outcome.read = export.rows_read

@@ -31,8 +31,10 @@ from fieldsvc.models.work_order import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage import work_orders as store
 from fieldsvc.storage.engine import commit_with_one_retry
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 from fieldsvc.storage.users import active_users_with_roles
 
 UNIT_ROLES = (Role.admin, Role.health_staff)
@@ -91,10 +93,20 @@ def open_or_join_order(
     )
 
 
-def _order_for_change(session: Session, order_id: int) -> WorkOrder:
+def _unknown(order_id: int) -> NotFound:
+    return NotFound.of("work_order_unknown", field="order_id", order_id=order_id)
+
+
+def _seen(order: WorkOrder | None, place: Workplace | None) -> bool:
+    """The order exists and is one the workplace's user may see (``place`` None: no
+    subdistrict check, the CLI of a single install)."""
+    return order is not None and (place is None or place.may_see(order.subdistrict_id))
+
+
+def _order_for_change(session: Session, order_id: int, place: Workplace | None = None) -> WorkOrder:
     order = store.get_order(session=session, order_id=order_id, for_update=True)
-    if order is None:
-        raise NotFound.of("work_order_unknown", field="order_id", order_id=order_id)
+    if order is None or not _seen(order, place):
+        raise _unknown(order_id)  # another subdistrict's order is not told to exist
     if WorkOrderStatus(order.status) in CLOSED:
         raise Conflict.of(
             "work_order_closed", field="order_id", order_id=order_id, status=str(order.status)
@@ -102,16 +114,38 @@ def _order_for_change(session: Session, order_id: int) -> WorkOrder:
     return order
 
 
+def works_for(session: Session, member: User, subdistrict_id: int | None) -> bool:
+    """Whether ``member`` works for subdistrict ``subdistrict_id`` (a user of every
+    subdistrict works for all; an order of no subdistrict may go to anyone)."""
+    if subdistrict_id is None:
+        return True
+    ids = subdistrict_ids_of(session=session, user=member)
+    return ids is None or subdistrict_id in ids
+
+
 def assign_order(
-    *, session: Session, user: User, order_id: int, assignee_id: int, note: str | None = None
+    *,
+    session: Session,
+    user: User,
+    order_id: int,
+    assignee_id: int,
+    note: str | None = None,
+    place: Workplace | None = None,
 ) -> WorkOrder:
-    """Give the order to one member of the unit (again, to hand it over)."""
+    """Give the order to one member of the unit (again, to hand it over): an active member
+    who works for the order's subdistrict. ``place``: the caller's workplace (an order of a
+    subdistrict they do not work for is 404)."""
     require_unit(user)
 
     def write() -> WorkOrder:
-        order = _order_for_change(session, order_id)
+        order = _order_for_change(session, order_id, place)
         assignee = session.get(User, assignee_id)
-        if assignee is None or assignee.role not in UNIT_ROLES or assignee.revoked_at is not None:
+        if (
+            assignee is None
+            or assignee.role not in UNIT_ROLES
+            or assignee.revoked_at is not None
+            or not works_for(session, assignee, order.subdistrict_id)
+        ):
             raise InvalidInput.of(
                 "work_order_assignee_invalid", field="assignee_id", value=str(assignee_id)
             )
@@ -146,7 +180,14 @@ class MarkResult:
     repeated: bool  # this mark had arrived before: nothing new was written
 
 
-def mark_done(*, session: Session, user: User, order_id: int, mark: DoneMark) -> MarkResult:
+def mark_done(
+    *,
+    session: Session,
+    user: User,
+    order_id: int,
+    mark: DoneMark,
+    place: Workplace | None = None,
+) -> MarkResult:
     """The unit says the work is done. Exactly once per ``mark_id``: a re-sent mark answers
     as the first did. An order already done by another mark is left as it is."""
     require_unit(user)
@@ -157,9 +198,10 @@ def mark_done(*, session: Session, user: User, order_id: int, mark: DoneMark) ->
         seen = store.event_by_mark(session=session, mark_id=mark.mark_id)
         if seen is not None:
             order = store.get_order(session=session, order_id=seen.order_id)
-            assert order is not None
+            if order is None or not _seen(order, place):
+                raise _unknown(order_id)
             return MarkResult(order=order, repeated=True)
-        order = _order_for_change(session, order_id)
+        order = _order_for_change(session, order_id, place)
         if WorkOrderStatus(order.status) == WorkOrderStatus.done:
             return MarkResult(order=order, repeated=True)
         now = utc_now()
@@ -185,13 +227,18 @@ def mark_done(*, session: Session, user: User, order_id: int, mark: DoneMark) ->
 
 
 def cancel_order(
-    *, session: Session, user: User, order_id: int, note: str | None = None
+    *,
+    session: Session,
+    user: User,
+    order_id: int,
+    note: str | None = None,
+    place: Workplace | None = None,
 ) -> WorkOrder:
     """Staff close an order that needs no work (opened by mistake, bin removed for good)."""
     require_unit(user)
 
     def write() -> WorkOrder:
-        order = _order_for_change(session, order_id)
+        order = _order_for_change(session, order_id, place)
         now = utc_now()
         order.status = WorkOrderStatus.cancelled
         order.closed_at = now
@@ -283,9 +330,11 @@ def order_board(
     now: datetime | None = None,
     overdue_only: bool = False,
     village_ids: list[int] | None = None,
+    subdistrict_id: int | None = None,
 ) -> OrderBoard:
     """Every order still to be finished, flagged overdue when past its target and not done;
-    counts by kind and by village. Village heads see none."""
+    counts by kind and by village; only subdistrict ``subdistrict_id``'s when given (None:
+    every subdistrict). Village heads see none."""
     if user.role == Role.village_head:
         raise Forbidden.of("staff_only")
     now = now or utc_now()
@@ -293,6 +342,7 @@ def order_board(
         session=session,
         statuses=[*WAITING_STATUSES, WorkOrderStatus.done],
         village_ids=village_ids,
+        subdistrict_id=subdistrict_id,
     )
     rows = [_row(session, o, settings, now) for o in orders]
     overdue = [r for r in rows if r.overdue]
@@ -304,17 +354,21 @@ def order_board(
     )
 
 
-def unit_members(*, session: Session) -> list[User]:
-    """Who an order can be assigned to: active health staff and admins."""
-    return active_users_with_roles(session=session, roles=UNIT_ROLES)
+def unit_members(*, session: Session, subdistrict_id: int | None = None) -> list[User]:
+    """Who an order can be assigned to: active health staff and admins (of subdistrict
+    ``subdistrict_id`` when given: those who work for it)."""
+    members = active_users_with_roles(session=session, roles=UNIT_ROLES)
+    return [m for m in members if works_for(session, m, subdistrict_id)]
 
 
-def order_history(*, session: Session, user: User, order_id: int) -> list[WorkOrderEvent]:
+def order_history(
+    *, session: Session, user: User, order_id: int, place: Workplace | None = None
+) -> list[WorkOrderEvent]:
     """Every step of one order, oldest first (who and when)."""
     if user.role == Role.village_head:
         raise Forbidden.of("staff_only")
-    if store.get_order(session=session, order_id=order_id) is None:
-        raise NotFound.of("work_order_unknown", field="order_id", order_id=order_id)
+    if not _seen(store.get_order(session=session, order_id=order_id), place):
+        raise _unknown(order_id)
     return list(store.order_events(session=session, order_id=order_id))
 
 

@@ -82,9 +82,13 @@ def list_reports(
     offset: int = 0,
     oldest_first: bool = False,
     originals_only: bool = False,
+    subdistrict_id: int | None = None,
 ) -> Sequence[CitizenReport]:
-    """Reports matching every filter given, newest first (oldest first when asked)."""
+    """Reports matching every filter given, newest first (oldest first when asked); only
+    subdistrict ``subdistrict_id``'s when given (None: every subdistrict)."""
     query = select(CitizenReport)
+    if subdistrict_id is not None:
+        query = query.where(CitizenReport.subdistrict_id == subdistrict_id)
     if statuses is not None:
         query = query.where(col(CitizenReport.status).in_([str(s) for s in statuses]))
     if kinds is not None:
@@ -175,10 +179,14 @@ def reports_of_bin(*, session: Session, bin_id: int) -> Sequence[CitizenReport]:
 
 
 def open_report_counts(
-    *, session: Session, village_ids: Collection[int] | None = None
+    *,
+    session: Session,
+    village_ids: Collection[int] | None = None,
+    subdistrict_id: int | None = None,
 ) -> dict[int | None, int]:
     """Open (not done) reports per village id (None: outside every village); merged
-    duplicates are left out, hidden ones too (their original or nothing stands for them)."""
+    duplicates are left out, hidden ones too (their original or nothing stands for them);
+    only subdistrict ``subdistrict_id``'s when given."""
     query = (
         select(CitizenReport.village_id, func.count())
         .where(
@@ -190,6 +198,8 @@ def open_report_counts(
     )
     if village_ids is not None:
         query = query.where(col(CitizenReport.village_id).in_(list(village_ids)))
+    if subdistrict_id is not None:
+        query = query.where(CitizenReport.subdistrict_id == subdistrict_id)
     return {village_id: int(n) for village_id, n in session.exec(query)}
 
 
@@ -199,12 +209,14 @@ def duplicates_of(*, session: Session, report_id: int) -> Sequence[CitizenReport
     return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()
 
 
-def open_reports(*, session: Session) -> Sequence[CitizenReport]:
+def open_reports(*, session: Session, subdistrict_id: int | None = None) -> Sequence[CitizenReport]:
     """Open (not done), not hidden reports that stand for themselves (no merged duplicates),
-    oldest first: the staff map's dots."""
+    oldest first: the staff map's dots; only subdistrict ``subdistrict_id``'s when given."""
     query = select(CitizenReport).where(
         CitizenReport.status != ReportStatus.done,
         col(CitizenReport.duplicate_of_id).is_(None),
         CitizenReport.visibility != ReportVisibility.hidden,
     )
+    if subdistrict_id is not None:
+        query = query.where(CitizenReport.subdistrict_id == subdistrict_id)
     return session.exec(query.order_by(col(CitizenReport.created_at), col(CitizenReport.id))).all()

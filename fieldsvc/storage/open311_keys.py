@@ -10,16 +10,18 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from fieldsvc.models import Open311Key
+from fieldsvc.models import Open311Key, Subdistrict
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.users import hash_token
 
 
-def add_key(*, session: Session, name: str) -> tuple[Open311Key, str]:
-    """A new partner key named ``name``, flushed; returned with the key itself (its only
-    appearance)."""
+def add_key(
+    *, session: Session, name: str, subdistrict_id: int | None = None
+) -> tuple[Open311Key, str]:
+    """A new partner key named ``name`` (sending only subdistrict ``subdistrict_id``'s
+    reports when given), flushed; returned with the key itself (its only appearance)."""
     key = secrets.token_urlsafe(32)
-    record = Open311Key(name=name, key_hash=hash_token(key))
+    record = Open311Key(name=name, key_hash=hash_token(key), subdistrict_id=subdistrict_id)
     session.add(record)
     session.flush()
     return record, key
@@ -47,3 +49,9 @@ def revoke_key(*, session: Session, record: Open311Key) -> Open311Key:
     session.add(record)
     session.flush()
     return record
+
+
+def subdistrict_codes(*, session: Session) -> dict[str, int]:
+    """Every subdistrict of the install: DOPA code → id (Open311's ``jurisdiction_id``)."""
+    rows = session.exec(select(Subdistrict.code, Subdistrict.id))
+    return {code: int(i) for code, i in rows if i is not None}

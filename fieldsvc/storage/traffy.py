@@ -42,11 +42,15 @@ def village_shapes(*, session: Session, subdistrict_id: int) -> list[tuple[int, 
     return [(v.id, v.boundary) for v in session.exec(query) if v.id and v.boundary is not None]
 
 
-def traffy_frame(*, session: Session) -> gpd.GeoDataFrame:
-    """The stored tickets as WGS 84 points, newest report first."""
-    rows = session.exec(
-        select(TraffyTicket).order_by(col(TraffyTicket.reported_at).desc(), col(TraffyTicket.id))
-    ).all()
+def traffy_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
+    """The stored tickets as WGS 84 points, newest report first; only subdistrict
+    ``subdistrict_id``'s when given (None: every subdistrict)."""
+    query = select(TraffyTicket).order_by(
+        col(TraffyTicket.reported_at).desc(), col(TraffyTicket.id)
+    )
+    if subdistrict_id is not None:
+        query = query.where(TraffyTicket.subdistrict_id == subdistrict_id)
+    rows = session.exec(query).all()
     frame = pd.DataFrame.from_records(
         [{c: getattr(t, c) for c in TRAFFY_COLUMNS} for t in rows], columns=list(TRAFFY_COLUMNS)
     )

@@ -273,9 +273,13 @@ def list_orders(
     village_ids: Sequence[int] | None = None,
     kinds: Sequence[WorkOrderKind] | None = None,
     limit: int | None = None,
+    subdistrict_id: int | None = None,
 ) -> list[WorkOrder]:
-    """Orders, the oldest clock first (the most urgent at the top)."""
+    """Orders, the oldest clock first (the most urgent at the top); only subdistrict
+    ``subdistrict_id``'s when given (None: every subdistrict)."""
     query = select(WorkOrder).order_by(col(WorkOrder.clock_at), col(WorkOrder.id))
+    if subdistrict_id is not None:
+        query = query.where(col(WorkOrder.subdistrict_id) == subdistrict_id)
     if statuses is not None:
         query = query.where(col(WorkOrder.status).in_([s.value for s in statuses]))
     if village_ids is not None:

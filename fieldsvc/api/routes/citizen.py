@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from fieldsvc.api.citizen_words import words_for
-from fieldsvc.api.deps import MAX_ROW_ID, EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import MAX_ROW_ID, EditorPlace, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.config import Settings
@@ -194,11 +194,13 @@ async def report_send(request: Request, session: SessionDep, settings: SettingsD
 @api_router.post("/reports/{ticket}/moderation", summary="Accept (make public) or hide a report")
 def report_moderation(
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     ticket: str,
     action: Annotated[str, Body(embed=True, max_length=16)],
 ) -> Any:
-    report = moderate_report(session=session, ticket=ticket, action=action, user=user)
+    report = moderate_report(
+        session=session, ticket=ticket, action=action, user=place.user, place=place
+    )
     return {**public_fields(report), "visibility": str(report.visibility)}
 
 
@@ -209,7 +211,7 @@ def report_moderation(
 def report_queue(
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    place: StaffPlace,
     kind: Annotated[str, Query(max_length=24)] = "",
     status: Annotated[str, Query(max_length=16)] = "open",
     village_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
@@ -219,9 +221,15 @@ def report_queue(
     chosen = QueueFilter.parse(
         kind=kind, status=status, village_id=village_id, visibility=visibility, order=order
     )
-    queue = triage_queue(session=session, settings=settings, user=user, chosen=chosen)
+    queue = triage_queue(
+        session=session,
+        settings=settings,
+        user=place.user,
+        chosen=chosen,
+        subdistrict_id=place.subdistrict_id,
+    )
     return {
-        "reports": [staff_fields(item, user) for item in queue.items],
+        "reports": [staff_fields(item, place.user) for item in queue.items],
         "more": queue.more,
         "open_by_village": [
             {"village_id": c.village_id, "number": c.number, "open_reports": c.open_reports}
@@ -232,19 +240,23 @@ def report_queue(
 
 @api_router.get("/reports/{ticket}", summary="One report for staff, with its history")
 def report_for_staff(
-    ticket: str, session: SessionDep, settings: SettingsDep, user: StaffUser
+    ticket: str, session: SessionDep, settings: SettingsDep, place: StaffPlace
 ) -> Any:
-    item = triage_detail(session=session, settings=settings, user=user, ticket=ticket)
-    return staff_fields(item, user)
+    item = triage_detail(
+        session=session, settings=settings, user=place.user, ticket=ticket, place=place
+    )
+    return staff_fields(item, place.user)
 
 
 @api_router.get(
     "/reports/{ticket}/photo", summary="The resident's photo (staff only)", response_class=Response
 )
 def report_photo_file(
-    ticket: str, session: SessionDep, settings: SettingsDep, user: StaffUser
+    ticket: str, session: SessionDep, settings: SettingsDep, place: StaffPlace
 ) -> Any:
-    path, media_type = report_photo(session=session, settings=settings, user=user, ticket=ticket)
+    path, media_type = report_photo(
+        session=session, settings=settings, user=place.user, ticket=ticket, place=place
+    )
     return FileResponse(
         path,
         media_type=media_type,
@@ -259,7 +271,7 @@ def report_photo_file(
 def report_triage(
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     ticket: str,
     action: Annotated[str, Body(embed=True, max_length=16)],
     bin_code: Annotated[str | None, Body(embed=True, max_length=64)] = None,
@@ -270,12 +282,15 @@ def report_triage(
     report = triage_report(
         session=session,
         settings=settings,
-        user=user,
+        user=place.user,
         ticket=ticket,
         action=TriageAction(action, bin_code, original_ticket, text, status),
+        place=place,
     )
-    item = triage_detail(session=session, settings=settings, user=user, ticket=report.ticket)
-    return staff_fields(item, user)
+    item = triage_detail(
+        session=session, settings=settings, user=place.user, ticket=report.ticket, place=place
+    )
+    return staff_fields(item, place.user)
 
 
 router.include_router(api_router)

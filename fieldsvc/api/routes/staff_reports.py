@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldsvc.api.citizen_words import kind_names
-from fieldsvc.api.deps import MAX_ROW_ID, EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import MAX_ROW_ID, EditorPlace, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.models import ReportKind, ReportStatus
@@ -36,7 +36,7 @@ def queue_page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    place: StaffPlace,
     kind: Annotated[str, Query(max_length=24)] = "",
     status: Annotated[str, Query(max_length=16)] = "open",
     village: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
@@ -46,14 +46,20 @@ def queue_page(
     chosen = QueueFilter.parse(
         kind=kind, status=status, village_id=village, visibility=visibility, order=order
     )
-    queue = triage_queue(session=session, settings=settings, user=user, chosen=chosen)
+    queue = triage_queue(
+        session=session,
+        settings=settings,
+        user=place.user,
+        chosen=chosen,
+        subdistrict_id=place.subdistrict_id,
+    )
     return render(
         request,
         "staff/reports.html",
-        user=user,
+        user=place.user,
         queue=queue,
         chosen=chosen.fields(),
-        villages=list_villages(session=session),
+        villages=list_villages(session=session, subdistrict_id=place.subdistrict_id),
         kinds=[k.value for k in ReportKind],
         statuses=[s.value for s in ReportStatus],
         visibilities=[v.value for v in ReportVisibility],
@@ -64,16 +70,18 @@ def queue_page(
 
 @router.get("/{ticket}", response_class=HTMLResponse)
 def report_page(
-    request: Request, ticket: str, session: SessionDep, settings: SettingsDep, user: StaffUser
+    request: Request, ticket: str, session: SessionDep, settings: SettingsDep, place: StaffPlace
 ) -> Any:
-    item = triage_detail(session=session, settings=settings, user=user, ticket=ticket)
+    item = triage_detail(
+        session=session, settings=settings, user=place.user, ticket=ticket, place=place
+    )
     return render(
         request,
         "staff/report.html",
-        user=user,
+        user=place.user,
         item=item,
         report=item.report,
-        show_contact=sees_contacts(user),
+        show_contact=sees_contacts(place.user),
         kind_names=kind_names(language(request)),
         moves=[s.value for s in ReportStatus],
     )
@@ -84,7 +92,7 @@ def report_action(
     ticket: str,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     action: Annotated[str, Form(max_length=16)],
     bin_code: Annotated[str | None, Form(max_length=64)] = None,
     original_ticket: Annotated[str | None, Form(max_length=32)] = None,
@@ -94,8 +102,9 @@ def report_action(
     triage_report(
         session=session,
         settings=settings,
-        user=user,
+        user=place.user,
         ticket=ticket,
         action=TriageAction(action, bin_code, original_ticket, text, status),
+        place=place,
     )
     return RedirectResponse(f"/staff/reports/{ticket}", status_code=303)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import EditorPlace, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.pages import render
 from fieldsvc.services import work_orders
 
@@ -18,35 +18,41 @@ OrderId = Path(ge=1, le=2**31 - 1)
 
 @router.get("", response_class=HTMLResponse)
 def work_orders_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser
+    request: Request, session: SessionDep, settings: SettingsDep, place: StaffPlace
 ) -> Any:
-    board = work_orders.order_board(session=session, settings=settings, user=user)
+    board = work_orders.order_board(
+        session=session, settings=settings, user=place.user, subdistrict_id=place.subdistrict_id
+    )
     return render(
         request,
         "staff/work_orders.html",
-        user=user,
+        user=place.user,
         board=board,
-        members=work_orders.unit_members(session=session),
+        members=work_orders.unit_members(session=session, subdistrict_id=place.subdistrict_id),
     )
 
 
 @router.post("/{order_id}/assign")
 def assign_action(
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     assignee_id: Annotated[int, Form()],
     order_id: int = OrderId,
 ) -> Response:
-    work_orders.assign_order(session=session, user=user, order_id=order_id, assignee_id=assignee_id)
+    work_orders.assign_order(
+        session=session, user=place.user, order_id=order_id, assignee_id=assignee_id, place=place
+    )
     return RedirectResponse("/staff/work-orders", status_code=303)
 
 
 @router.post("/{order_id}/cancel")
 def cancel_action(
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     note: Annotated[str | None, Form(max_length=1000)] = None,
     order_id: int = OrderId,
 ) -> Response:
-    work_orders.cancel_order(session=session, user=user, order_id=order_id, note=note)
+    work_orders.cancel_order(
+        session=session, user=place.user, order_id=order_id, note=note, place=place
+    )
     return RedirectResponse("/staff/work-orders", status_code=303)

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Path
 from sqlmodel import Session
 
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import EditorPlace, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.schemas.work_orders import (
     AssignIn,
     BoardOut,
@@ -34,10 +34,14 @@ def _one(session: Session, settings: Settings, order: WorkOrder) -> OrderOut:
 
 @router.get("", response_model=BoardOut, summary="Open work orders, overdue flagged, with counts")
 def get_board(
-    session: SessionDep, settings: SettingsDep, user: StaffUser, overdue: bool = False
+    session: SessionDep, settings: SettingsDep, place: StaffPlace, overdue: bool = False
 ) -> BoardOut:
     board = work_orders.order_board(
-        session=session, settings=settings, user=user, overdue_only=overdue
+        session=session,
+        settings=settings,
+        user=place.user,
+        overdue_only=overdue,
+        subdistrict_id=place.subdistrict_id,
     )
     return BoardOut(
         orders=[OrderOut.model_validate(asdict(r)) for r in board.orders],
@@ -48,8 +52,10 @@ def get_board(
 
 
 @router.get("/{order_id}/events", response_model=list[EventOut], summary="Every step of one order")
-def get_events(session: SessionDep, user: StaffUser, order_id: int = OrderId) -> list[EventOut]:
-    events = work_orders.order_history(session=session, user=user, order_id=order_id)
+def get_events(session: SessionDep, place: StaffPlace, order_id: int = OrderId) -> list[EventOut]:
+    events = work_orders.order_history(
+        session=session, user=place.user, order_id=order_id, place=place
+    )
     return [EventOut.model_validate(e, from_attributes=True) for e in events]
 
 
@@ -58,11 +64,16 @@ def post_assign(
     body: AssignIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     order_id: int = OrderId,
 ) -> MoveOut:
     order = work_orders.assign_order(
-        session=session, user=user, order_id=order_id, assignee_id=body.assignee_id, note=body.note
+        session=session,
+        user=place.user,
+        order_id=order_id,
+        assignee_id=body.assignee_id,
+        note=body.note,
+        place=place,
     )
     return MoveOut(order=_one(session, settings, order))
 
@@ -72,14 +83,15 @@ def post_done(
     body: DoneIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     order_id: int = OrderId,
 ) -> MoveOut:
     result = work_orders.mark_done(
         session=session,
-        user=user,
+        user=place.user,
         order_id=order_id,
         mark=DoneMark(mark_id=body.mark_id, done_at=body.done_at, note=body.note),
+        place=place,
     )
     return MoveOut(order=_one(session, settings, result.order), repeated=result.repeated)
 
@@ -89,8 +101,10 @@ def post_cancel(
     body: CancelIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     order_id: int = OrderId,
 ) -> MoveOut:
-    order = work_orders.cancel_order(session=session, user=user, order_id=order_id, note=body.note)
+    order = work_orders.cancel_order(
+        session=session, user=place.user, order_id=order_id, note=body.note, place=place
+    )
     return MoveOut(order=_one(session, settings, order))
