@@ -44,6 +44,7 @@ from fieldsvc.api.routes import (
     web,
     work_order_pages,
     work_orders,
+    workplace,
 )
 from fieldsvc.api.security import SecurityHeaders
 from fieldsvc.config import Settings, get_settings
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(openrosa.router)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(workplace.router)  # the staff pages' subdistrict switcher
     app.include_router(plan_items.pages)
     app.include_router(work_orders.router)
     app.include_router(work_order_pages.router)

@@ -35,6 +35,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_in": ("เข้าสู่ระบบ", "Sign in"),
     "sign_out": ("ออกจากระบบ", "Sign out"),
     "signed_in_as": ("ผู้ใช้", "Signed in as"),
+    "subdistrict_now": ("ตำบล", "Subdistrict"),
+    "subdistrict_switch": ("เปลี่ยนตำบล", "Switch"),
+    "subdistrict_choose": ("เลือกตำบลที่ทำงาน", "Choose the subdistrict to work in"),
     "switch_language": ("English", "ภาษาไทย"),
     "sign_in_help": (
         "เปิดลิงก์ประจำตัวที่ได้รับจากเจ้าหน้าที่ หรือวางโทเค็นด้านล่าง",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from fieldsvc import __version__
-from fieldsvc.api.deps import SESSION_COOKIE
+from fieldsvc.api.deps import SESSION_COOKIE, SUBDISTRICT_COOKIE
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
-from fieldsvc.models import Condition, Stream, User
+from fieldsvc.errors import FieldsvcError
+from fieldsvc.models import Condition, Role, Stream, User
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
 from fieldsvc.services.sessions import open_session
+from fieldsvc.services.workplace import workplace_for
 from fieldsvc.storage.register import has_synthetic_data
 from fieldsvc.storage.signin_sessions import csrf_token_for
 from fieldsvc.thai import THAI_TZ, format_be_date
@@ -109,6 +112,42 @@ def _csrf_token(request: Request) -> str:
     return csrf_token_for(session_id) if session_id else ""
 
 
+@dataclass(frozen=True)
+class NavPlace:
+    """The subdistrict a staff page works in, for the shared navigation: its code and Thai
+    name, and the (code, name) of every subdistrict the user may switch to."""
+
+    code: str
+    name: str
+    choices: tuple[tuple[str, str], ...]
+
+
+def nav_place(request: Request, user: User | None) -> NavPlace | None:
+    """The workplace of a signed-in staff member, viewer or admin for this request, as the
+    route's ``StaffPlace`` resolves it (``?subdistrict=``, the remembered choice, the first);
+    None for anyone else, in an install with no subdistrict, or when the request's
+    ``?subdistrict=`` is not the user's (the route answers that itself)."""
+    if user is None or user.role == Role.village_head:
+        return None
+    with open_session(request.app.state.engine) as session:
+        try:
+            place = workplace_for(
+                session=session,
+                user=user,
+                asked=request.query_params.get("subdistrict") or None,
+                remembered=request.cookies.get(SUBDISTRICT_COOKIE) or None,
+            )
+        except FieldsvcError:
+            return None
+        if place.subdistrict is None:
+            return None
+        return NavPlace(
+            code=place.subdistrict.code,
+            name=place.subdistrict.name,
+            choices=tuple((s.code, s.name) for s in place.choices),
+        )
+
+
 def render(
     request: Request,
     name: str,
@@ -132,6 +171,7 @@ def render(
             "radius_m": settings.service_radius_m,
             "synthetic": _synthetic(request),
             "csrf_token": _csrf_token(request),
+            "workplace": nav_place(request, user),
             **vocabulary_names(lang),
             **context,
         },

@@ -106,6 +106,7 @@ def cmd_import_buildings(args: argparse.Namespace, settings: Settings) -> int:
         max_area_m2=args.max_area_m2,
         min_confidence=args.min_confidence,
         progress=progress,
+        subdistrict_code=args.subdistrict_code,
     )
 
 
@@ -146,7 +147,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             **_layer_options(args, [*fields, "population_field"]),
         )
     use_case = imports.import_households if args.what == "households" else imports.import_bin_layer
-    return run_import(settings, announce, use_case, path=path, progress=progress, **common)
+    return run_import(
+        settings,
+        announce,
+        use_case,
+        path=path,
+        progress=progress,
+        subdistrict_code=args.subdistrict_code,
+        **common,
+    )
 
 
 def register(sub: Any) -> None:
@@ -170,8 +179,13 @@ def register(sub: Any) -> None:
             p.add_argument("--code-field", help="column with the village code")
             p.add_argument("--households-field", help="column with the number of households")
             p.add_argument("--population-field", help="column with the population")
-            p.add_argument("--subdistrict-code", help="subdistrict code (when none exists yet)")
             p.add_argument("--subdistrict-name", help="subdistrict name (when none exists yet)")
+        p.add_argument(
+            "--subdistrict-code",
+            metavar="CODE",
+            help="the subdistrict (6-digit code) the file belongs to: needed when this install "
+            "serves several; villages: made with --subdistrict-name when none exists yet",
+        )
         if what == "bins":
             add_sheet_option(p)
             p.add_argument(
@@ -219,6 +233,12 @@ def register(sub: Any) -> None:
         type=float,
         help="lowest Open Buildings confidence kept, 0–1 (default: "
         "FIELDSVC_BUILDING_MIN_CONFIDENCE, 0.70)",
+    )
+    p.add_argument(
+        "--subdistrict-code",
+        metavar="CODE",
+        help="the subdistrict (6-digit code) whose villages the buildings go to: needed when "
+        "this install serves several (only its buildings are replaced)",
     )
     p.set_defaults(handler=cmd_import_buildings)
     places.register_imports(imp_sub)

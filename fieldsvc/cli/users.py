@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 #: The values of ``fieldsvc.models.Role`` (a test keeps them equal); written out so that
 #: ``fieldsvc users --help`` does not load the database models.
 ROLES = ("admin", "health_staff", "village_head", "viewer")
+#: ``users list``'s subdistricts of a user who works for every one.
+EVERY_SUBDISTRICT = "ทุกตำบล / all"
 
 
 def village_number(text: str) -> int:
@@ -113,12 +115,44 @@ def cmd_users_list(_args: argparse.Namespace, settings: Settings) -> int:
 
     with database_session(settings) as session:
         rows = list_field_users(session=session)
-    say(f"{'username':<20} {'role':<13} {'villages':<10} {'status':<8} name")
+    say(f"{'username':<20} {'role':<13} {'villages':<10} {'status':<8} name · subdistricts")
     for row in rows:
         villages = ",".join(str(n) for n in row.village_numbers) or "-"
         status = "active" if row.active else "revoked"
-        say(f"{row.username:<20} {row.role:<13} {villages:<10} {status:<8} {row.display_name}")
+        places = (
+            EVERY_SUBDISTRICT
+            if row.subdistrict_codes is None
+            else ",".join(row.subdistrict_codes) or "-"
+        )
+        say(
+            f"{row.username:<20} {row.role:<13} {villages:<10} {status:<8} {row.display_name}"
+            f" · {places}"
+        )
     say(f"ผู้ใช้ {len(rows)} คน / {len(rows)} users")
+    return 0
+
+
+def cmd_users_scope(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.users import scope_field_user
+
+    with database_session(settings) as session:
+        user, subdistricts = scope_field_user(
+            session=session,
+            username=args.username,
+            subdistrict_codes=args.subdistrict or [],
+            all_subdistricts=args.all_subdistricts,
+        )
+        places = (
+            EVERY_SUBDISTRICT
+            if subdistricts is None
+            else ", ".join(f"{s.code} {s.name}" for s in subdistricts)
+        )
+        username = user.username
+    say(
+        f"{username} ดูแล / works for: {places}",
+        "  มีผลตั้งแต่คำขอถัดไป ไม่ต้องเข้าสู่ระบบใหม่ / "
+        "takes effect from their next request; no new sign-in needed",
+    )
     return 0
 
 
@@ -162,6 +196,25 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=cmd_users_add)
     listing = users_sub.add_parser("list", help="list users, their villages and status")
     listing.set_defaults(handler=cmd_users_list)
+    scope = users_sub.add_parser(
+        "scope",
+        help="change the subdistricts health staff, a viewer or an admin works for "
+        "(village heads: by their villages)",
+    )
+    scope.add_argument("username")
+    which = scope.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--subdistrict",
+        action="append",
+        metavar="CODE",
+        help="a subdistrict (6-digit code) the user works for; repeat for several",
+    )
+    which.add_argument(
+        "--all-subdistricts",
+        action="store_true",
+        help="a provincial officer: works for every subdistrict of the install",
+    )
+    scope.set_defaults(handler=cmd_users_scope)
     revoke = users_sub.add_parser("revoke", help="revoke a user's token at once")
     revoke.add_argument("username")
     revoke.set_defaults(handler=cmd_users_revoke)

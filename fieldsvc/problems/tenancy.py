@@ -37,4 +37,11 @@ PROBLEMS = [
         "The villages chosen are not in the subdistricts this user works for",
         code="invalid_input",
     ),
+    entry(
+        "scope_of_village_head",
+        "error",
+        "ผู้ใหญ่บ้านดูแลตำบลของหมู่บ้านของตน: เปลี่ยนหมู่บ้านแทนการเปลี่ยนตำบล",
+        "A village head works for the subdistrict of their villages: change their villages instead",
+        code="invalid_input",
+    ),
 ]

@@ -153,19 +153,30 @@ def import_buildings(
     max_area_m2: float | None = None,
     min_confidence: float | None = None,
     progress: Progress | None = None,
+    subdistrict_code: str | None = None,
 ) -> BuildingImport:
-    """Replace the building proxies with those of ``path`` and commit."""
+    """Replace the building proxies with those of ``path`` and commit: in the villages of
+    subdistrict ``subdistrict_code`` (needed when the install serves several; else its only
+    one)."""
+    from fieldsvc.services.imports import subdistrict_for_points
+
     rule = building_filter(
         settings, min_area_m2=min_area_m2, max_area_m2=max_area_m2, min_confidence=min_confidence
     )
-    villages = villages_frame(session=session)
+    subdistrict_id = subdistrict_for_points(session=session, code=subdistrict_code)
+    villages = villages_frame(session=session, subdistrict_id=subdistrict_id)
     if villages.empty or villages.geometry.isna().all():
         raise InvalidInput.of("buildings_need_village_areas", field="villages")
     footprints = read_buildings(path)
     surveyed = surveyed_village_ids(session=session)
     demand = building_demand(footprints.frame, villages, rule, surveyed_village_ids=surveyed)
     saved = replace_building_households(
-        session=session, households=demand.households, progress=progress
+        session=session,
+        households=demand.households,
+        progress=progress,
+        village_ids=(
+            None if subdistrict_code is None else [int(i) for i in villages["village_id"]]
+        ),
     )
     session.commit()
     numbers = pd.Series(villages["number"].to_numpy(), index=villages["village_id"].to_numpy())

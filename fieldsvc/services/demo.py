@@ -40,8 +40,16 @@ def load_sample_data(*, session: Session, sample_dir: Path = SAMPLE_DIR) -> list
         import_villages(
             session=session, path=sample_dir / "sample_villages.geojson", subdistrict=subdistrict
         ),
-        import_households(session=session, path=sample_dir / "sample_households.geojson"),
-        import_bin_layer(session=session, path=sample_dir / "sample_bins.geojson"),
+        import_households(
+            session=session,
+            path=sample_dir / "sample_households.geojson",
+            subdistrict_code=subdistrict.code,
+        ),
+        import_bin_layer(
+            session=session,
+            path=sample_dir / "sample_bins.geojson",
+            subdistrict_code=subdistrict.code,
+        ),
     ]
 
 

@@ -23,7 +23,7 @@ from fieldsvc.storage.frames import (
     save_villages,
 )
 from fieldsvc.storage.register import only_subdistrict
-from fieldsvc.storage.tenancy import pin_unscoped_users
+from fieldsvc.storage.tenancy import pin_unscoped_users, subdistrict_by_code, subdistrict_count
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,15 @@ def ensure_subdistrict(
     name: str | None = None,
     boundary_path: Path | None = None,
 ) -> Subdistrict:
-    """The subdistrict to import into: by code, the only one, or a new one from the options."""
+    """The subdistrict to import into: by code, the only one, or a new one from the options.
+
+    Raises
+    ------
+    InvalidInput
+        ``subdistrict_required`` when no code is given and the install serves several
+        subdistricts (never a guess); ``subdistrict_missing`` when there is none and the code
+        and name to make it are not both given.
+    """
     if code:
         found = session.exec(select(Subdistrict).where(Subdistrict.code == code)).first()
         if found is not None:
@@ -53,6 +61,9 @@ def ensure_subdistrict(
         found = only_subdistrict(session=session)
         if found is not None:
             return found
+        count = subdistrict_count(session=session)
+        if count > 1:
+            raise InvalidInput.of("subdistrict_required", field="subdistrict_code", count=count)
     if not code or not name:
         raise InvalidInput.of("subdistrict_missing", field="subdistrict_code")
     boundary = None
@@ -74,17 +85,55 @@ def import_villages(
     return ImportOutcome(report=layer.report, saved=saved)
 
 
+def subdistrict_for_points(*, session: Session, code: str | None = None) -> int | None:
+    """The id of the subdistrict a household or bin file goes to: the one named by ``code``,
+    else the install's only one (None in an install with no subdistrict yet).
+
+    Raises
+    ------
+    NotFound
+        ``subdistrict_code_unknown`` for a code not in the install.
+    InvalidInput
+        ``subdistrict_required`` when no code is given and the install serves several.
+    """
+    if code:
+        return subdistrict_by_code(session=session, code=code).id
+    only = only_subdistrict(session=session)
+    if only is not None:
+        return only.id
+    count = subdistrict_count(session=session)
+    if count > 1:
+        raise InvalidInput.of("subdistrict_required", field="subdistrict_code", count=count)
+    return None
+
+
 def import_households(
-    *, session: Session, path: Path, progress: Progress | None = None, **options: Any
+    *,
+    session: Session,
+    path: Path,
+    progress: Progress | None = None,
+    subdistrict_code: str | None = None,
+    **options: Any,
 ) -> ImportOutcome:
+    subdistrict_id = subdistrict_for_points(session=session, code=subdistrict_code)
     layer = read_points(path, kind="households", **options)
-    saved = save_households(session=session, households=layer.points, progress=progress)
+    saved = save_households(
+        session=session, households=layer.points, progress=progress, subdistrict_id=subdistrict_id
+    )
     return ImportOutcome(report=layer.report, saved=saved)
 
 
 def import_bin_layer(
-    *, session: Session, path: Path, progress: Progress | None = None, **options: Any
+    *,
+    session: Session,
+    path: Path,
+    progress: Progress | None = None,
+    subdistrict_code: str | None = None,
+    **options: Any,
 ) -> ImportOutcome:
+    subdistrict_id = subdistrict_for_points(session=session, code=subdistrict_code)
     layer = read_points(path, kind="bins", **options)
-    saved = save_bin_inventory(session=session, bins=layer.points, progress=progress)
+    saved = save_bin_inventory(
+        session=session, bins=layer.points, progress=progress, subdistrict_id=subdistrict_id
+    )
     return ImportOutcome(report=layer.report, saved=saved)

@@ -23,8 +23,18 @@ new surrogate ids (the file's ids are only used to join its own rows); codes, en
 instance ids are kept. Photos are stored by content after the checks; any photo that import
 added is removed again when the transaction fails, so nothing is half-imported.
 
-Allocation plans (and their items) are not moved: a plan is still one per install (its version
-number is install-wide) and spans every village of it.
+In an install that serves many subdistricts, the rows that name their subdistrict
+(``subdistrict_id`` of bins, surveys, work orders, residents' reports, Traffy tickets and plans)
+travel with it, pointed at the subdistrict's new id on import like every other reference. The
+subdistrict's allocation plans travel whole (plan, items, their events and confirmed bins; the
+village and bin ids inside a plan's JSON lists are mapped too), as do the subdistricts of the
+users who work for it (``user_subdistrict``), so B's staff work for B in the new install.
+Importing into a single-office install first pins its staff of "every subdistrict" to the
+subdistrict already there (``pin_unscoped_users``), so nobody starts seeing the newcomer's data.
+A user reused by name who works for every subdistrict keeps doing so.
+
+Format 1 files (before many subdistricts) are read too: their plan and user-subdistrict tables
+are taken as empty.
 """
 
 from __future__ import annotations
@@ -54,7 +64,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import fieldsvc.models  # noqa: F401  (every table registered on SQLModel.metadata)
 from fieldsvc import __version__
@@ -64,7 +74,9 @@ from fieldsvc.models.types import GeometryType, UTCDateTime
 from fieldsvc.storage.media import media_path, require_media, sha256_hex, store_media
 
 FORMAT = "fieldsvc-subdistrict"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions an import reads, and the tables a version did not have yet (read as empty).
+READABLE_VERSIONS = {1, 2}
 MANIFEST = "manifest.json"
 GPKG_MEMBER = "subdistrict.gpkg"
 TABLE_PREFIX = "tables/"
@@ -95,7 +107,19 @@ TABLES = (
     "traffy_ticket",
     "inspection_policy",
     "uservillage",
+    "allocation_plan",
+    "plan_item",
+    "plan_item_event",
+    "plan_item_bin",
+    "user_subdistrict",
 )
+#: Tables a format 1 file does not hold.
+SINCE_VERSION_2 = frozenset(
+    {"allocation_plan", "plan_item", "plan_item_event", "plan_item_bin", "user_subdistrict"}
+)
+#: JSON list columns of a plan whose rows name villages and bins by id: key → table.
+PLAN_JSON_LISTS = ("villages", "recommendations", "deferred")
+PLAN_JSON_IDS = {"village_id": "village", "bin_id": "bin"}
 #: Columns holding a photo's SHA-256, per table.
 PHOTO_COLUMNS = {
     "attachment": "sha256",
@@ -127,22 +151,38 @@ def _table(name: str) -> Table:
 def _scopes(subdistrict_id: int) -> dict[str, ColumnElement[bool]]:
     """Which rows of each table belong to the subdistrict (subqueries on the old ids)."""
     t = _table
+
+    def own(name: str) -> ColumnElement[bool]:  # the row names the subdistrict itself
+        return t(name).c.subdistrict_id == subdistrict_id
+
     villages = select(t("village").c.id).where(t("village").c.subdistrict_id == subdistrict_id)
-    bins = select(t("bin").c.id).where(t("bin").c.village_id.in_(villages))
+    bins = select(t("bin").c.id).where(or_(t("bin").c.village_id.in_(villages), own("bin")))
     submissions = select(t("submission").c.id).where(
-        or_(t("submission").c.village_id.in_(villages), t("submission").c.bin_id.in_(bins))
+        or_(
+            t("submission").c.village_id.in_(villages),
+            t("submission").c.bin_id.in_(bins),
+            own("submission"),
+        )
     )
     attachments = select(t("attachment").c.id).where(
         t("attachment").c.submission_id.in_(submissions)
     )
-    orders = select(t("work_order").c.id).where(t("work_order").c.bin_id.in_(bins))
-    reports = select(t("citizen_report").c.id).where(
-        or_(t("citizen_report").c.village_id.in_(villages), t("citizen_report").c.bin_id.in_(bins))
+    orders = select(t("work_order").c.id).where(
+        or_(t("work_order").c.bin_id.in_(bins), own("work_order"))
     )
+    reports = select(t("citizen_report").c.id).where(
+        or_(
+            t("citizen_report").c.village_id.in_(villages),
+            t("citizen_report").c.bin_id.in_(bins),
+            own("citizen_report"),
+        )
+    )
+    plans = select(t("allocation_plan").c.id).where(own("allocation_plan"))
+    items = select(t("plan_item").c.id).where(t("plan_item").c.plan_id.in_(plans))
     return {
         "subdistrict": t("subdistrict").c.id == subdistrict_id,
         "village": t("village").c.subdistrict_id == subdistrict_id,
-        "bin": t("bin").c.village_id.in_(villages),
+        "bin": t("bin").c.id.in_(bins),
         "submission": t("submission").c.id.in_(submissions),
         "inspection": t("inspection").c.bin_id.in_(bins),
         "entity_update": t("entity_update").c.submission_id.in_(submissions),
@@ -155,9 +195,14 @@ def _scopes(subdistrict_id: int) -> dict[str, ColumnElement[bool]]:
         "work_order_event": t("work_order_event").c.order_id.in_(orders),
         "citizen_report": t("citizen_report").c.id.in_(reports),
         "citizen_report_event": t("citizen_report_event").c.report_id.in_(reports),
-        "traffy_ticket": t("traffy_ticket").c.village_id.in_(villages),
+        "traffy_ticket": or_(t("traffy_ticket").c.village_id.in_(villages), own("traffy_ticket")),
         "inspection_policy": t("inspection_policy").c.village_id.in_(villages),
         "uservillage": t("uservillage").c.village_id.in_(villages),
+        "allocation_plan": own("allocation_plan"),
+        "plan_item": t("plan_item").c.id.in_(items),
+        "plan_item_event": t("plan_item_event").c.item_id.in_(items),
+        "plan_item_bin": t("plan_item_bin").c.item_id.in_(items),
+        "user_subdistrict": own("user_subdistrict"),
     }
 
 
@@ -377,17 +422,18 @@ def _check_archive(archive_path: Path, archive: zipfile.ZipFile) -> _Checked:
         raise fail(f"manifest.json cannot be read ({exc})", "อ่าน manifest.json ไม่ได้") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise fail("manifest.json is not a fieldsvc subdistrict export", "ไม่ใช่ไฟล์ย้ายตำบล")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        version = manifest.get("format_version")
+    version = manifest.get("format_version")
+    if version not in READABLE_VERSIONS:
         raise fail(
             f"format version {version} is not supported (this fieldsvc reads {FORMAT_VERSION})",
             f"ไม่รองรับรูปแบบรุ่น {version}",
         )
+    held = {*TABLES, USERS} - (SINCE_VERSION_2 if version == 1 else set())
     tables = manifest.get("tables")
-    if not isinstance(tables, dict) or set(tables) != {*TABLES, USERS}:
+    if not isinstance(tables, dict) or set(tables) != held:
         raise fail("the manifest does not list the expected tables", "รายการตารางไม่ครบ")
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for name in (*TABLES, USERS):
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SINCE_VERSION_2}
+    for name in (*(n for n in TABLES if n in held), USERS):
         member = f"{TABLE_PREFIX}{name}.jsonl"
         if member not in names:
             raise fail(f"{member} is missing", f"ไม่มี {member}")
@@ -456,10 +502,14 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _user_map(connection: Connection, users: list[dict[str, Any]]) -> tuple[dict[int, int], int]:
+def _user_map(
+    connection: Connection, users: list[dict[str, Any]]
+) -> tuple[dict[int, int], set[int]]:
+    """The file's user ids → this install's (reused by name, else created); and the ids of
+    the users created."""
     table = _table(USERS)
     mapping: dict[int, int] = {}
-    created = 0
+    created: set[int] = set()
     for user in users:
         found = connection.execute(
             select(table.c.id).where(table.c.username == user["username"])
@@ -467,7 +517,7 @@ def _user_map(connection: Connection, users: list[dict[str, Any]]) -> tuple[dict
         if found is None:
             values = {c: _decode(table.c[c], user.get(c)) for c in USER_COLUMNS if c in user}
             found = _new_id(connection.execute(table.insert().values(**values)))
-            created += 1
+            created.add(int(found))
         mapping[int(user["id"])] = int(found)
     return mapping, created
 
@@ -501,11 +551,30 @@ def _row_values(
                 value = new_ids[target].get(int(value))
                 if value is None:
                     raise AssertionError(f"{name}.{key} points outside the file")
+        if name == "allocation_plan" and key in PLAN_JSON_LISTS:
+            value = _plan_rows_mapped(value, new_ids)
         try:
             values[key] = _decode(table.c[key], value)
         except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
             raise _BadRow(name, f"{key}: {exc}") from exc
     return values
+
+
+def _plan_rows_mapped(rows: Any, new_ids: dict[str, dict[int, int]]) -> Any:
+    """A plan's JSON rows with the village and bin ids they name turned into this install's
+    (an id of a row that did not travel becomes null, as a cut reference does)."""
+    if not isinstance(rows, list):
+        return rows
+    mapped = []
+    for row in rows:
+        if isinstance(row, dict):
+            row = dict(row)
+            for key, target in PLAN_JSON_IDS.items():
+                value = row.get(key)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    row[key] = new_ids[target].get(int(value))
+        mapped.append(row)
+    return mapped
 
 
 def _write_rows(
@@ -580,7 +649,14 @@ def import_subdistrict(*, settings: Settings, engine: Engine, archive_path: Path
                 if store_media(settings=settings, data=read()) != digest:
                     raise _damaged(archive_path, f"photo {digest} changed", f"รูป {digest}")
             with engine.begin() as connection:
+                _pin_unscoped_staff(connection)
                 users, created = _user_map(connection, rows[USERS])
+                rows = {
+                    **rows,
+                    "user_subdistrict": _own_scopes(
+                        connection, rows["user_subdistrict"], users, created
+                    ),
+                }
                 _write_rows(connection, rows, users)
         except _BadRow as bad:
             for path in added:
@@ -596,10 +672,35 @@ def import_subdistrict(*, settings: Settings, engine: Engine, archive_path: Path
             raise
         return ImportResult(
             code=code,
-            row_counts={n: len(rows[n]) for n in TABLES},
+            row_counts={n: len(rows[n]) for n in TABLES},  # as written
             photos=len(checked.photos),
-            users_created=created,
+            users_created=len(created),
         )
+
+
+def _pin_unscoped_staff(connection: Connection) -> None:
+    """A single-office install gaining a subdistrict: its staff of "every subdistrict" are
+    pinned to the one already here first (``pin_unscoped_users``, in the import's
+    transaction)."""
+    from fieldsvc.storage.tenancy import pin_unscoped_users
+
+    with Session(bind=connection) as session:
+        pin_unscoped_users(session=session)
+        session.flush()
+
+
+def _own_scopes(
+    connection: Connection,
+    listed_rows: list[dict[str, Any]],
+    users: dict[int, int],
+    created: set[int],
+) -> list[dict[str, Any]]:
+    """The file's ``user_subdistrict`` rows, without those of users reused by name who work
+    for every subdistrict here (a row would narrow them to the newcomer alone)."""
+    listed = _table("user_subdistrict")
+    scoped = {int(i) for i in connection.execute(select(listed.c.user_id).distinct()).scalars()}
+    keep = scoped | created
+    return [r for r in listed_rows if users.get(int(r["user_id"])) in keep]
 
 
 def _references_inside(rows: dict[str, list[dict[str, Any]]], name: str) -> bool:

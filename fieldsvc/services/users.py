@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from fieldsvc.errors import InvalidInput, NotFound
-from fieldsvc.models import Role, Subdistrict, User, UserVillage, Village
+from fieldsvc.models import Role, Subdistrict, User, UserSubdistrict, UserVillage, Village
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.register import get_village_by_number, only_subdistrict
 from fieldsvc.storage.tenancy import set_user_subdistricts, subdistrict_by_code, subdistrict_count
@@ -32,6 +32,8 @@ class FieldUserRow:
     village_numbers: list[int]
     active: bool
     token_created_at: datetime | None
+    #: The codes of the subdistricts the user works for; None: every subdistrict.
+    subdistrict_codes: list[str] | None = None
 
 
 def village_ids_for_numbers(
@@ -148,6 +150,7 @@ def list_field_users(*, session: Session) -> list[FieldUserRow]:
     numbers: dict[int, list[int]] = {}
     for user_id, number in links:
         numbers.setdefault(user_id, []).append(number)
+    codes = _subdistrict_codes_by_user(session)
     return [
         FieldUserRow(
             username=user.username,
@@ -156,9 +159,76 @@ def list_field_users(*, session: Session) -> list[FieldUserRow]:
             village_numbers=numbers.get(user.id or 0, []),
             active=user.revoked_at is None and user.token_hash is not None,
             token_created_at=user.token_created_at,
+            subdistrict_codes=(
+                codes.get(user.id or 0, [])
+                if user.role == Role.village_head
+                else codes.get(user.id or 0)
+            ),
         )
         for user in session.exec(select(User).order_by(col(User.username))).all()
     ]
+
+
+def _subdistrict_codes_by_user(session: Session) -> dict[int, list[str]]:
+    """User id → the codes of their subdistricts: the listed ones of staff, viewers and
+    admins (a user missing here works for every subdistrict), those of a village head's
+    villages."""
+    listed = session.exec(
+        select(UserSubdistrict.user_id, Subdistrict.code).join(
+            Subdistrict, col(Subdistrict.id) == col(UserSubdistrict.subdistrict_id)
+        )
+    ).all()
+    of_villages = session.exec(
+        select(UserVillage.user_id, Subdistrict.code)
+        .join(Village, col(Village.id) == col(UserVillage.village_id))
+        .join(Subdistrict, col(Subdistrict.id) == col(Village.subdistrict_id))
+        .join(User, col(User.id) == col(UserVillage.user_id))
+        .where(User.role == Role.village_head)
+    ).all()
+    codes: dict[int, set[str]] = {}
+    for user_id, code in [*listed, *of_villages]:
+        codes.setdefault(user_id, set()).add(code)
+    return {user_id: sorted(found) for user_id, found in codes.items()}
+
+
+def scope_field_user(
+    *,
+    session: Session,
+    username: str,
+    subdistrict_codes: Sequence[str] = (),
+    all_subdistricts: bool = False,
+) -> tuple[User, list[Subdistrict] | None]:
+    """Change the subdistricts health staff, a viewer or an admin works for: the subdistricts
+    ``subdistrict_codes``, or every one (``all_subdistricts``: a provincial officer). Returns
+    the user and their subdistricts (None: every one).
+
+    The user's signed-in browsers and token keep working: each request reads the user's
+    subdistricts afresh, so the change holds from their next request (a page open on a
+    subdistrict no longer theirs answers 404 / falls back to their first one).
+
+    Raises
+    ------
+    NotFound
+        When there is no such user, or ``subdistrict_code_unknown`` for a code not in the
+        install.
+    InvalidInput
+        ``scope_of_village_head`` for a village head (their villages decide);
+        ``subdistrict_required`` when neither codes nor ``all_subdistricts`` were given.
+    """
+    user = get_user(session=session, username=username)
+    if user.role == Role.village_head:
+        raise InvalidInput.of("scope_of_village_head", field="username")
+    subdistricts = [
+        subdistrict_by_code(session=session, code=code.strip())
+        for code in dict.fromkeys(subdistrict_codes)
+    ]
+    if all_subdistricts == bool(subdistricts):
+        count = subdistrict_count(session=session)
+        raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
+    set_user_subdistricts(
+        session=session, user=user, subdistrict_ids=[s.id or 0 for s in subdistricts]
+    )
+    return user, (sorted(subdistricts, key=lambda s: s.code) if subdistricts else None)
 
 
 def token_expiry(expires_days: float | None) -> datetime | None:

@@ -6,7 +6,7 @@ Column names are the contract with ``fieldsvc.analysis``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -258,11 +258,13 @@ def save_villages(
 class _VillageAssigner:
     """A point's village: the one whose boundary holds it, else the number the file gave."""
 
-    def __init__(self, session: Session) -> None:
-        self._locator = VillageLocator(session=session)
-        self._by_number = {
-            v.number: v.id for v in session.exec(select(Village)) if v.id is not None
-        }
+    def __init__(self, session: Session, subdistrict_id: int | None = None) -> None:
+        # Village numbers repeat across subdistricts: with one named, only its villages.
+        self._locator = VillageLocator(session=session, subdistrict_id=subdistrict_id)
+        query = select(Village)
+        if subdistrict_id is not None:
+            query = query.where(Village.subdistrict_id == subdistrict_id)
+        self._by_number = {v.number: v.id for v in session.exec(query) if v.id is not None}
 
     def village_id(self, *, number: Any, lon: float, lat: float) -> int | None:
         found = self._locator.village_id(lon, lat)
@@ -278,12 +280,17 @@ def _report_progress(progress: Progress | None, done: int, total: int) -> None:
 
 
 def save_households(
-    *, session: Session, households: gpd.GeoDataFrame, progress: Progress | None = None
+    *,
+    session: Session,
+    households: gpd.GeoDataFrame,
+    progress: Progress | None = None,
+    subdistrict_id: int | None = None,
 ) -> SaveCounts:
     """Insert or update household points by ``ref``; columns ``ref, persons, village_number,
-    house_no`` (optional) and point geometry in EPSG:4326."""
+    house_no`` (optional) and point geometry in EPSG:4326. With ``subdistrict_id`` the points
+    go to that subdistrict's villages only."""
     counts = SaveCounts()
-    assigner = _VillageAssigner(session)
+    assigner = _VillageAssigner(session, subdistrict_id)
     existing = {h.ref: h for h in session.exec(select(Household))}
     records = households.to_dict("records")
     for done, record in enumerate(records, start=1):
@@ -325,12 +332,17 @@ def _observed_at(record: dict[str, Any]) -> datetime | None:
 
 
 def save_bin_inventory(
-    *, session: Session, bins: gpd.GeoDataFrame, progress: Progress | None = None
+    *,
+    session: Session,
+    bins: gpd.GeoDataFrame,
+    progress: Progress | None = None,
+    subdistrict_id: int | None = None,
 ) -> SaveCounts:
     """Register an initial bin inventory by ``code``. A code already registered is left as it
-    is: its state after that belongs to inspections."""
+    is: its state after that belongs to inspections. With ``subdistrict_id`` the bins go to
+    that subdistrict (and its villages)."""
     counts = SaveCounts()
-    assigner = _VillageAssigner(session)
+    assigner = _VillageAssigner(session, subdistrict_id)
     records = bins.to_dict("records")
     for done, record in enumerate(records, start=1):
         _report_progress(progress, done, len(records))
@@ -351,7 +363,10 @@ def save_bin_inventory(
             households_served=_clean(record.get("households_served")),
             village_id=assigner.village_id(number=record.get("village_number"), lon=lon, lat=lat),
         )
-        create_bin(session=session, bin_in=bin_in, observed_at=_observed_at(record))
+        made = create_bin(session=session, bin_in=bin_in, observed_at=_observed_at(record))
+        if subdistrict_id is not None and made.village_id is None:
+            made.subdistrict_id = subdistrict_id
+            session.add(made)
         counts.created += 1
     session.flush()
     return counts
@@ -383,13 +398,32 @@ INSERT_CHUNK = 5000
 
 
 def replace_building_households(
-    *, session: Session, households: pd.DataFrame, progress: Progress | None = None
+    *,
+    session: Session,
+    households: pd.DataFrame,
+    progress: Progress | None = None,
+    village_ids: Sequence[int] | None = None,
 ) -> SaveCounts:
-    """Replace every building proxy with ``households`` (``ref, village_id, lon, lat,
-    weight``); surveyed households are never touched. Returns created = rows stored and
-    updated = 0 (the previous proxies are counted in ``notes``)."""
-    removed = building_household_count(session=session)
-    session.execute(delete(Household).where(col(Household.source) == HouseholdSource.building))
+    """Replace every building proxy (of the villages ``village_ids`` only, when given: one
+    subdistrict's) with ``households`` (``ref, village_id, lon, lat, weight``); surveyed
+    households are never touched. Returns created = rows stored and updated = 0 (the previous
+    proxies are counted in ``notes``)."""
+    old = delete(Household).where(col(Household.source) == HouseholdSource.building)
+    if village_ids is None:
+        removed = building_household_count(session=session)
+    else:
+        old = old.where(col(Household.village_id).in_(list(village_ids)))
+        removed = int(
+            session.exec(
+                select(func.count())
+                .select_from(Household)
+                .where(
+                    Household.source == HouseholdSource.building,
+                    col(Household.village_id).in_(list(village_ids)),
+                )
+            ).one()
+        )
+    session.execute(old)
     counts = SaveCounts(created=len(households))
     if removed:
         counts.notes.append(

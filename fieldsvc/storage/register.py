@@ -157,12 +157,11 @@ def village_containing(*, session: Session, lon: float, lat: float) -> Village |
 class VillageLocator:
     """Point-in-village lookups for a whole import: boundaries loaded once into an STRtree."""
 
-    def __init__(self, *, session: Session) -> None:
-        villages = [
-            v
-            for v in session.exec(select(Village).order_by(col(Village.number)))
-            if v.boundary is not None
-        ]
+    def __init__(self, *, session: Session, subdistrict_id: int | None = None) -> None:
+        query = select(Village).order_by(col(Village.number))
+        if subdistrict_id is not None:  # the villages of one subdistrict only
+            query = query.where(Village.subdistrict_id == subdistrict_id)
+        villages = [v for v in session.exec(query) if v.boundary is not None]
         self._ids = [v.id for v in villages]
         self._tree = shapely.STRtree([v.boundary for v in villages])
 

@@ -192,6 +192,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/staff/plans/{plan_id}/items/{item_id}/bins"): "401 403 403 403 409 409",
     ("POST", "/staff/review/{key}"): "401 403 403 403 3xx 3xx",
     ("POST", "/staff/review/{key}/correct"): "401 403 403 403 3xx 3xx",
+    # the subdistrict switcher of the staff pages: remembers a choice in the browser only
+    ("POST", "/staff/subdistrict"): "401 3xx 403 403 3xx 3xx",
     # --- Open311 GeoReport v2: anyone reads services and public requests; only a partner's
     # api_key sends one (the users' tokens are not partner keys: 403 for every role;
     # tests/open311/ sends with a key) ---
@@ -486,6 +488,8 @@ def _request_body(method: str, path: str, world: World, role: str) -> dict[str, 
         return {"data": {"service_code": "bin_full", "lat": str(LAT_A), "long": str(LON_A)}}
     if path == "/staff/plans":
         return {"data": {"budget_baht": "10000"}}
+    if path == "/staff/subdistrict":
+        return {"data": {"code": "999901", "next": "/staff/map"}}
     if path.endswith("/items/{item_id}/stage"):
         stage = "delivered" if role == "admin" else "ordered"  # staff's move came first
         if path.startswith("/staff/"):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import shapely
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from fieldsvc.config import Settings
 from fieldsvc.models import (
+    AllocationPlanRecord,
     Attachment,
     AttachmentVersion,
     Bin,
@@ -20,10 +22,15 @@ from fieldsvc.models import (
     Inspection,
     InspectionPolicy,
     IssuedCode,
+    PlanItem,
+    PlanItemBin,
+    PlanItemEvent,
+    PlanItemStage,
     Subdistrict,
     Submission,
     TraffyTicket,
     User,
+    UserSubdistrict,
     UserVillage,
     Village,
     WorkOrder,
@@ -108,6 +115,8 @@ def build_subdistrict(session: Session, settings: Settings, *, code: str, x0: fl
             stream=Stream.general, condition=Condition.usable, village_id=village.id,
             households_served=n or None, installed_on=date(2025, 1, 1 + n),
             last_inspected_at=T0 + timedelta(days=n), entity_version=2,
+            entity_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"bin:{code}-{n}")),
+            created_at=T0, updated_at=T0,
         )  # fmt: skip
         session.add(item)
         bins.append(item)
@@ -176,7 +185,7 @@ def build_subdistrict(session: Session, settings: Settings, *, code: str, x0: fl
                 bin_id=item.id, village_id=item.village_id, kind="repair", status="assigned",
                 reason="inspection", inspection_id=latest.id, opened_at=latest.observed_at,
                 clock_at=latest.observed_at, assigned_to_id=surveyor.id,
-                assigned_at=T0 + timedelta(days=1),
+                assigned_at=T0 + timedelta(days=1), created_at=T0, updated_at=T0,
             )  # fmt: skip
             session.add(order)
             session.flush()
@@ -184,12 +193,12 @@ def build_subdistrict(session: Session, settings: Settings, *, code: str, x0: fl
                 [
                     WorkOrderEvent(
                         order_id=order.id, action="opened", status="open",
-                        inspection_id=latest.id, at=latest.observed_at,
+                        inspection_id=latest.id, at=latest.observed_at, recorded_at=T0,
                     ),
                     WorkOrderEvent(
                         order_id=order.id, action="assigned", status="assigned",
                         actor_id=head.id, assigned_to_id=surveyor.id, mark_id=f"mark-{code}",
-                        at=T0 + timedelta(days=1),
+                        at=T0 + timedelta(days=1), recorded_at=T0,
                     ),
                 ]
             )  # fmt: skip
@@ -239,3 +248,65 @@ def build_subdistrict(session: Session, settings: Settings, *, code: str, x0: fl
     )  # fmt: skip
     session.commit()
     return built
+
+
+def add_tenancy_rows(session: Session, *, code: str) -> None:
+    """What an install of many subdistricts adds to subdistrict ``code`` built above: the
+    subdistrict of each row that names one, a bin outside every village, an allocation plan
+    followed to the ground, and a health-staff member who works for it."""
+    sub = session.exec(select(Subdistrict).where(Subdistrict.code == code)).one()
+    tag = code[-2:]
+    villages = {
+        v.id: v for v in session.exec(select(Village).where(Village.subdistrict_id == sub.id))
+    }
+    for model in (Bin, Submission, CitizenReport, TraffyTicket, WorkOrder):
+        for row in session.exec(select(model).where(col(model.village_id).in_(list(villages)))):
+            row.subdistrict_id = sub.id
+            session.add(row)
+    loose = Bin(
+        code=f"B{code}-loose", lon=101.0, lat=14.0, capacity_l=200, stream=Stream.general,
+        condition=Condition.usable, subdistrict_id=sub.id,
+        entity_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"bin:{code}-loose")),
+        created_at=T0, updated_at=T0,
+    )  # fmt: skip
+    session.add(loose)
+    staff = User(username=f"staff{tag}", display_name=f"จนท. {tag}", role=Role.health_staff)
+    session.add(staff)
+    session.flush()
+    session.add(UserSubdistrict(user_id=staff.id, subdistrict_id=sub.id))
+    bins = session.exec(
+        select(Bin).where(col(Bin.village_id).in_(list(villages))).order_by(col(Bin.id))
+    ).all()
+    first_village = min(villages)
+    plan = AllocationPlanRecord(
+        subdistrict_id=sub.id, version=1, title=f"แผน {tag}", fiscal_year_be=2569,
+        status="published", created_by_id=staff.id, published_at=T0, budget_baht=9000.0,
+        parameters={"budget_baht": 9000.0},
+        villages=[{"village_id": first_village, "households": 41}],
+        recommendations=[
+            {"rank": 1, "village_id": first_village, "bin_id": bins[0].id, "count": 1},
+            {"rank": 2, "village_id": float(first_village), "bin_id": None, "count": 2},
+        ],
+        deferred=[{"village_id": max(villages), "reason": "budget"}],
+        created_at=T0,
+    )  # fmt: skip
+    session.add(plan)
+    session.flush()
+    item = PlanItem(
+        plan_id=plan.id, line=0, rank=1, reason="replacement", village_id=first_village,
+        stream=Stream.general, capacity_l=240, count=1, replaces_bin_id=bins[0].id,
+        planned_baht=4500.0, paid_baht=4400.0, stage=PlanItemStage.installed, approved_at=T0,
+        updated_at=T0,
+    )  # fmt: skip
+    session.add(item)
+    session.flush()
+    session.add_all(
+        [
+            PlanItemEvent(item_id=item.id, action="approved", at=T0),
+            PlanItemEvent(item_id=item.id, action="bin_confirmed", bin_id=bins[1].id,
+                          actor_id=staff.id, at=T0 + timedelta(days=3)),
+            PlanItemBin(item_id=item.id, bin_id=bins[1].id, distance_m=12.5,
+                        confirmed_by_id=staff.id, confirmed_at=T0 + timedelta(days=3)),
+        ]
+    )  # fmt: skip
+    session.commit()
