@@ -38,6 +38,11 @@ def fresh(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
     schema = f"mig0020_{uuid.uuid4().hex[:8]}"
     with engine.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
+        # Alembic finds its version table through the search path: an empty one here, first
+        # in the path, so the suite's own (public, at head) is not taken for this database's.
+        connection.execute(
+            text(f"CREATE TABLE {schema}.alembic_version (version_num varchar(32) PRIMARY KEY)")
+        )
     own = create_engine(
         engine.url.render_as_string(hide_password=False),
         connect_args={"options": f"-csearch_path={schema},public"},
