@@ -18,6 +18,7 @@ from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.province_words import words_for
 from fieldsvc.models import User
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 from fieldsvc.services.province import (
     SORTABLE,
     ProvinceOverview,
@@ -87,7 +88,13 @@ def staff_province(
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Any:
-    overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
+    overview = provincial_overview(
+        session=session,
+        province=province,
+        sort=sort,
+        descending=desc,
+        subdistrict_ids=subdistrict_ids_of(session=session, user=user),
+    )
     return _page(
         request, overview, user=user, base="/staff/province", sort=sort, desc=desc, staff=True
     )
@@ -97,12 +104,18 @@ def staff_province(
 def staff_province_file(
     kind: Literal["csv", "xlsx"],
     session: SessionDep,
-    _user: StaffUser,
+    user: StaffUser,
     province: Province = None,
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Response:
-    overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
+    overview = provincial_overview(
+        session=session,
+        province=province,
+        sort=sort,
+        descending=desc,
+        subdistrict_ids=subdistrict_ids_of(session=session, user=user),
+    )
     return _file(overview, kind)
 
 
