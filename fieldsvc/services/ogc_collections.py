@@ -107,8 +107,7 @@ COLLECTIONS: dict[str, Collection] = {
             "recommended-sites",
             "จุดวางถังใหม่ตามแผนที่เผยแพร่ · Recommended sites of the published plan",
             "Where the published allocation plan puts new bins (capacity and coverage rows "
-            "with a site), with rank, count, size, households added and cost."
-            + _BY_SUBDISTRICT,
+            "with a site), with rank, count, size, households added and cost." + _BY_SUBDISTRICT,
             queryables={
                 "subdistrict": SUBDISTRICT,
                 "village_number": VILLAGE,

@@ -423,7 +423,9 @@ def _public_map(
     subdistrict_id = _scope_id(session, subdistrict)
     plan = published_plan(session=session, subdistrict=subdistrict)
     if subdistrict_id is None:
-        return overview.coverage_map(session=session, settings=settings, audience="public", plan=plan)
+        return overview.coverage_map(
+            session=session, settings=settings, audience="public", plan=plan
+        )
     # the public variant of overview.coverage_map, every layer of one subdistrict
     coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
     villages = villages_with_coverage(
@@ -476,10 +478,16 @@ def _open_frame(
         if not parts:
             return None
         joined = pd.concat(parts, ignore_index=True)
-        return gpd.GeoDataFrame(joined, geometry="geometry", crs=4326) if "geometry" in joined else joined
+        return (
+            gpd.GeoDataFrame(joined, geometry="geometry", crs=4326)
+            if "geometry" in joined
+            else joined
+        )
     subdistrict_id = _scope_id(session, subdistrict)
     if name == "villages":
-        return public_villages_frame(session=session, settings=settings, subdistrict_id=subdistrict_id)
+        return public_villages_frame(
+            session=session, settings=settings, subdistrict_id=subdistrict_id
+        )
     if name == "bins":
         return public_bins(session=session, subdistrict_id=subdistrict_id)
     if name == "plan":
@@ -519,7 +527,9 @@ def geojson_file(
         frame = _open_frame(name, session=session, settings=settings, subdistrict=subdistrict)
         assert frame is not None  # only the plan may be missing, and it is not a layer
         collection = frame_to_geojson(frame)
-        collection["metadata"] = metadata(session=session, settings=settings, subdistrict=subdistrict)
+        collection["metadata"] = metadata(
+            session=session, settings=settings, subdistrict=subdistrict
+        )
         return PublicFile(
             json_bytes(collection), GEOJSON_MEDIA_TYPE, _etag(f"{name}-geojson", version)
         )

@@ -143,9 +143,14 @@ def test_unscoped_open_data_holds_every_subdistrict_with_its_code(client: TestCl
     assert any(r.startswith("999901,NB-0101") for r in rows)
     assert any(r.startswith("999902,NB-0201") for r in rows)
     villages = client.get("/public/data/villages.geojson").json()["features"]
-    assert sorted({(f["properties"]["subdistrict_code"], f["properties"]["number"]) for f in villages}) == [
-        ("999901", 1), ("999901", 2), ("999901", 3), ("999902", 1), ("999902", 2)
-    ]  # fmt: skip
+    pairs = {(f["properties"]["subdistrict_code"], f["properties"]["number"]) for f in villages}
+    assert sorted(pairs) == [
+        ("999901", 1),
+        ("999901", 2),
+        ("999901", 3),
+        ("999902", 1),
+        ("999902", 2),
+    ]
     meta = client.get("/public/data/metadata.json").json()
     assert [s["code"] for s in meta["subdistricts"]] == ["999901", "999902"]
 
@@ -157,3 +162,64 @@ def test_unscoped_map_and_plan_ask_for_a_subdistrict(client: TestClient) -> None
     assert plan.status_code in (400, 422)
     error = plan.json()["error"]
     assert error["field"] == "subdistrict" and "2 subdistricts" in error["message"]
+
+
+# --- OGC API – Features and the provincial overview ---------------------------------------------
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("code", "own", "other"), [("999901", "NB-0101", "NB-0201"), ("999902", "NB-0201", "NB-0101")]
+)
+def test_ogc_public_collections_filter_by_subdistrict(
+    client: TestClient, code: str, own: str, other: str
+) -> None:
+    bins = client.get(f"/ogc/collections/bins/items?subdistrict={code}").json()
+    assert [f["id"] for f in bins["features"]] == [own]
+    villages = client.get(f"/ogc/collections/villages/items?subdistrict={code}").text
+    names = A_NAMES[1:4] if code == "999901" else B_NAMES[1:3]
+    others = B_NAMES[1:3] if code == "999901" else A_NAMES[1:4]
+    assert all(n in villages for n in names) and not [n for n in others if n in villages]
+    sites = client.get(f"/ogc/collections/recommended-sites/items?subdistrict={code}")
+    assert sites.status_code == 200 and other not in sites.text
+    unfiltered = client.get("/ogc/collections/bins/items").json()
+    assert sorted(f["id"] for f in unfiltered["features"]) == ["NB-0101", "NB-0201"]
+
+
+def test_ogc_unknown_subdistrict_is_not_found(client: TestClient) -> None:
+    answer = client.get("/ogc/collections/bins/items?subdistrict=123456")
+    assert answer.status_code == 404 and answer.json()["error"]["field"] == "subdistrict"
+
+
+def test_ogc_inspections_show_only_the_callers_subdistricts(
+    client: TestClient, world: TwoSubdistricts
+) -> None:
+    def codes(token: str) -> list[str]:
+        page = client.get("/ogc/collections/inspections/items", headers=_bearer(token)).json()
+        return sorted(f["properties"]["bin_code"] for f in page["features"])
+
+    assert codes(world.b.tokens["staff"]) == ["NB-0201"]
+    assert codes(world.a.tokens["viewer"]) == ["NB-0101"]
+    assert codes(world.provincial_token) == ["NB-0101", "NB-0201"]
+    a_page = client.get(
+        "/ogc/collections/inspections/items", headers=_bearer(world.a.tokens["admin"])
+    )
+    a_id = a_page.json()["features"][0]["id"]
+    one = f"/ogc/collections/inspections/items/{a_id}"
+    assert client.get(one, headers=_bearer(world.a.tokens["staff"])).status_code == 200
+    assert client.get(one, headers=_bearer(world.b.tokens["staff"])).status_code == 404
+
+
+def test_staff_province_lists_the_users_subdistricts_and_the_public_one_all(
+    client: TestClient, world: TwoSubdistricts
+) -> None:
+    b_page = client.get("/staff/province", headers=_bearer(world.b.tokens["viewer"])).text
+    assert "ตำบลโนนสูง" in b_page and "ตำบลทดสอบ" not in b_page
+    a_file = client.get("/staff/province.csv", headers=_bearer(world.a.tokens["staff"])).text
+    assert "999901" in a_file and "999902" not in a_file
+    both = client.get("/staff/province", headers=_bearer(world.provincial_token)).text
+    assert "ตำบลโนนสูง" in both and "ตำบลทดสอบ" in both
+    public = client.get("/public/province").text
+    assert "ตำบลโนนสูง" in public and "ตำบลทดสอบ" in public
+    assert 'href="/staff/province"' in b_page  # the staff navigation links to it

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffUser
-from fieldsvc.config import Settings
 from fieldsvc.api.subdistrict_path import PublicSubdistrict
+from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import AllocationPlanRecord

@@ -18,7 +18,6 @@ from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.province_words import words_for
 from fieldsvc.models import User
-from fieldsvc.storage.tenancy import subdistrict_ids_of
 from fieldsvc.services.province import (
     SORTABLE,
     ProvinceOverview,
@@ -26,6 +25,7 @@ from fieldsvc.services.province import (
     overview_file,
     provincial_overview,
 )
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 
 router = APIRouter(include_in_schema=False)
 

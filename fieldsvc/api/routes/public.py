@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from fieldsvc.api.conditional import page_with_etag, public_file_response
 from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
@@ -24,7 +25,6 @@ from fieldsvc.errors import NotFound
 from fieldsvc.models import Subdistrict, User
 from fieldsvc.services import coverage_history, plan_progress, public_data
 from fieldsvc.services.public_data import DATASETS, GEOJSON_DATASETS
-from sqlmodel import Session
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -52,7 +52,9 @@ def _subdistrict_page(
             session=session, settings=settings, plan=plan
         ),
         # the fiscal-year charts are of the whole register: shown in a one-subdistrict install
-        charts=None if several else coverage_history.year_charts(session=session, settings=settings),
+        charts=None
+        if several
+        else coverage_history.year_charts(session=session, settings=settings),
         **public_data.page_context(session=session, settings=settings, subdistrict=subdistrict),
     )
     return page_with_etag(request, page)
