@@ -297,11 +297,12 @@ def public_villages_frame(
 ) -> gpd.GeoDataFrame:
     """The per-village overview from the public column list, with the village shapes."""
     coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
-    table = overview.public_villages(
-        overview.village_overview(session=session, settings=settings, coverage=coverage)
-    )
-    shapes = villages_frame(session=session, subdistrict_id=subdistrict_id)[["number", "geometry"]]
-    merged = table.merge(shapes, on="number", how="left")
+    table = overview.village_overview(session=session, settings=settings, coverage=coverage)
+    shapes = villages_frame(session=session, subdistrict_id=subdistrict_id)
+    # by village id: village numbers repeat from one subdistrict to the next
+    shape_of = shapes.set_index("village_id")["geometry"]
+    merged = overview.public_villages(table)
+    merged["geometry"] = table["village_id"].map(shape_of).to_numpy()
     merged["last_survey_date"] = merged["last_survey_date"].map(
         lambda d: d.isoformat() if hasattr(d, "isoformat") else None
     )
