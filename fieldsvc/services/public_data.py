@@ -236,9 +236,12 @@ def _scope_id(session: Session, subdistrict: Subdistrict | None) -> int | None:
     return subdistrict.id
 
 
-def _key(kind: str, subdistrict_id: int | None, prefix: str = "") -> str:
+def _key(kind: str, subdistrict_id: int | None, prefix: str = "/public") -> str:
+    """The cache key of an answer: of one subdistrict's rows (``@id``), and for answers that
+    name their own addresses, of the address they were asked at (``/public/<code>`` in a
+    one-subdistrict install shows the same rows as ``/public``)."""
     scoped = kind if subdistrict_id is None else f"{kind}@{subdistrict_id}"
-    return f"{scoped}{prefix}"
+    return scoped if prefix == "/public" else f"{scoped}{prefix}"
 
 
 def data_prefix(subdistrict: Subdistrict | None) -> str:
