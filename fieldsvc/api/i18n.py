@@ -423,6 +423,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "ข้อมูลตัวอย่างในระบบนี้เป็นข้อมูลสังเคราะห์ ไม่ใช่ข้อมูลจริง",
         "The sample data in this system is synthetic, not real",
     ),
+    # public pages of an install with several subdistricts
+    "province_overview": ("ภาพรวมรายตำบล", "Provincial overview"),
+    "public_subdistricts": ("หน้าเผยแพร่ของแต่ละตำบล", "Each subdistrict's public page"),
+    "public_index_intro": (
+        "ระบบนี้ดูแลหลายตำบล เลือกตำบลเพื่อดูทะเบียนถังขยะ แผนที่ และแผนจัดสรรถังขยะของตำบลนั้น",
+        "This install serves several subdistricts: choose one to see its bin register, map "
+        "and allocation plan.",
+    ),
+    "subdistrict_code": ("รหัสตำบล", "Subdistrict code"),
+    "subdistrict_name": ("ตำบล", "Subdistrict"),
+    "all_open_data": (
+        "ข้อมูลเปิดของทุกตำบลรวมกัน (มีคอลัมน์รหัสตำบล subdistrict_code)",
+        "Open data of every subdistrict together (with a subdistrict_code column)",
+    ),
 }
 
 

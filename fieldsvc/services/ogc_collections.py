@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,11 +20,19 @@ import shapely
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.models import Channel, Condition, InspectionSource, ReviewState, Stream
-from fieldsvc.services import overview, planning, public_data
+from fieldsvc.models import (
+    Channel,
+    Condition,
+    InspectionSource,
+    ReviewState,
+    Stream,
+    Subdistrict,
+)
+from fieldsvc.services import overview, public_data
 from fieldsvc.services.ogc_query import ItemsQuery, Queryable
 from fieldsvc.storage import features as store
 from fieldsvc.storage.features import Page
+from fieldsvc.storage.tenancy import subdistrict_by_code
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
 
@@ -39,6 +47,13 @@ def _enum(values: Any, description: str = "") -> Queryable:
 STREAM = _enum(Stream, "waste stream")
 CONDITION = _enum(Condition, "condition seen")
 VILLAGE = Queryable("integer", description="หมู่ที่ (village number)", minimum=1, maximum=99)
+#: ``?subdistrict=CODE`` on a public collection: one subdistrict's features only.
+SUBDISTRICT = Queryable(
+    "string",
+    description="รหัสตำบล 6 หลัก (DOPA subdistrict code): only that subdistrict's features; "
+    "an unknown code answers 404",
+)
+_BY_SUBDISTRICT = " Filter with ?subdistrict=CODE (6-digit DOPA code) for one subdistrict."
 
 
 @dataclass(frozen=True)
@@ -63,9 +78,11 @@ COLLECTIONS: dict[str, Collection] = {
             "หมู่บ้านและความครอบคลุมถังขยะ · Villages and bin coverage",
             "Village areas with households, how they were counted (household_basis), the "
             "share of households within reach of a usable general-waste bin (covered_share) "
-            "and where the boundary came from (boundary_source: imported or approximate).",
+            "and where the boundary came from (boundary_source: imported or approximate)."
+            + _BY_SUBDISTRICT,
             geometry="MultiPolygon",
             queryables={
+                "subdistrict": SUBDISTRICT,
                 "number": VILLAGE,
                 "boundary_source": Queryable("enum", ("imported", "approximate")),
             },
@@ -74,8 +91,10 @@ COLLECTIONS: dict[str, Collection] = {
             "bins",
             "ทะเบียนถังขยะ · Waste-bin register",
             "Every registered communal bin: code, village, stream, condition, size (litres) "
-            "and the Thai date of its latest inspection. Feature id: the bin's code.",
+            "and the Thai date of its latest inspection. Feature id: the bin's code."
+            + _BY_SUBDISTRICT,
             queryables={
+                "subdistrict": SUBDISTRICT,
                 "code": Queryable("string", description="the code on the bin"),
                 "village_number": VILLAGE,
                 "stream": STREAM,
@@ -88,8 +107,9 @@ COLLECTIONS: dict[str, Collection] = {
             "recommended-sites",
             "จุดวางถังใหม่ตามแผนที่เผยแพร่ · Recommended sites of the published plan",
             "Where the published allocation plan puts new bins (capacity and coverage rows "
-            "with a site), with rank, count, size, households added and cost.",
+            "with a site), with rank, count, size, households added and cost." + _BY_SUBDISTRICT,
             queryables={
+                "subdistrict": SUBDISTRICT,
                 "village_number": VILLAGE,
                 "stream": STREAM,
                 "reason": Queryable("enum", ("capacity", "coverage")),
@@ -113,7 +133,8 @@ COLLECTIONS: dict[str, Collection] = {
             "inspections",
             "ประวัติการตรวจถัง · Bin inspections (staff)",
             "Every inspection of a bin: when, where it was made, what was seen, and how it "
-            "came in (survey, inventory import or correction). No notes.",
+            "came in (survey, inventory import or correction). No notes. Only the bins of "
+            "the subdistricts the caller works for.",
             staff_only=True,
             temporal=True,
             queryables={
@@ -180,9 +201,15 @@ def _page(rows: list[Feature], query: ItemsQuery) -> tuple[list[Feature], int]:
 
 
 # --- public: villages and recommended sites (built once per data version) ------------------------
-def _village_features(session: Session, settings: Settings) -> list[tuple[Feature, Any]]:
+def _village_features(
+    session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> list[tuple[Feature, Any]]:
+    subdistrict_id = None if subdistrict is None else subdistrict.id
+
     def build(_version: str) -> list[tuple[Feature, Any]]:
-        frame = public_data.public_villages_frame(session=session, settings=settings)
+        frame = public_data.public_villages_frame(
+            session=session, settings=settings, subdistrict_id=subdistrict_id
+        )
         out: list[tuple[Feature, Any]] = []
         for record in frame.to_dict("records"):
             shape = record.pop("geometry", None)
@@ -200,12 +227,15 @@ def _village_features(session: Session, settings: Settings) -> list[tuple[Featur
             out.append((feature, shape))
         return out
 
-    return public_data.cached("ogc-villages", session=session, settings=settings, build=build)
+    kind = "ogc-villages" if subdistrict_id is None else f"ogc-villages@{subdistrict_id}"
+    return public_data.cached(kind, session=session, settings=settings, build=build)
 
 
-def _site_features(session: Session, settings: Settings) -> list[tuple[Feature, Any]]:
+def _site_features(
+    session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> list[tuple[Feature, Any]]:
     def build(_version: str) -> list[tuple[Feature, Any]]:
-        plan = planning.published_plan(session=session)
+        plan = public_data.published_plan(session=session, subdistrict=subdistrict)
         sites = overview.recommended_sites(plan)
         if plan is None or sites is None:
             return []
@@ -226,7 +256,8 @@ def _site_features(session: Session, settings: Settings) -> list[tuple[Feature, 
             out.append((feature, shape))
         return out
 
-    return public_data.cached("ogc-sites", session=session, settings=settings, build=build)
+    kind = "ogc-sites" if subdistrict is None else f"ogc-sites@{subdistrict.id}"
+    return public_data.cached(kind, session=session, settings=settings, build=build)
 
 
 def _filtered(built: list[tuple[Feature, Any]], query: ItemsQuery) -> list[Feature]:
@@ -343,9 +374,23 @@ def _held_in_time(features: list[Feature], query: ItemsQuery) -> list[Feature]:
 
 # --- what a collection answers -----------------------------------------------------------------
 def items_page(
-    collection: Collection, *, session: Session, settings: Settings, query: ItemsQuery
+    collection: Collection,
+    *,
+    session: Session,
+    settings: Settings,
+    query: ItemsQuery,
+    subdistrict_ids: list[int] | None = None,
 ) -> tuple[list[Feature], int]:
-    """One page of ``collection``'s features for ``query`` and the number matched in all."""
+    """One page of ``collection``'s features for ``query`` and the number matched in all.
+
+    ``?subdistrict=CODE`` (public collections) keeps that subdistrict's features (404
+    ``subdistrict_code_unknown`` for a code of none); ``subdistrict_ids`` limits the staff
+    collection of inspections to the subdistricts the caller works for (None: every one)."""
+    equals = dict(query.equals)
+    code = equals.pop("subdistrict", None)
+    subdistrict = None if code is None else subdistrict_by_code(session=session, code=code)
+    query = replace(query, equals=equals)
+    only = subdistrict_ids if subdistrict is None else [subdistrict.id or 0]
     if collection.id == "bins":
         page = store.bins_page(
             session=session,
@@ -353,6 +398,7 @@ def items_page(
             equals=query.equals,
             limit=query.limit,
             offset=query.offset,
+            subdistrict_ids=only,
         )
         return [_bin_feature(r) for r in page.rows], page.matched
     if collection.id == "inspections":
@@ -363,16 +409,28 @@ def items_page(
             equals=query.equals,
             limit=query.limit,
             offset=query.offset,
+            subdistrict_ids=subdistrict_ids,
         )
         return [_inspection_feature(r) for r in page.rows], page.matched
-    built = _builder(collection)(session, settings)
+    if collection.id == "villages":
+        built = _village_features(session, settings, subdistrict)
+    elif collection.id == "recommended-sites":
+        built = _site_features(session, settings, subdistrict)
+    else:
+        built = _builder(collection)(session, settings)
     return _page(_held_in_time(_filtered(built, query), query), query)
 
 
 def one_feature(
-    collection: Collection, feature_id: str, *, session: Session, settings: Settings
+    collection: Collection,
+    feature_id: str,
+    *,
+    session: Session,
+    settings: Settings,
+    subdistrict_ids: list[int] | None = None,
 ) -> Feature | None:
-    """The feature ``feature_id`` of ``collection``, or None."""
+    """The feature ``feature_id`` of ``collection``, or None (an inspection of a bin outside
+    ``subdistrict_ids`` too)."""
     page: Page
     if collection.id == "bins":
         if len(feature_id) > 40 or not feature_id.isprintable():  # no bin has such a code
@@ -382,7 +440,12 @@ def one_feature(
     if not feature_id.isdigit() or len(feature_id) > 9:
         return None
     if collection.id == "inspections":
-        page = store.inspections_page(session=session, inspection_id=int(feature_id), limit=1)
+        page = store.inspections_page(
+            session=session,
+            inspection_id=int(feature_id),
+            limit=1,
+            subdistrict_ids=subdistrict_ids,
+        )
         return _inspection_feature(page.rows[0]) if page.rows else None
     built = _builder(collection)(session, settings)
     return next((f for f, _ in built if str(f["id"]) == feature_id), None)

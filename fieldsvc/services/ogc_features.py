@@ -24,6 +24,7 @@ from fieldsvc.models import Role, User
 from fieldsvc.services import ogc_collections
 from fieldsvc.services.ogc_collections import COLLECTIONS, Collection
 from fieldsvc.services.ogc_query import ItemsQuery, check_format, parse_items_query
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 
 OGC_PATH = "/ogc"
 JSON = "application/json"
@@ -163,6 +164,13 @@ def _page_href(items_url: str, query: ItemsQuery, offset: int) -> str:
     return f"{items_url}?{urlencode(pairs)}"
 
 
+def _staff_scope(collection: Collection, request: OgcRequest) -> list[int] | None:
+    """The subdistricts whose rows a staff collection shows the caller (None: every one)."""
+    if not collection.staff_only or request.user is None:
+        return None
+    return subdistrict_ids_of(session=request.session, user=request.user)
+
+
 def items(collection_id: str, *, request: OgcRequest) -> dict:
     """A page of features with ``numberMatched``, ``numberReturned``, ``timeStamp`` and
     ``self`` / ``next`` / ``prev`` links typed ``application/geo+json``."""
@@ -170,7 +178,11 @@ def items(collection_id: str, *, request: OgcRequest) -> dict:
     asked = parse_items_query(request.query, queryables=found.queryables, temporal=found.temporal)
     stamp = _instant(datetime.now(UTC))
     features, matched = ogc_collections.items_page(
-        found, session=request.session, settings=request.settings, query=asked
+        found,
+        session=request.session,
+        settings=request.settings,
+        query=asked,
+        subdistrict_ids=_staff_scope(found, request),
     )
     here = f"{request.base}/collections/{found.id}"
     url = f"{here}/items"
@@ -199,7 +211,11 @@ def item(collection_id: str, feature_id: str, *, request: OgcRequest) -> dict:
     check_format(request.query)
     found = require_collection(collection_id, request.user)
     feature = ogc_collections.one_feature(
-        found, feature_id, session=request.session, settings=request.settings
+        found,
+        feature_id,
+        session=request.session,
+        settings=request.settings,
+        subdistrict_ids=_staff_scope(found, request),
     )
     if feature is None:
         raise NotFound.of(

@@ -178,13 +178,17 @@ def provincial_overview(
     now: datetime | None = None,
     sort: str = "code",
     descending: bool = False,
+    subdistrict_ids: list[int] | None = None,
 ) -> ProvinceOverview:
     """The overview of every subdistrict whose code starts with ``province`` (two digits;
-    None: all), surveys counted in ``now``'s Thai calendar month (default: this moment)."""
+    None: all), surveys counted in ``now``'s Thai calendar month (default: this moment);
+    only the subdistricts ``subdistrict_ids`` when given (those a staff member works for)."""
     prefix = province_prefix(province)
     start = month_start(now or datetime.now(UTC))
     end = next_month_start(start)
     subdistricts = subdistricts_with_prefix(session=session, prefix=prefix)
+    if subdistrict_ids is not None:
+        subdistricts = [s for s in subdistricts if s.id in subdistrict_ids]
     ids = [s.id for s in subdistricts if s.id is not None]
     table = overview_table(
         subdistricts,

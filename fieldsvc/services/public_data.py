@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import folium
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import event
@@ -30,7 +31,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
+from fieldsvc.analysis.coverage import CoverageResult, coverage_by_village
 from fieldsvc.config import Settings
+from fieldsvc.errors import InvalidInput
+from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import (
     AllocationPlanRecord,
@@ -43,8 +47,14 @@ from fieldsvc.models import (
 )
 from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
-from fieldsvc.services import overview, planning, public_reports
+from fieldsvc.services import basemap, overview, planning, public_reports
 from fieldsvc.storage.frames import villages_frame
+from fieldsvc.storage.public_scope import (
+    all_subdistricts,
+    bin_codes_of_subdistrict,
+    latest_published_plan,
+)
+from fieldsvc.storage.tenancy import subdistrict_count
 
 T = TypeVar("T")
 
@@ -211,27 +221,113 @@ def _etag(kind: str, version: str) -> str:
     return f'"{kind}-{version}"'
 
 
+# --- whose data: one subdistrict or the whole install ------------------------------------------
+def several_subdistricts(*, session: Session) -> bool:
+    """Whether the install serves more than one subdistrict (the unscoped ``/public`` pages
+    then become an index and the unscoped files hold every subdistrict)."""
+    return subdistrict_count(session=session) > 1
+
+
+def _scope_id(session: Session, subdistrict: Subdistrict | None) -> int | None:
+    """The subdistrict id to filter rows by: None for the whole install and in an install of
+    one subdistrict (whose ``/public/<code>`` pages are the same as ``/public``)."""
+    if subdistrict is None or not several_subdistricts(session=session):
+        return None
+    return subdistrict.id
+
+
+def _key(kind: str, subdistrict_id: int | None, prefix: str = "/public") -> str:
+    """The cache key of an answer: of one subdistrict's rows (``@id``), and for answers that
+    name their own addresses, of the address they were asked at (``/public/<code>`` in a
+    one-subdistrict install shows the same rows as ``/public``)."""
+    scoped = kind if subdistrict_id is None else f"{kind}@{subdistrict_id}"
+    return scoped if prefix == "/public" else f"{scoped}{prefix}"
+
+
+def data_prefix(subdistrict: Subdistrict | None) -> str:
+    """Where a subdistrict's public pages live: ``/public/<code>``, or ``/public``."""
+    return "/public" if subdistrict is None else f"/public/{subdistrict.code}"
+
+
+def coverage_of(
+    *, session: Session, settings: Settings, subdistrict_id: int | None
+) -> CoverageResult:
+    """Coverage per village with the office defaults: of the whole register (None) or of one
+    subdistrict's villages, bins and households."""
+    if subdistrict_id is None:
+        return planning.compute_coverage(session=session, settings=settings)
+    villages, bins, households = planning.analysis_inputs(
+        session=session, subdistrict_id=subdistrict_id
+    )
+    if villages.empty:
+        raise InvalidInput.of("no_villages_yet", field="villages")
+    pbf = settings.osm_pbf_path
+    graph = planning.walking_graph_for(pbf, [villages, bins, households]) if pbf else None
+    return coverage_by_village(
+        villages,
+        bins,
+        households,
+        radius_m=settings.service_radius_m,
+        detour_factor=settings.detour_factor,
+        sizing=planning.sizing_parameters(settings),
+        walking_graph=graph,
+    )
+
+
+def published_plan(
+    *, session: Session, subdistrict: Subdistrict | None = None
+) -> AllocationPlanRecord | None:
+    """The published allocation list: the install's (as before) or, with several
+    subdistricts, the subdistrict's latest published one."""
+    subdistrict_id = _scope_id(session, subdistrict)
+    if subdistrict_id is None:
+        return planning.published_plan(session=session)
+    return latest_published_plan(session=session, subdistrict_id=subdistrict_id)
+
+
+def public_bins(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
+    """The open-data bin register, of one subdistrict when ``subdistrict_id`` is given."""
+    frame = overview.public_bins(session=session)
+    if subdistrict_id is None:
+        return frame
+    codes = bin_codes_of_subdistrict(session=session, subdistrict_id=subdistrict_id)
+    return frame[frame["code"].isin(codes)].reset_index(drop=True)
+
+
 # --- what the public sees ----------------------------------------------------------------------
-def public_villages_frame(*, session: Session, settings: Settings) -> gpd.GeoDataFrame:
+def public_villages_frame(
+    *, session: Session, settings: Settings, subdistrict_id: int | None = None
+) -> gpd.GeoDataFrame:
     """The per-village overview from the public column list, with the village shapes."""
-    table = overview.public_villages(overview.village_overview(session=session, settings=settings))
-    shapes = villages_frame(session=session)[["number", "geometry"]]
-    merged = table.merge(shapes, on="number", how="left")
+    coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
+    table = overview.village_overview(session=session, settings=settings, coverage=coverage)
+    shapes = villages_frame(session=session, subdistrict_id=subdistrict_id)
+    # by village id: village numbers repeat from one subdistrict to the next
+    shape_of = shapes.set_index("village_id")["geometry"]
+    merged = overview.public_villages(table)
+    merged["geometry"] = table["village_id"].map(shape_of).to_numpy()
     merged["last_survey_date"] = merged["last_survey_date"].map(
         lambda d: d.isoformat() if hasattr(d, "isoformat") else None
     )
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
 
 
-def _metadata(*, session: Session, settings: Settings) -> dict[str, Any]:
-    plan = planning.published_plan(session=session)
-    bins = overview.public_bins(session=session)
+def _metadata(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None
+) -> dict[str, Any]:
+    subdistrict_id = _scope_id(session, subdistrict)
+    plan = published_plan(session=session, subdistrict=subdistrict)
+    bins = public_bins(session=session, subdistrict_id=subdistrict_id)
     dates = [d for d in bins["last_inspected"].dropna()]
     if plan is not None and plan.published_at is not None:
         dates.append(plan.published_at.date().isoformat())
-    return {
-        "title": f"ข้อมูลถังขยะ {settings.office_name}",
-        "title_en": f"Waste-bin data, {settings.office_name_en}",
+    prefix = data_prefix(subdistrict)
+    place_th, place_en = settings.office_name, settings.office_name_en
+    if subdistrict_id is not None and subdistrict is not None:
+        place_th = place_en = f"{subdistrict.name} ({subdistrict.code})"
+    meta = {
+        "title": f"ข้อมูลถังขยะ {place_th}",
+        "title_en": f"Waste-bin data, {place_en}",
         "publisher": settings.office_name,
         "licence": settings.open_data_licence,
         "modified": max(dates) if dates else None,
@@ -243,109 +339,204 @@ def _metadata(*, session: Session, settings: Settings) -> dict[str, Any]:
                 "name": name,
                 "title": th,
                 "title_en": en,
-                "downloads": [f"/public/data/{name}.csv"]
-                + ([f"/public/data/{name}.geojson"] if name in GEOJSON_DATASETS else []),
+                "downloads": [f"{prefix}/data/{name}.csv"]
+                + ([f"{prefix}/data/{name}.geojson"] if name in GEOJSON_DATASETS else []),
             }
             for name, (th, en) in DATASETS.items()
         ],
     }
+    if subdistrict is not None and subdistrict_id is not None:
+        meta["subdistrict_code"] = subdistrict.code
+    elif several_subdistricts(session=session):
+        meta["subdistricts"] = [
+            {"code": s.code, "name": s.name, "metadata": f"/public/{s.code}/data/metadata.json"}
+            for s in all_subdistricts(session=session)
+        ]
+    return meta
 
 
-def metadata(*, session: Session, settings: Settings) -> dict[str, Any]:
-    """A DCAT-style description of the open data: title, publisher, licence, update date;
-    ``generated_at`` is when the data version it describes was first asked for."""
+def metadata(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> dict[str, Any]:
+    """A DCAT-style description of the open data (of one subdistrict when given): title,
+    publisher, licence, update date; ``generated_at`` is when the data version it describes
+    was first asked for."""
     return cached(
-        "metadata",
+        _key("metadata", _scope_id(session, subdistrict), data_prefix(subdistrict)),
         session=session,
         settings=settings,
-        build=lambda _v: _metadata(session=session, settings=settings),
+        build=lambda _v: _metadata(session=session, settings=settings, subdistrict=subdistrict),
     )
 
 
-def metadata_file(*, session: Session, settings: Settings) -> PublicFile:
+def metadata_file(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> PublicFile:
     """``metadata.json``."""
 
     def build(version: str) -> PublicFile:
-        body = json_bytes(metadata(session=session, settings=settings))
+        body = json_bytes(metadata(session=session, settings=settings, subdistrict=subdistrict))
         return PublicFile(body, "application/json", _etag("metadata", version))
 
-    return cached("metadata.json", session=session, settings=settings, build=build)
+    kind = _key("metadata.json", _scope_id(session, subdistrict), data_prefix(subdistrict))
+    return cached(kind, session=session, settings=settings, build=build)
 
 
-def page_context(*, session: Session, settings: Settings) -> dict[str, Any]:
+def page_context(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> dict[str, Any]:
     """The public page's village table and open-data description (the plan is read per request:
     it is one row, and the template reads it as a record)."""
+    subdistrict_id = _scope_id(session, subdistrict)
 
     def build(_version: str) -> dict[str, Any]:
+        coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
         villages = overview.public_villages(
-            overview.village_overview(session=session, settings=settings)
+            overview.village_overview(session=session, settings=settings, coverage=coverage)
         )
         return {
             "villages": villages.to_dict("records"),
-            "reports": public_reports.public_reports(session=session, limit=RECENT_REPORTS),
+            "reports": public_reports.public_reports(
+                session=session, limit=RECENT_REPORTS, subdistrict_id=subdistrict_id
+            ),
+            "meta": metadata(session=session, settings=settings, subdistrict=subdistrict),
+        }
+
+    kind = _key("page", subdistrict_id, data_prefix(subdistrict))
+    return cached(kind, session=session, settings=settings, build=build)
+
+
+def index_context(*, session: Session, settings: Settings) -> dict[str, Any]:
+    """The index of an install with several subdistricts: each one with its page."""
+
+    def build(_version: str) -> dict[str, Any]:
+        return {
+            "subdistricts": [
+                {"code": s.code, "name": s.name, "href": f"/public/{s.code}"}
+                for s in all_subdistricts(session=session)
+            ],
             "meta": metadata(session=session, settings=settings),
         }
 
-    return cached("page", session=session, settings=settings, build=build)
+    return cached("index", session=session, settings=settings, build=build)
 
 
-def map_file(*, session: Session, settings: Settings) -> PublicFile:
+def _public_map(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None
+) -> folium.Map:
+    subdistrict_id = _scope_id(session, subdistrict)
+    plan = published_plan(session=session, subdistrict=subdistrict)
+    if subdistrict_id is None:
+        return overview.coverage_map(
+            session=session, settings=settings, audience="public", plan=plan
+        )
+    # the public variant of overview.coverage_map, every layer of one subdistrict
+    coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
+    villages = villages_with_coverage(
+        villages_frame(session=session, subdistrict_id=subdistrict_id), coverage
+    )
+    base = settings.map_base_layer
+    return build_coverage_map(
+        villages=villages,
+        bins=public_bins(session=session, subdistrict_id=subdistrict_id),
+        uncovered=None,
+        recommended_sites=overview.recommended_sites(plan),
+        radius_m=settings.service_radius_m / settings.detour_factor,
+        base_layer=base,
+        roads=basemap.office_roads(settings) if base == "none" else None,
+        public_reports=public_reports.public_reports_map_frame(
+            session=session, subdistrict_id=subdistrict_id
+        ),
+    )
+
+
+def map_file(
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> PublicFile:
     """The public coverage map (no photos, no uncovered clusters) as one HTML page."""
 
     def build(version: str) -> PublicFile:
-        m = overview.coverage_map(
-            session=session,
-            settings=settings,
-            audience="public",
-            plan=planning.published_plan(session=session),
-        )
+        m = _public_map(session=session, settings=settings, subdistrict=subdistrict)
         body = render_map_html(m, asset_base="/vendor").encode("utf-8")
         return PublicFile(body, "text/html; charset=utf-8", _etag("map", version))
 
-    return cached("map", session=session, settings=settings, build=build)
+    kind = _key("map", _scope_id(session, subdistrict))
+    return cached(kind, session=session, settings=settings, build=build)
 
 
-def csv_file(name: str, *, session: Session, settings: Settings) -> PublicFile | None:
+def _open_frame(
+    name: str, *, session: Session, settings: Settings, subdistrict: Subdistrict | None
+) -> pd.DataFrame | None:
+    """An open-data table: of one subdistrict, of a single-subdistrict install, or (the whole
+    install with several subdistricts) every subdistrict's rows with a ``subdistrict_code``
+    column first. ``None`` for the plan while none is published."""
+    if subdistrict is None and several_subdistricts(session=session):
+        parts = []
+        for each in all_subdistricts(session=session):
+            if name == "villages" and villages_frame(session=session, subdistrict_id=each.id).empty:
+                continue
+            part = _open_frame(name, session=session, settings=settings, subdistrict=each)
+            if part is not None:
+                part.insert(0, "subdistrict_code", each.code)
+                parts.append(part)
+        if not parts:
+            return None
+        joined = pd.concat(parts, ignore_index=True)
+        return (
+            gpd.GeoDataFrame(joined, geometry="geometry", crs=4326)
+            if "geometry" in joined
+            else joined
+        )
+    subdistrict_id = _scope_id(session, subdistrict)
+    if name == "villages":
+        return public_villages_frame(
+            session=session, settings=settings, subdistrict_id=subdistrict_id
+        )
+    if name == "bins":
+        return public_bins(session=session, subdistrict_id=subdistrict_id)
+    if name == "plan":
+        plan = published_plan(session=session, subdistrict=subdistrict)
+        return None if plan is None else overview.public_plan_rows(plan)
+    if name == "reports":
+        return public_reports.public_reports_frame(session=session, subdistrict_id=subdistrict_id)
+    raise ValueError(f"no open-data table {name!r}")
+
+
+def csv_file(
+    name: str, *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> PublicFile | None:
     """An open-data table as CSV; ``None`` for the plan while none is published."""
 
     def build(version: str) -> PublicFile | None:
-        frame: pd.DataFrame
-        if name == "villages":
-            frame = public_villages_frame(session=session, settings=settings)
-        elif name == "bins":
-            frame = overview.public_bins(session=session)
+        frame = _open_frame(name, session=session, settings=settings, subdistrict=subdistrict)
+        if frame is None:
+            return None
+        if name == "bins":
             frame["lat"], frame["lon"] = frame.geometry.y.round(6), frame.geometry.x.round(6)
-        elif name == "plan":
-            plan = planning.published_plan(session=session)
-            if plan is None:
-                return None
-            frame = overview.public_plan_rows(plan)
-        elif name == "reports":
-            frame = public_reports.public_reports_frame(session=session)
-        else:
-            raise ValueError(f"no open-data table {name!r}")
         etag = _etag(f"{name}-csv", version)
         return PublicFile(csv_bytes(frame), CSV_MEDIA_TYPE, etag, f"{name}.csv")
 
-    return cached(f"{name}.csv", session=session, settings=settings, build=build)
+    kind = _key(f"{name}.csv", _scope_id(session, subdistrict))
+    return cached(kind, session=session, settings=settings, build=build)
 
 
-def geojson_file(name: str, *, session: Session, settings: Settings) -> PublicFile:
+def geojson_file(
+    name: str, *, session: Session, settings: Settings, subdistrict: Subdistrict | None = None
+) -> PublicFile:
     """An open-data layer as GeoJSON, its metadata alongside the features."""
+    if name not in GEOJSON_DATASETS:
+        raise ValueError(f"no open-data layer {name!r}")
 
     def build(version: str) -> PublicFile:
-        if name == "villages":
-            frame = public_villages_frame(session=session, settings=settings)
-        elif name == "bins":
-            frame = overview.public_bins(session=session)
-        elif name == "reports":
-            frame = public_reports.public_reports_frame(session=session)
-        else:
-            raise ValueError(f"no open-data layer {name!r}")
+        frame = _open_frame(name, session=session, settings=settings, subdistrict=subdistrict)
+        assert frame is not None  # only the plan may be missing, and it is not a layer
         collection = frame_to_geojson(frame)
-        collection["metadata"] = metadata(session=session, settings=settings)
+        collection["metadata"] = metadata(
+            session=session, settings=settings, subdistrict=subdistrict
+        )
         return PublicFile(
             json_bytes(collection), GEOJSON_MEDIA_TYPE, _etag(f"{name}-geojson", version)
         )
 
-    return cached(f"{name}.geojson", session=session, settings=settings, build=build)
+    kind = _key(f"{name}.geojson", _scope_id(session, subdistrict), data_prefix(subdistrict))
+    return cached(kind, session=session, settings=settings, build=build)

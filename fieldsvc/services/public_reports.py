@@ -79,17 +79,27 @@ def _shown(report: CitizenReport) -> dict[str, Any]:
     }
 
 
-def public_reports(*, session: Session, limit: int = _ALL) -> list[dict[str, Any]]:
+def public_reports(
+    *, session: Session, limit: int = _ALL, subdistrict_id: int | None = None
+) -> list[dict[str, Any]]:
     """Accepted reports, each once (merged duplicates left out), newest first, as
-    :data:`PUBLIC_REPORT_COLUMNS` (times as ``datetime``)."""
+    :data:`PUBLIC_REPORT_COLUMNS` (times as ``datetime``); of one subdistrict when
+    ``subdistrict_id`` is given (None: every report of the install)."""
     accepted = list_reports(session=session, visibility=[ReportVisibility.public], limit=_ALL)
-    originals = [r for r in accepted if r.duplicate_of_id is None]
+    originals = [
+        r
+        for r in accepted
+        if r.duplicate_of_id is None
+        and (subdistrict_id is None or r.subdistrict_id == subdistrict_id)
+    ]
     return [_shown(r) for r in originals[:limit]]
 
 
-def public_reports_frame(*, session: Session) -> gpd.GeoDataFrame:
+def public_reports_frame(
+    *, session: Session, subdistrict_id: int | None = None
+) -> gpd.GeoDataFrame:
     """:func:`public_reports` as WGS 84 points; times as Thai ISO 8601 text (``+07:00``)."""
-    rows = public_reports(session=session)
+    rows = public_reports(session=session, subdistrict_id=subdistrict_id)
     frame = pd.DataFrame(rows, columns=list(PUBLIC_REPORT_COLUMNS))
     for column in ("reported_at", "updated_at", "closed_at"):
         frame[column] = [_thai_time(v) for v in frame[column]]
@@ -100,10 +110,13 @@ def public_reports_frame(*, session: Session) -> gpd.GeoDataFrame:
     )
 
 
-def public_reports_map_frame(*, session: Session) -> gpd.GeoDataFrame:
+def public_reports_map_frame(
+    *, session: Session, subdistrict_id: int | None = None
+) -> gpd.GeoDataFrame:
     """The public map layer's points: ticket, kind and status (codes and Thai labels), the
-    date reported (a ``datetime``) and the office's reply."""
-    rows = public_reports(session=session)
+    date reported (a ``datetime``) and the office's reply; of one subdistrict when
+    ``subdistrict_id`` is given."""
+    rows = public_reports(session=session, subdistrict_id=subdistrict_id)
     columns = ["ticket", "kind", "kind_th", "status", "status_th", "reported_at", "public_reply"]
     frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
     points = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows])

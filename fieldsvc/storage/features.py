@@ -128,10 +128,13 @@ def bins_page(
     limit: int,
     offset: int = 0,
     bin_code: str | None = None,
+    subdistrict_ids: Sequence[int] | None = None,
 ) -> Page:
     """The register's bins (public columns) in id order, ``limit`` from ``offset``;
-    ``bin_code``: that one bin only."""
+    ``bin_code``: that one bin only; ``subdistrict_ids``: of those subdistricts only."""
     clauses = _bin_clauses(session, box, equals or {})
+    if subdistrict_ids is not None:
+        clauses.append(col(Bin.subdistrict_id).in_(list(subdistrict_ids)))
     if bin_code is not None:
         clauses.append(col(Bin.code) == bin_code)
     joined = (col(Bin.village_id) == col(Village.id),)
@@ -191,12 +194,16 @@ def inspections_page(
     limit: int,
     offset: int = 0,
     inspection_id: int | None = None,
+    subdistrict_ids: Sequence[int] | None = None,
 ) -> Page:
     """Inspections (no notes) with their bin's code and village number, in id order; the box
-    holds the point where the inspection was made; ``interval`` its observation time."""
+    holds the point where the inspection was made; ``interval`` its observation time;
+    ``subdistrict_ids``: of the bins of those subdistricts only."""
     clauses: list[Any] = [
         col(INSPECTION_FILTERS[name]) == value for name, value in (equals or {}).items()
     ]
+    if subdistrict_ids is not None:
+        clauses.append(col(Bin.subdistrict_id).in_(list(subdistrict_ids)))
     if box is not None:
         clauses.append(col(Inspection.lon).is_not(None))
         clauses.append(

@@ -90,6 +90,13 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/public/data/{name}.geojson"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public/map.html"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/public/plan.{kind}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    # one subdistrict's public pages (/public/<DOPA code>/…): anyone
+    ("GET", "/public/{code:dopa}"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/map.html"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/metadata.json"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.csv"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.geojson"): "2xx 2xx 2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/plan.{kind}"): "2xx 2xx 2xx 2xx 2xx 2xx",
     ("GET", "/readyz"): "2xx 2xx 2xx 2xx 2xx 2xx",
     # 404 for all: the test install has no tile set (public, no token needed)
     ("GET", "/tiles/{z}/{x}/{y}.{ext}"): "404 404 404 404 404 404",
@@ -407,8 +414,11 @@ def _path(path: str, world: World, role: str) -> str:
     }
     if "/items" in path:  # only a published plan has items
         values["plan_id"] = str(world.published_plan_id)
-    if path.startswith("/public/data/"):
+    if path.startswith("/public/data/") or "/data/{name}" in path:
         values["name"] = "bins"
+    if ":dopa}" in path:  # a subdistrict's public pages: the test install's subdistrict
+        values["code"] = "999901"
+        path = path.replace(":dopa}", "}")
     if path == "/m/{name}":
         values["name"] = "app.js"
     if path == "/report/{name}":

@@ -114,6 +114,13 @@ ANONYMOUS_ROUTES = {
     "/public/data/{name}.csv",
     "/public/data/{name}.geojson",
     "/public/plan.{kind}",
+    # one subdistrict's public pages and files (/public/<DOPA code>/…)
+    "/public/{code:dopa}",
+    "/public/{code:dopa}/map.html",
+    "/public/{code:dopa}/data/metadata.json",
+    "/public/{code:dopa}/data/{name}.csv",
+    "/public/{code:dopa}/data/{name}.geojson",
+    "/public/{code:dopa}/plan.{kind}",
     "/public/province",  # one row per subdistrict: counts and shares only
     "/public/province.{kind}",
     # OGC API – Features: the service documents and the public collections' features
@@ -186,6 +193,18 @@ ROUTE_EXAMPLES: dict[str, list[str]] = {
         f"/public/data/{n}.geojson" for n in ("villages", "bins", "reports")
     ],
     "/public/plan.{kind}": [f"/public/plan.{kind}" for kind in ("pdf", "xlsx", "csv")],
+    "/public/{code:dopa}": ["/public/123401"],
+    "/public/{code:dopa}/map.html": ["/public/123401/map.html"],
+    "/public/{code:dopa}/data/metadata.json": ["/public/123401/data/metadata.json"],
+    "/public/{code:dopa}/data/{name}.csv": [
+        f"/public/123401/data/{n}.csv" for n in ("villages", "bins", "plan", "reports")
+    ],
+    "/public/{code:dopa}/data/{name}.geojson": [
+        f"/public/123401/data/{n}.geojson" for n in ("villages", "bins", "reports")
+    ],
+    "/public/{code:dopa}/plan.{kind}": [
+        f"/public/123401/plan.{kind}" for kind in ("pdf", "xlsx", "csv")
+    ],
     "/public/province.{kind}": ["/public/province.csv", "/public/province.xlsx?province=12"],
     "/staff/province.{kind}": ["/staff/province.csv", "/staff/province.xlsx"],
     "/tiles/{z}/{x}/{y}.{ext}": ["/tiles/0/0/0.png"],

@@ -10,14 +10,16 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.subdistrict_path import PublicSubdistrict
 from fieldsvc.config import Settings
-from fieldsvc.errors import NotFound
+from fieldsvc.errors import InvalidInput, NotFound
 from fieldsvc.maps.output import render_map_html
 from fieldsvc.models import AllocationPlanRecord
 from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
 from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
 from fieldsvc.reports.geopackage import MEDIA_TYPE as GEOPACKAGE_MEDIA_TYPE
-from fieldsvc.services import overview, planning, register_export
+from fieldsvc.services import overview, planning, public_data, register_export
+from fieldsvc.storage.tenancy import subdistrict_count
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,8 +66,26 @@ def staff_plan_export(
 def public_plan_export(
     kind: Literal["pdf", "xlsx", "csv"], session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """The published allocation list, as posted on the notice board."""
+    """The published allocation list, as posted on the notice board. With several
+    subdistricts each has its own (``/public/<code>/plan.<kind>``): this asks which one."""
+    count = subdistrict_count(session=session)
+    if count > 1:
+        raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
     plan = planning.published_plan(session=session)
+    if plan is None:
+        raise NotFound.of("no_published_plan", field="plan")
+    return _plan_file(session, settings, plan, kind)
+
+
+@router.get("/public/{code:dopa}/plan.{kind}")
+def public_subdistrict_plan_export(
+    kind: Literal["pdf", "xlsx", "csv"],
+    session: SessionDep,
+    settings: SettingsDep,
+    subdistrict: PublicSubdistrict,
+) -> Response:
+    """The subdistrict's latest published allocation list."""
+    plan = public_data.published_plan(session=session, subdistrict=subdistrict)
     if plan is None:
         raise NotFound.of("no_published_plan", field="plan")
     return _plan_file(session, settings, plan, kind)

@@ -25,6 +25,7 @@ from fieldsvc.services.province import (
     overview_file,
     provincial_overview,
 )
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,7 +88,13 @@ def staff_province(
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Any:
-    overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
+    overview = provincial_overview(
+        session=session,
+        province=province,
+        sort=sort,
+        descending=desc,
+        subdistrict_ids=subdistrict_ids_of(session=session, user=user),
+    )
     return _page(
         request, overview, user=user, base="/staff/province", sort=sort, desc=desc, staff=True
     )
@@ -97,12 +104,18 @@ def staff_province(
 def staff_province_file(
     kind: Literal["csv", "xlsx"],
     session: SessionDep,
-    _user: StaffUser,
+    user: StaffUser,
     province: Province = None,
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Response:
-    overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
+    overview = provincial_overview(
+        session=session,
+        province=province,
+        sort=sort,
+        descending=desc,
+        subdistrict_ids=subdistrict_ids_of(session=session, user=user),
+    )
     return _file(overview, kind)
 
 

@@ -1,18 +1,29 @@
-"""The public transparency page and open-data downloads (no sign-in, no personal data)."""
+"""The public transparency page and open-data downloads (no sign-in, no personal data).
+
+Each subdistrict has its own pages at ``/public/<code>/…`` (its 6-digit DOPA code) showing its
+rows only. In an install of one subdistrict ``/public/…`` is that subdistrict's page, as it
+always was; with several, ``/public`` lists them (with the provincial overview), the unscoped
+open-data files hold every subdistrict's rows with a ``subdistrict_code`` column, and the
+unscoped map sends the visitor to the list.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from fieldsvc.api.conditional import page_with_etag, public_file_response
 from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep
 from fieldsvc.api.geojson import GeoJSONResponse
 from fieldsvc.api.pages import render
+from fieldsvc.api.subdistrict_path import PublicSubdistrict
+from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
-from fieldsvc.services import coverage_history, plan_progress, planning, public_data
+from fieldsvc.models import Subdistrict, User
+from fieldsvc.services import coverage_history, plan_progress, public_data
 from fieldsvc.services.public_data import DATASETS, GEOJSON_DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -21,27 +32,53 @@ router = APIRouter(prefix="/public", tags=["public"])
 # carries an ETag: an anonymous visitor cannot make the server rebuild a map or a table.
 
 
-@router.get("", response_class=HTMLResponse, include_in_schema=False)
-def public_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: OptionalUser
+def _subdistrict_page(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    user: User | None,
+    subdistrict: Subdistrict | None,
 ) -> Response:
-    plan = planning.published_plan(session=session)
+    plan = public_data.published_plan(session=session, subdistrict=subdistrict)
+    several = public_data.several_subdistricts(session=session)
     page = render(
         request,
         "public/index.html",
         user=user,
         plan=plan,
+        prefix=public_data.data_prefix(subdistrict),
+        subdistrict=subdistrict if several else None,
         progress=plan_progress.published_plan_progress(
             session=session, settings=settings, plan=plan
         ),
-        charts=coverage_history.year_charts(session=session, settings=settings),
-        **public_data.page_context(session=session, settings=settings),
+        # the fiscal-year charts are of the whole register: shown in a one-subdistrict install
+        charts=None
+        if several
+        else coverage_history.year_charts(session=session, settings=settings),
+        **public_data.page_context(session=session, settings=settings, subdistrict=subdistrict),
     )
     return page_with_etag(request, page)
 
 
+@router.get("", response_class=HTMLResponse, include_in_schema=False)
+def public_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: OptionalUser
+) -> Response:
+    if public_data.several_subdistricts(session=session):
+        page = render(
+            request,
+            "public/subdistricts.html",
+            user=user,
+            **public_data.index_context(session=session, settings=settings),
+        )
+        return page_with_etag(request, page)
+    return _subdistrict_page(request, session, settings, user, None)
+
+
 @router.get("/map.html", response_class=HTMLResponse, include_in_schema=False)
 def public_map(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    if public_data.several_subdistricts(session=session):
+        return RedirectResponse("/public", status_code=303)  # one map per subdistrict
     return public_file_response(request, public_data.map_file(session=session, settings=settings))
 
 
@@ -52,12 +89,11 @@ def open_data_metadata(request: Request, session: SessionDep, settings: Settings
     )
 
 
-@router.get("/data/{name}.csv", summary="Open data as CSV (UTF-8 with BOM)")
-def open_data_csv(
-    name: str, request: Request, session: SessionDep, settings: SettingsDep
+def _csv(
+    name: str, request: Request, session: Session, settings: Settings, sub: Subdistrict | None
 ) -> Response:
     if name in DATASETS:
-        item = public_data.csv_file(name, session=session, settings=settings)
+        item = public_data.csv_file(name, session=session, settings=settings, subdistrict=sub)
         if item is None:
             raise NotFound.of("no_published_plan", field="name")
         return public_file_response(request, item)
@@ -66,10 +102,9 @@ def open_data_csv(
     )
 
 
-@router.get("/data/{name}.geojson", response_class=GeoJSONResponse, summary="Open data as GeoJSON")
-def open_data_geojson(
-    name: str, request: Request, session: SessionDep, settings: SettingsDep
-) -> Any:
+def _geojson(
+    name: str, request: Request, session: Session, settings: Settings, sub: Subdistrict | None
+) -> Response:
     if name not in GEOJSON_DATASETS:
         raise NotFound.of(
             "geojson_dataset_not_found",
@@ -77,5 +112,75 @@ def open_data_geojson(
             details={"expected": list(GEOJSON_DATASETS)},
             name=name,
         )
-    item = public_data.geojson_file(name, session=session, settings=settings)
+    item = public_data.geojson_file(name, session=session, settings=settings, subdistrict=sub)
     return public_file_response(request, item)
+
+
+@router.get("/data/{name}.csv", summary="Open data as CSV (UTF-8 with BOM)")
+def open_data_csv(
+    name: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Every subdistrict's rows (with a ``subdistrict_code`` column when there are several)."""
+    return _csv(name, request, session, settings, None)
+
+
+@router.get("/data/{name}.geojson", response_class=GeoJSONResponse, summary="Open data as GeoJSON")
+def open_data_geojson(
+    name: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Any:
+    """Every subdistrict's features (with a ``subdistrict_code`` property when several)."""
+    return _geojson(name, request, session, settings, None)
+
+
+# --- one subdistrict: /public/<DOPA code>/… ------------------------------------------------------
+@router.get("/{code:dopa}", response_class=HTMLResponse, include_in_schema=False)
+def subdistrict_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    subdistrict: PublicSubdistrict,
+) -> Response:
+    return _subdistrict_page(request, session, settings, user, subdistrict)
+
+
+@router.get("/{code:dopa}/map.html", response_class=HTMLResponse, include_in_schema=False)
+def subdistrict_map(
+    request: Request, session: SessionDep, settings: SettingsDep, subdistrict: PublicSubdistrict
+) -> Response:
+    item = public_data.map_file(session=session, settings=settings, subdistrict=subdistrict)
+    return public_file_response(request, item)
+
+
+@router.get("/{code:dopa}/data/metadata.json", summary="One subdistrict's open-data metadata")
+def subdistrict_metadata(
+    request: Request, session: SessionDep, settings: SettingsDep, subdistrict: PublicSubdistrict
+) -> Any:
+    item = public_data.metadata_file(session=session, settings=settings, subdistrict=subdistrict)
+    return public_file_response(request, item)
+
+
+@router.get("/{code:dopa}/data/{name}.csv", summary="One subdistrict's open data as CSV")
+def subdistrict_csv(
+    name: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    subdistrict: PublicSubdistrict,
+) -> Response:
+    return _csv(name, request, session, settings, subdistrict)
+
+
+@router.get(
+    "/{code:dopa}/data/{name}.geojson",
+    response_class=GeoJSONResponse,
+    summary="One subdistrict's open data as GeoJSON",
+)
+def subdistrict_geojson(
+    name: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    subdistrict: PublicSubdistrict,
+) -> Any:
+    return _geojson(name, request, session, settings, subdistrict)

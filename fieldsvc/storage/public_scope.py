@@ -1,0 +1,40 @@
+"""What the public pages of one subdistrict read: its subdistricts list, its published plan
+and the codes of its bins (the ``subdistrict_id`` each row carries)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from fieldsvc.models import AllocationPlanRecord, Bin, Subdistrict
+
+
+def all_subdistricts(*, session: Session) -> list[Subdistrict]:
+    """Every subdistrict of the install, by code (boundaries read on first use)."""
+    query = (
+        select(Subdistrict)
+        .options(defer(Subdistrict.boundary))  # type: ignore[arg-type]
+        .order_by(col(Subdistrict.code))
+    )
+    return list(session.exec(query))
+
+
+def latest_published_plan(*, session: Session, subdistrict_id: int) -> AllocationPlanRecord | None:
+    """The subdistrict's most recently published allocation plan, or None."""
+    query = (
+        select(AllocationPlanRecord)
+        .where(
+            AllocationPlanRecord.status == "published",
+            AllocationPlanRecord.subdistrict_id == subdistrict_id,
+        )
+        .order_by(
+            col(AllocationPlanRecord.published_at).desc(), col(AllocationPlanRecord.id).desc()
+        )
+    )
+    return session.exec(query).first()
+
+
+def bin_codes_of_subdistrict(*, session: Session, subdistrict_id: int) -> set[str]:
+    """The codes of the subdistrict's bins."""
+    query = select(Bin.code).where(Bin.subdistrict_id == subdistrict_id)
+    return {str(code) for code in session.exec(query)}
