@@ -63,9 +63,7 @@ def make_two_subdistricts(session: Session) -> TwoSubdistricts:
     )
     save_villages(session=session, subdistrict=sub_b, villages=frame)
     b_ids = {
-        v.number: v.id or 0
-        for v in list_villages(session=session)
-        if v.subdistrict_id == sub_b.id
+        v.number: v.id or 0 for v in list_villages(session=session) if v.subdistrict_id == sub_b.id
     }
     b_users: dict[str, User] = {}
     b_tokens: dict[str, str] = {}
