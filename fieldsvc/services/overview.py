@@ -29,6 +29,7 @@ from fieldsvc.services import basemap, planning
 from fieldsvc.services.citizen_triage import VillageCount, open_reports_on_map, village_counts
 from fieldsvc.services.public_reports import public_reports_map_frame
 from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.storage.plan_items import only_subdistrict_id
 from fieldsvc.storage.tenancy import village_ids_in
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
@@ -130,10 +131,10 @@ def village_report_counts(
     *, session: Session, subdistrict_id: int | None = None
 ) -> list[VillageCount]:
     """The dashboard's open residents' reports per village: of one subdistrict's villages when
-    ``subdistrict_id`` is given (reports outside every village are then left out: they are
-    counted for the whole install only)."""
+    ``subdistrict_id`` is given (reports outside every village are then counted only in an
+    install of that one subdistrict)."""
     counts = village_counts(session=session)
-    if subdistrict_id is None:
+    if subdistrict_id is None or only_subdistrict_id(session=session) == subdistrict_id:
         return counts
     mine = set(village_ids_in(session=session, subdistrict_ids=[subdistrict_id]))
     return [c for c in counts if c.village_id in mine]
