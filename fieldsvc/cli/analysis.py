@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli import national
 from fieldsvc.cli.db import database_session
-from fieldsvc.errors import InvalidInput
+from fieldsvc.cli.scope import add_subdistrict_argument, command_subdistrict
+from fieldsvc.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from fieldsvc.config import Settings
@@ -43,6 +44,8 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         "osm_pbf_path": Path(args.osm_pbf) if args.osm_pbf else None,
     }
     with database_session(settings) as session:
+        here = command_subdistrict(session=session, code=args.subdistrict)
+        options["subdistrict_id"] = here
         if args.as_of:
             result = coverage_history.coverage_as_of(
                 session=session, settings=settings, as_of=args.as_of, **options
@@ -53,7 +56,8 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
         if args.stream:
             table = table[table["stream"] == args.stream]
         if any(wants_geometry(Path(out)) for out in args.out or []):
-            table = with_geometry(table, villages_frame(session=session), on="village_id")
+            shapes = villages_frame(session=session, subdistrict_id=here)
+            table = with_geometry(table, shapes, on="village_id")
     for out in args.out or []:
         write_table_file(table, Path(out), sheet="coverage")
         print(f"เขียนตารางความครอบคลุมแล้ว / coverage written: {out} ({len(table)} rows)")
@@ -79,6 +83,7 @@ def cmd_coverage_series(args: argparse.Namespace, settings: Settings) -> int:
             today=args.today,
             radius_m=args.radius_m,
             detour_factor=args.detour_factor,
+            subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
         )
     table = year.by_village if args.by == "village" else year.totals
     if args.stream:
@@ -150,6 +155,7 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
         plan = planning.create_plan(
             session=session,
             settings=settings,
+            subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
             budget_baht=args.budget_baht,
             max_new_bins=args.bins,
             equity_floor_share=args.equity_floor,
@@ -171,10 +177,13 @@ def cmd_plans(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services import planning
 
     with database_session(settings) as session:
+        here = command_subdistrict(session=session, code=args.subdistrict)
         if args.publish is not None:
             plan = planning.get_plan(session=session, plan_id=args.publish)
+            if here is not None and plan.subdistrict_id != here:
+                raise NotFound.of("plan_not_found", field="plan_id", plan_id=args.publish)
             planning.publish_plan(session=session, plan=plan)
-        for plan in planning.list_plans(session=session):
+        for plan in planning.list_plans(session=session, subdistrict_id=here):
             print(_plan_line(plan))
     return 0
 
@@ -231,6 +240,7 @@ def register(sub: Any) -> None:
         metavar="YYYY-MM-DD",
         help="the register as it stood at the end of this day, rebuilt from inspections",
     )
+    add_subdistrict_argument(cov)
     national.add_arguments(cov)
     cov.set_defaults(handler=cmd_coverage)
 
@@ -249,6 +259,7 @@ def register(sub: Any) -> None:
     series.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
     series.add_argument("--radius-m", type=float, help="service radius, walking metres")
     series.add_argument("--detour-factor", type=float, help="walking / straight-line distance")
+    add_subdistrict_argument(series)
     series.set_defaults(handler=cmd_coverage_series)
 
     alloc = sub.add_parser(
@@ -280,6 +291,7 @@ def register(sub: Any) -> None:
         help="also write the list: .csv or .xlsx; with --all the national table: "
         ".parquet (GeoParquet) or .xlsx (repeat --out for both)",
     )
+    add_subdistrict_argument(alloc)
     national.add_arguments(alloc)
     alloc.set_defaults(handler=cmd_allocate)
 
@@ -289,6 +301,7 @@ def register(sub: Any) -> None:
         description="List saved plans, newest first.",
     )
     plans.add_argument("--publish", type=int, metavar="PLAN_ID", help="publish this plan")
+    add_subdistrict_argument(plans)
     plans.set_defaults(handler=cmd_plans)
 
     site = sub.add_parser(

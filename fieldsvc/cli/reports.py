@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli.analysis import STREAMS
 from fieldsvc.cli.db import database_session
+from fieldsvc.cli.scope import add_subdistrict_argument, command_subdistrict
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,9 +23,14 @@ COVERAGE_FORMATS = ("xlsx", "csv")
 
 
 def choose_plan(
-    *, session: Session, plan_id: int | None = None, published: bool = False
+    *,
+    session: Session,
+    plan_id: int | None = None,
+    published: bool = False,
+    subdistrict_id: int | None = None,
 ) -> AllocationPlanRecord:
-    """The plan asked for: by id, the published one, or else the newest.
+    """The plan asked for: by id, the published one, or else the newest (of subdistrict
+    ``subdistrict_id`` when given: a plan id of another subdistrict is not found).
 
     The refusals name the command that makes or publishes a plan.
     """
@@ -32,13 +38,16 @@ def choose_plan(
     from fieldsvc.services import planning
 
     if plan_id is not None:
-        return planning.get_plan(session=session, plan_id=plan_id)
+        chosen = planning.get_plan(session=session, plan_id=plan_id)
+        if subdistrict_id is not None and chosen.subdistrict_id != subdistrict_id:
+            raise NotFound.of("plan_not_found", field="plan_id", plan_id=plan_id)
+        return chosen
     if published:
-        plan = planning.published_plan(session=session)
+        plan = planning.published_plan(session=session, subdistrict_id=subdistrict_id)
         if plan is None:
             raise NotFound.of("no_plan_published_yet", field="published")
         return plan
-    plans = planning.list_plans(session=session)
+    plans = planning.list_plans(session=session, subdistrict_id=subdistrict_id)
     if not plans:
         raise NotFound.of("no_plans_yet", field="plan_id")
     return plans[0]
@@ -52,7 +61,12 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out)
     kind = document_format(out, args.format, ALLOCATION_FORMATS)
     with database_session(settings) as session:
-        plan = choose_plan(session=session, plan_id=args.plan, published=args.published)
+        plan = choose_plan(
+            session=session,
+            plan_id=args.plan,
+            published=args.published,
+            subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
+        )
         codes = planning.replaced_bin_codes(session=session, plan=plan)
         if kind == "pdf":
             thai = None if args.thai_digits is None else args.thai_digits == "yes"
@@ -76,7 +90,10 @@ def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
     kind = document_format(out, args.format, COVERAGE_FORMATS)
     with database_session(settings) as session:
         result = planning.compute_coverage(
-            session=session, settings=settings, radius_m=args.radius_m
+            session=session,
+            settings=settings,
+            radius_m=args.radius_m,
+            subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
         )
     table = result.by_village
     if args.stream:
@@ -113,7 +130,8 @@ def cmd_report_ita(args: argparse.Namespace, settings: Settings) -> int:
     kind = document_format(out, args.format, FORMATS)
     thai = None if args.thai_digits is None else args.thai_digits == "yes"
     with database_session(settings) as session:
-        figures = gather_ita_figures(session, settings, args.fiscal_year)
+        here = command_subdistrict(session=session, code=args.subdistrict)
+        figures = gather_ita_figures(session, settings, args.fiscal_year, subdistrict_id=here)
     write_ita_report(figures, out, kind, settings=settings, thai_digits=thai)
     until = figures.reported_until
     span = f"up to {until.isoformat()}" if until else "the whole year"
@@ -153,6 +171,7 @@ def register(sub: Any) -> None:
         choices=["yes", "no"],
         help="digits ๐–๙ (default: FIELDSVC_REPORT_THAI_DIGITS, on)",
     )
+    add_subdistrict_argument(ita)
     ita.set_defaults(handler=cmd_report_ita)
 
     export = sub.add_parser(
@@ -180,6 +199,7 @@ def register(sub: Any) -> None:
         choices=["yes", "no"],
         help="PDF digits ๐–๙ (default: FIELDSVC_REPORT_THAI_DIGITS, on)",
     )
+    add_subdistrict_argument(alloc)
     alloc.set_defaults(handler=cmd_export_allocation)
 
     cov = what.add_parser(
@@ -191,6 +211,7 @@ def register(sub: Any) -> None:
     cov.add_argument("--out", required=True, help="output file")
     cov.add_argument("--stream", choices=STREAMS)
     cov.add_argument("--radius-m", type=float, help="service radius, walking metres")
+    add_subdistrict_argument(cov)
     cov.set_defaults(handler=cmd_export_coverage)
 
     reg = what.add_parser(

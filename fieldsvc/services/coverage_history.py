@@ -66,6 +66,15 @@ def _no_villages() -> InvalidInput:
     return InvalidInput.of("no_villages_yet", field="villages")
 
 
+def history_of(*, session: Session, bins: pd.DataFrame, subdistrict_id: int | None) -> pd.DataFrame:
+    """The inspection history of the register, or of one subdistrict's bins (``bins``, its
+    slice) when ``subdistrict_id`` is given."""
+    history = history_frame(session=session)
+    if subdistrict_id is None:
+        return history
+    return history[history["bin_id"].isin(bins["bin_id"])].reset_index(drop=True)
+
+
 def coverage_as_of(
     *,
     session: Session,
@@ -74,16 +83,19 @@ def coverage_as_of(
     radius_m: float | None = None,
     detour_factor: float | None = None,
     osm_pbf_path: Path | None = None,
+    subdistrict_id: int | None = None,
 ) -> CoverageResult:
-    """Coverage per village and stream with the register as it stood at the end of ``as_of``."""
+    """Coverage per village and stream with the register as it stood at the end of ``as_of``
+    (of one subdistrict's villages when ``subdistrict_id`` is given)."""
     if as_of.year + BE_OFFSET < FISCAL_YEARS_BE[0]:
         raise InvalidInput.of(
             "as_of_before_history", field="as_of", value=as_of.isoformat(), low=FISCAL_YEARS_BE[0]
         )
-    villages, bins, households = analysis_inputs(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     if villages.empty:
         raise _no_villages()
-    state = bins_as_of(bins, history_frame(session=session), as_of, tz=THAI_TZ)
+    history = history_of(session=session, bins=bins, subdistrict_id=subdistrict_id)
+    state = bins_as_of(bins, history, as_of, tz=THAI_TZ)
     options = _engine_options(
         settings, [villages, bins, households], osm_pbf_path, radius_m, detour_factor
     )
@@ -104,9 +116,11 @@ def coverage_year(
     radius_m: float | None = None,
     detour_factor: float | None = None,
     osm_pbf_path: Path | None = None,
+    subdistrict_id: int | None = None,
 ) -> CoverageYear:
     """Households within reach, capacity against waste and usable bins at each month-end of
-    ``fiscal_year`` (B.E.) already past, per village and stream, in one pass over the history."""
+    ``fiscal_year`` (B.E.) already past, per village and stream, in one pass over the history
+    (of one subdistrict's villages when ``subdistrict_id`` is given)."""
     low, high = FISCAL_YEARS_BE
     if not low <= fiscal_year <= high:
         raise InvalidInput.of(
@@ -115,13 +129,13 @@ def coverage_year(
     today = today or local_date(utc_now())
     ends = fiscal_month_ends(fiscal_year)
     past = [d for d in ends if d <= today]
-    villages, bins, households = analysis_inputs(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     if villages.empty:
         raise _no_villages()
     options = _engine_options(
         settings, [villages, bins, households], osm_pbf_path, radius_m, detour_factor
     )
-    history = history_frame(session=session)
+    history = history_of(session=session, bins=bins, subdistrict_id=subdistrict_id)
     series = coverage_series(villages, bins, history, households, past, tz=THAI_TZ, **options)
     return CoverageYear(fiscal_year, ends, series, series_totals(series), today)
 
@@ -143,8 +157,10 @@ def year_charts(
     settings: Settings,
     fiscal_year: int | None = None,
     today: date | None = None,
+    subdistrict_id: int | None = None,
 ) -> YearCharts | None:
-    """The dashboard's and the public page's charts of a fiscal year (default: this one).
+    """The dashboard's and the public page's charts of a fiscal year (default: this one), of
+    one subdistrict when ``subdistrict_id`` is given.
 
     Built once per state of the data and day (``public_data.cached``): an anonymous visitor
     cannot make the server run the year again. None while no village is registered.
@@ -155,11 +171,17 @@ def year_charts(
 
     today = today or local_date(utc_now())
     year_be = fiscal_year or fiscal_year_be(today)
-    if villages_frame(session=session).empty:
+    if villages_frame(session=session, subdistrict_id=subdistrict_id).empty:
         return None
 
     def build(_version: str) -> YearCharts:
-        year = coverage_year(session=session, settings=settings, fiscal_year=year_be, today=today)
+        year = coverage_year(
+            session=session,
+            settings=settings,
+            fiscal_year=year_be,
+            today=today,
+            subdistrict_id=subdistrict_id,
+        )
         general = year.totals[year.totals["stream"] == "general"]
         per_village = year.by_village[year.by_village["stream"] == "general"]
         villages = [
@@ -185,16 +207,26 @@ def year_charts(
         )
 
     kind = f"coverage_year:{year_be}:{today.isoformat()}"
+    if subdistrict_id is not None:
+        kind = f"{kind}:{subdistrict_id}"
     return public_data.cached(kind, session=session, settings=settings, build=build)
 
 
 def year_table(
-    *, session: Session, settings: Settings, fiscal_year: int | None = None, by: str = "village"
+    *,
+    session: Session,
+    settings: Settings,
+    fiscal_year: int | None = None,
+    by: str = "village",
+    subdistrict_id: int | None = None,
 ) -> pd.DataFrame:
     """The monthly series as a download: per village (default) or the whole area, dates as
-    ISO text."""
+    ISO text; of one subdistrict when ``subdistrict_id`` is given."""
     year = coverage_year(
-        session=session, settings=settings, fiscal_year=fiscal_year or current_fiscal_year()
+        session=session,
+        settings=settings,
+        fiscal_year=fiscal_year or current_fiscal_year(),
+        subdistrict_id=subdistrict_id,
     )
     table = year.by_village if by == "village" else year.totals
     return table.assign(as_of=table["as_of"].map(date.isoformat))

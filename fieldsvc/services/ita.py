@@ -41,11 +41,15 @@ from fieldsvc.models.work_order import WorkOrderStatus
 from fieldsvc.reports.ita import MEDIA_TYPES, ItaFigures, ItaMonth, ita_bytes
 from fieldsvc.reports.ita.coverage_map import MapBin, MapVillage, coverage_map_png
 from fieldsvc.reports.ita.figures import fiscal_year_end, fiscal_year_start
-from fieldsvc.services.coverage_history import FISCAL_YEARS_BE, _engine_options, current_fiscal_year
+from fieldsvc.services.coverage_history import (
+    FISCAL_YEARS_BE,
+    _engine_options,
+    current_fiscal_year,
+    history_of,
+)
 from fieldsvc.services.plan_progress import plan_follow_through
 from fieldsvc.services.planning import analysis_inputs, get_plan
 from fieldsvc.services.rounds import round_policy
-from fieldsvc.storage.bin_history import history_frame
 from fieldsvc.storage.rounds import policy_overrides_frame
 from fieldsvc.storage.work_orders import orders_opened_or_closed_between
 from fieldsvc.thai import THAI_TZ, fiscal_month_ends, local_date
@@ -73,10 +77,17 @@ def _month_of(day: date) -> tuple[int, int]:
     return (day.year, day.month)
 
 
-def _orders(session: Session, start: datetime, until: datetime) -> list[WorkOrder]:
-    """Orders opened in ``[start, until)``."""
+def _orders(
+    session: Session, start: datetime, until: datetime, subdistrict_id: int | None
+) -> list[WorkOrder]:
+    """Orders opened in ``[start, until)`` (of one subdistrict when given)."""
     found = orders_opened_or_closed_between(session=session, start=start, end=until)
-    return [o for o in found if start <= o.opened_at < until]
+    return [
+        o
+        for o in found
+        if start <= o.opened_at < until
+        and (subdistrict_id is None or o.subdistrict_id == subdistrict_id)
+    ]
 
 
 def _closed(order: WorkOrder, until: datetime) -> bool:
@@ -94,8 +105,10 @@ def gather_ita_figures(
     *,
     today: date | None = None,
     synthetic: bool = False,
+    subdistrict_id: int | None = None,
 ) -> ItaFigures:
-    """Every figure of measure 8's row and annex for ``fiscal_year_be`` (B.E.).
+    """Every figure of measure 8's row and annex for ``fiscal_year_be`` (B.E.), of one
+    subdistrict (its villages, bins, work orders and plans) when ``subdistrict_id`` is given.
 
     ``today`` (Thai date; default now) cuts a year not over yet. Refused for a year outside
     the range the history is read for, or one not begun by ``today``.
@@ -112,10 +125,10 @@ def gather_ita_figures(
         raise InvalidInput.of("ita_year_not_begun", field="fiscal_year", value=fiscal_year_be)
     last = min(end, today)
     start_at, until_at = _instant(first), _instant(last + timedelta(days=1))
-    villages, bins, households = analysis_inputs(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     if villages.empty:
         raise InvalidInput.of("no_villages_yet", field="villages")
-    history = history_frame(session=session)
+    history = history_of(session=session, bins=bins, subdistrict_id=subdistrict_id)
     observed = pd.to_datetime(history["observed_at"], utc=True)
     in_year = history[((observed >= start_at) & (observed < until_at)).to_numpy()]
 
@@ -158,12 +171,17 @@ def gather_ita_figures(
             0 if pd.isna(covered) else int(covered),
         )
 
-    orders = _orders(session, start_at, until_at)
+    orders = _orders(session, start_at, until_at, subdistrict_id)
     closed = [o for o in orders if _closed(o, until_at)]
     days_to_close = [
         ((o.closed_at or o.opened_at) - o.opened_at).total_seconds() / 86400 for o in closed
     ]
-    plan = plan_follow_through(session=session, fiscal_year_be=fiscal_year_be, until=until_at)
+    plan = plan_follow_through(
+        session=session,
+        fiscal_year_be=fiscal_year_be,
+        until=until_at,
+        subdistrict_id=subdistrict_id,
+    )
     threshold = _threshold(session, plan.plan_id)
 
     # Villages still below the threshold at the end (villages with located households only).
@@ -188,7 +206,10 @@ def gather_ita_figures(
         ]
         due_in = due[[_month_of(d) == _month_of(month_end) for d in due["due_on"]]]
         installed = plan_follow_through(
-            session=session, fiscal_year_be=fiscal_year_be, until=month_until
+            session=session,
+            fiscal_year_be=fiscal_year_be,
+            until=month_until,
+            subdistrict_id=subdistrict_id,
         ).installed_bins
         registered, usable = bins_on(month_end)
         located, covered = households_on(month_end)
@@ -278,13 +299,19 @@ class ItaDocument:
 
 
 def ita_document(
-    *, session: Session, settings: Settings, fiscal_year_be: int | None, fmt: str
+    *,
+    session: Session,
+    settings: Settings,
+    fiscal_year_be: int | None,
+    fmt: str,
+    subdistrict_id: int | None = None,
 ) -> ItaDocument:
-    """The year's report (default: this fiscal year) as ``fmt`` (pdf, docx, xlsx) for download.
+    """The year's report (default: this fiscal year) as ``fmt`` (pdf, docx, xlsx) for download,
+    of one subdistrict when ``subdistrict_id`` is given.
 
     Marked as demonstration data when the office is the sample one (the writers check).
     """
     year = fiscal_year_be or current_fiscal_year()
-    figures = gather_ita_figures(session, settings, year)
+    figures = gather_ita_figures(session, settings, year, subdistrict_id=subdistrict_id)
     data = ita_bytes(figures, fmt, settings)
     return ItaDocument(data, MEDIA_TYPES[fmt], f"ita-measure8-{year}.{fmt}")

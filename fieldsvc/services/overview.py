@@ -18,11 +18,19 @@ from fieldsvc.ingest.photos import is_readable_media_type
 from fieldsvc.maps.coverage_map import build_coverage_map, villages_with_coverage
 from fieldsvc.maps.elements import UNREADABLE_PHOTO
 from fieldsvc.maps.report_layers import report_layers
-from fieldsvc.models import AllocationPlanRecord, Attachment, Submission
+from fieldsvc.models import (
+    AllocationPlanRecord,
+    Attachment,
+    CitizenReport,
+    Submission,
+    TraffyTicket,
+)
 from fieldsvc.services import basemap, planning
-from fieldsvc.services.citizen_triage import open_reports_on_map
+from fieldsvc.services.citizen_triage import VillageCount, open_reports_on_map, village_counts
 from fieldsvc.services.public_reports import public_reports_map_frame
 from fieldsvc.storage.frames import bins_frame, villages_frame
+from fieldsvc.storage.plan_items import only_subdistrict_id
+from fieldsvc.storage.tenancy import village_ids_in
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
 
@@ -70,16 +78,32 @@ PUBLIC_PLAN_COLUMNS = [
 ]
 
 
+def _village_ids(session: Session, subdistrict_id: int | None) -> list[int] | None:
+    """The ids of one subdistrict's villages (None: every village, no filter)."""
+    if subdistrict_id is None:
+        return None
+    return village_ids_in(session=session, subdistrict_ids=[subdistrict_id])
+
+
 def village_overview(
-    *, session: Session, settings: Settings, coverage: CoverageResult | None = None
+    *,
+    session: Session,
+    settings: Settings,
+    coverage: CoverageResult | None = None,
+    subdistrict_id: int | None = None,
 ) -> pd.DataFrame:
     """One row per village for general waste: bins by condition, coverage, capacity against
     demand, households per bin, the date of the latest inspection (Thai time) and where the
-    village's boundary came from (``boundary_source``: imported, approximate or empty)."""
-    coverage = coverage or planning.compute_coverage(session=session, settings=settings)
+    village's boundary came from (``boundary_source``: imported, approximate or empty).
+
+    Of one subdistrict's villages when ``subdistrict_id`` is given (``coverage``, when passed,
+    must be of the same slice)."""
+    coverage = coverage or planning.compute_coverage(
+        session=session, settings=settings, subdistrict_id=subdistrict_id
+    )
     table = coverage.by_village
     general = table[table["stream"] == "general"].copy()
-    bins = bins_frame(session=session)
+    bins = bins_frame(session=session, village_ids=_village_ids(session, subdistrict_id))
     last = (
         bins.dropna(subset=["village_id"])
         .groupby("village_id")["last_inspected_at"]
@@ -95,20 +119,38 @@ def village_overview(
         if name not in general.columns:
             general[name] = general["village_id"].map(counts.get(condition, {}))
     general["bins_total"] = general["village_id"].map(counts.sum(axis=1)).fillna(0).astype(int)
-    sources = villages_frame(session=session).set_index("village_id")["boundary_source"]
+    sources = villages_frame(session=session, subdistrict_id=subdistrict_id).set_index(
+        "village_id"
+    )["boundary_source"]
     # "approximate": an area estimated from village centres, shown as such wherever listed.
     general["boundary_source"] = general["village_id"].map(sources)
     return general.sort_values("number").reset_index(drop=True)
+
+
+def village_report_counts(
+    *, session: Session, subdistrict_id: int | None = None
+) -> list[VillageCount]:
+    """The dashboard's open residents' reports per village: of one subdistrict's villages when
+    ``subdistrict_id`` is given (reports outside every village are then counted only in an
+    install of that one subdistrict)."""
+    counts = village_counts(session=session)
+    if subdistrict_id is None or only_subdistrict_id(session=session) == subdistrict_id:
+        return counts
+    mine = set(village_ids_in(session=session, subdistrict_ids=[subdistrict_id]))
+    return [c for c in counts if c.village_id in mine]
 
 
 def public_villages(overview: pd.DataFrame) -> pd.DataFrame:
     return overview[[c for c in PUBLIC_VILLAGE_COLUMNS if c in overview.columns]].copy()
 
 
-def public_bins(*, session: Session) -> gpd.GeoDataFrame:
-    """The bin register for open data: code, village, stream, condition, size, last date."""
-    bins = bins_frame(session=session)
-    numbers = villages_frame(session=session).set_index("village_id")["number"]
+def public_bins(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
+    """The bin register for open data: code, village, stream, condition, size, last date (of
+    one subdistrict's villages when ``subdistrict_id`` is given)."""
+    bins = bins_frame(session=session, village_ids=_village_ids(session, subdistrict_id))
+    numbers = villages_frame(session=session, subdistrict_id=subdistrict_id).set_index(
+        "village_id"
+    )["number"]
     bins["village_number"] = bins["village_id"].map(numbers).astype("Int64")
     inspected = pd.to_datetime(bins["last_inspected_at"], utc=True)
     bins["last_inspected"] = inspected.dt.tz_convert(THAI_TZ).dt.strftime("%Y-%m-%d")
@@ -149,6 +191,19 @@ def _photo_url(photo: tuple[str, bool] | None) -> str | None:
     return f"/api/v1/media/{sha256}" if readable else UNREADABLE_PHOTO
 
 
+def _reports_of(
+    session: Session, reports: gpd.GeoDataFrame, subdistrict_id: int | None
+) -> gpd.GeoDataFrame:
+    """Residents' report points (a ``ticket`` column) of one subdistrict only (all when
+    ``subdistrict_id`` is None)."""
+    if subdistrict_id is None:
+        return reports
+    tickets = session.exec(
+        select(CitizenReport.ticket).where(CitizenReport.subdistrict_id == subdistrict_id)
+    ).all()
+    return reports[reports["ticket"].isin(list(tickets))].reset_index(drop=True)
+
+
 def recommended_sites(plan: AllocationPlanRecord | None) -> gpd.GeoDataFrame | None:
     """Where a plan puts new bins (capacity and coverage rows with a location) as points."""
     if plan is None:
@@ -176,18 +231,25 @@ def coverage_map(
     plan: AllocationPlanRecord | None = None,
     coverage: CoverageResult | None = None,
     base_layer: str | None = None,
+    subdistrict_id: int | None = None,
 ) -> folium.Map:
-    """The coverage map for staff (photos, uncovered clusters) or the public (no photos)."""
-    coverage = coverage or planning.compute_coverage(session=session, settings=settings)
-    villages = villages_with_coverage(villages_frame(session=session), coverage)
+    """The coverage map for staff (photos, uncovered clusters) or the public (no photos); of
+    one subdistrict (its villages, bins, households, reports and tickets) when
+    ``subdistrict_id`` is given (``coverage`` and ``plan``, when passed, must be its own)."""
+    coverage = coverage or planning.compute_coverage(
+        session=session, settings=settings, subdistrict_id=subdistrict_id
+    )
+    villages = villages_with_coverage(
+        villages_frame(session=session, subdistrict_id=subdistrict_id), coverage
+    )
     traffy = None
     reports = None
     if audience == "public":
-        bins: Any = public_bins(session=session)
+        bins: Any = public_bins(session=session, subdistrict_id=subdistrict_id)
         uncovered = None
-        reports = public_reports_map_frame(session=session)
+        reports = _reports_of(session, public_reports_map_frame(session=session), subdistrict_id)
     else:
-        bins = bins_frame(session=session)
+        bins = bins_frame(session=session, village_ids=_village_ids(session, subdistrict_id))
         photos = _latest_photos(session)
         bins["photo_url"] = [_photo_url(photos.get(b)) for b in bins["bin_id"]]
         bins["thumbnail_url"] = [
@@ -196,10 +258,16 @@ def coverage_map(
         uncovered = coverage.uncovered_clusters
         # comments of Traffy Fondue reporters can name people: staff maps only
         traffy = traffy_frame(session=session)
+        if subdistrict_id is not None:
+            ids = session.exec(
+                select(TraffyTicket.id).where(TraffyTicket.subdistrict_id == subdistrict_id)
+            ).all()
+            traffy = traffy[traffy["id"].isin(list(ids))].reset_index(drop=True)
     base = base_layer or settings.map_base_layer
     extra: tuple[list[Any], str | None] = ([], None)
     if audience != "public":  # every open report and the counts per village: staff only
         counts, staff_reports = open_reports_on_map(session=session)
+        staff_reports = _reports_of(session, staff_reports, subdistrict_id)
         villages["open_reports"] = [counts.get(v, 0) for v in villages["village_id"]]
         extra = report_layers(
             villages=villages, reports=staff_reports, many=settings.citizen_many_open_reports

@@ -42,6 +42,7 @@ from fieldsvc.models import (
 from fieldsvc.models.enums import STREAM_EN, STREAM_TH
 from fieldsvc.models.plan import PLAN_ITEM_STAGE_EN, PLAN_ITEM_STAGE_TH, PLAN_ITEM_STAGES
 from fieldsvc.models.types import utc_now
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage import plan_items as store
 from fieldsvc.storage.register import get_bin_by_code
 from fieldsvc.thai import BE_OFFSET, THAI_TZ
@@ -203,7 +204,10 @@ def plan_progress(
     suggested: dict[int, list[store.Candidate]] = {}
     if with_suggestions:
         for candidate in store.new_bin_candidates(
-            session=session, items=wanting, tolerance_m=tolerance
+            session=session,
+            items=wanting,
+            tolerance_m=tolerance,
+            subdistrict_id=plan.subdistrict_id,
         ):
             suggested.setdefault(candidate.item_id, []).append(candidate)
     rows = []
@@ -227,10 +231,13 @@ def plan_progress(
     )
 
 
-def staff_plan_progress(*, session: Session, settings: Settings, plan_id: int) -> PlanProgress:
-    """Plan ``plan_id`` (404 when there is none) with everything staff see of its items."""
+def staff_plan_progress(
+    *, session: Session, settings: Settings, plan_id: int, place: Workplace | None = None
+) -> PlanProgress:
+    """Plan ``plan_id`` (404 when there is none, or it is of a subdistrict the user of
+    ``place`` does not work for) with everything staff see of its items."""
     plan = session.get(AllocationPlanRecord, plan_id)
-    if plan is None:
+    if plan is None or (place is not None and not place.may_see(plan.subdistrict_id)):
         raise NotFound.of("plan_not_found", field="plan_id", plan_id=plan_id)
     return plan_progress(session=session, settings=settings, plan=plan)
 
@@ -272,11 +279,27 @@ def _require_editor(user: User) -> None:
         raise Forbidden.of("staff_only")
 
 
-def _require_item(*, session: Session, plan_id: int, item_id: int) -> PlanItem:
+def _require_item(
+    *, session: Session, plan_id: int, item_id: int, place: Workplace | None
+) -> PlanItem:
+    """Item ``item_id`` of plan ``plan_id``; not found also when the plan is of a subdistrict
+    the user of ``place`` does not work for."""
     item = store.get_plan_item(session=session, plan_id=plan_id, item_id=item_id)
+    if item is not None and place is not None:
+        plan = session.get(AllocationPlanRecord, plan_id)
+        if plan is None or not place.may_see(plan.subdistrict_id):
+            item = None
     if item is None:
         raise NotFound.of("plan_item_not_found", field="item_id", plan_id=plan_id, item_id=item_id)
     return item
+
+
+def _same_subdistrict(plan: AllocationPlanRecord, bin_: Bin) -> bool:
+    return (
+        plan.subdistrict_id is None
+        or bin_.subdistrict_id is None
+        or plan.subdistrict_id == bin_.subdistrict_id
+    )
 
 
 def _checked_price(paid_baht: float | None) -> float | None:
@@ -301,12 +324,13 @@ def move_item(
     stage: PlanItemStage,
     paid_baht: float | None = None,
     note: str | None = None,
+    place: Workplace | None = None,
 ) -> PlanItem:
     """Move an item one stage on (ordered, then delivered), optionally with the price paid for
     the row; committed. A skipped, repeated or backward move is a 409 naming ``stage``;
     *installed* is reached only by confirming bins (:func:`decide_item_bin`)."""
     _require_editor(user)
-    item = _require_item(session=session, plan_id=plan_id, item_id=item_id)
+    item = _require_item(session=session, plan_id=plan_id, item_id=item_id, place=place)
     price = _checked_price(paid_baht)
     stage = PlanItemStage(stage)
     expected = next_stage(item.stage)
@@ -350,10 +374,11 @@ def record_price(
     item_id: int,
     paid_baht: float,
     note: str | None = None,
+    place: Workplace | None = None,
 ) -> PlanItem:
     """Record (or correct) the price actually paid for an item's row, at any stage; committed."""
     _require_editor(user)
-    item = _require_item(session=session, plan_id=plan_id, item_id=item_id)
+    item = _require_item(session=session, plan_id=plan_id, item_id=item_id, place=place)
     price = _checked_price(paid_baht)
     return _save_item_change(
         session=session,
@@ -404,6 +429,7 @@ def decide_item_bin(
     bin_code: str,
     confirm: bool,
     note: str | None = None,
+    place: Workplace | None = None,
 ) -> PlanItem:
     """Confirm a suggested bin as one of the item's installed bins, or turn it down (it is not
     suggested for that item again); committed. The item becomes *installed* with its last bin.
@@ -412,7 +438,7 @@ def decide_item_bin(
     within the tolerance of the site, counted for no item); confirming needs the item
     delivered."""
     _require_editor(user)
-    item = _require_item(session=session, plan_id=plan_id, item_id=item_id)
+    item = _require_item(session=session, plan_id=plan_id, item_id=item_id, place=place)
     confirmed = len(store.confirmed_bins(session=session, item_ids=[item_id]).get(item_id, []))
     stage = PlanItemStage(item.stage)
     if confirm and (stage == PlanItemStage.installed or confirmed >= item.count):
@@ -426,6 +452,9 @@ def decide_item_bin(
             current_th=PLAN_ITEM_STAGE_TH[stage],
         )
     bin_ = get_bin_by_code(session=session, code=bin_code.strip())
+    plan = session.get(AllocationPlanRecord, plan_id)
+    if bin_ is not None and plan is not None and not _same_subdistrict(plan, bin_):
+        bin_ = None  # a bin of another subdistrict is not told to exist
     if bin_ is None or bin_.id is None:
         raise NotFound.of("bin_not_found", field="bin_code", bin_code=bin_code)
     if store.confirmed_bins_of(session=session, bin_ids=[bin_.id]):
@@ -513,14 +542,19 @@ def fiscal_year_end(fiscal_year_be: int) -> datetime:
 
 
 def plan_follow_through(
-    *, session: Session, fiscal_year_be: int, until: datetime | None = None
+    *,
+    session: Session,
+    fiscal_year_be: int,
+    until: datetime | None = None,
+    subdistrict_id: int | None = None,
 ) -> PlanYearFollowThrough:
     """Bins installed against the plan of fiscal year ``fiscal_year_be`` — for the ITA report.
 
     The plan of the year is the one of that fiscal year published last before ``until``
     (default: the end of the fiscal year, 30 September 24:00 Thai time), whether still
     published or since superseded. Every figure is rebuilt from the items' events and the
-    confirmations dated before ``until``, so a report made later gives the same answer:
+    confirmations dated before ``until``, so a report made later gives the same answer.
+    With ``subdistrict_id`` only that subdistrict's plans count:
 
     - ``planned_bins``, ``planned_baht``: the plan's funded rows (bins, planned cost);
     - ``installed_bins``: bins confirmed installed, at most the planned count per row;
@@ -535,7 +569,9 @@ def plan_follow_through(
     plan = next(
         (
             p
-            for p in store.published_plans_of_year(session=session, fiscal_year_be=fiscal_year_be)
+            for p in store.published_plans_of_year(
+                session=session, fiscal_year_be=fiscal_year_be, subdistrict_id=subdistrict_id
+            )
             if p.published_at is not None and p.published_at < end
         ),
         None,

@@ -27,7 +27,9 @@ from fieldsvc.models import AllocationPlanRecord, Bin, User
 from fieldsvc.models.types import utc_now
 from fieldsvc.reports.open_data import finite_or_none
 from fieldsvc.services.plan_progress import start_following
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.frames import bins_frame, households_frame, villages_frame
+from fieldsvc.storage.plan_items import only_subdistrict_id, plans_of_subdistrict
 from fieldsvc.thai import fiscal_year_be, local_date
 
 
@@ -81,13 +83,15 @@ def compute_coverage(
     radius_m: float | None = None,
     detour_factor: float | None = None,
     osm_pbf_path: Path | None = None,
+    subdistrict_id: int | None = None,
 ) -> CoverageResult:
-    """Coverage per village and stream for the whole register, with the office defaults.
+    """Coverage per village and stream for the whole register, with the office defaults; of
+    one subdistrict's villages only when ``subdistrict_id`` is given.
 
     With an OpenStreetMap extract (``osm_pbf_path`` or the ``osm_pbf_path`` setting) distances
     are walked along its paths; otherwise straight line × detour factor.
     """
-    villages, bins, households = analysis_inputs(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     if villages.empty:
         raise InvalidInput.of("no_villages_yet", field="villages")
     pbf = osm_pbf_path or settings.osm_pbf_path
@@ -147,11 +151,20 @@ def create_plan(
     title: str | None = None,
     created_by: User | None = None,
     today: date | None = None,
+    subdistrict_id: int | None = None,
 ) -> AllocationPlanRecord:
-    """Run the allocation on the current register and save it as the next plan version."""
+    """Run the allocation on the current register and save it as the next plan version.
+
+    With ``subdistrict_id`` the plan is that subdistrict's: made from its villages only and
+    numbered after its own plans. Without it (a single-office install) the whole register is
+    planned, for the install's only subdistrict when it has exactly one.
+    """
     if budget_baht is None and max_new_bins is None:
         raise InvalidInput.of("budget_or_bins_missing", field="budget_baht")
-    villages, bins, households = analysis_inputs(session=session)
+    scope = subdistrict_id
+    if scope is None:
+        scope = only_subdistrict_id(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     prices = dict(unit_price_baht or DEFAULT_UNIT_PRICE_BAHT)
     radius = radius_m or settings.service_radius_m
     sizing = sizing_parameters(settings)
@@ -170,8 +183,7 @@ def create_plan(
     )
     day = today or local_date(utc_now())
     year = fiscal_year_be(day)
-    latest = session.exec(select(func.max(AllocationPlanRecord.version))).one()
-    version = int(latest or 0) + 1
+    version = _next_version(session, scope)
     names = _village_names(villages)
     parameters: dict[str, Any] = {
         "budget_baht": budget_baht,
@@ -190,6 +202,7 @@ def create_plan(
         **{k: v for k, v in plan.parameters.items() if k not in ("unit_price_baht",)},
     }
     record = AllocationPlanRecord(
+        subdistrict_id=scope,
         version=version,
         title=title or f"แผนจัดสรรถังขยะ ปีงบประมาณ {year} (ฉบับที่ {version})",
         fiscal_year_be=year,
@@ -205,6 +218,23 @@ def create_plan(
     session.add(record)
     session.flush()
     return record
+
+
+def _of_subdistrict(query: Any, session: Session, subdistrict_id: int | None) -> Any:
+    """``query`` on plans kept to one subdistrict's (all of them when None)."""
+    if subdistrict_id is None:
+        return query
+    return query.where(plans_of_subdistrict(session=session, subdistrict_id=subdistrict_id))
+
+
+def _next_version(session: Session, subdistrict_id: int | None) -> int:
+    """The next plan number of a subdistrict (versions count per subdistrict)."""
+    query = select(func.max(AllocationPlanRecord.version))
+    if subdistrict_id is None:
+        query = query.where(col(AllocationPlanRecord.subdistrict_id).is_(None))
+    else:
+        query = _of_subdistrict(query, session, subdistrict_id)
+    return int(session.exec(query).one() or 0) + 1
 
 
 def _json_default(value: Any) -> Any:
@@ -224,15 +254,23 @@ def replaced_bin_codes(*, session: Session, plan: AllocationPlanRecord) -> dict[
     return {int(bin_id): code for bin_id, code in rows if bin_id is not None}
 
 
-def list_plans(*, session: Session) -> Sequence[AllocationPlanRecord]:
-    return session.exec(
-        select(AllocationPlanRecord).order_by(col(AllocationPlanRecord.version).desc())
+def list_plans(
+    *, session: Session, subdistrict_id: int | None = None
+) -> Sequence[AllocationPlanRecord]:
+    """Saved plans, newest version first; of one subdistrict when ``subdistrict_id`` is given."""
+    query = _of_subdistrict(select(AllocationPlanRecord), session, subdistrict_id)
+    return session.exec(  # type: ignore[no-any-return]
+        query.order_by(col(AllocationPlanRecord.version).desc(), col(AllocationPlanRecord.id))
     ).all()
 
 
-def get_plan(*, session: Session, plan_id: int) -> AllocationPlanRecord:
+def get_plan(
+    *, session: Session, plan_id: int, place: Workplace | None = None
+) -> AllocationPlanRecord:
+    """Saved plan ``plan_id``; ``plan_not_found`` also when it is a plan of a subdistrict the
+    user of ``place`` does not work for (its existence is not told)."""
     plan = session.get(AllocationPlanRecord, plan_id)
-    if plan is None:
+    if plan is None or (place is not None and not place.may_see(plan.subdistrict_id)):
         raise NotFound.of("plan_not_found", field="plan_id", plan_id=plan_id)
     return plan
 
@@ -241,10 +279,14 @@ def publish_plan(
     *, session: Session, plan: AllocationPlanRecord, published_by: User | None = None
 ) -> AllocationPlanRecord:
     """Mark a plan as the published one (earlier published plans stay, marked superseded) and
-    start following its items (approved by ``published_by``; see ``services.plan_progress``)."""
-    for other in session.exec(
-        select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
-    ):
+    start following its items (approved by ``published_by``; see ``services.plan_progress``).
+
+    Only the plans of the same subdistrict are superseded: each subdistrict has its own
+    published plan."""
+    published = select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
+    if plan.subdistrict_id is not None:
+        published = _of_subdistrict(published, session, plan.subdistrict_id)
+    for other in session.exec(published):
         if other.id != plan.id:
             other.status = "superseded"
             session.add(other)
@@ -266,9 +308,12 @@ def save_plan(
     equity_floor_share: float = 0.5,
     radius_m: float | None = None,
     title: str | None = None,
+    subdistrict_id: int | None = None,
 ) -> AllocationPlanRecord:
-    """:func:`create_plan` for a staff member, committed (the API's and the pages' use case)."""
+    """:func:`create_plan` for a staff member, committed (the API's and the pages' use case):
+    a plan of subdistrict ``subdistrict_id`` (the request's workplace)."""
     plan = create_plan(
+        subdistrict_id=subdistrict_id,
         session=session,
         settings=settings,
         budget_baht=budget_baht,
@@ -283,19 +328,32 @@ def save_plan(
 
 
 def publish_saved_plan(
-    *, session: Session, plan_id: int, published_by: User | None = None
+    *,
+    session: Session,
+    plan_id: int,
+    published_by: User | None = None,
+    place: Workplace | None = None,
 ) -> AllocationPlanRecord:
-    """Publish saved plan ``plan_id`` (404 when there is none), committed."""
+    """Publish saved plan ``plan_id`` (404 when there is none, or it is of a subdistrict the
+    user of ``place`` does not work for), committed."""
     plan = publish_plan(
         session=session,
-        plan=get_plan(session=session, plan_id=plan_id),
+        plan=get_plan(session=session, plan_id=plan_id, place=place),
         published_by=published_by,
     )
     session.commit()
     return plan
 
 
-def published_plan(*, session: Session) -> AllocationPlanRecord | None:
-    return session.exec(
-        select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
+def published_plan(
+    *, session: Session, subdistrict_id: int | None = None
+) -> AllocationPlanRecord | None:
+    """The published plan (of subdistrict ``subdistrict_id`` when given; else the latest
+    published of the install)."""
+    query = select(AllocationPlanRecord).where(AllocationPlanRecord.status == "published")
+    query = _of_subdistrict(query, session, subdistrict_id)
+    return session.exec(  # type: ignore[no-any-return]
+        query.order_by(
+            col(AllocationPlanRecord.published_at).desc(), col(AllocationPlanRecord.id).desc()
+        )
     ).first()

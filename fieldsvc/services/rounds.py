@@ -17,6 +17,7 @@ from fieldsvc.models import InspectionPolicy, Stream, User
 from fieldsvc.storage.frames import bins_frame
 from fieldsvc.storage.register import get_village_by_number, list_villages
 from fieldsvc.storage.rounds import delete_policy, policy_overrides_frame, put_policy
+from fieldsvc.storage.tenancy import village_ids_in
 from fieldsvc.storage.users import village_ids_of
 from fieldsvc.thai import local_date, thai_now
 
@@ -74,24 +75,42 @@ def phone_bins(*, session: Session, settings: Settings, user: User) -> gpd.GeoDa
 
 
 def village_round_counts(
-    *, session: Session, settings: Settings, as_of: date | None = None
+    *,
+    session: Session,
+    settings: Settings,
+    as_of: date | None = None,
+    subdistrict_id: int | None = None,
 ) -> pd.DataFrame:
-    """Per village id: overdue, due, done (this round), not_due and bins."""
-    due = bins_due(session=session, settings=settings, village_ids=None, as_of=as_of)
+    """Per village id: overdue, due, done (this round), not_due and bins (of one
+    subdistrict's villages when ``subdistrict_id`` is given)."""
+    village_ids = (
+        None
+        if subdistrict_id is None
+        else village_ids_in(session=session, subdistrict_ids=[subdistrict_id])
+    )
+    due = bins_due(session=session, settings=settings, village_ids=village_ids, as_of=as_of)
     due = due.dropna(subset=["village_id"])
     return round_counts(due)
 
 
 def village_rounds(
-    *, session: Session, settings: Settings, as_of: date | None = None
+    *,
+    session: Session,
+    settings: Settings,
+    as_of: date | None = None,
+    subdistrict_id: int | None = None,
 ) -> pd.DataFrame:
-    """The dashboard's table: every village (``number``, ``name``) with its counts of bins
-    overdue, due, done this round and not yet due, by village number."""
-    counts = village_round_counts(session=session, settings=settings, as_of=as_of)
+    """The dashboard's table: every village (``number``, ``name``; of one subdistrict when
+    ``subdistrict_id`` is given) with its counts of bins overdue, due, done this round and not
+    yet due, by village number."""
+    counts = village_round_counts(
+        session=session, settings=settings, as_of=as_of, subdistrict_id=subdistrict_id
+    )
     villages = pd.DataFrame(
         [
             {"village_id": v.id, "number": v.number, "name": v.name}
             for v in list_villages(session=session)
+            if subdistrict_id is None or v.subdistrict_id == subdistrict_id
         ],
         columns=["village_id", "number", "name"],
     )

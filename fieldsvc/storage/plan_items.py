@@ -25,6 +25,7 @@ from fieldsvc.models import (
     PlanItemEvent,
     PlanItemStage,
     Stream,
+    Subdistrict,
 )
 from fieldsvc.models.types import utc_now
 from fieldsvc.storage.register import haversine_m
@@ -246,8 +247,27 @@ def is_candidate(item: PlanItem, bin_: Bin, *, tolerance_m: float) -> tuple[bool
     return distance <= tolerance_m, distance
 
 
+def only_subdistrict_id(*, session: Session) -> int | None:
+    """The id of the install's subdistrict when it holds exactly one (None otherwise)."""
+    ids = session.exec(select(Subdistrict.id).limit(2)).all()
+    return int(ids[0]) if len(ids) == 1 and ids[0] is not None else None
+
+
+def plans_of_subdistrict(*, session: Session, subdistrict_id: int) -> Any:
+    """The condition "a plan of subdistrict ``subdistrict_id``". A plan of no subdistrict
+    (made before the install had one) is the subdistrict's when the install holds only it."""
+    mine = col(AllocationPlanRecord.subdistrict_id) == subdistrict_id
+    if only_subdistrict_id(session=session) == subdistrict_id:
+        return mine | col(AllocationPlanRecord.subdistrict_id).is_(None)
+    return mine
+
+
 def new_bin_candidates(
-    *, session: Session, items: Sequence[PlanItem], tolerance_m: float
+    *,
+    session: Session,
+    items: Sequence[PlanItem],
+    tolerance_m: float,
+    subdistrict_id: int | None = None,
 ) -> list[Candidate]:
     """Bins registered since the items were approved, by any path, that could be theirs —
     not yet counted for any item and not turned down for that item — nearest first per item.
@@ -265,6 +285,10 @@ def new_bin_candidates(
         .where(col(Bin.capacity_l).in_({int(i.capacity_l) for i in open_items}))
         .where(col(Bin.id).not_in(select(PlanItemBin.bin_id)))
     )
+    if subdistrict_id is not None:  # the plan's subdistrict's bins (and bins of none)
+        query = query.where(
+            (col(Bin.subdistrict_id) == subdistrict_id) | col(Bin.subdistrict_id).is_(None)
+        )
     sited = [i for i in open_items if i.lon is not None and i.lat is not None]
     if len(sited) == len(open_items):
         # every item has a site: read only the bins near one (a box around all of them)
@@ -292,13 +316,15 @@ def new_bin_candidates(
 
 
 def published_plans_of_year(
-    *, session: Session, fiscal_year_be: int
+    *, session: Session, fiscal_year_be: int, subdistrict_id: int | None = None
 ) -> Sequence[AllocationPlanRecord]:
     """Plans of a fiscal year that were published (still, or since superseded), newest
-    publication first."""
+    publication first; of one subdistrict when ``subdistrict_id`` is given."""
+    query = select(AllocationPlanRecord)
+    if subdistrict_id is not None:
+        query = query.where(plans_of_subdistrict(session=session, subdistrict_id=subdistrict_id))
     return session.exec(
-        select(AllocationPlanRecord)
-        .where(AllocationPlanRecord.fiscal_year_be == fiscal_year_be)
+        query.where(AllocationPlanRecord.fiscal_year_be == fiscal_year_be)
         .where(col(AllocationPlanRecord.published_at).is_not(None))
         .where(col(AllocationPlanRecord.status).in_(["published", "superseded"]))
         .order_by(col(AllocationPlanRecord.published_at).desc(), col(AllocationPlanRecord.id))

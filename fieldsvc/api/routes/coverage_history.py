@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from fieldsvc.api.deps import SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import SessionDep, SettingsDep, StaffPlace
 from fieldsvc.services import coverage_history, ita
 from fieldsvc.services.planning import json_rows
 
@@ -20,12 +20,16 @@ def coverage_series_export(
     kind: Literal["csv", "json"],
     session: SessionDep,
     settings: SettingsDep,
-    _user: StaffUser,
+    place: StaffPlace,
     fiscal_year: Annotated[int | None, Query(description="B.E., e.g. 2570")] = None,
     by: Literal["village", "area"] = "village",
 ) -> Any:
     table = coverage_history.year_table(
-        session=session, settings=settings, fiscal_year=fiscal_year, by=by
+        session=session,
+        settings=settings,
+        fiscal_year=fiscal_year,
+        by=by,
+        subdistrict_id=place.subdistrict_id,
     )
     name = f"coverage-series-{fiscal_year or 'current'}-{by}.{kind}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -40,11 +44,15 @@ def ita_report(
     kind: Literal["pdf", "docx", "xlsx"],
     session: SessionDep,
     settings: SettingsDep,
-    _user: StaffUser,
+    place: StaffPlace,
     fiscal_year: Annotated[int | None, Query(description="B.E., e.g. 2570")] = None,
 ) -> Response:
     document = ita.ita_document(
-        session=session, settings=settings, fiscal_year_be=fiscal_year, fmt=kind
+        session=session,
+        settings=settings,
+        fiscal_year_be=fiscal_year,
+        fmt=kind,
+        subdistrict_id=place.subdistrict_id,
     )
     disposition = {"Content-Disposition": f'attachment; filename="{document.filename}"'}
     return Response(document.data, media_type=document.media_type, headers=disposition)

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.subdistrict_path import PublicSubdistrict
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
@@ -57,9 +57,10 @@ def staff_plan_export(
     kind: Literal["pdf", "xlsx", "csv"],
     session: SessionDep,
     settings: SettingsDep,
-    _user: StaffUser,
+    place: StaffPlace,
 ) -> Response:
-    return _plan_file(session, settings, planning.get_plan(session=session, plan_id=plan_id), kind)
+    plan = planning.get_plan(session=session, plan_id=plan_id, place=place)
+    return _plan_file(session, settings, plan, kind)
 
 
 @router.get("/public/plan.{kind}")
@@ -96,20 +97,25 @@ def staff_coverage_export(
     kind: Literal["xlsx", "csv", "html"],
     session: SessionDep,
     settings: SettingsDep,
-    _user: StaffUser,
+    place: StaffPlace,
 ) -> Any:
+    """The coverage of the request's subdistrict (a table, or its map as one HTML file)."""
+    here = place.subdistrict_id
     if kind == "html":
         m = overview.coverage_map(
             session=session,
             settings=settings,
             audience="staff",
-            plan=planning.published_plan(session=session),
+            plan=planning.published_plan(session=session, subdistrict_id=here),
+            subdistrict_id=here,
         )
         return HTMLResponse(
             render_map_html(m, self_contained=True),
             headers={"Content-Disposition": 'attachment; filename="coverage-map.html"'},
         )
-    table = planning.compute_coverage(session=session, settings=settings).by_village
+    table = planning.compute_coverage(
+        session=session, settings=settings, subdistrict_id=here
+    ).by_village
     if kind == "xlsx":
         return _download(coverage_xlsx(table, settings), kind, "coverage.xlsx")
     return _download(coverage_csv(table), kind, "coverage.csv")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import RedirectResponse, Response
 
-from fieldsvc.api.deps import MAX_ROW_ID, EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import MAX_ROW_ID, EditorPlace, PlanId, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.schemas.plan_items import (
     BinDecisionIn,
     PlanItemStateOut,
@@ -32,13 +32,13 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="plan item id")]
     summary="A published plan's items: stage, installed bins, suggested bins, money",
 )
 def get_plan_items(
-    plan_id: PlanId, session: SessionDep, settings: SettingsDep, _user: StaffUser
+    plan_id: PlanId, session: SessionDep, settings: SettingsDep, place: StaffPlace
 ) -> Any:
     """``suggestions`` are bins registered since the plan was approved, of the item's stream
     and size, within ``tolerance_m`` of its site (by any path: phone, Collect, sheet, layer);
     staff confirm them with ``POST …/items/{item_id}/bins``. A draft plan has no items."""
     progress = plan_progress.staff_plan_progress(
-        session=session, settings=settings, plan_id=plan_id
+        session=session, settings=settings, plan_id=plan_id, place=place
     )
     return PlanProgressOut.of(progress)
 
@@ -49,13 +49,14 @@ def get_plan_items(
     summary="Move an item to its next stage (ordered, delivered), with the price paid",
 )
 def post_item_stage(
-    plan_id: PlanId, item_id: ItemId, body: StageMoveIn, session: SessionDep, user: EditorUser
+    plan_id: PlanId, item_id: ItemId, body: StageMoveIn, session: SessionDep, place: EditorPlace
 ) -> Any:
     """409 naming ``stage`` for a skipped, repeated or backward move, and for ``installed``
     (reached by confirming the item's bins)."""
     item = plan_progress.move_item(
         session=session,
-        user=user,
+        user=place.user,
+        place=place,
         plan_id=plan_id,
         item_id=item_id,
         stage=body.stage,
@@ -71,11 +72,12 @@ def post_item_stage(
     summary="Record the price actually paid for an item's row",
 )
 def post_item_price(
-    plan_id: PlanId, item_id: ItemId, body: PriceIn, session: SessionDep, user: EditorUser
+    plan_id: PlanId, item_id: ItemId, body: PriceIn, session: SessionDep, place: EditorPlace
 ) -> Any:
     item = plan_progress.record_price(
         session=session,
-        user=user,
+        user=place.user,
+        place=place,
         plan_id=plan_id,
         item_id=item_id,
         paid_baht=body.paid_baht,
@@ -95,14 +97,15 @@ def post_item_bin(
     body: BinDecisionIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
 ) -> Any:
     """409 naming ``bin_code`` when the bin is not a match (stream, size, distance, registered
     before approval, already counted) and naming ``stage`` before the item is delivered."""
     item = plan_progress.decide_item_bin(
         session=session,
         settings=settings,
-        user=user,
+        user=place.user,
+        place=place,
         plan_id=plan_id,
         item_id=item_id,
         bin_code=body.bin_code,
@@ -124,14 +127,15 @@ def stage_form(
     plan_id: PlanId,
     item_id: ItemId,
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     stage: Annotated[PlanItemStage, Form()],
     paid_baht: Annotated[float | None, Form(ge=0, allow_inf_nan=False)] = None,
     note: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     plan_progress.move_item(
         session=session,
-        user=user,
+        user=place.user,
+        place=place,
         plan_id=plan_id,
         item_id=item_id,
         stage=stage,
@@ -146,12 +150,18 @@ def price_form(
     plan_id: PlanId,
     item_id: ItemId,
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     paid_baht: Annotated[float, Form(ge=0, allow_inf_nan=False)],
     note: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     plan_progress.record_price(
-        session=session, user=user, plan_id=plan_id, item_id=item_id, paid_baht=paid_baht, note=note
+        session=session,
+        user=place.user,
+        place=place,
+        plan_id=plan_id,
+        item_id=item_id,
+        paid_baht=paid_baht,
+        note=note,
     )
     return _back_to(plan_id, item_id)
 
@@ -162,14 +172,15 @@ def bin_form(
     item_id: ItemId,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     bin_code: Annotated[str, Form(min_length=1, max_length=40)],
     decision: Annotated[Literal["confirm", "reject"], Form()] = "confirm",
 ) -> Response:
     plan_progress.decide_item_bin(
         session=session,
         settings=settings,
-        user=user,
+        user=place.user,
+        place=place,
         plan_id=plan_id,
         item_id=item_id,
         bin_code=bin_code,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import geopandas as gpd
 from fastapi import APIRouter, Query
 
-from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import EditorPlace, PlanId, SessionDep, SettingsDep, StaffPlace
 from fieldsvc.api.geojson import GeoJSONResponse, frame_to_geojson
 from fieldsvc.api.schemas.planning import AllocationRequest, PlanDetail, PlanSummary
 from fieldsvc.models import Stream
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["coverage and allocation"])
 def get_coverage(
     session: SessionDep,
     settings: SettingsDep,
-    _user: StaffUser,
+    place: StaffPlace,
     stream: Stream | None = None,
     radius_m: float | None = Query(default=None, gt=0, le=5000),
     detour_factor: float | None = Query(default=None, ge=1, le=5),
@@ -30,15 +30,21 @@ def get_coverage(
 ) -> Any:
     """Rows per village × stream (see ``fieldsvc.analysis.coverage``); ``format=geojson`` adds
     the village polygons. ``summary`` has one row per stream with the Gini of coverage and the
-    worst-served village."""
+    worst-served village. Of the request's subdistrict only."""
     result = planning.compute_coverage(
-        session=session, settings=settings, radius_m=radius_m, detour_factor=detour_factor
+        session=session,
+        settings=settings,
+        radius_m=radius_m,
+        detour_factor=detour_factor,
+        subdistrict_id=place.subdistrict_id,
     )
     table = result.by_village
     if stream is not None:
         table = table[table["stream"] == stream.value]
     if format == "geojson":
-        shapes = villages_frame(session=session)[["village_id", "geometry"]]
+        shapes = villages_frame(session=session, subdistrict_id=place.subdistrict_id)[
+            ["village_id", "geometry"]
+        ]
         frame = gpd.GeoDataFrame(
             table.merge(shapes, on="village_id", how="left"), geometry="geometry", crs=4326
         )
@@ -57,12 +63,14 @@ def get_coverage(
     summary="Run the allocation and save it as the next plan version",
 )
 def create_allocation(
-    body: AllocationRequest, session: SessionDep, settings: SettingsDep, user: EditorUser
+    body: AllocationRequest, session: SessionDep, settings: SettingsDep, place: EditorPlace
 ) -> Any:
+    """A plan of the request's subdistrict, numbered after its own plans."""
     plan = planning.save_plan(
         session=session,
         settings=settings,
-        created_by=user,
+        created_by=place.user,
+        subdistrict_id=place.subdistrict_id,
         budget_baht=body.budget_baht,
         max_new_bins=body.max_new_bins,
         equity_floor_share=body.equity_floor_share,
@@ -73,13 +81,16 @@ def create_allocation(
 
 
 @router.get("/allocations", response_model=list[PlanSummary], summary="Saved plans, newest first")
-def list_allocations(session: SessionDep, _user: StaffUser) -> Any:
-    return [PlanSummary.model_validate(p) for p in planning.list_plans(session=session)]
+def list_allocations(session: SessionDep, place: StaffPlace) -> Any:
+    plans = planning.list_plans(session=session, subdistrict_id=place.subdistrict_id)
+    return [PlanSummary.model_validate(p) for p in plans]
 
 
 @router.get("/allocations/{plan_id}", response_model=PlanDetail, summary="One saved plan")
-def get_allocation(plan_id: PlanId, session: SessionDep, _user: StaffUser) -> Any:
-    return PlanDetail.model_validate(planning.get_plan(session=session, plan_id=plan_id))
+def get_allocation(plan_id: PlanId, session: SessionDep, place: StaffPlace) -> Any:
+    return PlanDetail.model_validate(
+        planning.get_plan(session=session, plan_id=plan_id, place=place)
+    )
 
 
 @router.post(
@@ -87,6 +98,8 @@ def get_allocation(plan_id: PlanId, session: SessionDep, _user: StaffUser) -> An
     response_model=PlanSummary,
     summary="Publish a plan on the public page (the previous one is superseded)",
 )
-def publish_allocation(plan_id: PlanId, session: SessionDep, user: EditorUser) -> Any:
-    plan = planning.publish_saved_plan(session=session, plan_id=plan_id, published_by=user)
+def publish_allocation(plan_id: PlanId, session: SessionDep, place: EditorPlace) -> Any:
+    plan = planning.publish_saved_plan(
+        session=session, plan_id=plan_id, published_by=place.user, place=place
+    )
     return PlanSummary.model_validate(plan)

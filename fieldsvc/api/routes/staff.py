@@ -9,7 +9,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldsvc.api.citizen_words import kind_names
-from fieldsvc.api.deps import EditorUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import (
+    EditorPlace,
+    EditorUser,
+    PlanId,
+    SessionDep,
+    SettingsDep,
+    StaffPlace,
+    StaffUser,
+)
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.review_filter import QueueFilterDep
@@ -28,7 +36,6 @@ from fieldsvc.services import (
     work_orders,
 )
 from fieldsvc.services.bins import bin_record
-from fieldsvc.services.citizen_triage import village_counts
 from fieldsvc.storage.register import list_villages
 from fieldsvc.storage.submissions import (
     attachments_of,
@@ -48,16 +55,18 @@ def dashboard(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    place: StaffPlace,
     fiscal_year: int | None = None,
 ) -> Any:
-    table = overview.village_overview(session=session, settings=settings)
+    """The overview of the request's subdistrict: its villages, charts, rounds and plans."""
+    user, here = place.user, place.subdistrict_id
+    table = overview.village_overview(session=session, settings=settings, subdistrict_id=here)
     charts = coverage_history.year_charts(
-        session=session, settings=settings, fiscal_year=fiscal_year
+        session=session, settings=settings, fiscal_year=fiscal_year, subdistrict_id=here
     )
     queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
-    plans = planning.list_plans(session=session)[:5]
-    due = rounds.village_rounds(session=session, settings=settings)
+    plans = planning.list_plans(session=session, subdistrict_id=here)[:5]
+    due = rounds.village_rounds(session=session, settings=settings, subdistrict_id=here)
     return render(
         request,
         "staff/dashboard.html",
@@ -80,7 +89,7 @@ def dashboard(
         rounds_usable_days=settings.rounds_usable_days,
         rounds_soon_days=settings.rounds_due_soon_days,
         charts=charts,
-        report_counts=village_counts(session=session),
+        report_counts=overview.village_report_counts(session=session, subdistrict_id=here),
         many_reports=settings.citizen_many_open_reports,
         orders=work_orders.order_board(
             session=session, settings=settings, user=user, overdue_only=True
@@ -89,16 +98,23 @@ def dashboard(
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, user: StaffUser) -> Any:
-    return render(request, "staff/map.html", user=user, map_src="/staff/map.html")
+def map_page(request: Request, place: StaffPlace) -> Any:
+    src = "/staff/map.html"
+    if len(place.choices) > 1:  # the map of the subdistrict this page was asked for
+        src = f"{src}?subdistrict={place.code}"
+    return render(request, "staff/map.html", user=place.user, map_src=src)
 
 
 @router.get("/map.html", response_class=HTMLResponse)
-def map_document(session: SessionDep, settings: SettingsDep, _user: StaffUser) -> Any:
-    plan = planning.published_plan(session=session) or next(
-        iter(planning.list_plans(session=session)), None
+def map_document(session: SessionDep, settings: SettingsDep, place: StaffPlace) -> Any:
+    """The map of the request's subdistrict: its villages, bins, reports and plan."""
+    here = place.subdistrict_id
+    plan = planning.published_plan(session=session, subdistrict_id=here) or next(
+        iter(planning.list_plans(session=session, subdistrict_id=here)), None
     )
-    m = overview.coverage_map(session=session, settings=settings, audience="staff", plan=plan)
+    m = overview.coverage_map(
+        session=session, settings=settings, audience="staff", plan=plan, subdistrict_id=here
+    )
     return HTMLResponse(render_map_html(m, asset_base="/vendor"))
 
 
@@ -214,17 +230,16 @@ def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) 
 
 
 @router.get("/plans", response_class=HTMLResponse)
-def plans_page(request: Request, session: SessionDep, user: StaffUser) -> Any:
-    return render(
-        request, "staff/plans.html", user=user, plans=planning.list_plans(session=session)
-    )
+def plans_page(request: Request, session: SessionDep, place: StaffPlace) -> Any:
+    plans = planning.list_plans(session=session, subdistrict_id=place.subdistrict_id)
+    return render(request, "staff/plans.html", user=place.user, plans=plans)
 
 
 @router.post("/plans")
 def create_plan(
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     budget_baht: Annotated[float, Form(ge=0)],
     equity_floor_share: Annotated[float, Form(ge=0, le=1)] = 0.5,
     title: Annotated[str | None, Form(max_length=300)] = None,
@@ -232,7 +247,8 @@ def create_plan(
     plan = planning.save_plan(
         session=session,
         settings=settings,
-        created_by=user,
+        created_by=place.user,
+        subdistrict_id=place.subdistrict_id,
         budget_baht=budget_baht,
         equity_floor_share=equity_floor_share,
         title=title or None,
@@ -242,15 +258,23 @@ def create_plan(
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
-    request: Request, plan_id: PlanId, session: SessionDep, settings: SettingsDep, user: StaffUser
+    request: Request,
+    plan_id: PlanId,
+    session: SessionDep,
+    settings: SettingsDep,
+    place: StaffPlace,
 ) -> Any:
     progress = plan_progress.staff_plan_progress(
-        session=session, settings=settings, plan_id=plan_id
+        session=session, settings=settings, plan_id=plan_id, place=place
     )
-    return render(request, "staff/plan.html", user=user, plan=progress.plan, progress=progress)
+    return render(
+        request, "staff/plan.html", user=place.user, plan=progress.plan, progress=progress
+    )
 
 
 @router.post("/plans/{plan_id}/publish")
-def publish(plan_id: PlanId, session: SessionDep, user: EditorUser) -> Response:
-    planning.publish_saved_plan(session=session, plan_id=plan_id, published_by=user)
+def publish(plan_id: PlanId, session: SessionDep, place: EditorPlace) -> Response:
+    planning.publish_saved_plan(
+        session=session, plan_id=plan_id, published_by=place.user, place=place
+    )
     return RedirectResponse(f"/staff/plans/{plan_id}", status_code=303)
