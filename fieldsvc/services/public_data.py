@@ -52,7 +52,6 @@ from fieldsvc.storage.frames import villages_frame
 from fieldsvc.storage.public_scope import (
     all_subdistricts,
     bin_codes_of_subdistrict,
-    latest_published_plan,
 )
 from fieldsvc.storage.tenancy import subdistrict_count
 
@@ -282,7 +281,7 @@ def published_plan(
     subdistrict_id = _scope_id(session, subdistrict)
     if subdistrict_id is None:
         return planning.published_plan(session=session)
-    return latest_published_plan(session=session, subdistrict_id=subdistrict_id)
+    return planning.published_plan(session=session, subdistrict_id=subdistrict_id)
 
 
 def public_bins(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:

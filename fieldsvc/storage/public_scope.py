@@ -1,12 +1,12 @@
-"""What the public pages of one subdistrict read: its subdistricts list, its published plan
-and the codes of its bins (the ``subdistrict_id`` each row carries)."""
+"""What the public pages of one subdistrict read: the install's subdistricts and the codes of
+its bins (the ``subdistrict_id`` each row carries)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from fieldsvc.models import AllocationPlanRecord, Bin, Subdistrict
+from fieldsvc.models import Bin, Subdistrict
 
 
 def all_subdistricts(*, session: Session) -> list[Subdistrict]:
@@ -17,21 +17,6 @@ def all_subdistricts(*, session: Session) -> list[Subdistrict]:
         .order_by(col(Subdistrict.code))
     )
     return list(session.exec(query))
-
-
-def latest_published_plan(*, session: Session, subdistrict_id: int) -> AllocationPlanRecord | None:
-    """The subdistrict's most recently published allocation plan, or None."""
-    query = (
-        select(AllocationPlanRecord)
-        .where(
-            AllocationPlanRecord.status == "published",
-            AllocationPlanRecord.subdistrict_id == subdistrict_id,
-        )
-        .order_by(
-            col(AllocationPlanRecord.published_at).desc(), col(AllocationPlanRecord.id).desc()
-        )
-    )
-    return session.exec(query).first()
 
 
 def bin_codes_of_subdistrict(*, session: Session, subdistrict_id: int) -> set[str]:
