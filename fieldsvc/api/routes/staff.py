@@ -92,7 +92,11 @@ def dashboard(
         report_counts=overview.village_report_counts(session=session, subdistrict_id=here),
         many_reports=settings.citizen_many_open_reports,
         orders=work_orders.order_board(
-            session=session, settings=settings, user=user, overdue_only=True
+            session=session,
+            settings=settings,
+            user=user,
+            overdue_only=True,
+            subdistrict_id=here,
         ),
     )
 
