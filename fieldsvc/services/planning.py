@@ -81,13 +81,15 @@ def compute_coverage(
     radius_m: float | None = None,
     detour_factor: float | None = None,
     osm_pbf_path: Path | None = None,
+    subdistrict_id: int | None = None,
 ) -> CoverageResult:
-    """Coverage per village and stream for the whole register, with the office defaults.
+    """Coverage per village and stream for the whole register (one subdistrict's villages and
+    bins when ``subdistrict_id`` is given), with the office defaults.
 
     With an OpenStreetMap extract (``osm_pbf_path`` or the ``osm_pbf_path`` setting) distances
     are walked along its paths; otherwise straight line × detour factor.
     """
-    villages, bins, households = analysis_inputs(session=session)
+    villages, bins, households = analysis_inputs(session=session, subdistrict_id=subdistrict_id)
     if villages.empty:
         raise InvalidInput.of("no_villages_yet", field="villages")
     pbf = osm_pbf_path or settings.osm_pbf_path

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffUser
+from fieldsvc.api.deps import PlanId, SessionDep, SettingsDep, StaffUser, UserPlace
 from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.maps.output import render_map_html
@@ -99,12 +99,13 @@ def staff_coverage_export(
 def staff_register_geopackage(
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    place: UserPlace,
     crs: Literal["wgs84", "utm"] = "wgs84",
 ) -> Response:
-    """The register for QGIS (health staff and admins): styled layers in one GeoPackage."""
+    """The register of the request's subdistrict for QGIS (health staff and admins): styled
+    layers in one GeoPackage."""
     data = register_export.register_geopackage(
-        session=session, settings=settings, user=user, crs=crs
+        session=session, settings=settings, user=place.user, crs=crs, place=place
     )
     suffix = "" if crs == "wgs84" else "-utm"
     return Response(
