@@ -76,8 +76,9 @@ class QueueFilter:
         """True when the list shows surveys awaiting a decision (a batch may decide them)."""
         return self.review_state in BATCH_STATES
 
-    def batch_filter(self) -> BatchFilter:
-        """The same surveys, as the batch decision selects them (awaiting a decision only)."""
+    def batch_filter(self, *, subdistrict_id: int | None = None) -> BatchFilter:
+        """The same surveys, as the batch decision selects them (awaiting a decision only), of
+        subdistrict ``subdistrict_id`` (the request's workplace; None: every one)."""
         if self.review_state is None or not self.batchable:
             raise InvalidInput.of("batch_state_invalid", field="state", state=self.state)
         return BatchFilter(
@@ -87,6 +88,7 @@ class QueueFilter:
             date_from=self.day_from,
             date_to=self.day_to,
             source_file=self.source or None,
+            subdistrict_id=subdistrict_id,
         )
 
     def fields(self) -> dict[str, str]:

@@ -66,6 +66,8 @@ class BatchFilter:
     date_to: date | None = None
     form_id: str | None = None
     source_file: str | None = None
+    #: The subdistrict whose surveys are decided (the request's workplace; None: every one).
+    subdistrict_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def _selection(*, session: Session, user: User, batch_filter: BatchFilter) -> Su
         review_states=(batch_filter.state,),
         form_id=batch_filter.form_id,
         source_file=batch_filter.source_file,
+        subdistrict_id=batch_filter.subdistrict_id,
     )
 
 
@@ -268,6 +271,7 @@ def decide_batch(
     )
 
 
-def sheet_imports(*, session: Session) -> list[SheetImport]:
-    """The imported sheets with surveys awaiting a decision (for the review filter)."""
-    return sheet_imports_waiting(session=session)
+def sheet_imports(*, session: Session, subdistrict_id: int | None = None) -> list[SheetImport]:
+    """The imported sheets with surveys awaiting a decision (for the review filter), of
+    subdistrict ``subdistrict_id`` (None: every one)."""
+    return sheet_imports_waiting(session=session, subdistrict_id=subdistrict_id)

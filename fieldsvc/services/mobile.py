@@ -112,11 +112,19 @@ def bins_near_point(
     lat: float,
     radius_m: float,
     stream: Stream | None = None,
+    subdistrict_id: int | None = None,
 ) -> list[BinNearby]:
     """Registered bins within ``radius_m`` metres, nearest first; a village head sees only
-    their villages' bins."""
+    their villages' bins, others those of subdistrict ``subdistrict_id`` (None: every one)."""
     allowed = village_ids_of(session=session, user=user)
-    found = bins_near(session=session, lon=lon, lat=lat, radius_m=radius_m, stream=stream)
+    found = bins_near(
+        session=session,
+        lon=lon,
+        lat=lat,
+        radius_m=radius_m,
+        stream=stream,
+        subdistrict_id=subdistrict_id if allowed is None else None,
+    )
     return [
         BinNearby(
             code=b.code,

@@ -2,10 +2,11 @@
 each layer styled like the web map (styles stored in the file's ``layer_styles`` table).
 
 Written by ``fieldsvc export register`` and downloaded by staff from
-``/staff/export/register.gpkg``. The file stays in the office: health staff and admins may
-take it, village heads and read-only viewers may not (a portable copy of the whole register
-with its inspection history is a transfer of data the office answers for; viewers read the
-same figures on the staff pages and the public open data). It holds no personal data: no
+``/staff/export/register.gpkg`` (the register of the request's subdistrict only). The file
+stays in the office: health staff and admins may take it, village heads and read-only viewers
+may not (a portable copy of the whole register with its inspection history is a transfer of
+data the office answers for; viewers read the same figures on the staff pages and the public
+open data). It holds no personal data: no
 names, phone numbers, house numbers or free-text notes; surveyors appear as user ids only.
 """
 
@@ -30,8 +31,10 @@ from fieldsvc.models import AllocationPlanRecord, Role, User
 from fieldsvc.models.enums import CONDITION_TH, STREAM_TH, Condition, Stream
 from fieldsvc.reports.geopackage import StyledLayer, geopackage_bytes, write_geopackage
 from fieldsvc.services import overview, planning
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.inspections import inspections_frame
+from fieldsvc.storage.register import bin_ids_in_subdistrict
 
 CrsChoice = Literal["wgs84", "utm"]
 EXPORT_ROLES = (Role.health_staff, Role.admin)
@@ -182,8 +185,12 @@ def _coverage_layer(session: Session, coverage: CoverageResult) -> gpd.GeoDataFr
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84)
 
 
-def _bins_layer(session: Session, inspections: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _bins_layer(
+    session: Session, inspections: gpd.GeoDataFrame, bin_ids: set[int] | None
+) -> gpd.GeoDataFrame:
     bins = bins_frame(session=session)
+    if bin_ids is not None:
+        bins = bins[bins["bin_id"].isin(bin_ids)].reset_index(drop=True)
     bins["village_number"] = bins["village_id"].map(_village_numbers(session)).astype("Int64")
     bins["stream_th"] = [STREAM_TH.get(Stream(s), s) for s in bins["stream"]]
     bins["condition_th"] = [CONDITION_TH.get(Condition(c), c) for c in bins["condition"]]
@@ -210,12 +217,22 @@ def _inspections_layer(session: Session, inspections: gpd.GeoDataFrame) -> gpd.G
     return frame.drop(columns=["village_id"])
 
 
-def chosen_plan(*, session: Session) -> AllocationPlanRecord | None:
-    """The published plan, else the newest one, else none."""
+def chosen_plan(
+    *, session: Session, subdistrict_id: int | None = None, every: bool = True
+) -> AllocationPlanRecord | None:
+    """The published plan, else the newest one, else none; with ``subdistrict_id`` only a plan
+    of that subdistrict (a plan of no subdistrict only when ``every``: a user of every
+    subdistrict)."""
+
+    def fits(plan: AllocationPlanRecord) -> bool:
+        if subdistrict_id is None:
+            return True
+        return plan.subdistrict_id == subdistrict_id or (plan.subdistrict_id is None and every)
+
     published = planning.published_plan(session=session)
-    if published is not None:
+    if published is not None and fits(published):
         return published
-    plans = planning.list_plans(session=session)
+    plans = [p for p in planning.list_plans(session=session) if fits(p)]
     return plans[0] if plans else None
 
 
@@ -244,17 +261,30 @@ def _plan_layer(plan: AllocationPlanRecord | None) -> gpd.GeoDataFrame:
 
 
 def register_export(
-    *, session: Session, settings: Settings, crs: CrsChoice = "wgs84"
+    *,
+    session: Session,
+    settings: Settings,
+    crs: CrsChoice = "wgs84",
+    subdistrict_id: int | None = None,
+    every: bool = True,
 ) -> RegisterExport:
     """Build the register's layers; ``crs="utm"`` picks the UTM zone of the data's extent
-    (EPSG:32647 or 32648 in Thailand) as the coverage analysis does."""
-    coverage = planning.compute_coverage(session=session, settings=settings)
+    (EPSG:32647 or 32648 in Thailand) as the coverage analysis does. With ``subdistrict_id``
+    only that subdistrict's villages, bins, inspections and plan (``every``: see
+    ``chosen_plan``)."""
+    coverage = planning.compute_coverage(
+        session=session, settings=settings, subdistrict_id=subdistrict_id
+    )
     inspections = inspections_frame(session=session)
-    plan = chosen_plan(session=session)
+    bin_ids = None
+    if subdistrict_id is not None:
+        bin_ids = bin_ids_in_subdistrict(session=session, subdistrict_id=subdistrict_id)
+        inspections = inspections[inspections["bin_id"].isin(bin_ids)].reset_index(drop=True)
+    plan = chosen_plan(session=session, subdistrict_id=subdistrict_id, every=every)
     layers = {
         "villages": _villages_layer(session, coverage, settings),
         "coverage": _coverage_layer(session, coverage),
-        "bins": _bins_layer(session, inspections),
+        "bins": _bins_layer(session, inspections, bin_ids),
         "inspections": _inspections_layer(session, inspections),
         "plan": _plan_layer(plan),
     }
@@ -265,11 +295,22 @@ def register_export(
 
 
 def register_geopackage(
-    *, session: Session, settings: Settings, user: User, crs: CrsChoice = "wgs84"
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    crs: CrsChoice = "wgs84",
+    place: Workplace | None = None,
 ) -> bytes:
-    """The staff download: the register GeoPackage as bytes."""
+    """The staff download: the register GeoPackage as bytes, of ``place``'s subdistrict."""
     require_register_exporter(user)
-    export = register_export(session=session, settings=settings, crs=crs)
+    export = register_export(
+        session=session,
+        settings=settings,
+        crs=crs,
+        subdistrict_id=place.subdistrict_id if place is not None else None,
+        every=place.every if place is not None else True,
+    )
     return geopackage_bytes(export.styled(), crs=export.crs)
 
 

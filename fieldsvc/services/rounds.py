@@ -15,7 +15,11 @@ from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.models import InspectionPolicy, Stream, User
 from fieldsvc.storage.frames import bins_frame
-from fieldsvc.storage.register import get_village_by_number, list_villages
+from fieldsvc.storage.register import (
+    bin_ids_in_subdistrict,
+    get_village_by_number,
+    list_villages,
+)
 from fieldsvc.storage.rounds import delete_policy, policy_overrides_frame, put_policy
 from fieldsvc.storage.tenancy import village_ids_in
 from fieldsvc.storage.users import village_ids_of
@@ -64,12 +68,17 @@ def bins_due(
     return gpd.GeoDataFrame(due, geometry="geometry", crs=frame.crs)
 
 
-def phone_bins(*, session: Session, settings: Settings, user: User) -> gpd.GeoDataFrame:
-    """The bins ``user`` may see (a head: their villages) with ``due_on``, ``due_state`` and
+def phone_bins(
+    *, session: Session, settings: Settings, user: User, subdistrict_id: int | None = None
+) -> gpd.GeoDataFrame:
+    """The bins ``user`` may see (a head: their villages; others: subdistrict
+    ``subdistrict_id``'s, None: every one) with ``due_on``, ``due_state`` and
     ``days_overdue`` as of today; the columns of the register's bins frame otherwise."""
-    due = bins_due(
-        session=session, settings=settings, village_ids=village_ids_of(session=session, user=user)
-    )
+    allowed = village_ids_of(session=session, user=user)
+    due = bins_due(session=session, settings=settings, village_ids=allowed)
+    if allowed is None and subdistrict_id is not None:
+        ids = bin_ids_in_subdistrict(session=session, subdistrict_id=subdistrict_id)
+        due = due[due["bin_id"].isin(ids)].reset_index(drop=True)
     due["due_state"] = due["due_state"].astype(str)
     return due.drop(columns=["last_inspected_on", "interval_days", "round_days"])
 

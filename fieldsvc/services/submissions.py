@@ -1,8 +1,10 @@
 """Surveys after they arrive: who may see them, lists, one survey with its versions and
 reviews, staff decisions and corrections, and access to the stored photos.
 
-Village heads see the surveys of their villages and their own; staff see all. Decisions and
-corrections are made by editors (the routes' sign-in gate); each commits here.
+Village heads see the surveys of their villages and their own; staff see the surveys of the
+subdistricts they work for (lists: the request's workplace; one survey or photo of another
+subdistrict is not found). Decisions and corrections are made by editors (the routes' sign-in
+gate); each commits here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fieldsvc.ingest.photos import UNREADABLE_MEDIA_TYPE, is_readable_media_type
 from fieldsvc.ingest.survey import BIN_SURVEY_FORM
 from fieldsvc.models import Attachment, ReviewState, Role, Submission, User
 from fieldsvc.models.survey import SubmissionReview
+from fieldsvc.services.workplace import Workplace
 from fieldsvc.storage.media import require_media, require_thumbnail
 from fieldsvc.storage.submissions import (
     Outcome,
@@ -83,6 +86,24 @@ class StoredPhoto:
 # --- who may see what -----------------------------------------------------------------------
 
 
+def outside_workplace(place: Workplace | None, subdistrict_id: int | None) -> bool:
+    """True when a row of ``subdistrict_id`` is not for the staff member, viewer or admin of
+    ``place`` (none of their subdistricts). Village heads keep their village rules; no
+    ``place`` (the command line) sees every row."""
+    if place is None or place.user.role == Role.village_head:
+        return False
+    return not place.may_see(subdistrict_id)
+
+
+def require_survey(*, session: Session, key: str, place: Workplace | None = None) -> Submission:
+    """A survey by database id or instance id; one of a subdistrict the user does not work
+    for is not found (404 ``submission_not_found``, its existence untold)."""
+    submission = require_submission(session=session, key=key)
+    if outside_workplace(place, submission.subdistrict_id):
+        raise NotFound.of("submission_not_found", field="id", key=key)
+    return submission
+
+
 def require_visible(*, session: Session, user: User, submission: Submission) -> None:
     """A village head may see the surveys of their villages and their own (else 403)."""
     allowed = village_ids_of(session=session, user=user)
@@ -91,9 +112,13 @@ def require_visible(*, session: Session, user: User, submission: Submission) -> 
     raise Forbidden.of("survey_outside_villages", field="id")
 
 
-def _photo_holders(*, session: Session, user: User, sha256: str) -> list[Submission]:
-    """The surveys holding the photo, when ``user`` may see it (else 404 / 403)."""
+def _photo_holders(
+    *, session: Session, user: User, sha256: str, place: Workplace | None = None
+) -> list[Submission]:
+    """The surveys holding the photo, when ``user`` may see it (else 404 / 403): for staff, a
+    photo held only by surveys of other subdistricts is not found."""
     holders = submissions_holding_media(session=session, sha256=sha256)
+    holders = [h for h in holders if not outside_workplace(place, h.subdistrict_id)]
     if not holders:
         raise NotFound.of("photo_not_found", field="sha256")
     allowed = village_ids_of(session=session, user=user)
@@ -124,10 +149,13 @@ def list_surveys(
     all_versions: bool = False,
     limit: int = 100,
     offset: int = 0,
+    subdistrict_id: int | None = None,
 ) -> list[StoredSurvey]:
     """Newest first; survey dates are Thai dates, ``date_to`` included. Village heads get their
-    villages' surveys and their own."""
+    villages' surveys and their own; others those of subdistrict ``subdistrict_id`` (None:
+    every subdistrict)."""
     rows = list_submissions(
+        subdistrict_id=None if user.role == Role.village_head else subdistrict_id,
         session=session,
         village_ids=village_ids_of(session=session, user=user),
         own_submitter_id=user.id,
@@ -157,9 +185,11 @@ def _detail(session: Session, user: User, submission: Submission) -> SurveyDetai
     )
 
 
-def survey_detail(*, session: Session, user: User, key: str) -> SurveyDetail:
+def survey_detail(
+    *, session: Session, user: User, key: str, place: Workplace | None = None
+) -> SurveyDetail:
     """One survey by database id or instance id (``uuid:…`` or the bare UUID)."""
-    submission = require_submission(session=session, key=key)
+    submission = require_survey(session=session, key=key, place=place)
     require_visible(session=session, user=user, submission=submission)
     return _detail(session, user, submission)
 
@@ -175,10 +205,12 @@ def review_survey(
     key: str,
     state: ReviewState,
     comment: str | None,
+    place: Workplace | None = None,
 ) -> SurveyDetail:
     """Record a decision and commit. Approving a survey held by a ``reject`` flag applies it
-    to the register as it stands."""
-    submission = require_submission(session=session, key=key)
+    to the register as it stands. A survey of another subdistrict than ``place``'s is not
+    found (nothing recorded)."""
+    submission = require_survey(session=session, key=key, place=place)
     review_submission(
         session=session,
         submission=submission,
@@ -210,12 +242,14 @@ def correct_survey(
     fields: Mapping[str, Any],
     comment: str | None = None,
     only_changed: bool = False,
+    place: Workplace | None = None,
 ) -> CorrectionResult:
     """A staff correction: a new version with ``fields`` changed, checked and re-applied to
     the bin, and commit. ``fields`` are named as in the API (``village``, ``households`` …);
     a time without a zone is Thai time. ``only_changed`` drops values equal to the survey's
-    (the review page's form sends every box); nothing left to change is then no correction."""
-    submission = require_submission(session=session, key=key)
+    (the review page's form sends every box); nothing left to change is then no correction.
+    A survey of another subdistrict than ``place``'s is not found (nothing changed)."""
+    submission = require_survey(session=session, key=key, place=place)
     names = _record_field_names(submission)
     changes = {names.get(k, k): v for k, v in fields.items()}
     observed = changes.get("observed_at")
@@ -240,11 +274,18 @@ def correct_survey(
 # --- photos ---------------------------------------------------------------------------------
 
 
-def stored_photo(*, session: Session, settings: Settings, user: User, sha256: str) -> StoredPhoto:
+def stored_photo(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    sha256: str,
+    place: Workplace | None = None,
+) -> StoredPhoto:
     """A stored photo's file and type, when ``user`` may see a survey holding it. Bytes that
     could not be opened as a picture are for staff only (403 for others): they are what a
     phone sent, unchecked, and are downloaded as a file."""
-    _photo_holders(session=session, user=user, sha256=sha256)
+    _photo_holders(session=session, user=user, sha256=sha256, place=place)
     found = media_type_and_name(session=session, sha256=sha256)
     media_type, name = found if found is not None else (None, "")
     readable = is_readable_media_type(media_type)
@@ -256,10 +297,17 @@ def stored_photo(*, session: Session, settings: Settings, user: User, sha256: st
     return StoredPhoto(path=path, media_type=str(media_type), name=name)
 
 
-def photo_thumbnail(*, session: Session, settings: Settings, user: User, sha256: str) -> Path:
+def photo_thumbnail(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    sha256: str,
+    place: Workplace | None = None,
+) -> Path:
     """A small JPEG of a stored photo (made on first request), when ``user`` may see it. A
     photo that could not be opened has none (404): its bytes are never decoded again."""
-    _photo_holders(session=session, user=user, sha256=sha256)
+    _photo_holders(session=session, user=user, sha256=sha256, place=place)
     found = media_type_and_name(session=session, sha256=sha256)
     if found is not None and not is_readable_media_type(found[0]):
         raise NotFound.of("photo_unreadable_no_thumbnail", field="sha256", sha256=sha256)

@@ -65,6 +65,12 @@ def require_bin(*, session: Session, code: str) -> Bin:
     return found
 
 
+def bin_ids_in_subdistrict(*, session: Session, subdistrict_id: int) -> set[int]:
+    """Ids of the bins of one subdistrict."""
+    query = select(Bin.id).where(Bin.subdistrict_id == subdistrict_id)
+    return {int(i) for i in session.exec(query) if i is not None}
+
+
 def list_villages(*, session: Session, subdistrict_id: int | None = None) -> Sequence[Village]:
     query = select(Village).order_by(col(Village.subdistrict_id), col(Village.number))
     if subdistrict_id is not None:
@@ -186,8 +192,10 @@ def bins_near(
     radius_m: float,
     stream: Stream | None = None,
     limit: int = 50,
+    subdistrict_id: int | None = None,
 ) -> list[tuple[Bin, float]]:
-    """Bins within ``radius_m`` of a point, nearest first, with their distance in metres."""
+    """Bins within ``radius_m`` of a point, nearest first, with their distance in metres; of
+    one subdistrict when ``subdistrict_id`` is given (None: every subdistrict)."""
     dlat = radius_m / 111_000.0
     dlon = radius_m / (111_000.0 * max(math.cos(math.radians(lat)), 0.01))
     query = select(Bin).where(
@@ -195,6 +203,8 @@ def bins_near(
     )
     if stream is not None:
         query = query.where(Bin.stream == stream)
+    if subdistrict_id is not None:
+        query = query.where(Bin.subdistrict_id == subdistrict_id)
     found = [(b, haversine_m(lon, lat, b.lon, b.lat)) for b in session.exec(query)]
     found = [(b, d) for b, d in found if d <= radius_m]
     found.sort(key=lambda pair: (pair[1], pair[0].code))

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from fieldsvc.api.deps import EditorUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import EditorPlace, SessionDep, SettingsDep
 from fieldsvc.api.pages import render
 from fieldsvc.api.review_filter import QueueFilter, QueueFilterDep
 from fieldsvc.api.schemas.batch_review import (
@@ -35,11 +35,16 @@ Decision = Literal["approved", "rejected"]
     summary="How many surveys a batch review would decide, and their flags (staff)",
 )
 def get_batch_preview(
-    session: SessionDep, user: EditorUser, batch: Annotated[BatchFilterIn, Query()]
+    session: SessionDep, place: EditorPlace, batch: Annotated[BatchFilterIn, Query()]
 ) -> BatchPreviewOut:
     """The filter reads as ``GET /api/v1/submissions``'s, plus ``source_file`` (one imported
-    sheet). Send the ``token`` back with the decision."""
-    preview = batch_review.preview_batch(session=session, user=user, batch_filter=batch.to_filter())
+    sheet), over the request's subdistrict. Send the ``token`` back with the decision (and
+    the same ``?subdistrict=``)."""
+    preview = batch_review.preview_batch(
+        session=session,
+        user=place.user,
+        batch_filter=batch.to_filter(subdistrict_id=place.subdistrict_id),
+    )
     return BatchPreviewOut.model_validate(preview)
 
 
@@ -49,7 +54,7 @@ def get_batch_preview(
     summary="Approve or reject every survey the filter matches (staff)",
 )
 def post_batch_review(
-    review: BatchReviewIn, session: SessionDep, settings: SettingsDep, user: EditorUser
+    review: BatchReviewIn, session: SessionDep, settings: SettingsDep, place: EditorPlace
 ) -> BatchOutcomeOut:
     """409 ``batch_changed`` (nothing decided) when the surveys are no longer the ones the
     preview's ``token`` names. A survey that cannot be applied is reported in ``failures``
@@ -57,8 +62,8 @@ def post_batch_review(
     outcome = batch_review.decide_batch(
         session=session,
         settings=settings,
-        reviewer=user,
-        batch_filter=review.filter.to_filter(),
+        reviewer=place.user,
+        batch_filter=review.filter.to_filter(subdistrict_id=place.subdistrict_id),
         decision=ReviewState(review.decision),
         comment=review.comment,
         token=review.token,
@@ -70,15 +75,19 @@ def post_batch_review(
 def batch_confirmation(
     request: Request,
     session: SessionDep,
-    user: EditorUser,
+    place: EditorPlace,
     chosen: QueueFilterDep,
     decision: Decision = "approved",
 ) -> Any:
     """What the decision would do, to confirm: how many surveys, which flags."""
+    user = place.user
     preview = batch_review.preview_batch(
-        session=session, user=user, batch_filter=chosen.batch_filter()
+        session=session,
+        user=user,
+        batch_filter=chosen.batch_filter(subdistrict_id=place.subdistrict_id),
     )
-    village = next((v for v in list_villages(session=session) if v.id == chosen.village_id), None)
+    villages = list_villages(session=session, subdistrict_id=place.subdistrict_id)
+    village = next((v for v in villages if v.id == chosen.village_id), None)
     flag_names = FLAG_LABELS.get(chosen.flag)
     return render(
         request,
@@ -89,6 +98,7 @@ def batch_confirmation(
         chosen=chosen.fields(),
         village_label=f"หมู่ที่ {village.number} {village.name}" if village else None,
         flag_label=" / ".join(flag_names) if flag_names else None,
+        asked_subdistrict=place.code if request.query_params.get("subdistrict") else None,
     )
 
 
@@ -97,7 +107,7 @@ def batch_decision(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     decision: Annotated[Decision, Form()],
     token: Annotated[str, Form(min_length=1, max_length=64)],
     state: Annotated[str, Form()] = ReviewState.has_issues.value,
@@ -110,12 +120,13 @@ def batch_decision(
 ) -> Any:
     """The confirmed decision; the answer is the page of what was decided (sending it again
     is refused: the surveys it named are decided)."""
+    user = place.user
     chosen = QueueFilter(state, village, flag, date_from, date_to, source)
     outcome = batch_review.decide_batch(
         session=session,
         settings=settings,
         reviewer=user,
-        batch_filter=chosen.batch_filter(),
+        batch_filter=chosen.batch_filter(subdistrict_id=place.subdistrict_id),
         decision=ReviewState(decision),
         comment=comment.strip() or None,
         token=token,

@@ -9,7 +9,13 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from fieldsvc.api.deps import CurrentUser, PlanId, SessionDep, SettingsDep, StaffPlace
+from fieldsvc.api.deps import (
+    PlanId,
+    SessionDep,
+    SettingsDep,
+    StaffPlace,
+    UserPlace,
+)
 from fieldsvc.api.subdistrict_path import PublicSubdistrict
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput, NotFound
@@ -125,12 +131,13 @@ def staff_coverage_export(
 def staff_register_geopackage(
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    place: UserPlace,
     crs: Literal["wgs84", "utm"] = "wgs84",
 ) -> Response:
-    """The register for QGIS (health staff and admins): styled layers in one GeoPackage."""
+    """The register of the request's subdistrict for QGIS (health staff and admins): styled
+    layers in one GeoPackage."""
     data = register_export.register_geopackage(
-        session=session, settings=settings, user=user, crs=crs
+        session=session, settings=settings, user=place.user, crs=crs, place=place
     )
     suffix = "" if crs == "wgs84" else "-utm"
     return Response(

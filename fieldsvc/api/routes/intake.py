@@ -22,6 +22,7 @@ from fieldsvc.api.deps import (
     EngineDep,
     SessionDep,
     SettingsDep,
+    UserPlace,
     signed_in_user,
 )
 from fieldsvc.api.schemas.mobile import NearbyBinOut
@@ -255,13 +256,19 @@ async def put_attachment(
 )
 def get_bins_near(
     session: SessionDep,
-    user: CurrentUser,
+    place: UserPlace,
     lat: Annotated[float, Query(ge=-90, le=90, description="Latitude, WGS 84")],
     lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, WGS 84")],
     radius_m: Annotated[float, Query(gt=0, le=2000, description="Search radius, metres")] = 50,
     stream: Stream | None = None,
 ) -> list[NearbyBinOut]:
     found = bins_near_point(
-        session=session, user=user, lon=lon, lat=lat, radius_m=radius_m, stream=stream
+        session=session,
+        user=place.user,
+        lon=lon,
+        lat=lat,
+        radius_m=radius_m,
+        stream=stream,
+        subdistrict_id=place.subdistrict_id,
     )
     return [NearbyBinOut.model_validate(b) for b in found]

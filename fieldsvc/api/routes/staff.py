@@ -11,12 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fieldsvc.api.citizen_words import kind_names
 from fieldsvc.api.deps import (
     EditorPlace,
-    EditorUser,
     PlanId,
     SessionDep,
     SettingsDep,
     StaffPlace,
-    StaffUser,
 )
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
@@ -41,7 +39,6 @@ from fieldsvc.storage.submissions import (
     attachments_of,
     first_photos,
     list_submissions,
-    require_submission,
     reviews_of,
     submission_versions,
 )
@@ -124,10 +121,12 @@ def map_document(session: SessionDep, settings: SettingsDep, place: StaffPlace) 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(
-    request: Request, session: SessionDep, user: StaffUser, chosen: QueueFilterDep
+    request: Request, session: SessionDep, place: StaffPlace, chosen: QueueFilterDep
 ) -> Any:
-    """The surveys to review, filtered by state (or all), village, flag, survey date and
-    imported sheet; editors get the batch decision over every survey the filter matches."""
+    """The surveys of the request's subdistrict to review, filtered by state (or all), village,
+    flag, survey date and imported sheet; editors get the batch decision over every survey the
+    filter matches."""
+    user, subdistrict_id = place.user, place.subdistrict_id
     limit = 200
     day_from, day_to = chosen.day_from, chosen.day_to
     rows = list_submissions(
@@ -143,11 +142,14 @@ def review_queue(
         ),
         source_file=chosen.source or None,
         limit=limit + 1,
+        subdistrict_id=subdistrict_id,
     )
     batch_size = None
     if chosen.batchable and user.role != Role.viewer:
         batch_size = batch_review.batch_size(
-            session=session, user=user, batch_filter=chosen.batch_filter()
+            session=session,
+            user=user,
+            batch_filter=chosen.batch_filter(subdistrict_id=subdistrict_id),
         )
     return render(
         request,
@@ -156,22 +158,24 @@ def review_queue(
         rows=rows[:limit],
         more=len(rows) > limit,
         photos=first_photos(session=session, submission_ids=[r.id for r in rows if r.id]),
-        villages=list_villages(session=session),
-        imports=batch_review.sheet_imports(session=session),
+        villages=list_villages(session=session, subdistrict_id=subdistrict_id),
+        imports=batch_review.sheet_imports(session=session, subdistrict_id=subdistrict_id),
         flag_labels=FLAG_LABELS,
         states=[s.value for s in ReviewState],
         chosen=chosen.fields(),
         batch_size=batch_size,
+        asked_subdistrict=place.code if request.query_params.get("subdistrict") else None,
     )
 
 
 @router.get("/review/{key}", response_class=HTMLResponse)
-def review_detail(request: Request, key: str, session: SessionDep, user: StaffUser) -> Any:
-    row = require_submission(session=session, key=key)
+def review_detail(request: Request, key: str, session: SessionDep, place: StaffPlace) -> Any:
+    """One survey; one of a subdistrict the user does not work for is not found."""
+    row = submissions.require_survey(session=session, key=key, place=place)
     return render(
         request,
         "staff/submission.html",
-        user=user,
+        user=place.user,
         row=row,
         attachments=attachments_of(session=session, submission_id=row.id),
         reviews=reviews_of(session=session, submission_id=row.id),
@@ -185,12 +189,18 @@ def review_action(
     key: str,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
     state: Annotated[ReviewState, Form()],
     comment: Annotated[str | None, Form()] = None,
 ) -> Response:
     detail = submissions.review_survey(
-        session=session, settings=settings, reviewer=user, key=key, state=state, comment=comment
+        session=session,
+        settings=settings,
+        reviewer=place.user,
+        key=key,
+        state=state,
+        comment=comment,
+        place=place,
     )
     return RedirectResponse(f"/staff/review/{detail.survey.submission.id}", status_code=303)
 
@@ -201,7 +211,7 @@ async def correct_action(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
 ) -> Response:
     """A correction from the review page: the changed fields become a new version; the original
     survey is kept as it was received."""
@@ -209,23 +219,24 @@ async def correct_action(
     result = submissions.correct_survey(
         session=session,
         settings=settings,
-        editor=user,
+        editor=place.user,
         key=key,
         fields=correction.changed_fields(),
         comment=correction.comment,
         only_changed=True,
+        place=place,
     )
     shown = result.corrected.submission if result.corrected else result.original
     return RedirectResponse(f"/staff/review/{shown.id}", status_code=303)
 
 
 @router.get("/bins/{code}", response_class=HTMLResponse)
-def bin_page(request: Request, code: str, session: SessionDep, user: StaffUser) -> Any:
-    record = bin_record(session=session, user=user, code=code)
+def bin_page(request: Request, code: str, session: SessionDep, place: StaffPlace) -> Any:
+    record = bin_record(session=session, user=place.user, code=code, place=place)
     return render(
         request,
         "staff/bin.html",
-        user=user,
+        user=place.user,
         bin=record.bin,
         history=record.history,
         reports=record.reports,

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query
 from fieldsvc.api.deps import (
     MAX_OFFSET,
     MAX_ROW_ID,
-    CurrentUser,
-    EditorUser,
+    EditorPlace,
     SessionDep,
     SettingsDep,
+    UserPlace,
 )
 from fieldsvc.api.schemas.corrections import CorrectionIn
 from fieldsvc.api.schemas.submissions import ReceiveOut, ReviewIn, SubmissionDetail, SubmissionOut
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["submissions"])
 @router.get("/submissions", response_model=list[SubmissionOut], summary="List surveys")
 def get_submissions(
     session: SessionDep,
-    user: CurrentUser,
+    place: UserPlace,
     village_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     date_from: Annotated[date | None, Query(description="Survey date ≥ (Thai date)")] = None,
     date_to: Annotated[date | None, Query(description="Survey date ≤ (Thai date)")] = None,
@@ -38,10 +38,12 @@ def get_submissions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[SubmissionOut]:
-    """Newest first. Village heads see their villages' surveys and their own."""
+    """Newest first: the surveys of the request's subdistrict (``?subdistrict=CODE``). Village
+    heads see their villages' surveys and their own."""
     found = submissions.list_surveys(
         session=session,
-        user=user,
+        user=place.user,
+        subdistrict_id=place.subdistrict_id,
         village_id=village_id,
         date_from=date_from,
         date_to=date_to,
@@ -60,9 +62,11 @@ def get_submissions(
     response_model=SubmissionDetail,
     summary="One survey: flags, parsed record, photos, versions, reviews",
 )
-def get_submission(submission_id: str, session: SessionDep, user: CurrentUser) -> SubmissionDetail:
+def get_submission(submission_id: str, session: SessionDep, place: UserPlace) -> SubmissionDetail:
     """``submission_id`` is the database id or the instance id (``uuid:…`` or the bare UUID)."""
-    detail = submissions.survey_detail(session=session, user=user, key=submission_id)
+    detail = submissions.survey_detail(
+        session=session, user=place.user, key=submission_id, place=place
+    )
     return SubmissionDetail.model_validate(detail)
 
 
@@ -76,14 +80,15 @@ def post_review(
     review: ReviewIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
 ) -> SubmissionDetail:
     """Approving a survey held by a ``reject`` flag applies it to the register as it stands."""
     detail = submissions.review_survey(
         session=session,
         settings=settings,
-        reviewer=user,
+        reviewer=place.user,
         key=submission_id,
+        place=place,
         state=ReviewState(review.state),
         comment=review.comment,
     )
@@ -101,13 +106,14 @@ def post_correction(
     correction: CorrectionIn,
     session: SessionDep,
     settings: SettingsDep,
-    user: EditorUser,
+    place: EditorPlace,
 ) -> ReceiveOut:
     result = submissions.correct_survey(
         session=session,
         settings=settings,
-        editor=user,
+        editor=place.user,
         key=submission_id,
+        place=place,
         fields=correction.changed_fields(),
         comment=correction.comment,
     )

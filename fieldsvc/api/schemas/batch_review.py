@@ -31,7 +31,8 @@ class BatchFilterIn(BaseModel):
         default=None, description="The file name of an imported sheet: its rows only"
     )
 
-    def to_filter(self) -> BatchFilter:
+    def to_filter(self, *, subdistrict_id: int | None = None) -> BatchFilter:
+        """The filter, over the surveys of subdistrict ``subdistrict_id`` (None: every one)."""
         return BatchFilter(
             state=ReviewState(self.review_state),
             village_id=self.village_id,
@@ -40,6 +41,7 @@ class BatchFilterIn(BaseModel):
             date_to=self.date_to,
             form_id=self.form_id,
             source_file=self.source_file,
+            subdistrict_id=subdistrict_id,
         )
 
 

@@ -156,8 +156,10 @@ def list_submissions(
     current_only: bool = True,
     limit: int = 100,
     offset: int = 0,
+    subdistrict_id: int | None = None,
 ) -> list[Submission]:
-    """Submissions newest first (the filters as ``SurveySelection`` reads them)."""
+    """Submissions newest first (the filters as ``SurveySelection`` reads them); of one
+    subdistrict when ``subdistrict_id`` is given (None: every subdistrict)."""
     selection = SurveySelection(
         village_ids=village_ids,
         own_submitter_id=own_submitter_id,
@@ -169,6 +171,7 @@ def list_submissions(
         form_id=form_id,
         source_file=source_file,
         current_only=current_only,
+        subdistrict_id=subdistrict_id,
     )
     query = select(Submission).where(*selection.clauses())
     query = query.order_by(col(Submission.received_at).desc(), col(Submission.id).desc())

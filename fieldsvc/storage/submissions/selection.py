@@ -34,6 +34,7 @@ class SurveySelection:
     ``village_ids`` (a village head's scope) keeps those villages plus the user's own surveys
     (``own_submitter_id``); None means every village. Times are aware datetimes, ``date_to``
     excluded. ``source_file`` selects the rows of one imported sheet (by its file name).
+    ``subdistrict_id`` keeps one subdistrict's surveys (None: every subdistrict).
     """
 
     village_ids: Sequence[int] | None = None
@@ -46,10 +47,13 @@ class SurveySelection:
     form_id: str | None = None
     source_file: str | None = None
     current_only: bool = True
+    subdistrict_id: int | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
         """The conditions on ``Submission`` that make the selection (all must hold)."""
         found: list[ColumnElement[bool]] = []
+        if self.subdistrict_id is not None:
+            found.append(col(Submission.subdistrict_id) == self.subdistrict_id)
         if self.village_ids is not None:
             in_scope: ColumnElement[bool] = col(Submission.village_id).in_(list(self.village_ids))
             if self.own_submitter_id is not None:  # (``== None`` would mean "no submitter")
@@ -125,16 +129,19 @@ class SheetImport:
     waiting: int
 
 
-def sheet_imports_waiting(*, session: Session) -> list[SheetImport]:
+def sheet_imports_waiting(
+    *, session: Session, subdistrict_id: int | None = None
+) -> list[SheetImport]:
     """The sheets whose current surveys await a decision (received or has issues), newest
-    import first."""
-    rows = session.exec(
-        select(Submission.raw_payload, Submission.received_at).where(
-            Submission.channel == Channel.sheet,
-            col(Submission.is_current).is_(True),
-            col(Submission.review_state).in_([ReviewState.received, ReviewState.has_issues]),
-        )
-    ).all()
+    import first; of one subdistrict's surveys when ``subdistrict_id`` is given."""
+    query = select(Submission.raw_payload, Submission.received_at).where(
+        Submission.channel == Channel.sheet,
+        col(Submission.is_current).is_(True),
+        col(Submission.review_state).in_([ReviewState.received, ReviewState.has_issues]),
+    )
+    if subdistrict_id is not None:
+        query = query.where(col(Submission.subdistrict_id) == subdistrict_id)
+    rows = session.exec(query).all()
     found: dict[str, tuple[datetime, int]] = {}
     for payload, received_at in rows:
         try:
