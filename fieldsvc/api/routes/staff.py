@@ -61,7 +61,9 @@ def dashboard(
     charts = coverage_history.year_charts(
         session=session, settings=settings, fiscal_year=fiscal_year, subdistrict_id=here
     )
-    queue = list_submissions(session=session, review_state=ReviewState.has_issues, limit=10)
+    queue = list_submissions(
+        session=session, review_state=ReviewState.has_issues, limit=10, subdistrict_id=here
+    )
     plans = planning.list_plans(session=session, subdistrict_id=here)[:5]
     due = rounds.village_rounds(session=session, settings=settings, subdistrict_id=here)
     return render(
