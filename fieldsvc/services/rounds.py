@@ -14,10 +14,10 @@ from fieldsvc.analysis.rounds import RoundPolicy, inspection_due, round_counts
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.models import InspectionPolicy, Stream, User
+from fieldsvc.services.phone_scope import phone_village_ids
 from fieldsvc.storage.frames import bins_frame
 from fieldsvc.storage.register import get_village_by_number, list_villages
 from fieldsvc.storage.rounds import delete_policy, policy_overrides_frame, put_policy
-from fieldsvc.storage.users import village_ids_of
 from fieldsvc.thai import local_date, thai_now
 
 #: What a phone and Collect get per bin, besides the bin itself.
@@ -64,11 +64,11 @@ def bins_due(
 
 
 def phone_bins(*, session: Session, settings: Settings, user: User) -> gpd.GeoDataFrame:
-    """The bins ``user`` may see (a head: their villages) with ``due_on``, ``due_state`` and
-    ``days_overdue`` as of today; the columns of the register's bins frame otherwise."""
-    due = bins_due(
-        session=session, settings=settings, village_ids=village_ids_of(session=session, user=user)
-    )
+    """The bins ``user`` may see (a head: their villages; staff: their subdistricts') with
+    ``due_on``, ``due_state`` and ``days_overdue`` as of today; the columns of the register's
+    bins frame otherwise."""
+    village_ids = phone_village_ids(session=session, user=user)
+    due = bins_due(session=session, settings=settings, village_ids=village_ids)
     due["due_state"] = due["due_state"].astype(str)
     return due.drop(columns=["last_inspected_on", "interval_days", "round_days"])
 
