@@ -89,6 +89,7 @@ def cmd_import_bin_sheet(args: argparse.Namespace, settings: Settings) -> int:
         encoding=args.encoding,
         sheet=args.sheet,
         defaults=sheet_defaults(args, settings),
+        subdistrict_code=getattr(args, "subdistrict", None),
     )
 
 
@@ -188,6 +189,12 @@ def register(sub: Any) -> None:
         )
         if what == "bins":
             add_sheet_option(p)
+            p.add_argument(
+                "--subdistrict",
+                metavar="CODE",
+                help="sheets: the subdistrict (6-digit code) whose village numbers the sheet "
+                "uses; required when this install serves several subdistricts",
+            )
             p.add_argument(
                 "--default-stream",
                 type=_stream_option,

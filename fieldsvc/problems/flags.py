@@ -95,6 +95,23 @@ PROBLEMS = [
         label=("ถังของหมู่บ้านอื่น", "Bin of another village"),
     ),
     entry(
+        "point_outside_my_subdistrict",
+        "hold",
+        "ตำแหน่งที่ส่งอยู่ในตำบลอื่นที่ท่านไม่ได้รับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "the point lies in a village of another subdistrict than yours; the survey is kept "
+        "for staff to review",
+        label=("ตำแหน่งอยู่ในตำบลอื่น", "Point in another subdistrict"),
+    ),
+    entry(
+        "bin_of_other_subdistrict",
+        "hold",
+        "ถังรหัส {code} ขึ้นทะเบียนอยู่ในตำบลที่ท่านไม่ได้รับผิดชอบ ข้อมูลถูกเก็บไว้รอเจ้าหน้าที่ตรวจสอบ",
+        "bin {code} is registered in another subdistrict than yours; the survey is kept "
+        "for staff to review",
+        params="code",
+        label=("ถังของตำบลอื่น", "Bin of another subdistrict"),
+    ),
+    entry(
         "hand_placed_point",
         "note",
         "ตำแหน่งนี้คลาดเคลื่อน 0 เมตร จึงไม่ได้มาจาก GPS (วางเองบนแผนที่ หรือแอปปลอมตำแหน่ง) "

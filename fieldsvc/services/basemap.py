@@ -12,8 +12,8 @@ from sqlmodel import Session
 from fieldsvc.analysis.roads import base_map_layers, roads_from_pbf
 from fieldsvc.config import Settings
 from fieldsvc.models import User
+from fieldsvc.services.phone_scope import phone_village_ids
 from fieldsvc.storage.frames import villages_frame
-from fieldsvc.storage.users import village_ids_of
 
 
 @lru_cache(maxsize=2)
@@ -31,9 +31,10 @@ def office_roads(settings: Settings) -> gpd.GeoDataFrame | None:
 
 
 def phone_base_map(*, session: Session, settings: Settings, user: User) -> gpd.GeoDataFrame:
-    """Outlines of the villages ``user`` may see and the roads around them (lines, WGS 84)."""
+    """Outlines of the villages ``user`` may see (a head's, or their subdistricts') and the
+    roads around them (lines, WGS 84)."""
     villages = villages_frame(session=session)
-    allowed = village_ids_of(session=session, user=user)
+    allowed = phone_village_ids(session=session, user=user)
     if allowed is not None:
         villages = villages[villages["village_id"].isin(allowed)]
     return base_map_layers(villages, office_roads(settings))

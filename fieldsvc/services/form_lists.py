@@ -3,7 +3,9 @@ registered bins of those villages as the ODK entity list ``bins`` (spec 2024.1),
 integrity answer that tells a phone which bins it holds are gone.
 
 Each token gets only the bins of its own villages (ODK Central serves every entity to every
-device; this server filters by design). A bin that leaves a head's villages, or leaves the
+device; this server filters by design): a village head's villages, the villages of the
+subdistricts a staff member works for (never a neighbouring subdistrict's), every village for a
+user of every subdistrict. A bin that leaves a head's villages, or leaves the
 register, is reported deleted to that head's phone, which then drops it from its list.
 """
 
@@ -19,10 +21,10 @@ from sqlmodel import Session
 from fieldsvc.config import Settings
 from fieldsvc.models import User
 from fieldsvc.models.enums import CONDITION_TH, Condition
+from fieldsvc.services.phone_scope import phone_village_ids
 from fieldsvc.services.rounds import STATE_ORDER, bins_due
 from fieldsvc.storage.entities import EntityRow, entity_rows, listed_entity_ids
 from fieldsvc.storage.register import list_villages
-from fieldsvc.storage.users import village_ids_of
 
 BINS_CSV = "bins.csv"
 #: The entity list's columns: the three the spec fixes, then the bins' properties (the names
@@ -76,7 +78,7 @@ def bins_csv(*, session: Session, settings: Settings, user: User) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BINS_COLUMNS)
-    village_ids = village_ids_of(session=session, user=user)
+    village_ids = phone_village_ids(session=session, user=user)
     due = bins_due(session=session, settings=settings, village_ids=village_ids)
     due_by_code = {
         code: (str(on), str(state))
@@ -114,8 +116,9 @@ def _due_order(code: str, due: dict[str, tuple[str, str]]) -> tuple[int, str, st
 
 def villages_csv(*, session: Session, user: User) -> bytes:
     """``villages.csv`` from the database (name = village number, label = "หมู่ที่ N name"),
-    limited to a village head's own villages. UTF-8 without BOM, LF line ends."""
-    allowed = village_ids_of(session=session, user=user)
+    limited to a village head's own villages, or a staff member's subdistricts' villages.
+    UTF-8 without BOM, LF line ends."""
+    allowed = phone_village_ids(session=session, user=user)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "label"])
@@ -138,7 +141,7 @@ def integrity_xml(*, session: Session, user: User, entity_ids: Sequence[str]) ->
     """The OpenRosa integrity answer for the bins list: for each id asked, whether it is gone
     (``<deleted>true</deleted>``: no such bin in the register, or no longer one of this
     user's villages) or still listed (``false``)."""
-    village_ids = village_ids_of(session=session, user=user)
+    village_ids = phone_village_ids(session=session, user=user)
     present = listed_entity_ids(session=session, entity_ids=entity_ids, village_ids=village_ids)
     items = "".join(
         f"<entity id={quoteattr(i)}><deleted>{'false' if i in present else 'true'}</deleted>"

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge, TooManyRequests
+from fieldsvc.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+)
 from fieldsvc.ingest.checks import Flag
 from fieldsvc.ingest.photos import ReceivedPhoto, UnreadablePhoto, is_readable_media_type
 from fieldsvc.ingest.survey import SurveyRecord
@@ -41,6 +48,7 @@ from fieldsvc.storage.submissions import (
     require_submission,
     set_flags_of_code,
 )
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 from fieldsvc.thai import thai_now
 
 NamedPhoto = tuple[str, ReceivedPhoto]
@@ -302,10 +310,24 @@ def receive_survey(
     return commit_with_one_retry(session, receive_and_attach)
 
 
+def _require_own_subdistrict(
+    *, session: Session, user: User, submission: Submission, key: str
+) -> None:
+    """A survey of a subdistrict ``user`` does not work for is not theirs to know of (404),
+    unless they sent it themselves (a survey held because it was about another subdistrict
+    still gets its photos)."""
+    if submission.submitter_id == user.id or user.role == Role.village_head:
+        return  # a village head's villages are checked by ``require_photo_sender``
+    mine = subdistrict_ids_of(session=session, user=user)
+    if mine is not None and submission.subdistrict_id not in mine:
+        raise NotFound.of("submission_not_found", field="id", key=key)
+
+
 def survey_for_photo(*, session: Session, user: User, key: str, name: str) -> Submission:
     """The survey a photo is about to be sent for, when ``user`` may send it (else 404 / 403 /
     400 for a photo the survey does not name); checked before the bytes are read."""
     submission = require_submission(session=session, key=key)
+    _require_own_subdistrict(session=session, user=user, submission=submission, key=key)
     require_photo_sender(session=session, user=user, submission=submission)
     require_declared(name, list((submission.parsed or {}).get("photo_names") or []))
     return submission

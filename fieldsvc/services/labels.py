@@ -70,8 +70,10 @@ def require_label_printer(user: User) -> None:
         raise Forbidden.of("labels_staff_only")
 
 
-def _village(session: Session, number: int) -> Village:
-    village = get_village_by_number(session=session, number=number)
+def _village(session: Session, number: int, subdistrict_id: int | None = None) -> Village:
+    """Village ``number`` of subdistrict ``subdistrict_id`` (None: the first with it by
+    subdistrict, as the command line of a single-office install)."""
+    village = get_village_by_number(session=session, number=number, subdistrict_id=subdistrict_id)
     if village is None:
         raise NotFound.of(
             "labels_village_unknown", field="village", details={"value": number}, village=number
@@ -99,14 +101,20 @@ def _sheet(session: Session, village: Village, codes: Sequence[str], which: Whic
 
 
 def village_labels(
-    *, session: Session, user: User | None, village_number: int, which: Which
+    *,
+    session: Session,
+    user: User | None,
+    village_number: int,
+    which: Which,
+    subdistrict_id: int | None = None,
 ) -> LabelSheet:
     """The stickers of a village's registered bins (``bins``), or of its fresh codes not used
-    yet (``fresh``: a batch printed again); ``user`` None is the office's command line. 404
-    when there is nothing to print."""
+    yet (``fresh``: a batch printed again); ``user`` None is the office's command line. The
+    village number is one of subdistrict ``subdistrict_id`` (the request's workplace). 404
+    when there is no such village or nothing to print."""
     if user is not None:
         require_label_printer(user)
-    village = _village(session, village_number)
+    village = _village(session, village_number, subdistrict_id)
     if which == "bins":
         codes = [b.code for b in bins_of_village(session=session, village_id=village.id or 0)]
     else:
@@ -124,10 +132,16 @@ def village_labels(
 
 
 def issue_fresh_codes(
-    *, session: Session, user: User | None, village_number: int, count: int
+    *,
+    session: Session,
+    user: User | None,
+    village_number: int,
+    count: int,
+    subdistrict_id: int | None = None,
 ) -> list[IssuedCode]:
-    """Reserve ``count`` fresh codes for a village and commit; ``user`` None is the office's
-    command line. 422 for a count outside 1..240, 409 when the village has fewer codes left."""
+    """Reserve ``count`` fresh codes for village ``village_number`` of subdistrict
+    ``subdistrict_id`` and commit; ``user`` None is the office's command line. 422 for a count
+    outside 1..240, 409 when the village has fewer codes left, 404 for no such village."""
     if user is not None:
         require_label_printer(user)
     if not 1 <= count <= MAX_FRESH_CODES:
@@ -138,7 +152,7 @@ def issue_fresh_codes(
             value=count,
             max_count=MAX_FRESH_CODES,
         )
-    village = _village(session, village_number)
+    village = _village(session, village_number, subdistrict_id)
 
     def reserve() -> list[IssuedCode]:
         serials = free_serials(session=session, village_number=village.number, count=count)
@@ -162,21 +176,35 @@ def issue_fresh_codes(
 
 
 def fresh_labels(
-    *, session: Session, user: User | None, village_number: int, count: int
+    *,
+    session: Session,
+    user: User | None,
+    village_number: int,
+    count: int,
+    subdistrict_id: int | None = None,
 ) -> LabelSheet:
     """Reserve fresh codes (:func:`issue_fresh_codes`) and the sheet that prints them."""
-    rows = issue_fresh_codes(session=session, user=user, village_number=village_number, count=count)
-    village = _village(session, village_number)
+    rows = issue_fresh_codes(
+        session=session,
+        user=user,
+        village_number=village_number,
+        count=count,
+        subdistrict_id=subdistrict_id,
+    )
+    village = _village(session, village_number, subdistrict_id)
     sheet = _sheet(session, village, [row.code for row in rows], "fresh")
     stamp = rows[0].issued_at.strftime("%Y%m%d-%H%M%S") if rows else "none"
     return LabelSheet(sheet.labels, sheet.title, sheet.filename.replace(".pdf", f"-{stamp}.pdf"))
 
 
-def labels_overview(*, session: Session, user: User) -> list[VillageCodes]:
-    """Every village with its bin count and issued codes, for the stickers page."""
+def labels_overview(
+    *, session: Session, user: User, subdistrict_id: int | None = None
+) -> list[VillageCodes]:
+    """Every village (of subdistrict ``subdistrict_id`` when given) with its bin count and
+    issued codes, for the stickers page."""
     require_label_printer(user)
     found = []
-    for village in list_villages(session=session):
+    for village in list_villages(session=session, subdistrict_id=subdistrict_id):
         village_id = village.id or 0
         found.append(
             VillageCodes(

@@ -10,13 +10,15 @@ from typing import Final
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.models import Condition, Role, Stream, User, Village
+from fieldsvc.models import Condition, Role, Stream, Subdistrict, User, Village
+from fieldsvc.services.phone_scope import phone_village_ids
 from fieldsvc.storage.register import (
     bins_near,
     count_bins,
     count_bins_surveyed_since,
     villages_by_number,
 )
+from fieldsvc.storage.tenancy import subdistrict_ids_of
 from fieldsvc.storage.users import village_ids_of
 from fieldsvc.thai import THAI_TZ
 
@@ -51,6 +53,9 @@ class PhoneProfile:
     progress: Progress
     settings: FormSettings
     server_time: datetime
+    #: The subdistrict the phone works in (None: an install with no subdistrict yet).
+    subdistrict_code: str | None = None
+    subdistrict_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,16 +88,20 @@ def progress_of(*, session: Session, village_ids: list[int] | None, now: datetim
     )
 
 
-def phone_profile(*, session: Session, settings: Settings, user: User) -> PhoneProfile:
-    """The user, their villages, this month's progress and the form's limits."""
-    ids = village_ids_of(session=session, user=user)
+def phone_profile(
+    *, session: Session, settings: Settings, user: User, subdistrict: Subdistrict | None = None
+) -> PhoneProfile:
+    """The user, their subdistrict (the request's workplace) and its villages they survey,
+    this month's progress and the form's limits."""
+    subdistrict_id = subdistrict.id if subdistrict is not None else None
+    ids = phone_village_ids(session=session, user=user, subdistrict_id=subdistrict_id)
     now = datetime.now(UTC)
     return PhoneProfile(
         username=user.username,
         display_name=user.display_name,
         role=user.role,
         villages=villages_by_number(session=session, ids=ids),
-        all_villages=ids is None,
+        all_villages=user.role != Role.village_head,
         progress=progress_of(session=session, village_ids=ids, now=now),
         settings=FormSettings(
             max_gps_accuracy_m=settings.max_gps_accuracy_m,
@@ -101,6 +110,8 @@ def phone_profile(*, session: Session, settings: Settings, user: User) -> PhoneP
             due_soon_days=settings.rounds_due_soon_days,
         ),
         server_time=now,
+        subdistrict_code=subdistrict.code if subdistrict is not None else None,
+        subdistrict_name=subdistrict.name if subdistrict is not None else None,
     )
 
 
@@ -115,8 +126,10 @@ def bins_near_point(
     subdistrict_id: int | None = None,
 ) -> list[BinNearby]:
     """Registered bins within ``radius_m`` metres, nearest first; a village head sees only
-    their villages' bins, others those of subdistrict ``subdistrict_id`` (None: every one)."""
+    their villages' bins; others those of subdistrict ``subdistrict_id`` (None: all of theirs),
+    never outside the subdistricts they work for."""
     allowed = village_ids_of(session=session, user=user)
+    mine = None if allowed is not None else subdistrict_ids_of(session=session, user=user)
     found = bins_near(
         session=session,
         lon=lon,
@@ -137,5 +150,6 @@ def bins_near_point(
             distance_m=round(d, 1),
         )
         for b, d in found
-        if allowed is None or b.village_id in allowed
+        if (allowed is None or b.village_id in allowed)
+        and (mine is None or b.subdistrict_id in mine)
     ]

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from fieldsvc.analysis.rounds import RoundPolicy, inspection_due, round_counts
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
-from fieldsvc.models import InspectionPolicy, Stream, User
+from fieldsvc.models import InspectionPolicy, Role, Stream, User
+from fieldsvc.services.phone_scope import phone_village_ids
 from fieldsvc.storage.frames import bins_frame
 from fieldsvc.storage.register import (
     bin_ids_in_subdistrict,
@@ -22,7 +23,6 @@ from fieldsvc.storage.register import (
 )
 from fieldsvc.storage.rounds import delete_policy, policy_overrides_frame, put_policy
 from fieldsvc.storage.tenancy import village_ids_in
-from fieldsvc.storage.users import village_ids_of
 from fieldsvc.thai import local_date, thai_now
 
 #: What a phone and Collect get per bin, besides the bin itself.
@@ -71,12 +71,12 @@ def bins_due(
 def phone_bins(
     *, session: Session, settings: Settings, user: User, subdistrict_id: int | None = None
 ) -> gpd.GeoDataFrame:
-    """The bins ``user`` may see (a head: their villages; others: subdistrict
-    ``subdistrict_id``'s, None: every one) with ``due_on``, ``due_state`` and
+    """The bins ``user`` may see (a head: their villages; others: their subdistricts', only
+    subdistrict ``subdistrict_id``'s when given) with ``due_on``, ``due_state`` and
     ``days_overdue`` as of today; the columns of the register's bins frame otherwise."""
-    allowed = village_ids_of(session=session, user=user)
-    due = bins_due(session=session, settings=settings, village_ids=allowed)
-    if allowed is None and subdistrict_id is not None:
+    village_ids = phone_village_ids(session=session, user=user)
+    due = bins_due(session=session, settings=settings, village_ids=village_ids)
+    if user.role != Role.village_head and subdistrict_id is not None:
         ids = bin_ids_in_subdistrict(session=session, subdistrict_id=subdistrict_id)
         due = due[due["bin_id"].isin(ids)].reset_index(drop=True)
     due["due_state"] = due["due_state"].astype(str)

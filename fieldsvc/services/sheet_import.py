@@ -23,7 +23,7 @@ from typing import Final, Literal
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
-from fieldsvc.errors import FieldsvcError, SubmissionConflict
+from fieldsvc.errors import FieldsvcError, InvalidInput, SubmissionConflict
 from fieldsvc.ingest.checks import Flag, coordinates_usable
 from fieldsvc.ingest.report import ImportReport, RowNote
 from fieldsvc.ingest.sheets import RegisterDefaults, SheetRead, SheetRow, read_bin_sheet
@@ -38,6 +38,7 @@ from fieldsvc.storage.submissions import (
     receive_submission,
     record_to_parsed,
 )
+from fieldsvc.storage.tenancy import subdistrict_by_code, subdistrict_count
 
 SHEET_CONTENT_TYPE = "application/json"
 _SHOWN_NOTES = 20
@@ -157,17 +158,25 @@ def import_bin_sheet(
     encoding: str | None = None,
     sheet: str | None = None,
     defaults: RegisterDefaults | None = None,
+    subdistrict_code: str | None = None,
 ) -> SheetImportOutcome:
     """Read a survey sheet and receive each row as a ``sheet`` submission (idempotent).
 
     ``defaults``: the stream and size a new bin from a row without them gets; None takes the
-    settings' (``defaults_from``).
+    settings' (``defaults_from``). ``subdistrict_code``: the subdistrict the sheet is of (its
+    village numbers are that subdistrict's); required when the install serves several.
 
     Raises
     ------
     ImportFailed
         When the file as a whole cannot be read (see ``read_bin_sheet``).
+    InvalidInput
+        ``subdistrict_required`` when the install serves several subdistricts and none is
+        named.
+    NotFound
+        ``subdistrict_code_unknown`` for a code that is no subdistrict of the install.
     """
+    within = sheet_subdistrict(session=session, code=subdistrict_code)
     defaults = defaults if defaults is not None else defaults_from(settings)
     read = read_bin_sheet(path, encoding=encoding, sheet=sheet, defaults=defaults)
     # Looked up before any row registers a bin: which codes the register already has.
@@ -193,6 +202,7 @@ def import_bin_sheet(
                     settings=settings,
                     complete=True,
                     intake_flags=conflicts.get(row.row, []),
+                    subdistrict_ids=within,
                 )
         except SubmissionConflict as exc:
             note = _conflict(session=session, row=row, error=exc)
@@ -225,6 +235,19 @@ def import_bin_sheet(
         rows={fate: sorted(numbers) for fate, numbers in fates.items() if numbers},
         defaults_used=_defaults_used(read, defaults),
     )
+
+
+def sheet_subdistrict(*, session: Session, code: str | None) -> list[int] | None:
+    """The subdistrict a sheet's village numbers are looked for in: the one named by ``code``;
+    None (the install's only one, or none) when none is named and the install has one at
+    most; ``subdistrict_required`` when it serves several and none is named."""
+    if code:
+        found = subdistrict_by_code(session=session, code=code)
+        return [found.id or 0]
+    count = subdistrict_count(session=session)
+    if count > 1:
+        raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
+    return None
 
 
 def _fate(outcome: str, applied: bool, row: SheetRow, known_codes: set[str]) -> RowFate:

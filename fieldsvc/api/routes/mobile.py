@@ -20,7 +20,7 @@ from typing import Final
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fieldsvc.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldsvc.api.deps import SessionDep, SettingsDep, UserPlace
 from fieldsvc.api.schemas.mobile import MeOut
 from fieldsvc.errors import NotFound
 from fieldsvc.resources import web_form_dir
@@ -158,8 +158,11 @@ def mobile_file(request: Request, name: str) -> Response:
     response_model=MeOut,
     summary="The signed-in user, their villages and this month's progress (phone form)",
 )
-def get_me(session: SessionDep, settings: SettingsDep, user: CurrentUser) -> MeOut:
-    return MeOut.model_validate(phone_profile(session=session, settings=settings, user=user))
+def get_me(session: SessionDep, settings: SettingsDep, place: UserPlace) -> MeOut:
+    profile = phone_profile(
+        session=session, settings=settings, user=place.user, subdistrict=place.subdistrict
+    )
+    return MeOut.model_validate(profile)
 
 
 router.include_router(api_router)

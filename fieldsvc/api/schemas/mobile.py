@@ -52,6 +52,10 @@ class MeOut(BaseModel):
     progress: Progress
     settings: FormSettings
     server_time: datetime
+    subdistrict_code: str | None = Field(
+        default=None, description="The DOPA code of the subdistrict the phone works in"
+    )
+    subdistrict_name: str | None = Field(default=None, description="Its name (Thai)")
 
 
 class NearbyBinOut(BaseModel):

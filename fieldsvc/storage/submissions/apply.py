@@ -177,7 +177,8 @@ def _look_up(*, session: Session, record: SurveyRecord, submission: Submission) 
     if submission.deprecated_id:
         previous = get_submission_by_instance(session=session, instance_id=submission.deprecated_id)
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
-    places = locate(session=session, number=record.village_number, point=point)
+    within = [submission.subdistrict_id] if submission.subdistrict_id is not None else None
+    places = locate(session=session, number=record.village_number, point=point, within=within)
     return LookedUp(previous=previous, bin_id=None, places=places)
 
 

@@ -7,6 +7,7 @@ code, the places (one statement), then the writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -143,7 +144,7 @@ def _scope_flags(
     village its point lies in and the village the named bin is registered in must all be
     theirs. Otherwise the survey is kept but held for staff (never applied, never public)."""
     if submitter is None or submitter.role != Role.village_head:
-        return []
+        return _subdistrict_flags(record=record, places=places)
     allowed = village_ids_of(session=session, user=submitter) or []
     flags: list[Flag] = []
     named = places.village
@@ -176,6 +177,36 @@ def _scope_flags(
                 "bin_outside_my_villages",
                 "bin_code",
                 {"value": record.bin_code, "allowed_village_ids": allowed},
+                code=record.bin_code,
+            )
+        )
+    return flags
+
+
+def _subdistrict_flags(*, record: SurveyRecord, places: Whereabouts) -> list[Flag]:
+    """Health staff, viewers and admins of some subdistricts write only in theirs: a survey
+    whose point lies in a village of another subdistrict, or that names a bin registered in
+    another, is kept but held for staff (never applied to that subdistrict's register). The
+    village it names is looked for in the sender's subdistricts only (``locate``)."""
+    mine = places.sender_subdistricts
+    if mine is None:  # a user of every subdistrict (or a single-office install)
+        return []
+    flags: list[Flag] = []
+    at_point = places.at_point
+    if at_point is not None and at_point.subdistrict_id not in mine:
+        flags.append(
+            Flag.of(
+                "point_outside_my_subdistrict",
+                "location",
+                {"village_at_point": at_point.number, "allowed_subdistrict_ids": list(mine)},
+            )
+        )
+    if places.bin_subdistrict is not None and places.bin_subdistrict not in mine:
+        flags.append(
+            Flag.of(
+                "bin_of_other_subdistrict",
+                "bin_code",
+                {"value": record.bin_code, "allowed_subdistrict_ids": list(mine)},
                 code=record.bin_code,
             )
         )
@@ -388,6 +419,28 @@ def _apply_at_once(
     return True
 
 
+def _subdistrict_of(
+    *,
+    session: Session,
+    places: Whereabouts,
+    point: tuple[float, float] | None,
+    submitter: User | None,
+) -> int | None:
+    """The survey's subdistrict: its village's, else its bin's (both already looked up), else
+    its sender's only one, the one holding its point, or the install's only one."""
+    if places.village is not None and places.village.subdistrict_id is not None:
+        return places.village.subdistrict_id
+    if places.bin_subdistrict is not None:
+        return places.bin_subdistrict
+    return subdistrict_for_row(
+        session=session,
+        village_id=places.village.id if places.village else None,
+        lon=point[0] if point else None,
+        lat=point[1] if point else None,
+        user=submitter,
+    )
+
+
 def receive_submission(
     *,
     session: Session,
@@ -398,10 +451,13 @@ def receive_submission(
     settings: Settings,
     complete: bool = True,
     intake_flags: tuple[Flag, ...] | list[Flag] = (),
+    subdistrict_ids: Sequence[int] | None = None,
 ) -> ReceiveResult:
     """Store one survey version as received, check it, and apply it if complete and clean.
 
     ``intake_flags`` are problems the channel's parser already found (unreadable values).
+    ``subdistrict_ids``: the subdistricts its village number is looked for in (a sheet
+    imported for one subdistrict); None: the sender's (see ``locate``).
     """
     digest = payload_digest(raw_payload, content_type)
     stored_id, bin_id, bin_village_id = _stored_and_bin_ids(session=session, record=record)
@@ -442,7 +498,14 @@ def receive_submission(
     if previous is not None and not _may_edit(submitter, previous):
         previous = None  # kept as a survey of its own: it replaces nobody else's version
     point = (record.lon or 0, record.lat or 0) if coordinates_usable(record) else None
-    places = locate(session=session, number=record.village_number, point=point)
+    places = locate(
+        session=session,
+        number=record.village_number,
+        point=point,
+        sender=submitter,
+        within=subdistrict_ids,
+        bin_id=bin_id,
+    )
     village_id = places.village.id if places.village else None
     context = _check_context(
         session=session,
@@ -470,12 +533,8 @@ def receive_submission(
         root_id=previous.root_id if previous else _new_root_id(record, edit_flags),
         submitter=submitter,
         village_id=village_id,
-        subdistrict_id=subdistrict_for_row(
-            session=session,
-            village_id=village_id,
-            lon=point[0] if point else None,
-            lat=point[1] if point else None,
-            user=submitter,
+        subdistrict_id=_subdistrict_of(
+            session=session, places=places, point=point, submitter=submitter
         ),
         complete=complete,
         flags=flags,
