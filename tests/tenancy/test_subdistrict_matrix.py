@@ -88,6 +88,12 @@ from tests.intake.conftest import bin_xml, jpeg_bytes
 from tests.tenancy.conftest import B_VILLAGE_CENTRES, make_two_subdistricts
 
 CODE_A, CODE_B = "999901", "999902"
+#: The plans' titles: a list of plans shows no village or bin, so its titles are the markers.
+PLAN_TITLES = {
+    "a_published": "แผนจัดสรรถังแผนกอ",
+    "a_draft": "แผนร่างแผนกอ",
+    "b_published": "แผนจัดสรรถังแผนขอ",
+}
 LAT_B, LON_B = B_VILLAGE_CENTRES[1]
 
 #: B's users, in the order of every row of ``OTHER``.
@@ -339,7 +345,7 @@ def _survey(code: str, sid: str, lat: float, lon: float, photos: list[str]) -> d
 
 
 def _create_plan(
-    db: Session, settings: Settings, subdistrict_id: int, budget_baht: float
+    db: Session, settings: Settings, subdistrict_id: int, budget_baht: float, title: str
 ) -> AllocationPlanRecord:
     """A plan of one subdistrict. ``create_plan(subdistrict_id=…)`` comes with the plans
     helper's branch; before it, the plan is made install-wide and then given its subdistrict."""
@@ -348,9 +354,10 @@ def _create_plan(
             session=db,
             settings=settings,
             budget_baht=budget_baht,
+            title=title,
             subdistrict_id=subdistrict_id,  # type: ignore[call-arg]
         )
-    plan = planning.create_plan(session=db, settings=settings, budget_baht=budget_baht)
+    plan = planning.create_plan(session=db, settings=settings, budget_baht=budget_baht, title=title)
     plan.subdistrict_id = subdistrict_id
     db.add(plan)
     db.flush()
@@ -408,7 +415,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
     )
     assert sent_b.status_code == 201, sent_b.text
     with Session(engine, expire_on_commit=False) as db:
-        published = _create_plan(db, settings, a_id, 50_000)
+        published = _create_plan(db, settings, a_id, 50_000, PLAN_TITLES["a_published"])
         # one new site in A's หมู่ 1 (the world has no households, so the engine funds none):
         # publishing makes it the plan's one item to follow
         published.recommendations = [
@@ -428,8 +435,9 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
             },
         ]
         planning.publish_plan(session=db, plan=published)
-        draft = _create_plan(db, settings, a_id, 20_000)
-        published_b = _create_plan(db, settings, b_id, 30_000)  # B's own, published
+        draft = _create_plan(db, settings, a_id, 20_000, PLAN_TITLES["a_draft"])
+        # B's own, published
+        published_b = _create_plan(db, settings, b_id, 30_000, PLAN_TITLES["b_published"])
         published_b.recommendations = [
             {
                 **published.recommendations[0],
@@ -495,6 +503,8 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
         public_report.ticket,
         a_instance,
         world.sha256,
+        PLAN_TITLES["a_published"],
+        PLAN_TITLES["a_draft"],
     ]
     b_markers = [
         "B-0001",
@@ -503,6 +513,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
         "ตำบลโนนสูง",
         public_report_b.ticket,
         b_instance,
+        PLAN_TITLES["b_published"],
     ]
     return TwoWorld(world, a_id, b_id, a_markers, b_markers)
 
