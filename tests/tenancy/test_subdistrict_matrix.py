@@ -273,6 +273,7 @@ CONTROL_NEW_ROUTES: dict[tuple[str, str], str] = {
 #: cannot show that the page has A's rows to hide): a user's own record, the map page's frame.
 NO_MARKERS_FOR_A_EITHER: set[tuple[str, str]] = {
     ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/batch-reviews/preview"),  # counts and survey ids, no codes or names
 }
 
 #: Concrete URLs for the rows whose body is searched (several answers of one route).
