@@ -11,11 +11,12 @@ viewers; a village head gets 403): ``inspections`` (without notes), ``held-surve
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import shapely
 from sqlmodel import Session
 
@@ -311,10 +312,12 @@ def _inspection_feature(row: Mapping[str, Any]) -> Feature:
     }
 
 
-def _held_features(session: Session) -> list[tuple[Feature, Any]]:
+def _held_features(
+    session: Session, subdistrict_ids: list[int] | None = None
+) -> list[tuple[Feature, Any]]:
     numbers = store.village_numbers(session=session)
     out: list[tuple[Feature, Any]] = []
-    for survey in store.held_surveys(session=session):
+    for survey in store.held_surveys(session=session, subdistrict_ids=subdistrict_ids):
         parsed = survey.parsed or {}
         lon, lat = parsed.get("lon"), parsed.get("lat")
         observed = survey.observed_at or survey.received_at
@@ -338,9 +341,16 @@ def _held_features(session: Session) -> list[tuple[Feature, Any]]:
     return out
 
 
-def _traffy_features(session: Session) -> list[tuple[Feature, Any]]:
+def _traffy_features(
+    session: Session, subdistrict_ids: list[int] | None = None
+) -> list[tuple[Feature, Any]]:
     numbers = store.village_numbers(session=session)
-    frame = traffy_frame(session=session)
+    frames = (
+        [traffy_frame(session=session)]
+        if subdistrict_ids is None
+        else [traffy_frame(session=session, subdistrict_id=i) for i in subdistrict_ids]
+    )
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out: list[tuple[Feature, Any]] = []
     for row, point in zip(frame.to_dict("records"), frame.geometry, strict=True):
         properties = {
@@ -417,7 +427,7 @@ def items_page(
     elif collection.id == "recommended-sites":
         built = _site_features(session, settings, subdistrict)
     else:
-        built = _builder(collection)(session, settings)
+        built = _staff_features(collection, session, subdistrict_ids)
     return _page(_held_in_time(_filtered(built, query), query), query)
 
 
@@ -447,17 +457,22 @@ def one_feature(
             subdistrict_ids=subdistrict_ids,
         )
         return _inspection_feature(page.rows[0]) if page.rows else None
-    built = _builder(collection)(session, settings)
+    if collection.id == "villages":
+        built = _village_features(session, settings, None)
+    elif collection.id == "recommended-sites":
+        built = _site_features(session, settings, None)
+    else:
+        built = _staff_features(collection, session, subdistrict_ids)
     return next((f for f, _ in built if str(f["id"]) == feature_id), None)
 
 
-def _builder(collection: Collection) -> Callable[[Session, Settings], list[tuple[Feature, Any]]]:
-    return {
-        "villages": _village_features,
-        "recommended-sites": _site_features,
-        "held-surveys": lambda session, _settings: _held_features(session),
-        "traffy-tickets": lambda session, _settings: _traffy_features(session),
-    }[collection.id]
+def _staff_features(
+    collection: Collection, session: Session, subdistrict_ids: list[int] | None
+) -> list[tuple[Feature, Any]]:
+    """The held surveys or Traffy tickets of the subdistricts the caller works for."""
+    if collection.id == "held-surveys":
+        return _held_features(session, subdistrict_ids)
+    return _traffy_features(session, subdistrict_ids)
 
 
 def extent(
@@ -468,7 +483,12 @@ def extent(
         return store.bins_extent(session=session), None
     if collection.id == "inspections":
         return store.inspections_extent(session=session)
-    built = _builder(collection)(session, settings)
+    if collection.id == "villages":
+        built = _village_features(session, settings)
+    elif collection.id == "recommended-sites":
+        built = _site_features(session, settings)
+    else:  # a bounding box and time span only: no row of a staff collection is shown
+        built = _staff_features(collection, session, None)
     box = _bounds([shape for _, shape in built])
     if not collection.temporal or not built:
         return box, None

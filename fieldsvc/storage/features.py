@@ -256,9 +256,12 @@ def inspections_extent(
 HELD_STATES = (ReviewState.received.value, ReviewState.has_issues.value)
 
 
-def held_surveys(*, session: Session) -> Sequence[Submission]:
+def held_surveys(
+    *, session: Session, subdistrict_ids: Sequence[int] | None = None
+) -> Sequence[Submission]:
     """Current, complete surveys kept but not applied to the register, awaiting a staff
-    decision (held by a check), in id order. They are few: filtered by the caller."""
+    decision (held by a check), in id order; of those subdistricts only when
+    ``subdistrict_ids`` is given. They are few: filtered by the caller."""
     query = (
         select(Submission)
         .where(
@@ -269,6 +272,8 @@ def held_surveys(*, session: Session) -> Sequence[Submission]:
         )
         .order_by(col(Submission.id))
     )
+    if subdistrict_ids is not None:
+        query = query.where(col(Submission.subdistrict_id).in_(list(subdistrict_ids)))
     return session.exec(query).all()
 
 

@@ -142,13 +142,20 @@ OTHER: dict[tuple[str, str], str] = {
     # anyone reads them; that they hold A's rows only is test_public_pages_show_one_subdistrict)
     # /public itself: the list of subdistricts (their names are public)
     ("GET", "/public"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}/map.html"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}/data/metadata.json"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}/data/{name}.csv"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}/data/{name}.geojson"): "2xx 2xx 2xx 2xx",
-    ("GET", "/public/{code}/plan.{kind}"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/map.html"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/metadata.json"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.csv"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.geojson"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/{code:dopa}/plan.{kind}"): "2xx 2xx 2xx 2xx",
     # the provincial overview: one row per subdistrict, counts only, public as well
+    # the install's combined open data (every subdistrict, a subdistrict_code column: public
+    # anyway); the combined map and plan ask which subdistrict (the index / 422)
+    ("GET", "/public/data/metadata.json"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/data/{name}.csv"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/data/{name}.geojson"): "2xx 2xx 2xx 2xx",
+    ("GET", "/public/map.html"): "3xx 3xx 3xx 3xx",
+    ("GET", "/public/plan.{kind}"): "422 422 422 422",
     ("GET", "/public/province"): "2xx 2xx 2xx 2xx",
     ("GET", "/public/province.{kind}"): "2xx 2xx 2xx 2xx",
     ("GET", "/staff/province"): "2xx 2xx 2xx 403",
@@ -205,7 +212,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/submissions/multipart"): "403 kept kept kept",
     ("POST", "/api/v1/submissions/{submission_id}/corrections"): "403 404 404 403",
     ("POST", "/api/v1/submissions/{submission_id}/review"): "403 404 404 403",
-    ("PUT", "/api/v1/submissions/{submission_id}/attachments/{name}"): "403 404 404 403",
+    # another subdistrict's survey is not found, before asking whether a viewer may write
+    ("PUT", "/api/v1/submissions/{submission_id}/attachments/{name}"): "404 404 404 403",
     ("POST", "/api/v1/work-orders/{order_id}/assign"): "403 404 404 403",
     ("POST", "/api/v1/work-orders/{order_id}/done"): "403 404 404 403",
     ("POST", "/api/v1/work-orders/{order_id}/cancel"): "403 404 404 403",
@@ -260,12 +268,15 @@ OTHER: dict[tuple[str, str], str] = {
 #: The controls' answers on routes the single-subdistrict matrix has no row for.
 CONTROL_NEW_ROUTES: dict[tuple[str, str], str] = {
     # "staff_a province"
-    ("GET", "/public/{code}"): "2xx 2xx",
-    ("GET", "/public/{code}/map.html"): "2xx 2xx",
-    ("GET", "/public/{code}/data/metadata.json"): "2xx 2xx",
-    ("GET", "/public/{code}/data/{name}.csv"): "2xx 2xx",
-    ("GET", "/public/{code}/data/{name}.geojson"): "2xx 2xx",
-    ("GET", "/public/{code}/plan.{kind}"): "2xx 2xx",
+    # with two subdistricts the combined map leads to the index and the plan asks which one
+    ("GET", "/public/map.html"): "3xx 3xx",
+    ("GET", "/public/plan.{kind}"): "422 422",
+    ("GET", "/public/{code:dopa}"): "2xx 2xx",
+    ("GET", "/public/{code:dopa}/map.html"): "2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/metadata.json"): "2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.csv"): "2xx 2xx",
+    ("GET", "/public/{code:dopa}/data/{name}.geojson"): "2xx 2xx",
+    ("GET", "/public/{code:dopa}/plan.{kind}"): "2xx 2xx",
     ("POST", "/staff/subdistrict"): "3xx 3xx",  # choosing A: A's staff's own, the province's
 }
 
@@ -274,6 +285,9 @@ CONTROL_NEW_ROUTES: dict[tuple[str, str], str] = {
 NO_MARKERS_FOR_A_EITHER: set[tuple[str, str]] = {
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/batch-reviews/preview"),  # counts and survey ids, no codes or names
+    # the office's yearly figures: counts and shares, no codes or names (the figures per
+    # subdistrict: tests/tenancy/test_analysis_scope.py)
+    ("GET", "/staff/reports/ita.{kind}"),
 }
 
 #: Concrete URLs for the rows whose body is searched (several answers of one route).
@@ -289,31 +303,32 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     "/staff/export/coverage-series.{kind}": [
         "/staff/export/coverage-series.csv",
-        "/staff/export/coverage-series.json?by=area&fiscal_year=2570",
+        "/staff/export/coverage-series.json?by=village&fiscal_year=2570",
     ],
     "/staff/reports/ita.{kind}": [
         "/staff/reports/ita.xlsx?fiscal_year=2570",
         "/staff/reports/ita.docx?fiscal_year=2570",
     ],
-    "/staff/labels/{village}.pdf": ["/staff/labels/1.pdf", "/staff/labels/1.pdf?which=fresh"],
+    "/staff/labels/{village}.pdf": ["/staff/labels/1.pdf"],
     "/ogc/collections/{collection_id}/items": [
-        "/ogc/collections/inspections/items",
-        "/ogc/collections/held-surveys/items",
+        "/ogc/collections/inspections/items",  # held surveys: test_held_surveys_… below
     ],
 }
 
 #: The public pages of one subdistrict, as an anonymous visitor opens them.
 PUBLIC_PAGES: dict[str, list[str]] = {
-    "/public/{code}": ["/public/{code}"],
-    "/public/{code}/map.html": ["/public/{code}/map.html"],
-    "/public/{code}/data/metadata.json": ["/public/{code}/data/metadata.json"],
-    "/public/{code}/data/{name}.csv": [
+    "/public/{code:dopa}": ["/public/{code}"],
+    "/public/{code:dopa}/map.html": ["/public/{code}/map.html"],
+    "/public/{code:dopa}/data/metadata.json": ["/public/{code}/data/metadata.json"],
+    "/public/{code:dopa}/data/{name}.csv": [
         f"/public/{{code}}/data/{n}.csv" for n in ("villages", "bins", "plan", "reports")
     ],
-    "/public/{code}/data/{name}.geojson": [
+    "/public/{code:dopa}/data/{name}.geojson": [
         f"/public/{{code}}/data/{n}.geojson" for n in ("villages", "bins", "reports")
     ],
-    "/public/{code}/plan.{kind}": [f"/public/{{code}}/plan.{k}" for k in ("csv", "xlsx", "pdf")],
+    "/public/{code:dopa}/plan.{kind}": [
+        f"/public/{{code}}/plan.{k}" for k in ("csv", "xlsx", "pdf")
+    ],
 }
 
 
@@ -371,6 +386,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
     a_id, b_id = two.a.subdistrict.id or 0, two.b.subdistrict.id or 0
     tokens: dict[str, str | None] = {
         "anonymous": None,
+        "head_a": two.a.tokens["head"],
         "viewer_b": two.b.tokens["viewer"],
         "staff_b": two.b.tokens["staff"],
         "admin_b": two.b.tokens["admin"],
@@ -530,9 +546,9 @@ def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
 
 def _url(path: str, world: World, role: str, example: str | None = None) -> str:
     """The URL of a route called with A's objects (``example``: one of ``EXAMPLES``)."""
-    if path.startswith("/public/{code}"):
-        url = path.replace("{code}", CODE_A)
-        if path.startswith("/public/{code}/data/"):
+    if path.startswith("/public/{code:dopa}"):
+        url = path.replace("{code:dopa}", CODE_A)
+        if path.startswith("/public/{code:dopa}/data/"):
             url = url.replace("{name}", "bins")
         return url.replace("{kind}", "csv")
     if path == "/staff/subdistrict":
@@ -767,7 +783,7 @@ def test_choosing_another_subdistrict_is_refused(
         client.cookies.clear()
         joiner = "&" if "?" in url else "?"
         response = client.get(f"{url}{joiner}subdistrict={CODE_A}", headers=headers)
-        if response.status_code != 403 or "subdistrict_not_yours" not in response.text:
+        if response.status_code != 403 or f"ตำบลรหัส {CODE_A}" not in response.text:
             wrong[role] = f"{response.status_code} {_found(two.a_markers, response.content)}"
     assert not wrong, f"{method} {path} ?subdistrict={CODE_A}: expected 403, got {wrong}"
 
@@ -834,7 +850,7 @@ def test_every_route_has_a_row(settings: Settings, engine: Engine) -> None:
     assert sorted(routes - set(OTHER)) == [], "new routes need a row in OTHER"
     assert sorted(set(OTHER) - routes) == [], "rows of routes that no longer exist"
     assert mounts == MOUNTS
-    public = {p for _, p in routes if p.startswith("/public/{code}")}
+    public = {p for _, p in routes if p.startswith("/public/{code:dopa}")}
     assert public == set(PUBLIC_PAGES), "every public page of a subdistrict is searched"
     assert set(OTHER) - set(MATRIX) <= set(CONTROL_NEW_ROUTES), "the controls need a row"
 
@@ -858,3 +874,35 @@ def test_a_head_of_b_surveys_b_village_one_not_a(
         village = db.get(Village, survey.village_id)
         assert survey.subdistrict_id == two.b_id
         assert village is not None and village.subdistrict_id == two.b_id
+
+
+def test_held_surveys_in_qgis_are_the_callers_subdistricts_only(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    """The staff-only OGC collection of held surveys: A's head surveying a village not his
+    (held, A's) is in A's staff's layer and not in B's, nor one by one."""
+    two = _seed(engine, settings, client)
+    sent = client.post(
+        "/api/v1/submissions",
+        json={**_survey("A-0009", str(uuid.uuid4()), LAT_A, LON_A + 0.01, []), "village": 2},
+        headers={"Authorization": f"Bearer {two.world.tokens['head_a']}"},
+    )
+    assert sent.status_code == 201 and not sent.json()["applied"], sent.text
+    held_id = sent.json()["id"]
+
+    def ids(role: str) -> set[int]:
+        client.cookies.clear()
+        layer = client.get(
+            "/ogc/collections/held-surveys/items",
+            headers={"Authorization": f"Bearer {two.world.tokens[role]}"},
+        )
+        assert layer.status_code == 200, layer.text
+        return {f["id"] for f in layer.json()["features"]}
+
+    assert held_id in ids("staff_a")
+    assert held_id not in ids("staff_b") and held_id not in ids("admin_b")
+    one = client.get(
+        f"/ogc/collections/held-surveys/items/{held_id}",
+        headers={"Authorization": f"Bearer {two.world.tokens['staff_b']}"},
+    )
+    assert one.status_code == 404
