@@ -32,6 +32,7 @@ from fieldsvc.models import (
     Attachment,
     AttachmentVersion,
     Bin,
+    CitizenReport,
     Inspection,
     PlanItem,
     PlanItemBin,
@@ -326,20 +327,7 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
         item = db.exec(select(PlanItem).where(PlanItem.plan_id == published.id)).first()
         assert item is not None, "the published test plan has items"
         published_plan_id, item_id = published.id or 0, item.id or 0
-        report = accept_report(
-            session=db,
-            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
-            settings=settings,
-        )
-        report.photo_sha256 = store_media(settings=settings, data=jpeg_bytes())  # staff see it
-        report.photo_media_type = "image/jpeg"
-        db.add(report)
-        db.commit()
-        public_report = accept_report(
-            session=db,
-            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
-            settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
-        )
+        report, public_report = village_a_reports(db, settings)
     world = World(
         tokens,
         sent.json()["id"],
@@ -353,6 +341,26 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> World:
     world.published_plan_id, world.item_id = published_plan_id, item_id
     world.order_id, world.staff_id = order.id or 0, place.staff.id or 0
     return world
+
+
+def village_a_reports(db: Session, settings: Settings) -> tuple[CitizenReport, CitizenReport]:
+    """Two residents' reports at village A's centre: one awaiting moderation with a photo and
+    a contact name (staff see both), one public at once with a phone number."""
+    report = accept_report(
+        session=db,
+        draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
+        settings=settings,
+    )
+    report.photo_sha256 = store_media(settings=settings, data=jpeg_bytes())  # staff see it
+    report.photo_media_type = "image/jpeg"
+    db.add(report)
+    db.commit()
+    public_report = accept_report(
+        session=db,
+        draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
+        settings=settings.model_copy(update={"citizen_reports_public_at_once": True}),
+    )
+    return report, public_report
 
 
 def _survey(code: str, sid: str) -> dict[str, Any]:

@@ -70,7 +70,6 @@ from fieldsvc.models.labels import IssuedCode
 from fieldsvc.models.survey import SubmissionReview
 from fieldsvc.services import planning, work_orders
 from fieldsvc.services.citizen_reports import ReportDraft, accept_report
-from fieldsvc.storage.media import store_media
 from fieldsvc.storage.register import create_bin
 from tests.api.test_authorization_matrix import (
     LAT_A,
@@ -83,6 +82,7 @@ from tests.api.test_authorization_matrix import (
     _path,
     _request_body,
     app_routes,
+    village_a_reports,
 )
 from tests.intake.conftest import bin_xml, jpeg_bytes
 from tests.tenancy.conftest import B_VILLAGE_CENTRES, make_two_subdistricts
@@ -290,6 +290,16 @@ NO_MARKERS_FOR_A_EITHER: set[tuple[str, str]] = {
     ("GET", "/staff/reports/ita.{kind}"),
 }
 
+#: Lists that do not work in a chosen subdistrict, so ``?subdistrict=`` is not read there: the
+#: phone's and Collect's lists are the caller's own subdistricts whatever the request asks (a
+#: Collect token carries no choice), and OGC API answers an unknown query parameter with 400.
+#: Asking for A there still shows nothing of A.
+CHOICE_NOT_READ = {
+    "/api/v1/basemap",
+    "/openrosa/{token}/forms/{form_id}/media/{filename}",
+    "/ogc/collections/{collection_id}/items",
+}
+
 #: Concrete URLs for the rows whose body is searched (several answers of one route).
 EXAMPLES: dict[str, list[str]] = {
     "/openrosa/{token}/forms/{form_id}/media/{filename}": [
@@ -476,21 +486,8 @@ def _seed(engine: Engine, settings: Settings, client: TestClient) -> TwoWorld:
         item = db.exec(select(PlanItem).where(PlanItem.plan_id == published.id)).first()
         assert item is not None, "the published test plan has items"
         published_plan_id, item_id = published.id or 0, item.id or 0
-        report = accept_report(
-            session=db,
-            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_name="ผู้แจ้ง"),
-            settings=settings,
-        )
-        report.photo_sha256 = store_media(settings=settings, data=jpeg_bytes())  # staff see it
-        report.photo_media_type = "image/jpeg"
-        db.add(report)
-        db.commit()
+        report, public_report = village_a_reports(db, settings)
         at_once = settings.model_copy(update={"citizen_reports_public_at_once": True})
-        public_report = accept_report(
-            session=db,
-            draft=ReportDraft(kind="bin_full", lon=LON_A, lat=LAT_A, contact_phone="0811111111"),
-            settings=at_once,
-        )
         public_report_b = accept_report(
             session=db,
             draft=ReportDraft(kind="bin_full", lon=LON_B, lat=LAT_B, contact_phone="0822222222"),
@@ -783,6 +780,10 @@ def test_choosing_another_subdistrict_is_refused(
         client.cookies.clear()
         joiner = "&" if "?" in url else "?"
         response = client.get(f"{url}{joiner}subdistrict={CODE_A}", headers=headers)
+        if path in CHOICE_NOT_READ:
+            if response.status_code not in (200, 400) or _found(two.a_markers, response.content):
+                wrong[role] = f"{response.status_code} {_found(two.a_markers, response.content)}"
+            continue
         if response.status_code != 403 or f"ตำบลรหัส {CODE_A}" not in response.text:
             wrong[role] = f"{response.status_code} {_found(two.a_markers, response.content)}"
     assert not wrong, f"{method} {path} ?subdistrict={CODE_A}: expected 403, got {wrong}"
