@@ -151,6 +151,13 @@ def analyse_subdistrict(
                 radius_m=parameters.radius_m,
                 detour_factor=parameters.detour_factor,
                 sizing=parameters.sizing,
+                # the coverage just computed is the plan's starting point when it was computed
+                # for the plan's bin size (the default 240 L); else the plan computes its own
+                coverage=(
+                    coverage
+                    if coverage.parameters["reference_capacity_l"] == parameters.new_bin_capacity_l
+                    else None
+                ),
             )
             summary |= allocation_summary(plan)
             recommendations = exact_rows(plan.recommendations)
