@@ -117,9 +117,26 @@ def _wgs84_utm_areas() -> tuple[tuple[str, float, float, float, float], ...]:
 
 
 def utm_codes_at(lon: float, lat: float) -> list[str]:
-    """EPSG codes of the WGS 84 / UTM zones whose area of use holds the point, borders
-    included: the zones ``query_utm_crs_info`` returns for that point as area of interest,
-    without querying the database each time."""
+    """EPSG codes of the WGS 84 / UTM zones whose area of use holds a point.
+
+    The zones ``pyproj.database.query_utm_crs_info`` returns for that point as area of
+    interest (borders included), without querying the PROJ database each time.
+
+    Parameters
+    ----------
+    lon, lat
+        The point, degrees (EPSG:4326).
+
+    Returns
+    -------
+    list of str
+        EPSG codes, e.g. ``["32647", "32648"]`` on the 102° E seam.
+
+    Examples
+    --------
+    >>> utm_codes_at(100.5, 13.75)
+    ['32647']
+    """
     found = []
     for code, west, south, east, north in _wgs84_utm_areas():
         inside_lon = west <= lon <= east if west <= east else (lon >= west or lon <= east)
