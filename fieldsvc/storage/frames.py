@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, func, insert
+from sqlalchemy import select as rows_select  # plain column rows (any number of columns)
 from sqlmodel import Session, col, select
 
 from fieldsvc.models import Bin, BinCreate, Household, Subdistrict, Village
@@ -59,7 +60,7 @@ HOUSEHOLD_COLUMNS = ["household_id", "ref", "village_id", "persons", "source", "
 def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
     """Villages as a GeoDataFrame; ``geometry`` is None where no boundary is known."""
     # Plain column rows, not ORM objects: a national run reads ~75,000 villages this way.
-    query = select(
+    query = rows_select(
         col(Village.id),
         col(Village.number),
         col(Village.name),
@@ -72,8 +73,8 @@ def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gp
         col(Village.boundary),
     ).order_by(col(Village.number))
     if subdistrict_id is not None:
-        query = query.where(Village.subdistrict_id == subdistrict_id)
-    rows = session.exec(query).all()
+        query = query.where(col(Village.subdistrict_id) == subdistrict_id)
+    rows = session.execute(query).all()
     records = [
         {
             "village_id": v[0],
@@ -96,7 +97,7 @@ def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gp
 
 def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd.GeoDataFrame:
     """The current state of every bin as points."""
-    query = select(
+    query = rows_select(
         col(Bin.id),
         col(Bin.code),
         col(Bin.village_id),
@@ -111,7 +112,7 @@ def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd
     ).order_by(col(Bin.code))
     if village_ids is not None:
         query = query.where(col(Bin.village_id).in_(village_ids))
-    rows = session.exec(query).all()
+    rows = session.execute(query).all()
     frame = pd.DataFrame.from_records(
         [
             {
@@ -141,7 +142,7 @@ def households_frame(
     reads through ``ix_household_village_id``). ``house_no`` is personal data and only added on
     request."""
     # Plain column rows, not ORM objects: ~3,200 households a subdistrict, 25 M nationally.
-    query = select(
+    query = rows_select(
         col(Household.id),
         col(Household.ref),
         col(Household.village_id),
@@ -154,7 +155,7 @@ def households_frame(
     ).order_by(col(Household.id))
     if village_ids is not None:
         query = query.where(col(Household.village_id).in_(village_ids))
-    rows = session.exec(query).all()
+    rows = session.execute(query).all()
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
     records: list[dict[str, Any]] = []
     for h in rows:
