@@ -32,7 +32,11 @@ import numpy as np
 import pandas as pd
 
 from fieldsvc.analysis.capacity_siting import CapacityPlacer, capacity_needs
-from fieldsvc.analysis.coverage import DEFAULT_STREAM_WASTE_SHARE, coverage_by_village
+from fieldsvc.analysis.coverage import (
+    DEFAULT_STREAM_WASTE_SHARE,
+    CoverageResult,
+    coverage_by_village,
+)
 from fieldsvc.analysis.crs import xy_to_lonlat
 from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.equity_siting import EquitySiting
@@ -151,6 +155,7 @@ def allocate_bins(
     candidates: gpd.GeoDataFrame | None = None,
     candidate_spacing_m: float = 50.0,
     site_capacity_bins: bool = True,
+    coverage: CoverageResult | None = None,
 ) -> AllocationPlan:
     """Recommend replacements, capacity bins and new coverage sites within a budget.
 
@@ -185,6 +190,13 @@ def allocate_bins(
     site_capacity_bins
         Give every capacity bin a place (default). False keeps the earlier behaviour: one
         row per village with a count and no location, ignored by the coverage step.
+    coverage
+        The coverage the plan starts from, when the caller has it already:
+        :func:`~fieldsvc.analysis.coverage.coverage_by_village` of the same ``villages``,
+        ``bins`` and ``households`` with the same ``radius_m``, ``detour_factor``, ``sizing``
+        and ``stream_waste_share``, ``reference_capacity_l=new_bin_capacity_l``, straight-line
+        distances and ``coverage_stream`` among its ``cluster_streams`` (checked). The plan is
+        the same as without it; by default it is computed here.
 
     Returns
     -------
@@ -203,17 +215,30 @@ def allocate_bins(
     # Building proxies weighted to the register (surveyed villages keep their points only):
     # the siting below counts each point as the households it stands for.
     households = demand_households(villages, households)
-    before = coverage_by_village(
-        villages,
-        bins,
-        households,
-        radius_m=radius_m,
-        detour_factor=detour_factor,
-        sizing=sizing,
-        stream_waste_share=stream_waste_share,
-        reference_capacity_l=new_bin_capacity_l,
-        cluster_streams=(coverage_stream,),
-    )
+    if coverage is None:
+        before = coverage_by_village(
+            villages,
+            bins,
+            households,
+            radius_m=radius_m,
+            detour_factor=detour_factor,
+            sizing=sizing,
+            stream_waste_share=stream_waste_share,
+            reference_capacity_l=new_bin_capacity_l,
+            cluster_streams=(coverage_stream,),
+        )
+    else:
+        _check_reusable(
+            coverage,
+            villages,
+            radius_m=radius_m,
+            detour_factor=detour_factor,
+            sizing=sizing,
+            stream_waste_share=stream_waste_share,
+            reference_capacity_l=new_bin_capacity_l,
+            coverage_stream=coverage_stream,
+        )
+        before = coverage
     purse = _Purse(budget_baht, max_new_bins)
     funded: list[dict[str, Any]] = []
     deferred: list[dict[str, Any]] = []
@@ -324,6 +349,48 @@ def allocate_bins(
             "site_capacity_bins": site_capacity_bins,
         },
     )
+
+
+def _check_reusable(
+    coverage: CoverageResult,
+    villages: pd.DataFrame,
+    *,
+    radius_m: float,
+    detour_factor: float,
+    sizing: SizingParameters,
+    stream_waste_share: Mapping[str, float],
+    reference_capacity_l: float,
+    coverage_stream: str,
+) -> None:
+    """Refuse a coverage result computed otherwise than :func:`allocate_bins` would."""
+    used = coverage.parameters
+    wanted = {
+        "radius_m": radius_m,
+        "detour_factor": detour_factor,
+        "sizing": sizing,
+        "reference_capacity_l": reference_capacity_l,
+        "stream_waste_share": dict(stream_waste_share),
+    }
+    differing = [name for name, value in wanted.items() if used.get(name) != value]
+    if coverage.distance_method != "straight_line_x_detour":
+        differing.append("distance_method")
+    if coverage_stream not in used.get("cluster_streams", ()):
+        differing.append("cluster_streams")
+    by_village = coverage.by_village
+    if not (
+        (by_village["radius_m"] == radius_m).all()
+        and (by_village["detour_factor"] == detour_factor).all()
+    ):
+        differing.append("radius_m_by_village/detour_factor_by_village")
+    if set(by_village["village_id"]) != set(villages["village_id"]):
+        differing.append("villages")
+    if differing:
+        raise AnalysisInputError.of(
+            "coverage_not_reusable",
+            field="coverage",
+            details={"differing": differing},
+            differing=", ".join(differing),
+        )
 
 
 def _table(rows: list[dict[str, Any]], *, ranked: bool) -> pd.DataFrame:

@@ -408,6 +408,7 @@ def coverage_by_village(
             "sizing": sizing,
             "reference_capacity_l": reference_capacity_l,
             "stream_waste_share": dict(stream_waste_share),
+            "cluster_streams": tuple(cluster_streams),
         },
     )
 

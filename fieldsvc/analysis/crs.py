@@ -11,13 +11,13 @@ which keeps the error below 0.3 % across the whole of Thailand.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
 from pyproj import CRS, Transformer
-from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from fieldsvc.analysis.errors import AnalysisInputError
@@ -93,19 +93,61 @@ def estimate_utm_crs(lon_min: float, lat_min: float, lon_max: float, lat_max: fl
         raise AnalysisInputError.of(
             "extent_invalid", details={"value": [lon_min, lat_min, lon_max, lat_max]}
         )
-    infos = query_utm_crs_info(
-        datum_name="WGS 84",
-        area_of_interest=AreaOfInterest(lon_c, lat_c, lon_c, lat_c),
-    )
     # Pick deterministically: the zone whose central meridian is closest to the centre.
     codes = sorted(
-        (abs(_utm_central_meridian(info.code) - lon_c), info.code)
-        for info in infos
-        if info.auth_name == "EPSG" and _is_wgs84_utm(info.code)
+        (abs(_utm_central_meridian(code) - lon_c), code) for code in utm_codes_at(lon_c, lat_c)
     )
     if not codes:
         raise AnalysisInputError.of("utm_zone_not_found")
-    return CRS.from_epsg(int(codes[0][1]))
+    return _crs_from_epsg(int(codes[0][1]))
+
+
+@lru_cache(maxsize=1)
+def _wgs84_utm_areas() -> tuple[tuple[str, float, float, float, float], ...]:
+    """Every EPSG WGS 84 / UTM zone with its area of use (west, south, east, north), read
+    from the PROJ database once per process (a query takes ~0.1 s; a national run needs one
+    answer per subdistrict)."""
+    return tuple(
+        (info.code, area.west, area.south, area.east, area.north)
+        for info in query_utm_crs_info(datum_name="WGS 84")
+        if info.auth_name == "EPSG"
+        and _is_wgs84_utm(info.code)
+        and (area := info.area_of_use) is not None
+    )
+
+
+def utm_codes_at(lon: float, lat: float) -> list[str]:
+    """EPSG codes of the WGS 84 / UTM zones whose area of use holds a point.
+
+    The zones ``pyproj.database.query_utm_crs_info`` returns for that point as area of
+    interest (borders included), without querying the PROJ database each time.
+
+    Parameters
+    ----------
+    lon, lat
+        The point, degrees (EPSG:4326).
+
+    Returns
+    -------
+    list of str
+        EPSG codes, e.g. ``["32647", "32648"]`` on the 102° E seam.
+
+    Examples
+    --------
+    >>> utm_codes_at(100.5, 13.75)
+    ['32647']
+    """
+    found = []
+    for code, west, south, east, north in _wgs84_utm_areas():
+        inside_lon = west <= lon <= east if west <= east else (lon >= west or lon <= east)
+        if inside_lon and south <= lat <= north:
+            found.append(code)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _crs_from_epsg(code: int) -> CRS:
+    return CRS.from_epsg(code)
 
 
 def _is_wgs84_utm(code: str) -> bool:

@@ -250,6 +250,14 @@ PROBLEMS = [
         code="parameter_invalid",
     ),
     entry(
+        "coverage_not_reusable",
+        "error",
+        "ผลความครอบคลุมที่ให้มาคำนวณด้วยค่าตั้งต้นที่ต่างจากแผนจัดสรร: {differing}",
+        "the coverage given was computed with other settings than the allocation: {differing}",
+        params="differing",
+        status=422,
+    ),
+    entry(
         "radius_or_detour_invalid",
         "error",
         "ระยะ radius_m ต้องมากกว่า 0 และ detour_factor ต้องไม่น้อยกว่า 1",

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from fieldsvc.analysis.allocation import DEFAULT_UNIT_PRICE_BAHT, allocate_bins
+from fieldsvc.analysis.coverage import coverage_by_village
 from fieldsvc.analysis.errors import AnalysisInputError
 
 NO_DEMAND: dict[str, float] = {}  # switches the capacity step off to isolate coverage
@@ -170,3 +171,50 @@ def test_villages_without_polygons_use_household_points_as_sites(equity_case: An
     )
     assert plan.recommendations["village_id"].tolist() == ["B", "A"]
     assert plan.recommendations["households_added"].tolist() == [5, 60]
+
+
+def _assert_same_plan(a: Any, b: Any) -> None:
+    for name in ("recommendations", "deferred", "summary", "villages"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+    assert (a.spent_baht, a.parameters) == (b.spent_baht, b.parameters)
+
+
+@pytest.mark.parametrize("case", ["equity_case", "broken_case"])
+def test_a_coverage_computed_before_gives_the_same_plan(
+    case: str, request: pytest.FixtureRequest
+) -> None:
+    villages, bins, households = request.getfixturevalue(case)
+    coverage = coverage_by_village(villages, bins, households)
+    for budget in (None, 4_000.0):
+        alone = allocate_bins(villages, bins, households, budget_baht=budget)
+        reused = allocate_bins(villages, bins, households, budget_baht=budget, coverage=coverage)
+        _assert_same_plan(alone, reused)
+        assert len(alone.recommendations)  # the plan is not empty
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"radius_m": 300.0},
+        {"detour_factor": 1.5},
+        {"reference_capacity_l": 660.0},
+        {"cluster_streams": ()},
+        {"stream_waste_share": {"general": 0.5}},
+        {"radius_m_by_village": {"A": 100.0}},
+    ],
+)
+def test_a_coverage_computed_otherwise_is_refused(equity_case: Any, other: dict[str, Any]) -> None:
+    villages, bins, households = equity_case
+    coverage = coverage_by_village(villages, bins, households, **other)
+    with pytest.raises(AnalysisInputError) as err:
+        allocate_bins(villages, bins, households, coverage=coverage)
+    assert err.value.code == "coverage_not_reusable"
+
+
+def test_a_coverage_of_other_villages_is_refused(equity_case: Any) -> None:
+    villages, bins, households = equity_case
+    fewer = villages[villages["village_id"] != "C"]
+    coverage = coverage_by_village(fewer, bins, households)
+    with pytest.raises(AnalysisInputError) as err:
+        allocate_bins(villages, bins, households, coverage=coverage)
+    assert "villages" in err.value.details["differing"]

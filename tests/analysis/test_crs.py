@@ -82,3 +82,43 @@ def test_point_xy_rejects_polygons_and_marks_missing() -> None:
     assert np.isnan(xy[1]).all()
     with pytest.raises(AnalysisInputError, match="Point"):
         point_xy(gpd.GeoSeries([Point(100, 14).buffer(0.01)], crs=4326), CRS.from_epsg(32647))
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        (102.0, 14.0),  # the 47N/48N seam in Thailand: both zones hold it
+        (101.9999999, 13.0),
+        (96.0, 0.0),  # a seam on the equator: four zones
+        (108.0, -0.0),
+        (-180.0, 5.0),
+        (180.0, 5.0),
+        (102.0, 84.0),
+        (102.0, -80.0),
+        (3.0, 60.0),
+        (105.5, 20.5),
+        (100.49, 13.75),
+    ],
+)
+def test_utm_zones_at_a_point_are_the_ones_pyproj_finds(lon: float, lat: float) -> None:
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    from fieldsvc.analysis.crs import utm_codes_at
+
+    expected = {
+        info.code
+        for info in query_utm_crs_info(
+            datum_name="WGS 84", area_of_interest=AreaOfInterest(lon, lat, lon, lat)
+        )
+        if info.auth_name == "EPSG" and info.code.startswith(("326", "327"))
+    }
+    assert expected  # every point on Earth (within ±84°) has a zone
+    assert set(utm_codes_at(lon, lat)) == expected
+
+
+def test_the_zone_chosen_near_the_seam_is_the_nearer_meridian() -> None:
+    # 102° E is exactly between 99° E (47N) and 105° E (48N): the lower code wins the tie
+    assert estimate_utm_crs(102.0, 14.0, 102.0, 14.0).to_epsg() == 32647
+    assert estimate_utm_crs(102.0, 14.0, 102.0002, 14.0).to_epsg() == 32648
+    assert estimate_utm_crs(100.0, -1.0, 100.0, -1.0).to_epsg() == 32747
