@@ -69,10 +69,17 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostGIS run, only the tests that use the database run again: the pure analysis and
-    file-reading tests do not depend on the backend and already ran on the SQLite pass."""
+    file-reading tests do not depend on the backend and already ran on the SQLite pass, and the
+    cross-subdistrict route table (``sqlite_pass_only``: some 400 requests, each on a freshly
+    seeded world) calls the same queries the per-area tenancy tests run on PostGIS."""
     if not os.environ.get("FIELDSVC_TEST_DATABASE_URL"):
         return
-    keep = [i for i in items if "migrated_engine" in getattr(i, "fixturenames", ())]
+    keep = [
+        i
+        for i in items
+        if "migrated_engine" in getattr(i, "fixturenames", ())
+        and i.get_closest_marker("sqlite_pass_only") is None
+    ]
     dropped = [i for i in items if i not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -87,6 +87,10 @@ from tests.api.test_authorization_matrix import (
 from tests.intake.conftest import bin_xml, jpeg_bytes
 from tests.tenancy.conftest import B_VILLAGE_CENTRES, make_two_subdistricts
 
+#: Run once, on the SQLite pass: each row seeds a fresh two-subdistrict world, and the scoped
+#: queries behind the routes run on PostGIS in the per-area tests of tests/tenancy/.
+pytestmark = pytest.mark.sqlite_pass_only
+
 CODE_A, CODE_B = "999901", "999902"
 #: The plans' titles: a list of plans shows no village or bin, so its titles are the markers.
 PLAN_TITLES = {
