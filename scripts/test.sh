@@ -17,10 +17,13 @@ echo "== phone form unit tests (Node's built-in runner)" && node --test tests/js
 echo "== tests on SQLite (the embedded default), two processes (each test has its own database file)"
 .venv/bin/pytest -q -p no:cacheprovider -n 2 "$@"
 
-echo "== tests on PostgreSQL + PostGIS (one process: the tests share one database)"
-url=$(bash scripts/start-postgis.sh fieldsvc_test | tail -n 1)
-case "$url" in
-  postgresql+psycopg://*) ;;
-  *) echo "start-postgis.sh did not print a database URL (got: $url)" >&2; exit 1 ;;
-esac
-FIELDSVC_TEST_DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider "$@"
+echo "== tests on PostgreSQL + PostGIS, two processes (each has its own database: <name>_gw0, _gw1)"
+for worker in gw0 gw1; do
+  worker_url=$(bash scripts/start-postgis.sh "fieldsvc_test_$worker" | tail -n 1)
+  case "$worker_url" in
+    postgresql+psycopg://*) ;;
+    *) echo "start-postgis.sh did not print a database URL (got: $worker_url)" >&2; exit 1 ;;
+  esac
+done
+url=${worker_url%_gw1}  # the workers' common stem; tests/conftest.py appends _gw0 / _gw1
+FIELDSVC_TEST_DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider -n 2 "$@"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session
 
 from fieldsvc.config import Settings
@@ -20,7 +20,19 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 
 def _test_database_url(tmp_root: Path) -> str:
-    return os.environ.get("FIELDSVC_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    """SQLite in the run's temporary folder, or the PostGIS database named by the environment.
+    Under pytest-xdist each worker on PostGIS uses its own database, ``<name>_<worker>`` (e.g.
+    ``fieldsvc_test_gw0``; scripts/test.sh creates them), as the tests empty the tables freely."""
+    url = os.environ.get("FIELDSVC_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        parsed = make_url(url)
+        url = parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+            hide_password=False
+        )
+    return url
 
 
 @pytest.fixture(scope="session")
