@@ -6,12 +6,15 @@
 DIR``). One process of each code base serves the national task (`analyse_subdistrict`, read +
 analysis + write, no Dask) on its own copy of one register file; the driver sends them the same
 subdistrict one after the other, alternating which goes first, so a load burst on the shared
-box hits both. Prints the median per-subdistrict times and the ratio of the summed times.
+box hits both. Prints the median per-subdistrict times and the ratio of the summed times, then
+compares what both stored (every national result row: status, error, the national table row,
+the per-village table, the recommendations) and prints the differences, if any.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -21,6 +24,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 
 def _serve(register: Path, work: Path) -> None:
@@ -54,6 +58,42 @@ def _serve(register: Path, work: Path) -> None:
         started = time.perf_counter()
         analyse_subdistrict(url, int(sid), params[kind])
         print(f"{time.perf_counter() - started:.4f}", flush=True)
+
+
+def _stored_results(database: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """Every national result a server stored, by (run kind, subdistrict id), without timings."""
+    from sqlmodel import Session, select
+
+    from fieldsvc.models.national import NationalResult, NationalRun
+    from fieldsvc.storage.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as session:
+        rows = session.exec(
+            select(NationalRun.kind, NationalResult).where(NationalResult.run_id == NationalRun.id)
+        ).all()
+        stored = {
+            (kind, r.subdistrict_id): {
+                "status": r.status,
+                "error": r.error,
+                "summary": r.summary,
+                "villages": r.villages,
+                "recommendations": r.recommendations,
+            }
+            for kind, r in rows
+        }
+    engine.dispose()
+    return stored
+
+
+def _differences(old: dict[tuple[str, int], Any], new: dict[tuple[str, int], Any]) -> list[str]:
+    """Where the two stores differ: a missing result, or a field whose JSON is not the same."""
+    found = [f"{key}: only in one of the two" for key in sorted(set(old) ^ set(new))]
+    for key in sorted(set(old) & set(new)):
+        for field, value in old[key].items():
+            if json.dumps(value, sort_keys=True) != json.dumps(new[key][field], sort_keys=True):
+                found.append(f"{key} {field}: old {value!r:.300} new {new[key][field]!r:.300}")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             assert server.stdin
             server.stdin.close()
             server.wait()
+        old_rows = _stored_results(Path(folder) / "old.sqlite3")
+        new_rows = _stored_results(Path(folder) / "new.sqlite3")
+        differences = _differences(old_rows, new_rows)
     for kind in ("coverage", "allocate"):
         old, new = seconds[("old", kind)], seconds[("new", kind)]
         print(
@@ -112,7 +155,15 @@ def main(argv: list[str] | None = None) -> int:
             f"ms, new {1000 * statistics.median(new):.0f} ms; summed old / new "
             f"{sum(old) / sum(new):.2f}×"
         )
-    return 0
+    villages = sum(len(row["villages"]) for row in new_rows.values())
+    items = sum(len(row["recommendations"]) for row in new_rows.values())
+    print(
+        f"stored results compared: {len(new_rows)} subdistrict results, {villages} village rows, "
+        f"{items} recommendations; {len(differences)} differences"
+    )
+    for line in differences[:20]:
+        print("  " + line)
+    return 1 if differences else 0
 
 
 if __name__ == "__main__":
