@@ -54,6 +54,9 @@ FloatArray = npt.NDArray[np.float64]
 #: known by default; streams without a share get an unknown (NaN) demand.
 DEFAULT_STREAM_WASTE_SHARE: Mapping[str, float] = {"general": 1.0}
 
+#: Households from which a nearest-bin query is split over all cores.
+_PARALLEL_QUERY_MIN = 50_000
+
 
 @dataclass(frozen=True, eq=False)
 class CoverageResult:
@@ -108,7 +111,6 @@ def _prepare(
     households: gpd.GeoDataFrame | None,
     sizing: SizingParameters,
 ) -> _Prepared:
-    check_villages(villages)
     check_bins(bins)
     geo_villages = villages if isinstance(villages, gpd.GeoDataFrame) else None
     frames: dict[str, Any] = {"villages": geo_villages, "bins": bins, "households": households}
@@ -118,7 +120,6 @@ def _prepare(
     bin_village = village_positions(village_ids, bins["village_id"], "bins.village_id")
     bin_xy, bin_located = point_xy(bins.geometry, metric_crs, name="bins")
     if households is not None:
-        check_households(households)
         hh_village = village_positions(
             village_ids, households["village_id"], "households.village_id"
         )
@@ -248,8 +249,8 @@ def coverage_by_village(
             "radius_or_detour_invalid",
             details={"radius_m": radius_m, "detour_factor": detour_factor},
         )
+    check_villages(villages)
     if households is not None:
-        check_villages(villages)
         check_households(households)
     households = demand_households(villages, households)
     prep = _prepare(villages, bins, households, sizing)
@@ -270,6 +271,7 @@ def coverage_by_village(
     stream_arr = bins["stream"].to_numpy()
     cond_arr = bins["condition"].to_numpy()
     serving = np.isin(cond_arr, SERVING_CONDITIONS)
+    usable_l = _usable_capacity_l(bins, cond_arr, sizing)
     hh_rows = np.flatnonzero(prep.hh_located)
     # Query households village by village: neighbouring queries hit the same KD-tree
     # leaves, which is markedly faster than input order on large inputs.
@@ -285,7 +287,7 @@ def coverage_by_village(
     clusters = []
     for stream in stream_list:
         in_stream = stream_arr == stream
-        cap = _capacity_table(bins, in_stream, prep.bin_village, n_v, sizing)
+        cap = _capacity_table(cond_arr, usable_l, in_stream, prep.bin_village, n_v, sizing)
         share = stream_waste_share.get(stream, np.nan)
         waste = demand["waste_kg_total"] * share
         usable_kg = cap["usable_capacity_kg"]
@@ -439,26 +441,35 @@ def _village_demand(
     }
 
 
+def _usable_capacity_l(
+    bins: pd.DataFrame, condition: npt.NDArray[Any], sizing: SizingParameters
+) -> FloatArray:
+    """Litres each bin holds in its condition (a missing bin holds nothing)."""
+    cap_l = pd.to_numeric(bins["capacity_l"]).to_numpy(dtype=float)
+    factors = condition_capacity_factors(sizing)
+    factor = np.zeros(len(bins))
+    for c in CONDITIONS:
+        factor[condition == c] = factors[c]
+    return cap_l * factor
+
+
 def _capacity_table(
-    bins: pd.DataFrame,
+    condition: npt.NDArray[Any],
+    usable_l: FloatArray,
     in_stream: npt.NDArray[np.bool_],
     bin_village: npt.NDArray[np.intp],
     n_v: int,
     sizing: SizingParameters,
 ) -> dict[str, FloatArray]:
-    cond = bins["condition"].to_numpy()
-    cap_l = pd.to_numeric(bins["capacity_l"]).to_numpy(dtype=float)
-    factors = condition_capacity_factors(sizing)
-    factor = np.zeros(len(bins))
     out: dict[str, FloatArray] = {}
     for c in CONDITIONS:
-        is_c = cond == c
-        factor[is_c] = factors[c]
-        out[f"bins_{c}"] = np.bincount(bin_village[in_stream & is_c], minlength=n_v).astype(float)
+        out[f"bins_{c}"] = np.bincount(
+            bin_village[in_stream & (condition == c)], minlength=n_v
+        ).astype(float)
     out["bins_total"] = np.bincount(bin_village[in_stream], minlength=n_v).astype(float)
     out["bins_serving"] = out["bins_usable"] + out["bins_overflowing"]
     out["usable_capacity_l"] = np.bincount(
-        bin_village[in_stream], weights=(cap_l * factor)[in_stream], minlength=n_v
+        bin_village[in_stream], weights=usable_l[in_stream], minlength=n_v
     ).astype(float)
     out["usable_capacity_kg"] = bin_capacity_kg(out["usable_capacity_l"], sizing)
     return out
@@ -475,7 +486,11 @@ def _nearest_distances(
         return np.full(len(origin_xy), np.inf), np.full(len(origin_xy), -1, dtype=np.intp)
     if walking_graph is not None:
         return nearest_network_distance_m(walking_graph, origin_xy, target_xy, metric_crs)
-    dist, idx = cKDTree(target_xy).query(origin_xy, k=1, workers=-1)
+    # Threads only pay off on large queries: a subdistrict's few thousand households are
+    # answered before the threads would have started (and a national run's workers already
+    # keep every core busy).
+    workers = -1 if len(origin_xy) >= _PARALLEL_QUERY_MIN else 1
+    dist, idx = cKDTree(target_xy).query(origin_xy, k=1, workers=workers)
     return np.asarray(dist, dtype=float), np.asarray(idx, dtype=np.intp)
 
 
