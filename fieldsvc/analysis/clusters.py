@@ -7,12 +7,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
+from geopandas.array import from_shapely
 from pyproj import CRS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from fieldsvc.analysis.crs import xy_to_lonlat
+from fieldsvc.analysis.crs import WGS84, xy_to_lonlat
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -111,7 +112,8 @@ def household_clusters(
     def to_wgs84(coords: FloatArray) -> FloatArray:
         return xy_to_lonlat(coords, metric_crs)
 
-    return gpd.GeoDataFrame(
+    # A plain frame made a GeoDataFrame costs less than GeoDataFrame(..., geometry=, crs=).
+    frame = pd.DataFrame(
         {
             "stream": stream,
             "cluster_id": rank,
@@ -120,10 +122,10 @@ def household_clusters(
             "persons": np.bincount(labels, weights=persons, minlength=n_c)[rank],
             "centroid_lon": lonlat[:, 0],
             "centroid_lat": lonlat[:, 1],
-        },
-        geometry=shapely.transform(polygons[rank], to_wgs84),
-        crs=4326,
+            "geometry": from_shapely(shapely.transform(polygons[rank], to_wgs84), crs=WGS84),
+        }
     )
+    return gpd.GeoDataFrame(frame, geometry="geometry")
 
 
 def empty_clusters() -> gpd.GeoDataFrame:
