@@ -7,12 +7,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
+from geopandas.array import from_shapely
 from pyproj import CRS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from fieldsvc.analysis.crs import xy_to_lonlat
+from fieldsvc.analysis.crs import WGS84, xy_to_lonlat
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -103,29 +104,28 @@ def household_clusters(
     first[1:] = cl[best][1:] != cl[best][:-1]
     majority = np.empty(n_c, dtype=np.intp)
     majority[cl[best][first]] = vp[best][first]
-    lonlat = xy_to_lonlat(centroid, metric_crs)
+    households = counts if weights is None else np.bincount(labels, weights=weights, minlength=n_c)
+    # Largest cluster first, ties in cluster order: the frame is built in that order.
+    rank = np.argsort(-households, kind="stable")
+    lonlat = xy_to_lonlat(centroid[rank], metric_crs)
 
     def to_wgs84(coords: FloatArray) -> FloatArray:
         return xy_to_lonlat(coords, metric_crs)
 
-    frame = gpd.GeoDataFrame(
+    # A plain frame made a GeoDataFrame costs less than GeoDataFrame(..., geometry=, crs=).
+    frame = pd.DataFrame(
         {
             "stream": stream,
-            "cluster_id": np.arange(n_c),
-            "village_id": village_ids.to_numpy()[majority],
-            "households": counts
-            if weights is None
-            else np.bincount(labels, weights=weights, minlength=n_c),
-            "persons": np.bincount(labels, weights=persons, minlength=n_c),
+            "cluster_id": rank,
+            "village_id": village_ids.to_numpy()[majority[rank]],
+            "households": households[rank],
+            "persons": np.bincount(labels, weights=persons, minlength=n_c)[rank],
             "centroid_lon": lonlat[:, 0],
             "centroid_lat": lonlat[:, 1],
-        },
-        geometry=shapely.transform(polygons, to_wgs84),
-        crs=4326,
+            "geometry": from_shapely(shapely.transform(polygons[rank], to_wgs84), crs=WGS84),
+        }
     )
-    return frame.sort_values(["households", "cluster_id"], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    return gpd.GeoDataFrame(frame, geometry="geometry")
 
 
 def empty_clusters() -> gpd.GeoDataFrame:
@@ -148,4 +148,6 @@ def concat_clusters(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """Stack cluster frames (EPSG:4326)."""
     if not frames:
         return empty_clusters()
+    if len(frames) == 1:  # as built: numbered from 0, in EPSG:4326
+        return frames[0]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)

@@ -54,6 +54,9 @@ FloatArray = npt.NDArray[np.float64]
 #: known by default; streams without a share get an unknown (NaN) demand.
 DEFAULT_STREAM_WASTE_SHARE: Mapping[str, float] = {"general": 1.0}
 
+#: Households from which a nearest-bin query is split over all cores.
+_PARALLEL_QUERY_MIN = 50_000
+
 
 @dataclass(frozen=True, eq=False)
 class CoverageResult:
@@ -108,7 +111,6 @@ def _prepare(
     households: gpd.GeoDataFrame | None,
     sizing: SizingParameters,
 ) -> _Prepared:
-    check_villages(villages)
     check_bins(bins)
     geo_villages = villages if isinstance(villages, gpd.GeoDataFrame) else None
     frames: dict[str, Any] = {"villages": geo_villages, "bins": bins, "households": households}
@@ -118,7 +120,6 @@ def _prepare(
     bin_village = village_positions(village_ids, bins["village_id"], "bins.village_id")
     bin_xy, bin_located = point_xy(bins.geometry, metric_crs, name="bins")
     if households is not None:
-        check_households(households)
         hh_village = village_positions(
             village_ids, households["village_id"], "households.village_id"
         )
@@ -248,8 +249,8 @@ def coverage_by_village(
             "radius_or_detour_invalid",
             details={"radius_m": radius_m, "detour_factor": detour_factor},
         )
+    check_villages(villages)
     if households is not None:
-        check_villages(villages)
         check_households(households)
     households = demand_households(villages, households)
     prep = _prepare(villages, bins, households, sizing)
@@ -270,39 +271,27 @@ def coverage_by_village(
     stream_arr = bins["stream"].to_numpy()
     cond_arr = bins["condition"].to_numpy()
     serving = np.isin(cond_arr, SERVING_CONDITIONS)
+    usable_l = _usable_capacity_l(bins, cond_arr, sizing)
     hh_rows = np.flatnonzero(prep.hh_located)
     # Query households village by village: neighbouring queries hit the same KD-tree
     # leaves, which is markedly faster than input order on large inputs.
     hh_rows = hh_rows[np.argsort(prep.hh_village[hh_rows], kind="stable")]
     hh_v_loc = prep.hh_village[hh_rows]
 
-    village_tables = []
-    household_tables = []
+    # Per stream, the village table's columns (numpy arrays, in the table's column order)
+    # and the household table's arrays; each table is built once at the end, for all
+    # streams: a pandas frame per stream, then concatenated and merged, costs far more
+    # than the arithmetic on a subdistrict's ten villages.
+    village_columns: list[dict[str, npt.NDArray[Any]]] = []
+    household_columns: list[tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.bool_]]] = []
     clusters = []
     for stream in stream_list:
         in_stream = stream_arr == stream
-        cap = _capacity_table(bins, in_stream, prep.bin_village, n_v, sizing)
+        cap = _capacity_table(cond_arr, usable_l, in_stream, prep.bin_village, n_v, sizing)
         share = stream_waste_share.get(stream, np.nan)
         waste = demand["waste_kg_total"] * share
-        table = pd.DataFrame(
-            {
-                "village_id": prep.village_ids,
-                "stream": stream,
-                "households": demand["households"],
-                "households_surveyed": demand["households_surveyed"],
-                "households_located": demand["households_located"],
-                "persons": demand["persons"],
-                "collection_interval_days": demand["collection_interval_days"],
-                "waste_kg_per_cycle": waste,
-                **cap,
-            }
-        )
-        table["capacity_ratio"] = np.where(
-            waste > 0, table["usable_capacity_kg"] / np.where(waste > 0, waste, 1), np.nan
-        )
-        table["bins_needed"] = bins_needed(waste, reference_capacity_l, sizing)
-        gap = np.maximum(waste - table["usable_capacity_kg"].to_numpy(), 0.0)
-        table["additional_bins_needed"] = bins_needed(gap, reference_capacity_l, sizing)
+        usable_kg = cap["usable_capacity_kg"]
+        gap = np.maximum(waste - usable_kg, 0.0)
 
         target = np.flatnonzero(in_stream & serving & prep.bin_located)
         dist_m, nearest = _nearest_distances(
@@ -318,54 +307,53 @@ def coverage_by_village(
             np.where(np.isfinite(walk_m), walk_m, np.nan), hh_v_loc, n_v, [0.5, 0.9]
         )
         has_points = located > 0
-        table["households_covered"] = np.where(has_points, covered_count, np.nan)
-        table["covered_share"] = np.where(
-            has_points, covered_count / np.maximum(located, 1), np.nan
+        hh_total = demand["households"].astype(float)
+        serving_n = cap["bins_serving"]
+        village_columns.append(
+            {
+                "households": demand["households"],
+                "households_surveyed": demand["households_surveyed"],
+                "households_located": located,
+                "persons": demand["persons"],
+                "collection_interval_days": demand["collection_interval_days"],
+                "waste_kg_per_cycle": waste,
+                **cap,
+                "capacity_ratio": np.where(
+                    waste > 0, usable_kg / np.where(waste > 0, waste, 1), np.nan
+                ),
+                "bins_needed": bins_needed(waste, reference_capacity_l, sizing),
+                "additional_bins_needed": bins_needed(gap, reference_capacity_l, sizing),
+                "households_covered": np.where(has_points, covered_count, np.nan),
+                "covered_share": np.where(
+                    has_points, covered_count / np.maximum(located, 1), np.nan
+                ),
+                "median_distance_m": q[:, 0],
+                "p90_distance_m": q[:, 1],
+                "method": np.where(
+                    demand["households_surveyed"] > 0, "household_points", "household_count"
+                ),
+                "households_per_serving_bin": np.where(
+                    serving_n > 0, hh_total / np.maximum(serving_n, 1), np.nan
+                ),
+                "serving_bins_per_100_households": np.where(
+                    hh_total > 0, 100.0 * serving_n / np.maximum(hh_total, 1), np.nan
+                ),
+                "household_basis": basis,
+                "radius_m": radius_v,
+                "detour_factor": detour_v,
+            }
         )
-        table["median_distance_m"] = q[:, 0]
-        table["p90_distance_m"] = q[:, 1]
-        table["method"] = np.where(
-            demand["households_surveyed"] > 0, "household_points", "household_count"
-        )
-        hh_total = table["households"].to_numpy(dtype=float)
-        serving_n = table["bins_serving"].to_numpy(dtype=float)
-        table["households_per_serving_bin"] = np.where(
-            serving_n > 0, hh_total / np.maximum(serving_n, 1), np.nan
-        )
-        table["serving_bins_per_100_households"] = np.where(
-            hh_total > 0, 100.0 * serving_n / np.maximum(hh_total, 1), np.nan
-        )
-        table["household_basis"] = basis
-        table["radius_m"] = radius_v
-        table["detour_factor"] = detour_v
-        village_tables.append(table)
 
         if households is not None:
             n_hh = len(prep.hh_village)
             bin_row = np.full(n_hh, -1, dtype=np.intp)
             dist_all = np.full(n_hh, np.nan)
             cov_values = np.zeros(n_hh, dtype=bool)
-            cov_mask = np.ones(n_hh, dtype=bool)  # NA where the household has no location
             found = nearest >= 0
             bin_row[hh_rows[found]] = target[nearest[found]]
             dist_all[hh_rows[found]] = walk_m[found]
             cov_values[hh_rows] = covered
-            cov_mask[hh_rows] = False
-            # Extension arrays keep the id dtype (no float upcast) and hold NA cheaply.
-            nearest_id = bin_id_array.take(bin_row, allow_fill=True)
-            cov_all = pd.arrays.BooleanArray(cov_values, cov_mask)
-            household_tables.append(
-                pd.DataFrame(
-                    {
-                        "household_id": households["household_id"].to_numpy(),
-                        "village_id": households["village_id"].to_numpy(),
-                        "stream": stream,
-                        "nearest_bin_id": nearest_id,
-                        "distance_m": dist_all,
-                        "covered": cov_all,
-                    }
-                )
-            )
+            household_columns.append((bin_row, dist_all, cov_values))
         if stream in cluster_streams and len(hh_rows):
             clusters.append(
                 household_clusters(
@@ -381,23 +369,12 @@ def coverage_by_village(
                 )
             )
 
-    by_village = _finish_village_table(villages, village_tables)
+    by_village = _village_table(villages, prep.village_ids, stream_list, village_columns)
     return CoverageResult(
         by_village=by_village,
         by_stream=_stream_summary(by_village),
-        households=(
-            pd.concat(household_tables, ignore_index=True)
-            if household_tables
-            else pd.DataFrame(
-                columns=[
-                    "household_id",
-                    "village_id",
-                    "stream",
-                    "nearest_bin_id",
-                    "distance_m",
-                    "covered",
-                ]
-            )
+        households=_household_table(
+            households, stream_list, household_columns, bin_id_array, prep.hh_located
         ),
         uncovered_clusters=concat_clusters(clusters),
         metric_crs=prep.metric_crs,
@@ -464,26 +441,35 @@ def _village_demand(
     }
 
 
+def _usable_capacity_l(
+    bins: pd.DataFrame, condition: npt.NDArray[Any], sizing: SizingParameters
+) -> FloatArray:
+    """Litres each bin holds in its condition (a missing bin holds nothing)."""
+    cap_l = pd.to_numeric(bins["capacity_l"]).to_numpy(dtype=float)
+    factors = condition_capacity_factors(sizing)
+    factor = np.zeros(len(bins))
+    for c in CONDITIONS:
+        factor[condition == c] = factors[c]
+    return cap_l * factor
+
+
 def _capacity_table(
-    bins: pd.DataFrame,
+    condition: npt.NDArray[Any],
+    usable_l: FloatArray,
     in_stream: npt.NDArray[np.bool_],
     bin_village: npt.NDArray[np.intp],
     n_v: int,
     sizing: SizingParameters,
 ) -> dict[str, FloatArray]:
-    cond = bins["condition"].to_numpy()
-    cap_l = pd.to_numeric(bins["capacity_l"]).to_numpy(dtype=float)
-    factors = condition_capacity_factors(sizing)
-    factor = np.zeros(len(bins))
     out: dict[str, FloatArray] = {}
     for c in CONDITIONS:
-        is_c = cond == c
-        factor[is_c] = factors[c]
-        out[f"bins_{c}"] = np.bincount(bin_village[in_stream & is_c], minlength=n_v).astype(float)
+        out[f"bins_{c}"] = np.bincount(
+            bin_village[in_stream & (condition == c)], minlength=n_v
+        ).astype(float)
     out["bins_total"] = np.bincount(bin_village[in_stream], minlength=n_v).astype(float)
     out["bins_serving"] = out["bins_usable"] + out["bins_overflowing"]
     out["usable_capacity_l"] = np.bincount(
-        bin_village[in_stream], weights=(cap_l * factor)[in_stream], minlength=n_v
+        bin_village[in_stream], weights=usable_l[in_stream], minlength=n_v
     ).astype(float)
     out["usable_capacity_kg"] = bin_capacity_kg(out["usable_capacity_l"], sizing)
     return out
@@ -500,50 +486,125 @@ def _nearest_distances(
         return np.full(len(origin_xy), np.inf), np.full(len(origin_xy), -1, dtype=np.intp)
     if walking_graph is not None:
         return nearest_network_distance_m(walking_graph, origin_xy, target_xy, metric_crs)
-    dist, idx = cKDTree(target_xy).query(origin_xy, k=1, workers=-1)
+    # Threads only pay off on large queries: a subdistrict's few thousand households are
+    # answered before the threads would have started (and a national run's workers already
+    # keep every core busy).
+    workers = -1 if len(origin_xy) >= _PARALLEL_QUERY_MIN else 1
+    dist, idx = cKDTree(target_xy).query(origin_xy, k=1, workers=workers)
     return np.asarray(dist, dtype=float), np.asarray(idx, dtype=np.intp)
 
 
-def _finish_village_table(villages: pd.DataFrame, tables: list[pd.DataFrame]) -> pd.DataFrame:
-    by_village = pd.concat(tables, ignore_index=True)
-    labels = pd.DataFrame({"village_id": villages["village_id"].to_numpy()})
-    for col in ("number", "name"):
-        labels[col] = villages[col].to_numpy() if col in villages.columns else None
+def _village_table(
+    villages: pd.DataFrame,
+    village_ids: pd.Index,
+    stream_list: Sequence[str],
+    columns: Sequence[Mapping[str, npt.NDArray[Any]]],
+) -> pd.DataFrame:
+    """One row per stream × village (streams in ``stream_list`` order, villages in frame
+    order): the village's labels, then each stream's ``columns`` stacked."""
+    n_v = len(village_ids)
+    repeat = len(stream_list)
+    labels: dict[str, Any] = {
+        col: np.tile(villages[col].to_numpy(), repeat)
+        if col in villages.columns
+        else np.full(n_v * repeat, None, dtype=object)
+        for col in ("number", "name")
+    }
+    data: dict[str, Any] = {
+        "village_id": village_ids.take(np.tile(np.arange(n_v), repeat)),
+        **labels,
+        "stream": pd.Index(list(stream_list)).repeat(n_v),  # the str dtype, even when empty
+    }
+    leading = ("method", "household_basis")
+    for name in leading:
+        data[name] = np.concatenate([c[name] for c in columns])
+    for name in columns[0] if columns else ():
+        if name not in leading:
+            data[name] = np.concatenate([c[name] for c in columns])
     if "boundary_source" in villages.columns:  # an approximate village area is said so
-        labels["boundary_source"] = villages["boundary_source"].to_numpy()
-    by_village = by_village.merge(labels, on="village_id", how="left")
-    leading = ["village_id", "number", "name", "stream", "method", "household_basis"]
-    return by_village[leading + [c for c in by_village.columns if c not in leading]]
+        data["boundary_source"] = np.tile(villages["boundary_source"].to_numpy(), repeat)
+    return pd.DataFrame(data)
+
+
+def _household_table(
+    households: pd.DataFrame | None,
+    stream_list: Sequence[str],
+    columns: Sequence[tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.bool_]]],
+    bin_ids: Any,
+    located: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """One row per household × stream: the nearest serving bin, the estimated walking
+    distance to it and whether it is within reach (NA where the household has no location)."""
+    if households is None or not columns:
+        return pd.DataFrame(
+            columns=[
+                "household_id",
+                "village_id",
+                "stream",
+                "nearest_bin_id",
+                "distance_m",
+                "covered",
+            ]
+        )
+    repeat = len(columns)
+    bin_row = np.concatenate([c[0] for c in columns])
+    return pd.DataFrame(
+        {
+            "household_id": np.tile(households["household_id"].to_numpy(), repeat),
+            "village_id": np.tile(households["village_id"].to_numpy(), repeat),
+            "stream": pd.Index(list(stream_list)).repeat(len(households)),
+            # Extension arrays keep the id dtype (no float upcast) and hold NA cheaply.
+            "nearest_bin_id": bin_ids.take(bin_row, allow_fill=True),
+            "distance_m": np.concatenate([c[1] for c in columns]),
+            "covered": pd.arrays.BooleanArray(
+                np.concatenate([c[2] for c in columns]), np.tile(~located, repeat)
+            ),
+        }
+    )
 
 
 def _stream_summary(by_village: pd.DataFrame) -> pd.DataFrame:
+    """One row per stream (in order of first appearance): totals, the Gini of the villages'
+    covered shares, the worst-served village and the one with the least capacity."""
+    codes, streams = pd.factorize(by_village["stream"], sort=False)
+    village_id = by_village["village_id"]
+    # ties broken by village id, as a sort of the table by (value, village_id) would
+    village_rank = pd.factorize(village_id, sort=True)[0]
+    share = by_village["covered_share"].to_numpy(dtype=float)
+    households = by_village["households"].to_numpy(dtype=float)
+    ratio = by_village["capacity_ratio"].to_numpy(dtype=float)
+    located_all = by_village["households_located"].to_numpy()
+    covered_all = by_village["households_covered"].to_numpy()
+    waste_all = by_village["waste_kg_per_cycle"].to_numpy(dtype=float)
+    capacity_all = by_village["usable_capacity_kg"].to_numpy()
     rows = []
-    for stream, group in by_village.groupby("stream", sort=False):
-        known = group[group["covered_share"].notna()]
-        worst = known.sort_values(
-            ["covered_share", "households", "village_id"], ascending=[True, False, True]
-        ).head(1)
-        cap = (
-            group[group["capacity_ratio"].notna()]
-            .sort_values(["capacity_ratio", "village_id"])
-            .head(1)
-        )
-        located = known["households_located"].sum()
+    for code, stream in enumerate(streams):
+        group = np.flatnonzero(codes == code)
+        known = group[~np.isnan(share[group])]
+        worst = known[np.lexsort((village_rank[known], -households[known], share[known]))[:1]]
+        with_ratio = group[~np.isnan(ratio[group])]
+        cap = with_ratio[np.lexsort((village_rank[with_ratio], ratio[with_ratio]))[:1]]
+        located = located_all[known].sum()
+        covered = covered_all[known].sum()
+        waste = waste_all[group]
         rows.append(
             {
                 "stream": stream,
                 "villages": len(group),
                 "villages_with_points": len(known),
                 "households_located": located,
-                "households_covered": known["households_covered"].sum(),
-                "covered_share": known["households_covered"].sum() / located if located else np.nan,
-                "gini_covered_share": gini(known["covered_share"]),
-                "worst_village_id": worst["village_id"].iloc[0] if len(worst) else None,
-                "worst_covered_share": worst["covered_share"].iloc[0] if len(worst) else np.nan,
-                "lowest_capacity_village_id": cap["village_id"].iloc[0] if len(cap) else None,
-                "lowest_capacity_ratio": cap["capacity_ratio"].iloc[0] if len(cap) else np.nan,
-                "waste_kg_per_cycle": group["waste_kg_per_cycle"].sum(min_count=1),
-                "usable_capacity_kg": group["usable_capacity_kg"].sum(),
+                "households_covered": covered,
+                "covered_share": covered / located if located else np.nan,
+                "gini_covered_share": gini(share[known]),
+                "worst_village_id": village_id.iloc[worst[0]] if len(worst) else None,
+                "worst_covered_share": share[worst[0]] if len(worst) else np.nan,
+                "lowest_capacity_village_id": village_id.iloc[cap[0]] if len(cap) else None,
+                "lowest_capacity_ratio": ratio[cap[0]] if len(cap) else np.nan,
+                # as pandas sums (NaN counted as 0; none known: NaN)
+                "waste_kg_per_cycle": np.where(np.isnan(waste), 0.0, waste).sum()
+                if (~np.isnan(waste)).any()
+                else np.nan,
+                "usable_capacity_kg": capacity_all[group].sum(),
             }
         )
     return pd.DataFrame(rows)

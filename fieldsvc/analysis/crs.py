@@ -249,7 +249,7 @@ def point_xy(
         coords = shapely.get_coordinates(geoms[located])
         source = CRS.from_user_input(geometry.crs)
         if source != target_crs:
-            tr = Transformer.from_crs(source, target_crs, always_xy=True)
+            tr = _transformer(source.srs, target_crs.srs)
             x, y = tr.transform(coords[:, 0], coords[:, 1])
             coords = np.column_stack([x, y])
         xy[located] = coords
@@ -260,6 +260,16 @@ def xy_to_lonlat(xy: npt.NDArray[np.float64], source_crs: CRS) -> npt.NDArray[np
     """Convert metric ``xy`` rows back to (lon, lat) degrees in WGS 84."""
     if len(xy) == 0:
         return np.empty((0, 2))
-    tr = Transformer.from_crs(source_crs, WGS84, always_xy=True)
+    tr = _transformer(source_crs.srs, WGS84.srs)
     lon, lat = tr.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([lon, lat])
+
+
+@lru_cache(maxsize=32)
+def _transformer(source_srs: str, target_srs: str) -> Transformer:
+    """One transformer per pair of CRSs and process (creating one takes about a millisecond,
+    as long as a subdistrict's transform itself; a transformer is safe to share between
+    threads)."""
+    return Transformer.from_crs(
+        CRS.from_user_input(source_srs), CRS.from_user_input(target_srs), always_xy=True
+    )

@@ -175,13 +175,16 @@ def demand_households(
     """
     if households is None:
         return None
-    frame = households.copy()
+    # A shallow copy is a copy: pandas copies the shared columns on the first write.
+    frame = households.copy(deep=False)
     if "source" not in frame.columns:
         frame["source"] = SURVEY
-    frame["source"] = frame["source"].fillna(SURVEY).astype(str)
+    source = frame["source"]
+    frame["source"] = (source.fillna(SURVEY) if source.hasnans else source).astype(str)
     if "weight" not in frame.columns:
         frame["weight"] = 1.0
-    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").fillna(1.0).astype(float)
+    weight = pd.to_numeric(frame["weight"], errors="coerce")
+    frame["weight"] = (weight.fillna(1.0) if weight.hasnans else weight).astype(float)
     is_building = (frame["source"] == BUILDING).to_numpy()
     if not is_building.any():
         return frame
@@ -209,20 +212,18 @@ def household_basis(villages: pd.DataFrame, households: pd.DataFrame | None) -> 
     ``village_id`` and optionally ``source``).
     """
     village_ids = pd.Index(villages["village_id"])
-    basis = pd.Series(NONE, index=village_ids, dtype=object, name="household_basis")
     registered = pd.to_numeric(villages["households"], errors="coerce").to_numpy(dtype=float)
-    basis[np.isfinite(registered)] = COUNT
+    basis = np.where(np.isfinite(registered), COUNT, NONE).astype(object)
     if households is not None and len(households):
-        source = (
-            households["source"].astype(str)
+        is_building = (
+            households["source"].astype(str).to_numpy() == BUILDING
             if "source" in households.columns
-            else pd.Series(SURVEY, index=households.index)
+            else np.zeros(len(households), dtype=bool)
         )
-        with_buildings = households.loc[source == BUILDING, "village_id"]
-        with_survey = households.loc[source != BUILDING, "village_id"]
-        basis[village_ids.isin(with_buildings)] = BUILDING
-        basis[village_ids.isin(with_survey)] = SURVEY
-    return basis
+        pos = village_ids.get_indexer(households["village_id"])
+        basis[pos[is_building & (pos >= 0)]] = BUILDING
+        basis[pos[~is_building & (pos >= 0)]] = SURVEY
+    return pd.Series(basis, index=village_ids, dtype=object, name="household_basis")
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,13 +45,15 @@ def require_columns(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> N
 
 def require_unique(values: pd.Series, name: str) -> None:
     """Raise when ``values`` has duplicates or nulls (an identifier column)."""
-    if values.isna().any():
+    if values.hasnans:
         raise AnalysisInputError.of(
             "identifier_missing",
             field=name,
             details={"rows": values.index[values.isna()][:10].tolist()},
             name=name,
         )
+    if values.is_unique:  # the usual case, answered without building a mask
+        return
     dup = values[values.duplicated()]
     if len(dup):
         raise AnalysisInputError.of(
@@ -66,6 +68,8 @@ def require_unique(values: pd.Series, name: str) -> None:
 def require_allowed(values: pd.Series, name: str, allowed: Iterable[str]) -> None:
     """Raise when ``values`` contains anything outside ``allowed`` (nulls included)."""
     allowed = tuple(allowed)
+    if set(pd.unique(values)) <= set(allowed):  # a column holds a few distinct values
+        return
     bad = ~values.isin(allowed)
     if bad.any():
         examples = values[bad].astype(str).unique()[:10].tolist()
