@@ -256,6 +256,8 @@ def allocate_bins(
 
     problem = siting(coverage_stream)
     placers: dict[str, CapacityPlacer] = {}
+    placed_rows: list[int] = []  # funded capacity rows that stand somewhere, and where
+    placed_xy: list[tuple[float, float]] = []
     needs = capacity_needs(before.by_village, replaced, sizing, new_bin_capacity_l)
     for need in needs.itertuples(index=False):
         count = purse.affordable(unit, int(need.needed))
@@ -278,13 +280,11 @@ def allocate_bins(
             base = problem if stream == coverage_stream else siting(stream)
             placers[stream] = CapacityPlacer(base, new_bin_capacity_l)
         for placed in placers[stream].place(need.village_id, count):
-            lon, lat = (
-                xy_to_lonlat(np.array([placed.xy]), metric_crs)[0]
-                if np.isfinite(placed.xy).all()
-                else (np.nan, np.nan)
-            )
+            if np.isfinite(placed.xy).all():  # lon/lat filled in below, all at once
+                placed_rows.append(len(funded))
+                placed_xy.append(placed.xy)
             funded.append(
-                {**item, "lon": lon, "lat": lat, "households_added": placed.households_added,
+                {**item, "households_added": placed.households_added,
                  "count": placed.count, "cost_baht": unit * placed.count}
             )  # fmt: skip
     capacity_placer = placers.get(coverage_stream)
@@ -297,7 +297,14 @@ def allocate_bins(
     fixed = problem.with_sites(capacity_sites)
     equity_sites, equity_gain = fixed.choose(site_limit, equity_floor_share, equity=True)
     efficiency_sites, _ = fixed.choose(site_limit, equity_floor_share, equity=False)
-    lonlat = xy_to_lonlat(problem.candidate_xy[equity_sites], metric_crs)
+    # one transformation for every new place: the capacity bins', then the coverage sites'
+    lonlat = xy_to_lonlat(
+        np.vstack([np.reshape(placed_xy, (-1, 2)), problem.candidate_xy[equity_sites]]),
+        metric_crs,
+    )
+    for k, row in enumerate(placed_rows):
+        funded[row]["lon"], funded[row]["lat"] = lonlat[k]
+    lonlat = lonlat[len(placed_rows) :]
     for k, (site, gain) in enumerate(zip(equity_sites, equity_gain, strict=True)):
         purse.spend(unit, 1)
         funded.append(

@@ -189,7 +189,7 @@ class EquitySiting:
             if share[v] >= floor - 1e-12:  # only the one-bin-per-village rule is unmet
                 allowed &= self.candidate_village_pos == v
             gain_v = np.where(allowed, gain_v, -1.0)
-            best = int(np.lexsort((np.arange(n_c), -total, -gain_v))[0])
+            best = _first_best(gain_v, total)
             if gain_v[best] <= 0:
                 exhausted[v] = True
                 continue
@@ -198,7 +198,8 @@ class EquitySiting:
         # baht orders the same as gain).
         residual = (~covered) * w
         gain0 = self.matrix @ residual
-        heap = [(-g, j, 0) for j, g in enumerate(gain0) if g > 0 and not is_chosen[j]]
+        useful = np.flatnonzero((gain0 > 0) & ~is_chosen)
+        heap = list(zip((-gain0[useful]).tolist(), useful.tolist(), [0] * len(useful), strict=True))
         heapq.heapify(heap)
         step = 0
         while heap and len(chosen) < limit:
@@ -264,6 +265,13 @@ class EquitySiting:
         return pd.DataFrame(rows), villages
 
 
+def _first_best(gain: npt.NDArray[np.float64], total: npt.NDArray[np.float64]) -> int:
+    """Index of the largest ``gain``, ties by the largest ``total``, then the lowest index
+    (the first of ``np.lexsort((index, -total, -gain))``, without sorting everything)."""
+    tied = np.flatnonzero(gain == gain.max())
+    return int(tied[np.argmax(total[tied])])
+
+
 def candidate_sites(
     villages: pd.DataFrame,
     households: gpd.GeoDataFrame | None,
@@ -292,12 +300,14 @@ def candidate_sites(
     ids: list[npt.NDArray[Any]] = []
     with_polygon: set[Any] = set()
     if isinstance(villages, gpd.GeoDataFrame) and villages.crs is not None:
-        has_poly = ~(villages.geometry.isna() | villages.geometry.is_empty)
-        with_polygon = set(villages.loc[has_poly, "village_id"])
-        polygons = villages.geometry[has_poly]
-        grid_xy, owner = grid_points(polygons.to_crs(crs).to_numpy(), spacing_m)
+        geoms = villages.geometry.to_numpy()
+        has_poly = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        polygon_village = villages["village_id"].to_numpy(dtype=object)[has_poly]
+        with_polygon = set(polygon_village)
+        polygons = villages.geometry[has_poly].to_crs(crs).to_numpy()
+        grid_xy, owner = grid_points(polygons, spacing_m)
         xys.append(grid_xy)
-        ids.append(villages.loc[has_poly, "village_id"].to_numpy(dtype=object)[owner])
+        ids.append(polygon_village[owner])
     if households is not None and len(households):
         no_poly = ~households["village_id"].isin(with_polygon).to_numpy()
         keep = no_poly & household_located
@@ -315,9 +325,17 @@ def candidate_sites(
     kept = [k for k, xy in enumerate(xys) if len(xy)]
     if not kept:
         return np.empty((0, 2)), _no_villages()
-    # the village ids combine as the columns of stacked frames would (dtype included)
-    village = pd.concat([pd.Series(ids[k]) for k in kept], ignore_index=True).to_numpy()
-    return np.concatenate([xys[k] for k in kept]), village
+    return np.concatenate([xys[k] for k in kept]), _stacked([ids[k] for k in kept])
+
+
+def _stacked(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The arrays one after the other, with the dtype (and values) the column of stacked
+    frames would have: object if any part is object, else their common dtype."""
+    if any(part.dtype == object for part in parts):
+        return np.concatenate([part.astype(object) for part in parts])
+    if len({part.dtype for part in parts}) == 1:
+        return np.concatenate(parts)
+    return pd.concat([pd.Series(part) for part in parts], ignore_index=True).to_numpy()
 
 
 def _no_villages() -> npt.NDArray[Any]:
