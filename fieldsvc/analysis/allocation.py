@@ -37,7 +37,7 @@ from fieldsvc.analysis.coverage import (
     CoverageResult,
     coverage_by_village,
 )
-from fieldsvc.analysis.crs import xy_to_lonlat
+from fieldsvc.analysis.crs import WGS84, point_xy, xy_to_lonlat
 from fieldsvc.analysis.defaults import DETOUR_FACTOR, SERVICE_RADIUS_M
 from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.errors import AnalysisInputError
@@ -256,6 +256,8 @@ def allocate_bins(
 
     problem = siting(coverage_stream)
     placers: dict[str, CapacityPlacer] = {}
+    placed_rows: list[int] = []  # funded capacity rows that stand somewhere, and where
+    placed_xy: list[tuple[float, float]] = []
     needs = capacity_needs(before.by_village, replaced, sizing, new_bin_capacity_l)
     for need in needs.itertuples(index=False):
         count = purse.affordable(unit, int(need.needed))
@@ -278,13 +280,11 @@ def allocate_bins(
             base = problem if stream == coverage_stream else siting(stream)
             placers[stream] = CapacityPlacer(base, new_bin_capacity_l)
         for placed in placers[stream].place(need.village_id, count):
-            lon, lat = (
-                xy_to_lonlat(np.array([placed.xy]), metric_crs)[0]
-                if np.isfinite(placed.xy).all()
-                else (np.nan, np.nan)
-            )
+            if np.isfinite(placed.xy).all():  # lon/lat filled in below, all at once
+                placed_rows.append(len(funded))
+                placed_xy.append(placed.xy)
             funded.append(
-                {**item, "lon": lon, "lat": lat, "households_added": placed.households_added,
+                {**item, "households_added": placed.households_added,
                  "count": placed.count, "cost_baht": unit * placed.count}
             )  # fmt: skip
     capacity_placer = placers.get(coverage_stream)
@@ -297,7 +297,14 @@ def allocate_bins(
     fixed = problem.with_sites(capacity_sites)
     equity_sites, equity_gain = fixed.choose(site_limit, equity_floor_share, equity=True)
     efficiency_sites, _ = fixed.choose(site_limit, equity_floor_share, equity=False)
-    lonlat = xy_to_lonlat(problem.candidate_xy[equity_sites], metric_crs)
+    # one transformation for every new place: the capacity bins', then the coverage sites'
+    lonlat = xy_to_lonlat(
+        np.vstack([np.reshape(placed_xy, (-1, 2)), problem.candidate_xy[equity_sites]]),
+        metric_crs,
+    )
+    for k, row in enumerate(placed_rows):
+        funded[row]["lon"], funded[row]["lat"] = lonlat[k]
+    lonlat = lonlat[len(placed_rows) :]
     for k, (site, gain) in enumerate(zip(equity_sites, equity_gain, strict=True)):
         purse.spend(unit, 1)
         funded.append(
@@ -410,28 +417,42 @@ def _replacements(
     deferred: list[dict[str, Any]],
 ) -> pd.DataFrame:
     """Replace missing then damaged bins; return the funded replaced bins."""
-    broken = bins[bins["condition"].isin(["missing", "damaged"])].copy()
-    ratio = by_village.set_index(["village_id", "stream"])["capacity_ratio"]
-    keys = pd.MultiIndex.from_arrays([broken["village_id"], broken["stream"]])
-    broken["_ratio"] = ratio.reindex(keys).fillna(np.inf).to_numpy()
-    broken["_missing_first"] = (broken["condition"] != "missing").astype(int)
-    broken["_order"] = np.arange(len(broken))
-    broken = broken.sort_values(["_missing_first", "_ratio", "_order"], kind="stable")
-    lonlat = np.full((len(broken), 2), np.nan)
-    located = ~(broken.geometry.isna() | broken.geometry.is_empty).to_numpy()
-    if located.any():
-        pts = broken.geometry[located].to_crs(4326)
-        lonlat[located] = np.column_stack([pts.x, pts.y])
+    broken = bins[bins["condition"].isin(["missing", "damaged"]).to_numpy()]
+    # Python values, as a row of the frame gives them (dictionaries, not indexes: the
+    # frames are a few dozen rows)
+    columns = {c: broken[c].tolist() for c in ("village_id", "stream", "capacity_l", "bin_id")}
+    ratio = dict(
+        zip(
+            zip(by_village["village_id"].tolist(), by_village["stream"].tolist(), strict=True),
+            by_village["capacity_ratio"].tolist(),
+            strict=True,
+        )
+    )
+    ratio_of = np.array(
+        [
+            np.inf if village is pd.NA else ratio.get((village, stream), np.inf)
+            for village, stream in zip(columns["village_id"], columns["stream"], strict=True)
+        ],
+        dtype=float,
+    )
+    ratio_of[np.isnan(ratio_of)] = np.inf
+    missing_first = (broken["condition"] != "missing").to_numpy(dtype=int)
+    # missing first, then the lowest capacity ratio, then bin order (a stable sort)
+    order = np.lexsort((np.arange(len(broken)), ratio_of, missing_first))
+    broken = broken.iloc[order]
+    columns = {c: [values[k] for k in order] for c, values in columns.items()}
+    lonlat, _ = point_xy(broken.geometry, WGS84, name="bins")
     keep = np.zeros(len(broken), dtype=bool)
-    for k, (_, row) in enumerate(broken.iterrows()):
-        price = _price(unit_price_baht, float(row["capacity_l"]))
+    for k in range(len(broken)):
+        capacity_l = float(columns["capacity_l"][k])
+        price = _price(unit_price_baht, capacity_l)
         item = {
             "reason": "replacement",
-            "village_id": row["village_id"],
-            "stream": row["stream"],
-            "capacity_l": float(row["capacity_l"]),
+            "village_id": columns["village_id"][k],
+            "stream": columns["stream"][k],
+            "capacity_l": capacity_l,
             "count": 1,
-            "bin_id": row["bin_id"],
+            "bin_id": columns["bin_id"][k],
             "lon": lonlat[k, 0],
             "lat": lonlat[k, 1],
             "households_added": np.nan,
@@ -443,4 +464,4 @@ def _replacements(
             keep[k] = True
         else:
             deferred.append(item)
-    return broken[keep].drop(columns=["_ratio", "_missing_first", "_order"])
+    return broken[keep]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -38,13 +39,28 @@ def grid_candidates(villages: gpd.GeoDataFrame, spacing_m: float = 50.0) -> gpd.
     4
     """
     crs = require_projected(villages, "villages")
+    has_polygon = ~(villages.geometry.isna() | villages.geometry.is_empty)
+    xy, owner = grid_points(villages.geometry[has_polygon].to_numpy(), spacing_m)
+    ids = villages.loc[has_polygon, "village_id"].to_numpy(dtype=object)[owner]
+    return gpd.GeoDataFrame(
+        {"village_id": ids, "source": "grid"},
+        geometry=shapely.points(xy[:, 0], xy[:, 1]),
+        crs=crs,
+    )
+
+
+def grid_points(
+    polygons: npt.NDArray[np.object_], spacing_m: float = 50.0
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """The grid of :func:`grid_candidates` as arrays: ``(xy, owner)``, the points of each
+    polygon in turn (``owner`` is the polygon's position in ``polygons``).
+
+    ``polygons`` are non-missing, non-empty shapely polygons in metres.
+    """
     if not spacing_m > 0:
         raise AnalysisInputError.of("parameter_not_positive", field="spacing_m", name="spacing_m")
-    ids, xs, ys = [], [], []
-    has_polygon = ~(villages.geometry.isna() | villages.geometry.is_empty)
-    for vid, poly in zip(
-        villages.loc[has_polygon, "village_id"], villages.geometry[has_polygon], strict=True
-    ):
+    xs, ys, owners = [], [], []
+    for k, poly in enumerate(polygons):
         minx, miny, maxx, maxy = poly.bounds
         gx, gy = np.meshgrid(
             np.arange(minx + spacing_m / 2, maxx, spacing_m),
@@ -53,14 +69,10 @@ def grid_candidates(villages: gpd.GeoDataFrame, spacing_m: float = 50.0) -> gpd.
         inside = shapely.contains_xy(poly, gx.ravel(), gy.ravel())
         xs.append(gx.ravel()[inside])
         ys.append(gy.ravel()[inside])
-        ids.append(np.full(int(inside.sum()), vid, dtype=object))
-    x = np.concatenate(xs) if xs else np.empty(0)
-    y = np.concatenate(ys) if ys else np.empty(0)
-    return gpd.GeoDataFrame(
-        {"village_id": np.concatenate(ids) if ids else np.empty(0, dtype=object), "source": "grid"},
-        geometry=shapely.points(x, y),
-        crs=crs,
-    )
+        owners.append(np.full(int(inside.sum()), k, dtype=np.intp))
+    if not xs:
+        return np.empty((0, 2)), np.empty(0, dtype=np.intp)
+    return np.column_stack([np.concatenate(xs), np.concatenate(ys)]), np.concatenate(owners)
 
 
 def point_candidates(points: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:

@@ -50,32 +50,40 @@ def capacity_needs(
     (bins, > 0) in priority order: lowest capacity ratio after replacements first, then
     the order of ``by_village``.
     """
-    table = by_village[by_village["waste_kg_per_cycle"].notna()].copy()
+    # Plain arrays and a dictionary: the tables are a few dozen rows, where pandas indexes
+    # and group-bys cost far more than the arithmetic.
+    kept = np.flatnonzero(by_village["waste_kg_per_cycle"].notna().to_numpy())
+    keys = list(zip(by_village["village_id"].tolist(), by_village["stream"].tolist(), strict=True))
+    position = {keys[k]: n for n, k in enumerate(kept)}
     factor = np.where(replaced["condition"] == "damaged", 1 - sizing.damaged_capacity_factor, 1.0)
-    restored = (
-        pd.DataFrame(
-            {
-                "village_id": replaced["village_id"].to_numpy(),
-                "stream": replaced["stream"].to_numpy(),
-                "kg": bin_capacity_kg(
-                    replaced["capacity_l"].to_numpy(dtype=float) * factor, sizing
-                ),
-            }
-        )
-        .groupby(["village_id", "stream"], sort=False)["kg"]
-        .sum()
+    kg = bin_capacity_kg(replaced["capacity_l"].to_numpy(dtype=float) * factor, sizing)
+    owner = np.array(
+        [
+            position.get(key, -1) if key[0] is not pd.NA else -1
+            for key in zip(
+                replaced["village_id"].tolist(), replaced["stream"].tolist(), strict=True
+            )
+        ],
+        dtype=np.intp,
     )
-    keys = pd.MultiIndex.from_arrays([table["village_id"], table["stream"]])
-    capacity_after = (
-        table["usable_capacity_kg"].to_numpy() + restored.reindex(keys).fillna(0.0).to_numpy()
-    )
-    waste = table["waste_kg_per_cycle"].to_numpy()
-    table["ratio_after"] = np.where(waste > 0, capacity_after / np.maximum(waste, 1e-12), np.inf)
+    # summed per village and stream as pandas sums (compensated, in row order)
+    restored = np.zeros(len(kept))
+    if (owner >= 0).any():
+        sums = pd.Series(kg[owner >= 0]).groupby(owner[owner >= 0], sort=False).sum()
+        restored[sums.index.to_numpy()] = sums.to_numpy()
+    capacity_after = by_village["usable_capacity_kg"].to_numpy()[kept] + restored
+    waste = by_village["waste_kg_per_cycle"].to_numpy()[kept]
+    ratio_after = np.where(waste > 0, capacity_after / np.maximum(waste, 1e-12), np.inf)
     gap = np.maximum(waste - capacity_after, 0.0)
-    table["needed"] = bins_needed(gap, new_bin_capacity_l, sizing)
-    table["_order"] = np.arange(len(table))
-    table = table[table["needed"] > 0].sort_values(["ratio_after", "_order"], kind="stable")
-    return table[["village_id", "stream", "needed"]].reset_index(drop=True)
+    needed = np.asarray(bins_needed(gap, new_bin_capacity_l, sizing), dtype=float)
+    # lowest ratio first, then table order (a stable sort); NaN ratios last
+    order = np.lexsort((np.arange(len(kept)), ratio_after))
+    order = order[needed[order] > 0]
+    return (
+        by_village.iloc[kept[order]][["village_id", "stream"]]
+        .assign(needed=needed[order])
+        .reset_index(drop=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from fieldsvc.analysis.candidates import combine_candidates, grid_candidates, point_candidates
+from fieldsvc.analysis.candidates import grid_points, point_candidates
 from fieldsvc.analysis.crs import point_xy, require_same_crs
 from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.analysis.siting import coverage_matrix
@@ -67,8 +67,8 @@ class EquitySiting:
         crs = before.metric_crs
         village_ids = pd.Index(villages["village_id"])
         if households is not None and len(households):
-            hh_xy, located = point_xy(households.geometry, crs, name="households")
-            hh_xy = hh_xy[located]
+            all_hh_xy, located = point_xy(households.geometry, crs, name="households")
+            hh_xy = all_hh_xy[located]
             hh_village = village_ids.get_indexer(households["village_id"].to_numpy()[located])
             hh_weight = (
                 households["weight"].to_numpy(dtype=float)[located]
@@ -76,7 +76,9 @@ class EquitySiting:
                 else np.ones(int(located.sum()))
             )
         else:
-            hh_xy, hh_village = np.empty((0, 2)), np.empty(0, dtype=np.intp)
+            all_hh_xy = hh_xy = np.empty((0, 2))
+            located = np.empty(0, dtype=bool)
+            hh_village = np.empty(0, dtype=np.intp)
             hh_weight = np.empty(0)
         serving = bins[
             (bins["stream"] == stream)
@@ -94,11 +96,9 @@ class EquitySiting:
             dist, _ = cKDTree(bin_xy[bin_located]).query(hh_xy, k=1)
             covered = dist <= reach_m
         serving_capacity = pd.to_numeric(serving["capacity_l"], errors="coerce")
-        cand = candidate_frame(villages, households, before, stream, candidates, spacing_m)
-        cand_xy = (
-            shapely.get_coordinates(cand.geometry.to_numpy()) if len(cand) else np.empty((0, 2))
+        cand_xy, cand_village = candidate_sites(
+            villages, households, all_hh_xy, located, before, stream, candidates, spacing_m
         )
-        cand_village = cand["village_id"].to_numpy() if len(cand) else np.empty(0, dtype=object)
         cand_pos = village_ids.get_indexer(cand_village)
         if (cand_pos < 0).any():
             raise AnalysisInputError.of("candidate_village_unknown", field="candidates.village_id")
@@ -189,7 +189,7 @@ class EquitySiting:
             if share[v] >= floor - 1e-12:  # only the one-bin-per-village rule is unmet
                 allowed &= self.candidate_village_pos == v
             gain_v = np.where(allowed, gain_v, -1.0)
-            best = int(np.lexsort((np.arange(n_c), -total, -gain_v))[0])
+            best = _first_best(gain_v, total)
             if gain_v[best] <= 0:
                 exhausted[v] = True
                 continue
@@ -198,7 +198,8 @@ class EquitySiting:
         # baht orders the same as gain).
         residual = (~covered) * w
         gain0 = self.matrix @ residual
-        heap = [(-g, j, 0) for j, g in enumerate(gain0) if g > 0 and not is_chosen[j]]
+        useful = np.flatnonzero((gain0 > 0) & ~is_chosen)
+        heap = list(zip((-gain0[useful]).tolist(), useful.tolist(), [0] * len(useful), strict=True))
         heapq.heapify(heap)
         step = 0
         while heap and len(chosen) < limit:
@@ -264,36 +265,78 @@ class EquitySiting:
         return pd.DataFrame(rows), villages
 
 
-def candidate_frame(
+def _first_best(gain: npt.NDArray[np.float64], total: npt.NDArray[np.float64]) -> int:
+    """Index of the largest ``gain``, ties by the largest ``total``, then the lowest index
+    (the first of ``np.lexsort((index, -total, -gain))``, without sorting everything)."""
+    tied = np.flatnonzero(gain == gain.max())
+    return int(tied[np.argmax(total[tied])])
+
+
+def candidate_sites(
     villages: pd.DataFrame,
     households: gpd.GeoDataFrame | None,
+    household_xy: npt.NDArray[np.float64],
+    household_located: npt.NDArray[np.bool_],
     before: Any,
     stream: str,
     candidates: gpd.GeoDataFrame | None,
     spacing_m: float,
-) -> gpd.GeoDataFrame:
-    """User candidates, or a grid in village polygons + households of villages without a
-    polygon + uncovered-cluster centroids, in the metric CRS of ``before``."""
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[Any]]:
+    """Candidate sites ``(xy, village_id)`` in the metric CRS of ``before``: the user's
+    candidates, or a grid in village polygons + the located households of villages without
+    a polygon + the uncovered-cluster centroids of ``stream``, in that order.
+
+    ``household_xy`` and ``household_located`` are the households' coordinates in that CRS
+    and where they are located (:func:`point_xy`). Arrays, not frames: the siting needs
+    nothing else.
+    """
     crs = before.metric_crs
     if candidates is not None:
         require_same_crs({"candidates": candidates, "households": households})
-        return combine_candidates([point_candidates(candidates.to_crs(crs), "user")])
-    frames = []
+        user = point_candidates(candidates.to_crs(crs), "user")
+        xy = shapely.get_coordinates(user.geometry.to_numpy()) if len(user) else np.empty((0, 2))
+        return xy.reshape(-1, 2), user["village_id"].to_numpy() if len(user) else _no_villages()
+    xys: list[npt.NDArray[np.float64]] = []
+    ids: list[npt.NDArray[Any]] = []
     with_polygon: set[Any] = set()
     if isinstance(villages, gpd.GeoDataFrame) and villages.crs is not None:
-        has_poly = ~(villages.geometry.isna() | villages.geometry.is_empty)
-        with_polygon = set(villages.loc[has_poly, "village_id"])
-        frames.append(grid_candidates(villages[has_poly].to_crs(crs), spacing_m))
+        geoms = villages.geometry.to_numpy()
+        has_poly = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        polygon_village = villages["village_id"].to_numpy(dtype=object)[has_poly]
+        with_polygon = set(polygon_village)
+        polygons = villages.geometry[has_poly].to_crs(crs).to_numpy()
+        grid_xy, owner = grid_points(polygons, spacing_m)
+        xys.append(grid_xy)
+        ids.append(polygon_village[owner])
     if households is not None and len(households):
-        no_poly = households[~households["village_id"].isin(with_polygon)]
-        frames.append(point_candidates(no_poly.to_crs(crs), "household"))
+        no_poly = ~households["village_id"].isin(with_polygon).to_numpy()
+        keep = no_poly & household_located
+        xys.append(household_xy[keep])
+        ids.append(households["village_id"].to_numpy()[keep])
     clusters = before.uncovered_clusters
     clusters = clusters[clusters["stream"] == stream]
     if len(clusters):
-        centroids = gpd.GeoDataFrame(
-            {"village_id": clusters["village_id"].to_numpy()},
-            geometry=gpd.points_from_xy(clusters["centroid_lon"], clusters["centroid_lat"]),
-            crs=4326,
-        ).to_crs(crs)
-        frames.append(point_candidates(centroids, "cluster"))
-    return combine_candidates(frames)
+        centroids = gpd.GeoSeries(
+            gpd.points_from_xy(clusters["centroid_lon"], clusters["centroid_lat"]), crs=4326
+        )
+        centroid_xy, located = point_xy(centroids, crs, name="cluster")
+        xys.append(centroid_xy[located])
+        ids.append(clusters["village_id"].to_numpy()[located])
+    kept = [k for k, xy in enumerate(xys) if len(xy)]
+    if not kept:
+        return np.empty((0, 2)), _no_villages()
+    return np.concatenate([xys[k] for k in kept]), _stacked([ids[k] for k in kept])
+
+
+def _stacked(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The arrays one after the other, with the dtype (and values) the column of stacked
+    frames would have: object if any part is object, else their common dtype."""
+    if any(part.dtype == object for part in parts):
+        return np.concatenate([part.astype(object) for part in parts])
+    if len({part.dtype for part in parts}) == 1:
+        return np.concatenate(parts)
+    return pd.concat([pd.Series(part) for part in parts], ignore_index=True).to_numpy()
+
+
+def _no_villages() -> npt.NDArray[Any]:
+    return np.empty(0, dtype=object)
