@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import delete, func, insert
+from sqlalchemy import Executable, delete, func, insert
 from sqlalchemy import select as rows_select  # plain column rows (any number of columns)
 from sqlmodel import Session, col, select
 
@@ -64,6 +64,15 @@ def _columns(rows: Sequence[Any], width: int) -> list[tuple[Any, ...]]:
     return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
+def _column_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]:
+    """The rows of a query of plain columns, run on the session's connection: no ORM row
+    loading (about a third of the time of reading a subdistrict's households). Pending
+    changes are flushed first, as the session's own ``execute`` would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(query).all()
+
+
 def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
     """Villages as a GeoDataFrame; ``geometry`` is None where no boundary is known."""
     # Plain column rows, not ORM objects: a national run reads ~75,000 villages this way.
@@ -81,7 +90,7 @@ def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gp
     ).order_by(col(Village.number))
     if subdistrict_id is not None:
         query = query.where(col(Village.subdistrict_id) == subdistrict_id)
-    rows = session.execute(query).all()
+    rows = _column_rows(session, query)
     # a boundary source only where there is a boundary; pandas infers each column's dtype
     # from the values exactly as it did from one dictionary per village
     frame = pd.DataFrame.from_records(
@@ -109,7 +118,7 @@ def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd
     ).order_by(col(Bin.code))
     if village_ids is not None:
         query = query.where(col(Bin.village_id).in_(village_ids))
-    rows = session.execute(query).all()
+    rows = _column_rows(session, query)
     frame = pd.DataFrame.from_records(
         [(*b[:4], str(b[4]), str(b[5]), *b[6:9]) for b in rows], columns=BIN_COLUMNS
     )
@@ -140,7 +149,7 @@ def households_frame(
     query = rows_select(*selected).order_by(col(Household.id))
     if village_ids is not None:
         query = query.where(col(Household.village_id).in_(village_ids))
-    rows = session.execute(query).all()
+    rows = _column_rows(session, query)
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
     if not rows:  # no values to type the columns by: as pandas makes an empty frame
         frame = pd.DataFrame.from_records([], columns=columns)
