@@ -47,6 +47,7 @@ from fieldsvc.storage.national import (
     results_of_run,
     save_result,
     subdistricts_in_order,
+    summaries_of_run,
 )
 
 #: ``progress(done, total, failed_code_or_None)`` after each subdistrict finishes.
@@ -267,20 +268,20 @@ def national_table(*, session: Any, run_id: int) -> gpd.GeoDataFrame:
     columns = [*COVERAGE_COLUMNS, *(ALLOCATION_COLUMNS if run.kind == ALLOCATE else ())]
     records: list[dict[str, Any]] = []
     shapes: list[Any] = []
-    for result, subdistrict in results_of_run(session=session, run_id=run_id):
-        if result is None:
-            continue
-        summary = result.summary or {}
+    for subdistrict, status, error, summary, seconds in summaries_of_run(
+        session=session, run_id=run_id
+    ):
+        summary = summary or {}
         records.append(
             {
                 "code": subdistrict.code,
                 "name": subdistrict.name,
                 "district": subdistrict.district,
                 "province": subdistrict.province,
-                "status": result.status,
-                "error": result.error,
+                "status": status,
+                "error": error,
                 **{c: summary.get(c, np.nan) for c in columns},
-                "seconds": result.seconds,
+                "seconds": seconds,
             }
         )
         shapes.append(subdistrict.boundary)

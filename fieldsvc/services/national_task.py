@@ -216,6 +216,8 @@ def analyse_subdistrict(
 def _plain(value: Any) -> Any:
     """A JSON value that reads back as the same Python value (floats exactly: ``json`` writes
     their shortest round-trip form); NaN, ±inf and missing become None."""
+    if isinstance(value, np.datetime64):  # a date held in a column of objects
+        value = pd.Timestamp(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float | np.floating):
@@ -233,5 +235,8 @@ def _plain(value: Any) -> Any:
 def exact_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` (geometry left out) as JSON-safe dictionaries, numbers kept exactly
     (``planning.json_rows`` rounds to 10 decimals, too coarse to compare runs row for row)."""
-    plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    return [{k: _plain(v) for k, v in row.items()} for row in plain.to_dict("records")]
+    # column by column (``tolist`` gives each cell as Python or pandas scalar, as a row of
+    # ``to_dict("records")`` does), then zipped into rows: no per-row pandas machinery
+    names = [name for name in frame.columns if name != "geometry"]
+    columns = [[_plain(v) for v in frame[name].tolist()] for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select as rows_select  # an entity with plain columns
 from sqlmodel import Session, col, select
 
 from fieldsvc.models import NationalResult, NationalRun, Subdistrict
@@ -56,6 +57,30 @@ def results_of_run(
         for r in session.exec(select(NationalResult).where(NationalResult.run_id == run_id))
     }
     return [(stored.get(s.id or 0), s) for s in subdistricts_in_order(session=session)]
+
+
+def summaries_of_run(
+    *, session: Session, run_id: int
+) -> list[tuple[Subdistrict, str, str | None, dict[str, Any] | None, float | None]]:
+    """Each subdistrict with a result in run ``run_id`` (by code): the subdistrict and its
+    result's status, error, summary and seconds. The national table needs no more; the
+    per-village and recommendation tables (most of a result's bytes) stay unread."""
+    query = (
+        rows_select(
+            Subdistrict,
+            col(NationalResult.status),
+            col(NationalResult.error),
+            col(NationalResult.summary),
+            col(NationalResult.seconds),
+        )
+        .join(NationalResult, col(NationalResult.subdistrict_id) == col(Subdistrict.id))
+        .where(col(NationalResult.run_id) == run_id)
+        .order_by(col(Subdistrict.code))
+    )
+    return [
+        (subdistrict, status, error, summary, seconds)
+        for subdistrict, status, error, summary, seconds in session.execute(query)
+    ]
 
 
 def finish_run(*, session: Session, run: NationalRun, finished: int, failed: int) -> NationalRun:
