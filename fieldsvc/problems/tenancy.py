@@ -44,4 +44,12 @@ PROBLEMS = [
         "A village head works for the subdistrict of their villages: change their villages instead",
         code="invalid_input",
     ),
+    entry(
+        "office_name_too_long",
+        "error",
+        "ชื่อหน่วยงาน ({which}) ยาวเกิน {limit} ตัวอักษร",
+        "The office name ({which}) is longer than {limit} characters",
+        params="which limit",
+        code="invalid_input",
+    ),
 ]
