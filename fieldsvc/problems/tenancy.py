@@ -52,4 +52,13 @@ PROBLEMS = [
         params="which limit",
         code="invalid_input",
     ),
+    entry(
+        "village_number_ambiguous",
+        "error",
+        "หมู่ที่ {number} มีในหลายตำบล ({codes}): ระบุตำบลด้วย --subdistrict รหัส 6 หลัก",
+        "Village number {number} exists in several subdistricts ({codes}): say which one with "
+        "--subdistrict CODE (its 6-digit code)",
+        params="number codes",
+        code="invalid_input",
+    ),
 ]
