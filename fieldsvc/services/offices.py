@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
-from fieldsvc.models import Subdistrict
-from fieldsvc.storage.tenancy import subdistrict_by_code
+from fieldsvc.models import Subdistrict, User
+from fieldsvc.storage.tenancy import subdistrict_by_code, subdistrict_count, subdistrict_ids_of
 
 #: The longest office name the ``subdistrict`` table holds.
 OFFICE_NAME_MAX = 200
@@ -44,6 +44,24 @@ def office_settings_for(
         )
     rows = session.exec(query.limit(2)).all()
     return office_settings(settings, rows[0] if len(rows) == 1 else None)
+
+
+def phone_project_name(*, session: Session, settings: Settings, user: User) -> str:
+    """The project name a user's phone shows (ODK Collect's settings QR): the office of the
+    subdistrict they work for; in an install of several, with that subdistrict's name unless
+    it has an office name of its own. A user of several subdistricts (or every one): the
+    install's office."""
+    ids = subdistrict_ids_of(session=session, user=user)
+    if ids is None or len(ids) != 1:
+        return settings.office_name
+    subdistrict = session.get(Subdistrict, ids[0])
+    if subdistrict is None:
+        return settings.office_name
+    if subdistrict.office_name:
+        return subdistrict.office_name
+    if subdistrict_count(session=session) > 1:
+        return f"{settings.office_name} · {subdistrict.name}"
+    return settings.office_name
 
 
 def _name(value: str | None, field: str) -> str | None:

@@ -1,5 +1,5 @@
 """Each subdistrict's own office (``fieldsvc subdistrict set-office``): its public page, open-data
-metadata, allocation list, coverage table, ITA report and staff pages name it, not
+metadata, allocation list, coverage table, ITA report, staff pages and phone set-up name it, not
 the neighbour's and not the install's; a subdistrict without one falls back to the install's
 FIELDSVC_OFFICE_NAME.
 """
@@ -7,6 +7,7 @@ FIELDSVC_OFFICE_NAME.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import docx
@@ -20,6 +21,7 @@ from fieldsvc.cli.main import main
 from fieldsvc.config import Settings
 from fieldsvc.models import Subdistrict
 from fieldsvc.services import planning
+from fieldsvc.services.phone_setup import collect_settings, encode_collect_settings, qr_text
 from tests.tenancy.conftest import TwoSubdistricts
 from tests.tenancy.plans_world import auth, fill_registers, open_client
 
@@ -223,3 +225,34 @@ def test_a_staff_page_names_the_office_of_the_subdistrict_it_works_in(
     _own_only(
         client.get("/staff/plans", headers=auth(world.b.tokens["staff"])).text, B_OFFICE, A_OFFICE
     )
+
+
+def test_the_phone_setup_qr_names_the_users_subdistrict(
+    settings: Settings, world: TwoSubdistricts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = settings.model_copy(update={"public_base_url": "https://bins.example.go.th/"})
+    capsys.readouterr()
+
+    def added(username: str, code: str) -> str:
+        args = ["users", "add", username, "--name", "ผู้ใหญ่บ้าน", "--role", "village_head"]
+        assert main([*args, "--village", "2", "--subdistrict", code], settings=settings) == 0
+        return capsys.readouterr().out
+
+    def qr_of(out: str, project: str) -> str:
+        token = re.search(r"/openrosa/([A-Za-z0-9_\-]+)", out)
+        assert token is not None, out
+        url = f"https://bins.example.go.th/openrosa/{token.group(1)}"
+        return qr_text(
+            encode_collect_settings(collect_settings(server_url=url, project_name=project))
+        )
+
+    out_b = added("head_b2", "999902")
+    assert qr_of(out_b, B_OFFICE) in out_b
+    out_a = added("head_a2", "999901")
+    assert qr_of(out_a, A_OFFICE) in out_a
+    # Without an office of its own: the install's office and the subdistrict's name.
+    assert main(["subdistrict", "set-office", "999902", ""], settings=settings) == 0
+    capsys.readouterr()
+    assert main(["users", "token", "head_b2"], settings=settings) == 0
+    out = capsys.readouterr().out
+    assert qr_of(out, f"{settings.office_name} · ตำบลโนนสูง") in out
