@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 from fieldsvc import __version__
 from fieldsvc.api.deps import SESSION_COOKIE, SUBDISTRICT_COOKIE
 from fieldsvc.api.i18n import LANG_COOKIE, language, translator
+from fieldsvc.config import Settings
 from fieldsvc.errors import FieldsvcError
 from fieldsvc.models import Condition, Role, Stream, User
 from fieldsvc.models.enums import CONDITION_EN, CONDITION_TH, STREAM_EN, STREAM_TH
@@ -115,11 +116,14 @@ def _csrf_token(request: Request) -> str:
 @dataclass(frozen=True)
 class NavPlace:
     """The subdistrict a staff page works in, for the shared navigation: its code and Thai
-    name, and the (code, name) of every subdistrict the user may switch to."""
+    name, and the (code, name) of every subdistrict the user may switch to; its own office
+    names, if it has them."""
 
     code: str
     name: str
     choices: tuple[tuple[str, str], ...]
+    office_name: str | None = None
+    office_name_en: str | None = None
 
 
 def nav_place(request: Request, user: User | None) -> NavPlace | None:
@@ -145,6 +149,8 @@ def nav_place(request: Request, user: User | None) -> NavPlace | None:
             code=place.subdistrict.code,
             name=place.subdistrict.name,
             choices=tuple((s.code, s.name) for s in place.choices),
+            office_name=place.subdistrict.office_name,
+            office_name_en=place.subdistrict.office_name_en,
         )
 
 
@@ -154,11 +160,22 @@ def render(
     *,
     user: User | None = None,
     status_code: int = 200,
+    office: Settings | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """Render a template with the common context; remembers a ``?lang=`` choice in a cookie."""
+    """Render a template with the common context; remembers a ``?lang=`` choice in a cookie.
+
+    The office named in the header and footer: ``office`` (the settings of the subdistrict a
+    public page is about), else the subdistrict a staff page works in, else the install's.
+    """
     lang = language(request)
+    workplace = nav_place(request, user)
     settings = request.app.state.settings
+    named = office or settings
+    office_th, office_en = named.office_name, named.office_name_en
+    if office is None and workplace is not None:
+        office_th = workplace.office_name or office_th
+        office_en = workplace.office_name_en or office_en
     response = templates.TemplateResponse(
         request,
         name,
@@ -166,12 +183,12 @@ def render(
             "lang": lang,
             "t": translator(lang),
             "user": user,
-            "office_name": settings.office_name if lang == "th" else settings.office_name_en,
+            "office_name": office_th if lang == "th" else office_en,
             "version": __version__,
             "radius_m": settings.service_radius_m,
             "synthetic": _synthetic(request),
             "csrf_token": _csrf_token(request),
-            "workplace": nav_place(request, user),
+            "workplace": workplace,
             **vocabulary_names(lang),
             **context,
         },

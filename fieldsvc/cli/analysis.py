@@ -33,6 +33,7 @@ COVERAGE_COLUMNS = (
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if args.all:
+        national.refuse_subdistrict_with_all(args, command="coverage")
         return national.run_all(args, settings, kind="coverage")
     from fieldsvc.reports.tables import wants_geometry, with_geometry, write_table_file
     from fieldsvc.services import coverage_history, planning
@@ -143,6 +144,7 @@ def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
     import pandas as pd
 
     if args.all:
+        national.refuse_subdistrict_with_all(args, command="allocate")
         if args.budget_baht_per_subdistrict is None:
             raise InvalidInput.of("national_all_needs_budget", field="budget_baht_per_subdistrict")
         return national.run_all(args, settings, kind="allocate")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli.console import say
 from fieldsvc.cli.db import database_session
+from fieldsvc.cli.scope import add_village_subdistrict_argument, named_subdistrict
 from fieldsvc.cli.users import village_number
 
 if TYPE_CHECKING:
@@ -20,14 +21,23 @@ def cmd_labels(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.services import labels
 
     with database_session(settings) as session:
+        here = named_subdistrict(session=session, code=args.subdistrict)
         if args.fresh is not None:
             # The office's own command line: no signed-in user, issued by nobody in particular.
             sheet = labels.fresh_labels(
-                session=session, user=None, village_number=args.village, count=args.fresh
+                session=session,
+                user=None,
+                village_number=args.village,
+                count=args.fresh,
+                subdistrict_id=here,
             )
         else:
             sheet = labels.village_labels(
-                session=session, user=None, village_number=args.village, which=args.which
+                session=session,
+                user=None,
+                village_number=args.village,
+                which=args.which,
+                subdistrict_id=here,
             )
     out = Path(args.out or sheet.filename)
     write_document(out, labels_pdf(sheet.labels, title=sheet.title))
@@ -53,6 +63,7 @@ def register(sub: Any) -> None:
     cmd.add_argument(
         "--village", type=village_number, required=True, metavar="N", help="หมู่ที่ (1–99)"
     )
+    add_village_subdistrict_argument(cmd)
     what = cmd.add_mutually_exclusive_group()
     what.add_argument("--fresh", type=int, metavar="COUNT", help="reserve COUNT new codes (1–240)")
     what.add_argument(

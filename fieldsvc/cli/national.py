@@ -60,6 +60,19 @@ def _counter(done: int, total: int, failed: str | None) -> None:
         print(file=sys.stderr, flush=True)
 
 
+def refuse_subdistrict_with_all(args: argparse.Namespace, *, command: str) -> None:
+    """``--all`` is every subdistrict: naming one as well is a usage error, not a choice."""
+    from fieldsvc.errors import InvalidInput
+
+    if getattr(args, "subdistrict", None):
+        raise InvalidInput.of(
+            "national_all_with_subdistrict",
+            field="subdistrict",
+            command=command,
+            code=args.subdistrict,
+        )
+
+
 def run_all(args: argparse.Namespace, settings: Settings, *, kind: str) -> int:
     from fieldsvc.cli.db import upgraded_engine
     from fieldsvc.reports.national import write_national_table

@@ -57,6 +57,7 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, allocation_xlsx
     from fieldsvc.reports.tables import document_format, write_document
     from fieldsvc.services import planning
+    from fieldsvc.services.offices import office_settings_for
 
     out = Path(args.out)
     kind = document_format(out, args.format, ALLOCATION_FORMATS)
@@ -68,6 +69,9 @@ def cmd_export_allocation(args: argparse.Namespace, settings: Settings) -> int:
             subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
         )
         codes = planning.replaced_bin_codes(session=session, plan=plan)
+        settings = office_settings_for(
+            session=session, settings=settings, subdistrict_id=plan.subdistrict_id
+        )
         if kind == "pdf":
             thai = None if args.thai_digits is None else args.thai_digits == "yes"
             data = allocation_pdf(plan, settings, thai_digits=thai)
@@ -85,16 +89,16 @@ def cmd_export_coverage(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
     from fieldsvc.reports.tables import document_format, write_document
     from fieldsvc.services import planning
+    from fieldsvc.services.offices import office_settings_for
 
     out = Path(args.out)
     kind = document_format(out, args.format, COVERAGE_FORMATS)
     with database_session(settings) as session:
+        here = command_subdistrict(session=session, code=args.subdistrict)
         result = planning.compute_coverage(
-            session=session,
-            settings=settings,
-            radius_m=args.radius_m,
-            subdistrict_id=command_subdistrict(session=session, code=args.subdistrict),
+            session=session, settings=settings, radius_m=args.radius_m, subdistrict_id=here
         )
+        settings = office_settings_for(session=session, settings=settings, subdistrict_id=here)
     table = result.by_village
     if args.stream:
         table = table[table["stream"] == args.stream]
@@ -125,6 +129,7 @@ def cmd_report_ita(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.reports.ita import FORMATS, write_ita_report
     from fieldsvc.reports.tables import document_format
     from fieldsvc.services.ita import gather_ita_figures
+    from fieldsvc.services.offices import office_settings_for
 
     out = Path(args.out or f"ita-measure8-{args.fiscal_year}.{args.format or 'pdf'}")
     kind = document_format(out, args.format, FORMATS)
@@ -132,6 +137,7 @@ def cmd_report_ita(args: argparse.Namespace, settings: Settings) -> int:
     with database_session(settings) as session:
         here = command_subdistrict(session=session, code=args.subdistrict)
         figures = gather_ita_figures(session, settings, args.fiscal_year, subdistrict_id=here)
+        settings = office_settings_for(session=session, settings=settings, subdistrict_id=here)
     write_ita_report(figures, out, kind, settings=settings, thai_digits=thai)
     until = figures.reported_until
     span = f"up to {until.isoformat()}" if until else "the whole year"

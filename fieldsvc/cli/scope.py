@@ -1,4 +1,6 @@
-"""``--subdistrict CODE`` of the commands that analyse or plan one subdistrict's register."""
+"""``--subdistrict CODE`` of the commands that analyse or plan one subdistrict's register, and
+of the commands that name a village by its number (หมู่ที่ repeats from one subdistrict to the
+next)."""
 
 from __future__ import annotations
 
@@ -38,3 +40,27 @@ def command_subdistrict(*, session: Session, code: str | None) -> int | None:
     if count > 1:
         raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
     return None
+
+
+def add_village_subdistrict_argument(parser: Any) -> None:
+    """Add ``--subdistrict CODE``: the subdistrict of a ``--village`` number."""
+    parser.add_argument(
+        "--subdistrict",
+        metavar="CODE",
+        help="the subdistrict (6-digit DOPA code) of the village number; needed when villages "
+        "of several subdistricts have that number",
+    )
+
+
+def named_subdistrict(*, session: Session, code: str | None) -> int | None:
+    """The id of the subdistrict ``code`` names; None when no code is given (a village number
+    is then looked for in every subdistrict, and refused when several have it).
+
+    Raises
+    ------
+    NotFound
+        ``subdistrict_code_unknown`` when no subdistrict has that code.
+    """
+    from fieldsvc.storage.tenancy import subdistrict_by_code
+
+    return subdistrict_by_code(session=session, code=code.strip()).id if code else None

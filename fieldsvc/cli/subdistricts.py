@@ -1,4 +1,5 @@
-"""Moving one subdistrict whole between installs: ``fieldsvc subdistrict export`` / ``import``."""
+"""One subdistrict of the install: moving it whole between installs (``fieldsvc subdistrict
+export`` / ``import``) and naming its own office (``set-office``)."""
 
 from __future__ import annotations
 
@@ -40,11 +41,28 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_set_office(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.cli.console import say
+    from fieldsvc.cli.db import database_session
+    from fieldsvc.services.offices import set_office_name
+
+    with database_session(settings) as session:
+        subdistrict = set_office_name(
+            session=session, code=args.code, office_name=args.name, office_name_en=args.en
+        )
+        label = f"{subdistrict.code} {subdistrict.name}"
+        th = subdistrict.office_name or f"{settings.office_name} (ของระบบ / the install's)"
+        en = subdistrict.office_name_en or f"{settings.office_name_en} (the install's)"
+    say(f"ตำบล {label}: หน่วยงาน / office: {th} · {en}")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add ``fieldsvc subdistrict export|import`` to the ``fieldsvc`` parser's sub-commands."""
     group = sub.add_parser(
         "subdistrict",
-        help="export one subdistrict whole (rows, GeoPackage, photos) or import such a file",
+        help="export one subdistrict whole (rows, GeoPackage, photos) or import such a file; "
+        "name its own office",
         description="Move one subdistrict between installs. The file holds personal data "
         "(raw surveys, residents' contacts on citizen reports): keep it like a backup.",
     )
@@ -68,3 +86,18 @@ def register(sub: Any) -> None:
     )
     imported.add_argument("archive", metavar="FILE.zip", help="a 'subdistrict export' file")
     imported.set_defaults(handler=cmd_import)
+    office = actions.add_parser(
+        "set-office",
+        help="the office named on subdistrict CODE's documents and pages",
+        description="Name the office of subdistrict CODE (e.g. องค์การบริหารส่วนตำบลโนนสูง) on its "
+        "allocation list, ITA report, coverage table, public pages and phone set-up. An empty "
+        'name ("") gives it the install\'s office (FIELDSVC_OFFICE_NAME) again.',
+    )
+    office.add_argument("code", metavar="CODE", help="the subdistrict's DOPA code")
+    office.add_argument(
+        "name", metavar="NAME", help='the office in Thai, e.g. "องค์การบริหารส่วนตำบล…"'
+    )
+    office.add_argument(
+        "--en", metavar="NAME_EN", help="the office in English (empty: the install's)"
+    )
+    office.set_defaults(handler=cmd_set_office)

@@ -27,10 +27,12 @@ def village_number(text: str) -> int:
     return int(arabic_digits(text.strip()))
 
 
-def _show_phone_setup(settings: Settings, user_line: str, token: str, qr_png: str | None) -> None:
+def _show_phone_setup(
+    settings: Settings, user_line: str, token: str, qr_png: str | None, project_name: str
+) -> None:
     from fieldsvc.services.phone_setup import phone_setup, qr_text, save_qr_png
 
-    setup = phone_setup(settings, token)
+    setup = phone_setup(settings, token, project_name=project_name)
     say(
         user_line,
         f"  ODK Collect server URL:      {setup.server_url}",
@@ -62,6 +64,7 @@ def _show_expiry(expires_at: datetime | None) -> None:
 
 def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
     from fieldsvc.models import Role
+    from fieldsvc.services.offices import phone_project_name
     from fieldsvc.services.users import add_field_user
 
     with database_session(settings) as session:
@@ -76,24 +79,27 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
             subdistrict_codes=args.subdistrict or [],
             all_subdistricts=args.all_subdistricts,
         )
+        project = phone_project_name(session=session, settings=settings, user=user)
     villages = ", ".join(str(n) for n in dict.fromkeys(args.village or [])) or "-"
     line = f"ผู้ใช้ใหม่ / new user: {user.username} ({user.display_name}) · {user.role} · หมู่ {villages}"
-    _show_phone_setup(settings, line, token, args.qr_png)
+    _show_phone_setup(settings, line, token, args.qr_png, project)
     _show_expiry(user.token_expires_at)
     return 0
 
 
 def cmd_users_token(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldsvc.services.offices import phone_project_name
     from fieldsvc.services.users import rotate_field_user_token
 
     with database_session(settings) as session:
         user, token = rotate_field_user_token(
             session=session, username=args.username, expires_days=args.expires_days
         )
+        project = phone_project_name(session=session, settings=settings, user=user)
     line = (
         f"โทเค็นใหม่ (โทเค็นเดิมใช้ไม่ได้แล้ว) / new token (the old one no longer works): {user.username}"
     )
-    _show_phone_setup(settings, line, token, args.qr_png)
+    _show_phone_setup(settings, line, token, args.qr_png, project)
     _show_expiry(user.token_expires_at)
     return 0
 

@@ -25,6 +25,15 @@ class SubdistrictBase(SQLModel):
     name_en: str | None = Field(default=None, max_length=200)
     district: str | None = Field(default=None, max_length=200)
     province: str | None = Field(default=None, max_length=200)
+    office_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The office serving it, e.g. องค์การบริหารส่วนตำบล…; empty: the install's "
+        "(FIELDSVC_OFFICE_NAME)",
+    )
+    office_name_en: str | None = Field(
+        default=None, max_length=200, description="The office in English; empty: the install's"
+    )
 
 
 class Subdistrict(SubdistrictBase, table=True):

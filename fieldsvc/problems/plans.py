@@ -137,6 +137,15 @@ PROBLEMS = [
         code="invalid_input",
     ),
     entry(
+        "national_all_with_subdistrict",
+        "error",
+        "{command} --all (ทุกตำบล) ใช้ร่วมกับ --subdistrict {code} ไม่ได้: เลือกอย่างใดอย่างหนึ่ง",
+        "{command} --all (every subdistrict) cannot be combined with --subdistrict {code}: "
+        "use one or the other",
+        params="command code",
+        code="invalid_input",
+    ),
+    entry(
         "national_memory_database",
         "error",
         "การวิเคราะห์ทุกตำบลต้องใช้ฐานข้อมูลแบบไฟล์หรือเซิร์ฟเวอร์ที่ผู้ประมวลผลทุกตัวเปิดได้",

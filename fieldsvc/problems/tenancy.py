@@ -44,4 +44,21 @@ PROBLEMS = [
         "A village head works for the subdistrict of their villages: change their villages instead",
         code="invalid_input",
     ),
+    entry(
+        "office_name_too_long",
+        "error",
+        "ชื่อหน่วยงาน ({which}) ยาวเกิน {limit} ตัวอักษร",
+        "The office name ({which}) is longer than {limit} characters",
+        params="which limit",
+        code="invalid_input",
+    ),
+    entry(
+        "village_number_ambiguous",
+        "error",
+        "หมู่ที่ {number} มีในหลายตำบล ({codes}): ระบุตำบลด้วย --subdistrict รหัส 6 หลัก",
+        "Village number {number} exists in several subdistricts ({codes}): say which one with "
+        "--subdistrict CODE (its 6-digit code)",
+        params="number codes",
+        code="invalid_input",
+    ),
 ]

@@ -47,6 +47,7 @@ from fieldsvc.services.coverage_history import (
     current_fiscal_year,
     history_of,
 )
+from fieldsvc.services.offices import office_settings_for
 from fieldsvc.services.plan_progress import plan_follow_through
 from fieldsvc.services.planning import analysis_inputs, get_plan
 from fieldsvc.services.rounds import round_policy
@@ -313,5 +314,6 @@ def ita_document(
     """
     year = fiscal_year_be or current_fiscal_year()
     figures = gather_ita_figures(session, settings, year, subdistrict_id=subdistrict_id)
-    data = ita_bytes(figures, fmt, settings)
+    office = office_settings_for(session=session, settings=settings, subdistrict_id=subdistrict_id)
+    data = ita_bytes(figures, fmt, office)
     return ItaDocument(data, MEDIA_TYPES[fmt], f"ita-measure8-{year}.{fmt}")

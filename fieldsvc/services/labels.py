@@ -71,8 +71,8 @@ def require_label_printer(user: User) -> None:
 
 
 def _village(session: Session, number: int, subdistrict_id: int | None = None) -> Village:
-    """Village ``number`` of subdistrict ``subdistrict_id`` (None: the first with it by
-    subdistrict, as the command line of a single-office install)."""
+    """Village ``number`` of subdistrict ``subdistrict_id`` (None: of the one subdistrict
+    that has it, as the command line of a single-office install names it)."""
     village = get_village_by_number(session=session, number=number, subdistrict_id=subdistrict_id)
     if village is None:
         raise NotFound.of(

@@ -103,14 +103,18 @@ class PhoneSetup:
     """False when ``base_url`` is this computer only: set a public base URL first."""
 
 
-def phone_setup(settings: Settings, token: str) -> PhoneSetup:
-    """The set-up of a phone for the user holding ``token`` (the office name is the project)."""
+def phone_setup(settings: Settings, token: str, *, project_name: str | None = None) -> PhoneSetup:
+    """The set-up of a phone for the user holding ``token``; the project is named
+    ``project_name`` (``services.offices.phone_project_name``: the user's subdistrict's
+    office), by default the install's office."""
     server_url = collect_server_url(settings, token)
     return PhoneSetup(
         server_url=server_url,
         web_form_url=web_form_url(settings, token),
         qr_payload=encode_collect_settings(
-            collect_settings(server_url=server_url, project_name=settings.office_name)
+            collect_settings(
+                server_url=server_url, project_name=project_name or settings.office_name
+            )
         ),
         base_url=public_base_url(settings),
         phones_can_reach=phones_can_reach(settings),

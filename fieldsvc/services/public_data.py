@@ -48,6 +48,7 @@ from fieldsvc.models import (
 from fieldsvc.models.citizen import ReportVisibility
 from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
 from fieldsvc.services import basemap, overview, planning, public_reports
+from fieldsvc.services.offices import office_settings_for
 from fieldsvc.storage.frames import villages_frame
 from fieldsvc.storage.public_scope import (
     all_subdistricts,
@@ -127,6 +128,7 @@ def data_version(*, session: Session) -> str:
         select(func.sum(col(Household.weight))),
         select(func.sum(col(Household.lon) + col(Household.lat))),
         select(func.count(col(Subdistrict.id))),
+        select(func.sum(func.length(col(Subdistrict.office_name)))),
         # residents' reports, the public ones only: a report waiting for moderation (which
         # anyone may send) must not make the public answers rebuild
         select(func.count(col(CitizenReport.id))).where(shown),
@@ -321,13 +323,18 @@ def _metadata(
     if plan is not None and plan.published_at is not None:
         dates.append(plan.published_at.date().isoformat())
     prefix = data_prefix(subdistrict)
-    place_th, place_en = settings.office_name, settings.office_name_en
+    office = office_settings_for(
+        session=session,
+        settings=settings,
+        subdistrict_id=subdistrict.id if subdistrict is not None else None,
+    )
+    place_th, place_en = office.office_name, office.office_name_en
     if subdistrict_id is not None and subdistrict is not None:
         place_th = place_en = f"{subdistrict.name} ({subdistrict.code})"
     meta = {
         "title": f"ข้อมูลถังขยะ {place_th}",
         "title_en": f"Waste-bin data, {place_en}",
-        "publisher": settings.office_name,
+        "publisher": office.office_name,
         "licence": settings.open_data_licence,
         "modified": max(dates) if dates else None,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

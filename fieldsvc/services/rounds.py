@@ -147,11 +147,18 @@ def set_policy(
     missing_days: int | None,
     updated_by: str | None,
     remove: bool = False,
+    subdistrict_id: int | None = None,
 ) -> PolicyChange:
-    """Set (or, with ``remove``, drop) the override of a village and/or stream; committed."""
+    """Set (or, with ``remove``, drop) the override of a village and/or stream; committed.
+
+    The village is number ``village_number`` of subdistrict ``subdistrict_id`` (None: of the
+    one subdistrict that has that number; ``village_number_ambiguous`` when several have).
+    """
     village_id = None
     if village_number is not None:
-        village = get_village_by_number(session=session, number=village_number)
+        village = get_village_by_number(
+            session=session, number=village_number, subdistrict_id=subdistrict_id
+        )
         if village is None:
             raise InvalidInput.of(
                 "rounds_village_not_found", field="village", number=village_number

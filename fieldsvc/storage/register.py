@@ -115,10 +115,32 @@ def count_bins_surveyed_since(
 def get_village_by_number(
     *, session: Session, number: int, subdistrict_id: int | None = None
 ) -> Village | None:
+    """Village หมู่ที่ ``number`` of subdistrict ``subdistrict_id``; None: of the one
+    subdistrict that has such a village (None when none has).
+
+    Raises
+    ------
+    InvalidInput
+        ``village_number_ambiguous`` (field ``subdistrict``) when no subdistrict is given and
+        villages of several subdistricts have that number.
+    """
     query = select(Village).where(Village.number == number)
     if subdistrict_id is not None:
         query = query.where(Village.subdistrict_id == subdistrict_id)
-    return session.exec(query.order_by(col(Village.subdistrict_id))).first()
+    found = session.exec(query.order_by(col(Village.subdistrict_id))).all()
+    if len(found) > 1:
+        ids = [v.subdistrict_id for v in found]
+        codes = session.exec(
+            select(Subdistrict.code).where(col(Subdistrict.id).in_(ids)).order_by(Subdistrict.code)
+        ).all()
+        raise InvalidInput.of(
+            "village_number_ambiguous",
+            field="subdistrict",
+            details={"value": number, "subdistricts": list(codes)},
+            number=number,
+            codes=", ".join(codes),
+        )
+    return found[0] if found else None
 
 
 #: Subdistrict codes starting with 99 are not DOPA codes (provinces stop at 96): the synthetic

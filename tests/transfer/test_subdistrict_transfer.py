@@ -312,3 +312,49 @@ def test_a_forged_file_with_unreadable_values_is_refused_whole(
     )
     target = install(tmp_path, "target", database_url)
     _refused(engine, target, forged, "a row of table inspection cannot be stored (observed_at")
+
+
+def test_the_office_name_travels_and_an_older_file_without_it_still_imports(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    from fieldsvc.services.offices import set_office_name
+
+    office = install(tmp_path, "province", database_url)
+    _build(engine, office, CODE_A, 102.0)
+    with Session(engine) as session:
+        set_office_name(
+            session=session, code=CODE_A, office_name="อบต.ต้นทาง", office_name_en="Source SAO"
+        )
+    path = tmp_path / "a.zip"
+    export_subdistrict(settings=office, engine=engine, code=CODE_A, out=path)
+    empty_all_tables(engine)
+
+    def office_row() -> tuple[Any, ...]:
+        subdistricts = SQLModel.metadata.tables["subdistrict"]
+        query = select(subdistricts.c.office_name, subdistricts.c.office_name_en)
+        with engine.connect() as connection:
+            return tuple(connection.execute(query).one())
+
+    target = install(tmp_path, "target", database_url)
+    import_subdistrict(settings=target, engine=engine, archive_path=path)
+    assert office_row() == ("อบต.ต้นทาง", "Source SAO")
+
+    # A file written before subdistricts had office names: the same file without the columns.
+    empty_all_tables(engine)
+    with zipfile.ZipFile(path) as archive:
+        (line,) = archive.read("tables/subdistrict.jsonl").decode().splitlines()
+    row = json.loads(line)
+    del row["office_name"], row["office_name_en"]
+    data = f"{json.dumps(row, ensure_ascii=False)}\n".encode()
+    manifest = _manifest(path)
+    manifest["tables"]["subdistrict"]["sha256"] = hashlib.sha256(data).hexdigest()
+    older = tmp_path / "older.zip"
+    _rewrite(
+        path,
+        older,
+        {"tables/subdistrict.jsonl": data, "manifest.json": json.dumps(manifest).encode()},
+    )
+    import_subdistrict(
+        settings=install(tmp_path, "older", database_url), engine=engine, archive_path=older
+    )
+    assert office_row() == (None, None)

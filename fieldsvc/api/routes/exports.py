@@ -25,6 +25,7 @@ from fieldsvc.reports.allocation_list import allocation_csv, allocation_pdf, all
 from fieldsvc.reports.coverage_export import coverage_csv, coverage_xlsx
 from fieldsvc.reports.geopackage import MEDIA_TYPE as GEOPACKAGE_MEDIA_TYPE
 from fieldsvc.services import overview, planning, public_data, register_export
+from fieldsvc.services.offices import office_settings, office_settings_for
 from fieldsvc.storage.tenancy import subdistrict_count
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +50,9 @@ def _plan_file(
     session: Session, settings: Settings, plan: AllocationPlanRecord, kind: str
 ) -> Response:
     name = f"allocation-plan-v{plan.version}.{kind}"
+    settings = office_settings_for(
+        session=session, settings=settings, subdistrict_id=plan.subdistrict_id
+    )
     if kind == "pdf":
         return _download(allocation_pdf(plan, settings), kind, name, inline=True)
     codes = planning.replaced_bin_codes(session=session, plan=plan)
@@ -123,7 +127,8 @@ def staff_coverage_export(
         session=session, settings=settings, subdistrict_id=here
     ).by_village
     if kind == "xlsx":
-        return _download(coverage_xlsx(table, settings), kind, "coverage.xlsx")
+        office = office_settings(settings, place.subdistrict)
+        return _download(coverage_xlsx(table, office), kind, "coverage.xlsx")
     return _download(coverage_csv(table), kind, "coverage.csv")
 
 

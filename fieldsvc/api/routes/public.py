@@ -24,6 +24,7 @@ from fieldsvc.config import Settings
 from fieldsvc.errors import NotFound
 from fieldsvc.models import Subdistrict, User
 from fieldsvc.services import coverage_history, plan_progress, public_data
+from fieldsvc.services.offices import office_settings_for
 from fieldsvc.services.public_data import DATASETS, GEOJSON_DATASETS
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -45,6 +46,11 @@ def _subdistrict_page(
         request,
         "public/index.html",
         user=user,
+        office=office_settings_for(
+            session=session,
+            settings=settings,
+            subdistrict_id=subdistrict.id if subdistrict is not None else None,
+        ),
         plan=plan,
         prefix=public_data.data_prefix(subdistrict),
         subdistrict=subdistrict if several else None,
