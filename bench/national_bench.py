@@ -4,6 +4,10 @@ synthetic national register, on a LocalCluster of 1 and of 2 worker processes.
     .venv/bin/python -m bench.national_bench --scale 0.01          # 1 %: 78 subdistricts
     .venv/bin/python -m bench.national_bench --scale 1             # 7,850 subdistricts, 25 M
     .venv/bin/python -m bench.national_bench --database-url postgresql+psycopg://…/fieldsvc_bench
+    .venv/bin/python -m bench.national_bench --scale 1 --workers 2 --register /var/tmp/nat.sqlite3
+
+``--register FILE`` (SQLite only) keeps the built register in FILE, or, when FILE exists, runs
+on a fresh copy of it instead of building it again (the national one takes a while to build).
 
 Prints, per run: wall time, the tasks' summed read / analysis / write seconds, each worker's
 peak RSS (``VmHWM`` of the worker process, read by its tasks), the speed-up from 1 to 2
@@ -19,13 +23,14 @@ queue for the one writer; a cluster of many workers wants PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.national_register import FULL_SUBDISTRICTS, build_national_register
+from bench.national_register import FULL_SUBDISTRICTS, build_national_register, register_counts
 from fieldsvc.config import Settings
 from fieldsvc.services.national import NationalReport, national_parameters, run_national
 from fieldsvc.services.national_task import peak_rss_mb
@@ -125,21 +130,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-baht", type=float, default=100_000.0, help="per subdistrict")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--database-url", help="PostgreSQL + PostGIS (emptied!)")
+    parser.add_argument("--register", type=Path, help="SQLite register file to keep or reuse")
     args = parser.parse_args(argv)
+    if args.register and args.database_url:
+        parser.error("--register is for SQLite; leave out --database-url")
 
     with tempfile.TemporaryDirectory(prefix="national-bench-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'national.sqlite3'}"
         if args.database_url:
             _emptied(url)
+        reused = args.register is not None and args.register.exists()
+        if reused:
+            shutil.copy(args.register, Path(folder) / "national.sqlite3")
         engine = make_engine(url)
         upgrade_database(engine)
         started = time.perf_counter()
-        counts = build_national_register(engine, scale=args.scale, seed=args.seed)
+        if reused:
+            counts = register_counts(engine)
+            how = f"copied from {args.register}"
+        else:
+            counts = build_national_register(engine, scale=args.scale, seed=args.seed)
+            how = f"built in {time.perf_counter() - started:.1f} s"
+            if args.register is not None:
+                engine.dispose()
+                shutil.copy(Path(folder) / "national.sqlite3", args.register)
         print(
             f"register (scale {args.scale:g}, seed {args.seed}): {counts.subdistricts:,} "
             f"subdistricts, {counts.villages:,} villages, {counts.households:,} households, "
-            f"{counts.bins:,} bins — built in {time.perf_counter() - started:.1f} s "
-            f"({engine.dialect.name})"
+            f"{counts.bins:,} bins — {how} ({engine.dialect.name})"
         )
         settings = Settings(data_dir=Path(folder), database_url=url)
         measured: dict[tuple[str, int], dict[str, float]] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlmodel import col
 
 from fieldsvc.models import Bin, Household, Subdistrict, Village
@@ -82,6 +82,17 @@ def build_national_register(
         for chunk in _chunks(list(wanted), 50):
             _write_subdistricts(connection, chunk, total, seed, counts, size)
     return RegisterCounts(*counts)
+
+
+def register_counts(engine: Engine) -> RegisterCounts:
+    """The counts of a register built earlier (subdistricts, villages, households, bins)."""
+    with engine.connect() as connection:
+        return RegisterCounts(
+            *(
+                connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (Subdistrict, Village, Household, Bin)
+            )
+        )
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
