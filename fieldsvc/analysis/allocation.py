@@ -31,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from fieldsvc.analysis.capacity_siting import CapacityPlacer, capacity_needs
+from fieldsvc.analysis.capacity_siting import CapacityPlacer, ReplacedBins, capacity_needs
 from fieldsvc.analysis.coverage import (
     DEFAULT_STREAM_WASTE_SHARE,
     CoverageResult,
@@ -250,7 +250,7 @@ def allocate_bins(
 
     def siting(stream: str) -> EquitySiting:
         return EquitySiting.build(
-            villages, bins, households, replaced, before, stream, reach_m,
+            villages, bins, households, replaced.bin_id, before, stream, reach_m,
             candidates, candidate_spacing_m,
         )  # fmt: skip
 
@@ -336,8 +336,13 @@ def allocate_bins(
             "equity_floor": capacity_bins + len(equity_sites),
         },
     )
-    basis = before.by_village.drop_duplicates("village_id").set_index("village_id")
-    village_table["household_basis"] = village_table["village_id"].map(basis["household_basis"])
+    # each village's household basis from its first row (a village has one row per stream)
+    first_row: dict[Any, int] = {}
+    for k, village_id in enumerate(before.by_village["village_id"].tolist()):
+        first_row.setdefault(village_id, k)
+    village_table["household_basis"] = before.by_village["household_basis"].array.take(
+        [first_row.get(v, -1) for v in village_table["village_id"].tolist()], allow_fill=True
+    )
     return AllocationPlan(
         recommendations=recommendations,
         deferred=_table(deferred, ranked=False),
@@ -409,18 +414,20 @@ def _table(rows: list[dict[str, Any]], *, ranked: bool) -> pd.DataFrame:
 
 
 def _replacements(
-    bins: pd.DataFrame,
+    bins: gpd.GeoDataFrame,
     by_village: pd.DataFrame,
     unit_price_baht: Mapping[float, float],
     purse: _Purse,
     funded: list[dict[str, Any]],
     deferred: list[dict[str, Any]],
-) -> pd.DataFrame:
+) -> ReplacedBins:
     """Replace missing then damaged bins; return the funded replaced bins."""
-    broken = bins[bins["condition"].isin(["missing", "damaged"]).to_numpy()]
-    # Python values, as a row of the frame gives them (dictionaries, not indexes: the
-    # frames are a few dozen rows)
-    columns = {c: broken[c].tolist() for c in ("village_id", "stream", "capacity_l", "bin_id")}
+    # Python values, as a row of the frame gives them (lists and dictionaries, not frames
+    # and indexes: a few dozen bins)
+    condition, village, stream, capacity, bin_id = (
+        bins[c].tolist() for c in ("condition", "village_id", "stream", "capacity_l", "bin_id")
+    )
+    broken = [k for k, c in enumerate(condition) if c in ("missing", "damaged")]
     ratio = dict(
         zip(
             zip(by_village["village_id"].tolist(), by_village["stream"].tolist(), strict=True),
@@ -430,38 +437,40 @@ def _replacements(
     )
     ratio_of = np.array(
         [
-            np.inf if village is pd.NA else ratio.get((village, stream), np.inf)
-            for village, stream in zip(columns["village_id"], columns["stream"], strict=True)
+            np.inf if village[k] is pd.NA else ratio.get((village[k], stream[k]), np.inf)
+            for k in broken
         ],
         dtype=float,
     )
     ratio_of[np.isnan(ratio_of)] = np.inf
-    missing_first = (broken["condition"] != "missing").to_numpy(dtype=int)
+    missing_first = np.array([condition[k] != "missing" for k in broken], dtype=int)
     # missing first, then the lowest capacity ratio, then bin order (a stable sort)
-    order = np.lexsort((np.arange(len(broken)), ratio_of, missing_first))
-    broken = broken.iloc[order]
-    columns = {c: [values[k] for k in order] for c, values in columns.items()}
-    lonlat, _ = point_xy(broken.geometry, WGS84, name="bins")
-    keep = np.zeros(len(broken), dtype=bool)
-    for k in range(len(broken)):
-        capacity_l = float(columns["capacity_l"][k])
+    order = [broken[k] for k in np.lexsort((np.arange(len(broken)), ratio_of, missing_first))]
+    lonlat, _ = point_xy(bins.geometry.iloc[order], WGS84, name="bins")
+    replaced = ReplacedBins(bin_id=[], village_id=[], stream=[], capacity_l=[], damaged=[])
+    for n, k in enumerate(order):
+        capacity_l = float(capacity[k])
         price = _price(unit_price_baht, capacity_l)
         item = {
             "reason": "replacement",
-            "village_id": columns["village_id"][k],
-            "stream": columns["stream"][k],
+            "village_id": village[k],
+            "stream": stream[k],
             "capacity_l": capacity_l,
             "count": 1,
-            "bin_id": columns["bin_id"][k],
-            "lon": lonlat[k, 0],
-            "lat": lonlat[k, 1],
+            "bin_id": bin_id[k],
+            "lon": lonlat[n, 0],
+            "lat": lonlat[n, 1],
             "households_added": np.nan,
             "cost_baht": price,
         }
         if purse.affordable(price, 1):
             purse.spend(price, 1)
             funded.append(item)
-            keep[k] = True
+            replaced.bin_id.append(bin_id[k])
+            replaced.village_id.append(village[k])
+            replaced.stream.append(stream[k])
+            replaced.capacity_l.append(capacity_l)
+            replaced.damaged.append(condition[k] == "damaged")
         else:
             deferred.append(item)
-    return broken[keep]
+    return replaced

@@ -27,6 +27,7 @@ Everything is deterministic: ties go to the lowest candidate or spot index.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,9 +38,24 @@ from fieldsvc.analysis.equity_siting import EquitySiting
 from fieldsvc.analysis.sizing import SizingParameters, bin_capacity_kg, bins_needed
 
 
+@dataclass(frozen=True)
+class ReplacedBins:
+    """The funded replacements, in the order funded (a few dozen bins: plain lists).
+
+    ``village_id`` holds ``pd.NA`` for a bin without a village; ``damaged`` is False for a
+    missing bin.
+    """
+
+    bin_id: list[Any]
+    village_id: list[Any]
+    stream: list[Any]
+    capacity_l: list[float]
+    damaged: list[bool]
+
+
 def capacity_needs(
     by_village: pd.DataFrame,
-    replaced: pd.DataFrame,
+    replaced: ReplacedBins,
     sizing: SizingParameters,
     new_bin_capacity_l: float,
 ) -> pd.DataFrame:
@@ -55,14 +71,12 @@ def capacity_needs(
     kept = np.flatnonzero(by_village["waste_kg_per_cycle"].notna().to_numpy())
     keys = list(zip(by_village["village_id"].tolist(), by_village["stream"].tolist(), strict=True))
     position = {keys[k]: n for n, k in enumerate(kept)}
-    factor = np.where(replaced["condition"] == "damaged", 1 - sizing.damaged_capacity_factor, 1.0)
-    kg = bin_capacity_kg(replaced["capacity_l"].to_numpy(dtype=float) * factor, sizing)
+    factor = np.where(replaced.damaged, 1 - sizing.damaged_capacity_factor, 1.0)
+    kg = bin_capacity_kg(np.array(replaced.capacity_l, dtype=float) * factor, sizing)
     owner = np.array(
         [
             position.get(key, -1) if key[0] is not pd.NA else -1
-            for key in zip(
-                replaced["village_id"].tolist(), replaced["stream"].tolist(), strict=True
-            )
+            for key in zip(replaced.village_id, replaced.stream, strict=True)
         ],
         dtype=np.intp,
     )
@@ -79,10 +93,13 @@ def capacity_needs(
     # lowest ratio first, then table order (a stable sort); NaN ratios last
     order = np.lexsort((np.arange(len(kept)), ratio_after))
     order = order[needed[order] > 0]
-    return (
-        by_village.iloc[kept[order]][["village_id", "stream"]]
-        .assign(needed=needed[order])
-        .reset_index(drop=True)
+    rows = kept[order]
+    return pd.DataFrame(
+        {
+            "village_id": by_village["village_id"].array[rows],
+            "stream": by_village["stream"].array[rows],
+            "needed": needed[order],
+        }
     )
 
 

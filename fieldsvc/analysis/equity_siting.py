@@ -24,6 +24,7 @@ from fieldsvc.analysis.candidates import grid_points, point_candidates
 from fieldsvc.analysis.crs import point_xy, require_same_crs
 from fieldsvc.analysis.errors import AnalysisInputError
 from fieldsvc.analysis.siting import coverage_matrix
+from fieldsvc.analysis.sizing import SERVING_CONDITIONS
 from fieldsvc.analysis.stats import gini
 
 
@@ -57,7 +58,7 @@ class EquitySiting:
         villages: pd.DataFrame,
         bins: gpd.GeoDataFrame,
         households: gpd.GeoDataFrame | None,
-        replaced: pd.DataFrame,
+        replaced_bin_ids: Sequence[Any],
         before: Any,
         stream: str,
         reach_m: float,
@@ -80,22 +81,31 @@ class EquitySiting:
             located = np.empty(0, dtype=bool)
             hh_village = np.empty(0, dtype=np.intp)
             hh_weight = np.empty(0)
-        serving = bins[
-            (bins["stream"] == stream)
-            & (
-                bins["condition"].isin(["usable", "overflowing"])
-                | bins["bin_id"].isin(replaced["bin_id"])
-            )
-        ]
+        # the serving bins of the stream, picked from Python lists (a few dozen bins: pandas
+        # masks and frames cost more than the work)
+        replaced = set(replaced_bin_ids)
+        is_serving = np.array(
+            [
+                s == stream and (c in SERVING_CONDITIONS or b in replaced)
+                for s, c, b in zip(
+                    bins["stream"].tolist(),
+                    bins["condition"].tolist(),
+                    bins["bin_id"].tolist(),
+                    strict=True,
+                )
+            ],
+            dtype=bool,
+        )
+        serving_village = bins["village_id"].array[is_serving]
         own_bins = np.bincount(
-            village_ids.get_indexer(serving["village_id"]), minlength=len(village_ids)
+            village_ids.get_indexer(serving_village), minlength=len(village_ids)
         ).astype(float)
-        bin_xy, bin_located = point_xy(serving.geometry, crs, name="bins")
+        bin_xy, bin_located = point_xy(bins.geometry[is_serving], crs, name="bins")
         covered = np.zeros(len(hh_xy), dtype=bool)
         if bin_located.any() and len(hh_xy):
             dist, _ = cKDTree(bin_xy[bin_located]).query(hh_xy, k=1)
             covered = dist <= reach_m
-        serving_capacity = pd.to_numeric(serving["capacity_l"], errors="coerce")
+        serving_capacity = pd.to_numeric(bins["capacity_l"][is_serving], errors="coerce")
         cand_xy, cand_village = candidate_sites(
             villages, households, all_hh_xy, located, before, stream, candidates, spacing_m
         )
@@ -111,7 +121,7 @@ class EquitySiting:
             own_bins=own_bins,
             serving_xy=bin_xy[bin_located].reshape(-1, 2),
             serving_village_pos=np.asarray(
-                village_ids.get_indexer(serving["village_id"].to_numpy()[bin_located]),
+                village_ids.get_indexer(serving_village.to_numpy()[bin_located]),
                 dtype=np.intp,
             ),
             serving_capacity_l=serving_capacity.to_numpy(dtype=float)[bin_located],
@@ -196,14 +206,25 @@ class EquitySiting:
             take(best)
         # Efficiency: lazy greedy on households still uncovered (one price, so gain per
         # baht orders the same as gain).
+        # The queue is the candidates' first gains, sorted once (by gain, then candidate), and a
+        # heap of the re-evaluated ones; the next entry is the smaller head of the two, as if
+        # they were one heap (a candidate is in one of them only, so no two heads tie).
         residual = (~covered) * w
         gain0 = self.matrix @ residual
         useful = np.flatnonzero((gain0 > 0) & ~is_chosen)
-        heap = list(zip((-gain0[useful]).tolist(), useful.tolist(), [0] * len(useful), strict=True))
-        heapq.heapify(heap)
+        first = np.lexsort((useful, -gain0[useful]))
+        first_neg, first_site = (-gain0[useful][first]).tolist(), useful[first].tolist()
+        next_first = 0
+        heap: list[tuple[float, int, int]] = []
         step = 0
-        while heap and len(chosen) < limit:
-            neg, j, evaluated = heapq.heappop(heap)
+        while (heap or next_first < len(first_site)) and len(chosen) < limit:
+            if next_first < len(first_site) and (
+                not heap or (first_neg[next_first], first_site[next_first]) < heap[0][:2]
+            ):
+                neg, j, evaluated = first_neg[next_first], first_site[next_first], 0
+                next_first += 1
+            else:
+                neg, j, evaluated = heapq.heappop(heap)
             if evaluated == step:
                 take(j)
                 step += 1
@@ -232,7 +253,8 @@ class EquitySiting:
         ).astype(float)
         has = located > 0
         rows = []
-        villages = pd.DataFrame({"village_id": self.village_ids, "households_located": located})
+        # the per-village columns gathered first, the frame made once
+        columns: dict[str, Any] = {"village_id": self.village_ids, "households_located": located}
         for name, sites in scenarios.items():
             covered = self.initial_covered.copy()
             for site in sites:
@@ -260,9 +282,9 @@ class EquitySiting:
                     "villages_below_floor": int((share[has] < floor - 1e-12).sum()),
                 }
             )
-            villages[f"covered_{name}"] = counts
-            villages[f"covered_share_{name}"] = share
-        return pd.DataFrame(rows), villages
+            columns[f"covered_{name}"] = counts
+            columns[f"covered_share_{name}"] = share
+        return pd.DataFrame(rows), pd.DataFrame(columns)
 
 
 def _first_best(gain: npt.NDArray[np.float64], total: npt.NDArray[np.float64]) -> int:
@@ -314,14 +336,18 @@ def candidate_sites(
         xys.append(household_xy[keep])
         ids.append(households["village_id"].to_numpy()[keep])
     clusters = before.uncovered_clusters
-    clusters = clusters[clusters["stream"] == stream]
-    if len(clusters):
+    of_stream = np.array([s == stream for s in clusters["stream"].tolist()], dtype=bool)
+    if of_stream.any():
         centroids = gpd.GeoSeries(
-            gpd.points_from_xy(clusters["centroid_lon"], clusters["centroid_lat"]), crs=4326
+            gpd.points_from_xy(
+                clusters["centroid_lon"].to_numpy()[of_stream],
+                clusters["centroid_lat"].to_numpy()[of_stream],
+            ),
+            crs=4326,
         )
         centroid_xy, located = point_xy(centroids, crs, name="cluster")
         xys.append(centroid_xy[located])
-        ids.append(clusters["village_id"].to_numpy()[located])
+        ids.append(clusters["village_id"].to_numpy()[of_stream][located])
     kept = [k for k, xy in enumerate(xys) if len(xy)]
     if not kept:
         return np.empty((0, 2)), _no_villages()

@@ -92,14 +92,17 @@ def coverage_matrix(
     n_d, n_c = len(demand_xy), len(candidate_xy)
     if n_d == 0 or n_c == 0:
         return sp.csr_matrix((n_c, n_d), dtype=np.float64)
-    pairs = cKDTree(candidate_xy).sparse_distance_matrix(
-        cKDTree(demand_xy), radius_m, output_type="coo_matrix"
-    )
-    # the pattern only (a distance of 0 is a pair too); tocsr sorts each row's columns
-    matrix = sp.csr_matrix(
-        sp.coo_matrix((np.ones(pairs.nnz), (pairs.row, pairs.col)), shape=(n_c, n_d))
-    )
-    matrix.sort_indices()
+    # Sliding-midpoint trees without shrunk node boxes build ~2x faster; whether a pair is
+    # kept is decided by its own distance against the radius, whatever the tree's shape.
+    candidate_tree = cKDTree(candidate_xy, balanced_tree=False, compact_nodes=False)
+    demand_tree = cKDTree(demand_xy, balanced_tree=False, compact_nodes=False)
+    pairs = candidate_tree.sparse_distance_matrix(demand_tree, radius_m, output_type="ndarray")
+    # the pattern only (a distance of 0 is a pair too), made demand-major and transposed: the
+    # transposition fills each candidate's row in demand order, so its columns come sorted
+    # without a sort (and there are no duplicate pairs to sum)
+    by_demand = sp.csr_matrix((np.ones(len(pairs)), (pairs["j"], pairs["i"])), shape=(n_d, n_c))
+    matrix = sp.csr_matrix(by_demand.T)
+    matrix.has_sorted_indices = True
     return matrix
 
 
