@@ -406,11 +406,23 @@ def _check_reusable(
 
 
 def _table(rows: list[dict[str, Any]], *, ranked: bool) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=[c for c in RECOMMENDATION_COLUMNS if c != "rank"])
-    table.insert(0, "rank", np.arange(1, len(table) + 1) if ranked else np.nan)
-    cost = table["cost_baht"].astype(float)
-    table["cumulative_cost_baht"] = cost.cumsum() if ranked else np.nan
-    return table
+    if not rows:  # no rows to infer from: the columns' dtypes of an empty table
+        table = pd.DataFrame(rows, columns=[c for c in RECOMMENDATION_COLUMNS if c != "rank"])
+        table.insert(0, "rank", np.arange(1, 1) if ranked else np.nan)
+        table["cumulative_cost_baht"] = np.nan
+        return table
+    # rank and running cost added to the rows, the frame made once (inserting columns into
+    # a made frame costs more than making it); the running cost is summed as
+    # ``Series.cumsum`` sums: in row order, a missing cost counted as 0 and left missing
+    full = []
+    running: float | None = None
+    for rank, row in enumerate(rows, start=1):
+        cost = float(row["cost_baht"])
+        counted = 0.0 if math.isnan(cost) else cost
+        running = counted if running is None else running + counted
+        cumulative = running if ranked and not math.isnan(cost) else np.nan
+        full.append({"rank": rank if ranked else np.nan, **row, "cumulative_cost_baht": cumulative})
+    return pd.DataFrame(full, columns=RECOMMENDATION_COLUMNS)
 
 
 def _replacements(

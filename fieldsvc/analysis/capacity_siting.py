@@ -128,6 +128,7 @@ class CapacityPlacer:
         self.is_chosen = np.zeros(len(problem.candidate_xy), dtype=bool)
         self.sites: list[int] = []
         self.bins = 0  # capacity bins bought for this stream, placed or not
+        self.village_pos = {v: k for k, v in enumerate(problem.village_ids.tolist())}
 
     def _take(self, site: int) -> float:
         rows = self.problem.site_households(site)
@@ -141,7 +142,7 @@ class CapacityPlacer:
         """Where ``count`` capacity bins of village ``village_id`` stand (see module doc)."""
         p = self.problem
         self.bins += count
-        v = int(p.village_ids.get_indexer([village_id])[0])
+        v = self.village_pos.get(village_id, -1)
         in_village = p.hh_village == v
         w = p.hh_weight
         cand = np.flatnonzero((p.candidate_village_pos == v) & ~self.is_chosen)
