@@ -259,15 +259,18 @@ def allocate_bins(
     placed_rows: list[int] = []  # funded capacity rows that stand somewhere, and where
     placed_xy: list[tuple[float, float]] = []
     needs = capacity_needs(before.by_village, replaced, sizing, new_bin_capacity_l)
-    for need in needs.itertuples(index=False):
-        count = purse.affordable(unit, int(need.needed))
+    # (columns as Python values: iterating rows of a frame costs more than the work)
+    for village_id, need_stream, needed in zip(
+        *(needs[c].tolist() for c in ("village_id", "stream", "needed")), strict=True
+    ):
+        count = purse.affordable(unit, int(needed))
         item = {
-            "reason": "capacity", "village_id": need.village_id, "stream": need.stream,
+            "reason": "capacity", "village_id": village_id, "stream": need_stream,
             "capacity_l": new_bin_capacity_l, "bin_id": None,
             "lon": np.nan, "lat": np.nan, "households_added": np.nan,
         }  # fmt: skip
-        if int(need.needed) - count:
-            left = int(need.needed) - count
+        if int(needed) - count:
+            left = int(needed) - count
             deferred.append({**item, "count": left, "cost_baht": unit * left})
         if not count:
             continue
@@ -275,11 +278,11 @@ def allocate_bins(
         if not site_capacity_bins:
             funded.append({**item, "count": count, "cost_baht": unit * count})
             continue
-        stream = str(need.stream)
+        stream = str(need_stream)
         if stream not in placers:
             base = problem if stream == coverage_stream else siting(stream)
             placers[stream] = CapacityPlacer(base, new_bin_capacity_l)
-        for placed in placers[stream].place(need.village_id, count):
+        for placed in placers[stream].place(village_id, count):
             if np.isfinite(placed.xy).all():  # lon/lat filled in below, all at once
                 placed_rows.append(len(funded))
                 placed_xy.append(placed.xy)

@@ -68,7 +68,8 @@ def capacity_needs(
     """
     # Plain arrays and a dictionary: the tables are a few dozen rows, where pandas indexes
     # and group-bys cost far more than the arithmetic.
-    kept = np.flatnonzero(by_village["waste_kg_per_cycle"].notna().to_numpy())
+    waste_all = by_village["waste_kg_per_cycle"].to_numpy(dtype=float)
+    kept = np.flatnonzero(~np.isnan(waste_all))
     keys = list(zip(by_village["village_id"].tolist(), by_village["stream"].tolist(), strict=True))
     position = {keys[k]: n for n, k in enumerate(kept)}
     factor = np.where(replaced.damaged, 1 - sizing.damaged_capacity_factor, 1.0)
@@ -86,7 +87,7 @@ def capacity_needs(
         sums = pd.Series(kg[owner >= 0]).groupby(owner[owner >= 0], sort=False).sum()
         restored[sums.index.to_numpy()] = sums.to_numpy()
     capacity_after = by_village["usable_capacity_kg"].to_numpy()[kept] + restored
-    waste = by_village["waste_kg_per_cycle"].to_numpy()[kept]
+    waste = waste_all[kept]
     ratio_after = np.where(waste > 0, capacity_after / np.maximum(waste, 1e-12), np.inf)
     gap = np.maximum(waste - capacity_after, 0.0)
     needed = np.asarray(bins_needed(gap, new_bin_capacity_l, sizing), dtype=float)

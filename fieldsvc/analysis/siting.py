@@ -97,10 +97,13 @@ def coverage_matrix(
     candidate_tree = cKDTree(candidate_xy, balanced_tree=False, compact_nodes=False)
     demand_tree = cKDTree(demand_xy, balanced_tree=False, compact_nodes=False)
     pairs = candidate_tree.sparse_distance_matrix(demand_tree, radius_m, output_type="ndarray")
-    # the pattern only (a distance of 0 is a pair too), made demand-major and transposed: the
-    # transposition fills each candidate's row in demand order, so its columns come sorted
-    # without a sort (and there are no duplicate pairs to sum)
-    by_demand = sp.csr_matrix((np.ones(len(pairs)), (pairs["j"], pairs["i"])), shape=(n_d, n_c))
+    # the pattern only (a distance of 0 is a pair too), grouped by demand point, then
+    # transposed: the transposition fills each candidate's row in demand order, so its
+    # columns come sorted. A pair occurs once, so there is nothing to sum: the flag spares
+    # the demand-major matrix a sort of its rows that the transposition does not need.
+    pattern = sp.coo_matrix((np.ones(len(pairs)), (pairs["j"], pairs["i"])), shape=(n_d, n_c))
+    pattern.has_canonical_format = True
+    by_demand = pattern.tocsr()
     matrix = sp.csr_matrix(by_demand.T)
     matrix.has_sorted_indices = True
     return matrix
