@@ -103,7 +103,10 @@ class EquitySiting:
         bin_xy, bin_located = point_xy(bins.geometry[is_serving], crs, name="bins")
         covered = np.zeros(len(hh_xy), dtype=bool)
         if bin_located.any() and len(hh_xy):
-            dist, _ = cKDTree(bin_xy[bin_located]).query(hh_xy, k=1)
+            # (a bound stops each search early; a household beyond it gets inf)
+            dist, _ = cKDTree(bin_xy[bin_located]).query(
+                hh_xy, k=1, distance_upper_bound=reach_m * (1 + 1e-9)
+            )
             covered = dist <= reach_m
         serving_capacity = pd.to_numeric(bins["capacity_l"][is_serving], errors="coerce")
         cand_xy, cand_village = candidate_sites(
