@@ -369,10 +369,10 @@ def coverage_by_village(
                 )
             )
 
-    by_village = _village_table(villages, prep.village_ids, stream_list, village_columns)
+    table = _village_table(villages, prep.village_ids, stream_list, village_columns)
     return CoverageResult(
-        by_village=by_village,
-        by_stream=_stream_summary(by_village),
+        by_village=pd.DataFrame(table),
+        by_stream=_stream_summary(table),
         households=_household_table(
             households, stream_list, household_columns, bin_id_array, prep.hh_located
         ),
@@ -499,9 +499,10 @@ def _village_table(
     village_ids: pd.Index,
     stream_list: Sequence[str],
     columns: Sequence[Mapping[str, npt.NDArray[Any]]],
-) -> pd.DataFrame:
-    """One row per stream × village (streams in ``stream_list`` order, villages in frame
-    order): the village's labels, then each stream's ``columns`` stacked."""
+) -> dict[str, Any]:
+    """The columns of the table with one row per stream × village (streams in
+    ``stream_list`` order, villages in frame order): the village's labels, then each
+    stream's ``columns`` stacked."""
     n_v = len(village_ids)
     repeat = len(stream_list)
     labels: dict[str, Any] = {
@@ -523,7 +524,7 @@ def _village_table(
             data[name] = np.concatenate([c[name] for c in columns])
     if "boundary_source" in villages.columns:  # an approximate village area is said so
         data["boundary_source"] = np.tile(villages["boundary_source"].to_numpy(), repeat)
-    return pd.DataFrame(data)
+    return data
 
 
 def _household_table(
@@ -563,20 +564,22 @@ def _household_table(
     )
 
 
-def _stream_summary(by_village: pd.DataFrame) -> pd.DataFrame:
-    """One row per stream (in order of first appearance): totals, the Gini of the villages'
-    covered shares, the worst-served village and the one with the least capacity."""
+def _stream_summary(by_village: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per stream (in order of first appearance) of the village table's columns
+    ``by_village`` (read from the arrays it is built from, not back from the frame): totals,
+    the Gini of the villages' covered shares, the worst-served village and the one with the
+    least capacity."""
     codes, streams = pd.factorize(by_village["stream"], sort=False)
     village_id = by_village["village_id"]
     # ties broken by village id, as a sort of the table by (value, village_id) would
     village_rank = pd.factorize(village_id, sort=True)[0]
-    share = by_village["covered_share"].to_numpy(dtype=float)
-    households = by_village["households"].to_numpy(dtype=float)
-    ratio = by_village["capacity_ratio"].to_numpy(dtype=float)
-    located_all = by_village["households_located"].to_numpy()
-    covered_all = by_village["households_covered"].to_numpy()
-    waste_all = by_village["waste_kg_per_cycle"].to_numpy(dtype=float)
-    capacity_all = by_village["usable_capacity_kg"].to_numpy()
+    share = np.asarray(by_village["covered_share"], dtype=float)
+    households = np.asarray(by_village["households"], dtype=float)
+    ratio = np.asarray(by_village["capacity_ratio"], dtype=float)
+    located_all = np.asarray(by_village["households_located"])
+    covered_all = np.asarray(by_village["households_covered"])
+    waste_all = np.asarray(by_village["waste_kg_per_cycle"], dtype=float)
+    capacity_all = np.asarray(by_village["usable_capacity_kg"])
     rows = []
     for code, stream in enumerate(streams):
         group = np.flatnonzero(codes == code)
@@ -596,9 +599,9 @@ def _stream_summary(by_village: pd.DataFrame) -> pd.DataFrame:
                 "households_covered": covered,
                 "covered_share": covered / located if located else np.nan,
                 "gini_covered_share": gini(share[known]),
-                "worst_village_id": village_id.iloc[worst[0]] if len(worst) else None,
+                "worst_village_id": village_id[worst[0]] if len(worst) else None,
                 "worst_covered_share": share[worst[0]] if len(worst) else np.nan,
-                "lowest_capacity_village_id": village_id.iloc[cap[0]] if len(cap) else None,
+                "lowest_capacity_village_id": village_id[cap[0]] if len(cap) else None,
                 "lowest_capacity_ratio": ratio[cap[0]] if len(cap) else np.nan,
                 # as pandas sums (NaN counted as 0; none known: NaN)
                 "waste_kg_per_cycle": np.where(np.isnan(waste), 0.0, waste).sum()

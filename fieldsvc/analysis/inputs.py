@@ -96,14 +96,20 @@ def village_positions(
     return np.asarray(pos, dtype=np.intp)
 
 
+def _numbers(values: pd.Series) -> npt.NDArray[np.float64]:
+    """``values`` as floats, NaN where missing or not a number (checked on numpy: pandas'
+    nullable comparisons cost more than the rest of a check)."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def check_bins(bins: pd.DataFrame) -> None:
     """Validate the columns and values of a bins frame."""
     require_columns(bins, "bins", BIN_COLUMNS)
     require_unique(bins["bin_id"], "bins.bin_id")
     require_allowed(bins["stream"], "bins.stream", STREAMS)
     require_allowed(bins["condition"], "bins.condition", CONDITIONS)
-    cap = pd.to_numeric(bins["capacity_l"], errors="coerce")
-    bad = cap.isna() | (cap <= 0)
+    cap = _numbers(bins["capacity_l"])
+    bad = ~(cap > 0)  # missing (NaN) too
     if bad.any():
         raise AnalysisInputError.of(
             "bin_capacity_invalid",
@@ -117,8 +123,7 @@ def check_villages(villages: pd.DataFrame) -> None:
     require_columns(villages, "villages", VILLAGE_COLUMNS)
     require_unique(villages["village_id"], "villages.village_id")
     for col in ("households", "population"):
-        values = pd.to_numeric(villages[col], errors="coerce")
-        if (values < 0).any():
+        if (_numbers(villages[col]) < 0).any():
             raise AnalysisInputError.of("count_negative", field=col, name=f"villages.{col}")
 
 
@@ -126,8 +131,7 @@ def check_households(households: pd.DataFrame) -> None:
     """Validate the columns of a households frame."""
     require_columns(households, "households", HOUSEHOLD_COLUMNS)
     require_unique(households["household_id"], "households.household_id")
-    persons = pd.to_numeric(households["persons"], errors="coerce")
-    if (persons < 0).any():
+    if (_numbers(households["persons"]) < 0).any():
         raise AnalysisInputError.of(
             "count_negative", field="households.persons", name="households.persons"
         )
