@@ -553,7 +553,10 @@ def _household_table(
         {
             "household_id": np.tile(households["household_id"].to_numpy(), repeat),
             "village_id": np.tile(households["village_id"].to_numpy(), repeat),
-            "stream": pd.Index(list(stream_list)).repeat(len(households)),
+            # taken from the stream names as strings (repeating an index of them costs more)
+            "stream": pd.array(list(stream_list), dtype="str").take(
+                np.repeat(np.arange(repeat), len(households))
+            ),
             # Extension arrays keep the id dtype (no float upcast) and hold NA cheaply.
             "nearest_bin_id": bin_ids.take(bin_row, allow_fill=True),
             "distance_m": np.concatenate([c[1] for c in columns]),

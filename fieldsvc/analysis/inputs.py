@@ -87,7 +87,12 @@ def village_positions(
     village_ids: pd.Index, referring: pd.Series, name: str
 ) -> npt.NDArray[np.intp]:
     """Row position in ``village_ids`` of each value of ``referring``; raise on unknown ids."""
-    pos = village_ids.get_indexer(referring)
+    values = referring.array
+    if values.dtype.kind in "iu" and not referring.hasnans:
+        # a nullable integer column without nulls: its numpy values take the index's fast
+        # path (as an extension array it is looked up as objects)
+        values = referring.to_numpy(dtype=np.int64)
+    pos = village_ids.get_indexer(values)
     if (pos < 0).any():
         examples = referring[pos < 0].astype(str).unique()[:10].tolist()
         raise AnalysisInputError.of(
