@@ -33,6 +33,7 @@ from fieldsvc.analysis.inputs import (
     check_bins,
     check_households,
     check_villages,
+    float_values,
     village_positions,
 )
 from fieldsvc.analysis.network import WalkingGraph, nearest_network_distance_m
@@ -418,8 +419,8 @@ def _village_demand(
         9,
     )
     point_persons = np.bincount(prep.hh_village, weights=prep.hh_persons, minlength=n_v)
-    register = pd.to_numeric(villages["households"], errors="coerce").to_numpy(dtype=float)
-    population = pd.to_numeric(villages["population"], errors="coerce").to_numpy(dtype=float)
+    register = float_values(villages["households"])
+    population = float_values(villages["population"])
     households = np.where(np.isnan(register), surveyed, np.maximum(register, surveyed))
     unsurveyed = np.maximum(households - surveyed, 0.0)
     persons = np.where(
@@ -427,8 +428,8 @@ def _village_demand(
         point_persons + unsurveyed * sizing.persons_per_household,
         population,
     )
-    interval = pd.to_numeric(villages["collection_interval_days"], errors="coerce")
-    interval_arr = interval.fillna(sizing.collection_interval_days).to_numpy(dtype=float)
+    interval = float_values(villages["collection_interval_days"])
+    interval_arr = np.where(np.isnan(interval), sizing.collection_interval_days, interval)
     return {
         "households": households,
         "households_surveyed": surveyed,
@@ -505,16 +506,19 @@ def _village_table(
     stream's ``columns`` stacked."""
     n_v = len(village_ids)
     repeat = len(stream_list)
+    # rows of the village frame, stream after stream
+    village_rows = np.tile(np.arange(n_v), repeat)
     labels: dict[str, Any] = {
-        col: np.tile(villages[col].to_numpy(), repeat)
+        col: _repeated(villages[col], village_rows)
         if col in villages.columns
         else np.full(n_v * repeat, None, dtype=object)
         for col in ("number", "name")
     }
     data: dict[str, Any] = {
-        "village_id": village_ids.take(np.tile(np.arange(n_v), repeat)),
+        "village_id": village_ids.take(village_rows),
         **labels,
-        "stream": pd.Index(list(stream_list)).repeat(n_v),  # the str dtype, even when empty
+        # the str dtype, even when empty
+        "stream": pd.array(list(stream_list), dtype="str").take(np.repeat(np.arange(repeat), n_v)),
     }
     leading = ("method", "household_basis")
     for name in leading:
@@ -523,8 +527,16 @@ def _village_table(
         if name not in leading:
             data[name] = np.concatenate([c[name] for c in columns])
     if "boundary_source" in villages.columns:  # an approximate village area is said so
-        data["boundary_source"] = np.tile(villages["boundary_source"].to_numpy(), repeat)
+        data["boundary_source"] = _repeated(villages["boundary_source"], village_rows)
     return data
+
+
+def _repeated(values: pd.Series, rows: npt.NDArray[np.intp]) -> Any:
+    """``values`` at ``rows``: strings taken as stored (no round trip through Python
+    objects, the frame gives them the same dtype), anything else as numpy values."""
+    if values.dtype == "str":
+        return values.array.take(rows)
+    return values.to_numpy()[rows]
 
 
 def _household_table(

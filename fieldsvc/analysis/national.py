@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from fieldsvc.analysis.allocation import AllocationPlan
+from fieldsvc.analysis.inputs import float_values
 from fieldsvc.analysis.stats import gini
 
 FloatArray = npt.NDArray[np.float64]
@@ -96,7 +97,7 @@ def coverage_summary(by_village: pd.DataFrame, *, stream: str = "general") -> di
     # On numpy columns: a national run summarises every subdistrict, and pandas' boolean
     # masks, sorts and sums cost far more than the arithmetic on ~10 rows.
     own = by_village["stream"].to_numpy() == stream
-    share = _numbers(by_village, "covered_share")
+    share = float_values(by_village["covered_share"])
     known = own & ~np.isnan(share)
     located = _total(by_village, "households_located", known)
     covered = _total(by_village, "households_covered", known)
@@ -126,19 +127,11 @@ def coverage_summary(by_village: pd.DataFrame, *, stream: str = "general") -> di
     }
 
 
-def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
-    """``column`` as floats, NaN where missing or not a number."""
-    values = frame[column]
-    if values.dtype.kind not in "biuf":
-        values = pd.to_numeric(values, errors="coerce")
-    return values.to_numpy(dtype=float, na_value=np.nan)
-
-
 def _total(frame: pd.DataFrame, column: str, rows: npt.NDArray[np.bool_]) -> float:
     """Sum of ``column`` over ``rows`` as pandas sums (missing counted as 0); 0 without it."""
     if column not in frame.columns:
         return 0.0
-    values = _numbers(frame, column)[rows]
+    values = float_values(frame[column])[rows]
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
@@ -174,7 +167,7 @@ def allocation_summary(plan: AllocationPlan) -> dict[str, Any]:
         the funded items (the ``equity_floor`` scenario, the rule the list follows).
     """
     funded = plan.recommendations
-    counts = _numbers(funded, "count")
+    counts = float_values(funded["count"])
     counts = np.where(np.isnan(counts), 0.0, counts)
     reasons = funded["reason"].to_numpy()
 
