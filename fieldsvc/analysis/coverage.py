@@ -33,6 +33,7 @@ from fieldsvc.analysis.inputs import (
     check_bins,
     check_households,
     check_villages,
+    float_values,
     village_positions,
 )
 from fieldsvc.analysis.network import WalkingGraph, nearest_network_distance_m
@@ -369,10 +370,10 @@ def coverage_by_village(
                 )
             )
 
-    by_village = _village_table(villages, prep.village_ids, stream_list, village_columns)
+    table = _village_table(villages, prep.village_ids, stream_list, village_columns)
     return CoverageResult(
-        by_village=by_village,
-        by_stream=_stream_summary(by_village),
+        by_village=pd.DataFrame(table),
+        by_stream=_stream_summary(table),
         households=_household_table(
             households, stream_list, household_columns, bin_id_array, prep.hh_located
         ),
@@ -418,8 +419,8 @@ def _village_demand(
         9,
     )
     point_persons = np.bincount(prep.hh_village, weights=prep.hh_persons, minlength=n_v)
-    register = pd.to_numeric(villages["households"], errors="coerce").to_numpy(dtype=float)
-    population = pd.to_numeric(villages["population"], errors="coerce").to_numpy(dtype=float)
+    register = float_values(villages["households"])
+    population = float_values(villages["population"])
     households = np.where(np.isnan(register), surveyed, np.maximum(register, surveyed))
     unsurveyed = np.maximum(households - surveyed, 0.0)
     persons = np.where(
@@ -427,8 +428,8 @@ def _village_demand(
         point_persons + unsurveyed * sizing.persons_per_household,
         population,
     )
-    interval = pd.to_numeric(villages["collection_interval_days"], errors="coerce")
-    interval_arr = interval.fillna(sizing.collection_interval_days).to_numpy(dtype=float)
+    interval = float_values(villages["collection_interval_days"])
+    interval_arr = np.where(np.isnan(interval), sizing.collection_interval_days, interval)
     return {
         "households": households,
         "households_surveyed": surveyed,
@@ -499,21 +500,25 @@ def _village_table(
     village_ids: pd.Index,
     stream_list: Sequence[str],
     columns: Sequence[Mapping[str, npt.NDArray[Any]]],
-) -> pd.DataFrame:
-    """One row per stream × village (streams in ``stream_list`` order, villages in frame
-    order): the village's labels, then each stream's ``columns`` stacked."""
+) -> dict[str, Any]:
+    """The columns of the table with one row per stream × village (streams in
+    ``stream_list`` order, villages in frame order): the village's labels, then each
+    stream's ``columns`` stacked."""
     n_v = len(village_ids)
     repeat = len(stream_list)
+    # rows of the village frame, stream after stream
+    village_rows = np.tile(np.arange(n_v), repeat)
     labels: dict[str, Any] = {
-        col: np.tile(villages[col].to_numpy(), repeat)
+        col: _repeated(villages[col], village_rows)
         if col in villages.columns
         else np.full(n_v * repeat, None, dtype=object)
         for col in ("number", "name")
     }
     data: dict[str, Any] = {
-        "village_id": village_ids.take(np.tile(np.arange(n_v), repeat)),
+        "village_id": village_ids.take(village_rows),
         **labels,
-        "stream": pd.Index(list(stream_list)).repeat(n_v),  # the str dtype, even when empty
+        # the str dtype, even when empty
+        "stream": pd.array(list(stream_list), dtype="str").take(np.repeat(np.arange(repeat), n_v)),
     }
     leading = ("method", "household_basis")
     for name in leading:
@@ -522,8 +527,16 @@ def _village_table(
         if name not in leading:
             data[name] = np.concatenate([c[name] for c in columns])
     if "boundary_source" in villages.columns:  # an approximate village area is said so
-        data["boundary_source"] = np.tile(villages["boundary_source"].to_numpy(), repeat)
-    return pd.DataFrame(data)
+        data["boundary_source"] = _repeated(villages["boundary_source"], village_rows)
+    return data
+
+
+def _repeated(values: pd.Series, rows: npt.NDArray[np.intp]) -> Any:
+    """``values`` at ``rows``: strings taken as stored (no round trip through Python
+    objects, the frame gives them the same dtype), anything else as numpy values."""
+    if values.dtype == "str":
+        return values.array.take(rows)
+    return values.to_numpy()[rows]
 
 
 def _household_table(
@@ -552,7 +565,10 @@ def _household_table(
         {
             "household_id": np.tile(households["household_id"].to_numpy(), repeat),
             "village_id": np.tile(households["village_id"].to_numpy(), repeat),
-            "stream": pd.Index(list(stream_list)).repeat(len(households)),
+            # taken from the stream names as strings (repeating an index of them costs more)
+            "stream": pd.array(list(stream_list), dtype="str").take(
+                np.repeat(np.arange(repeat), len(households))
+            ),
             # Extension arrays keep the id dtype (no float upcast) and hold NA cheaply.
             "nearest_bin_id": bin_ids.take(bin_row, allow_fill=True),
             "distance_m": np.concatenate([c[1] for c in columns]),
@@ -563,20 +579,22 @@ def _household_table(
     )
 
 
-def _stream_summary(by_village: pd.DataFrame) -> pd.DataFrame:
-    """One row per stream (in order of first appearance): totals, the Gini of the villages'
-    covered shares, the worst-served village and the one with the least capacity."""
+def _stream_summary(by_village: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per stream (in order of first appearance) of the village table's columns
+    ``by_village`` (read from the arrays it is built from, not back from the frame): totals,
+    the Gini of the villages' covered shares, the worst-served village and the one with the
+    least capacity."""
     codes, streams = pd.factorize(by_village["stream"], sort=False)
     village_id = by_village["village_id"]
     # ties broken by village id, as a sort of the table by (value, village_id) would
     village_rank = pd.factorize(village_id, sort=True)[0]
-    share = by_village["covered_share"].to_numpy(dtype=float)
-    households = by_village["households"].to_numpy(dtype=float)
-    ratio = by_village["capacity_ratio"].to_numpy(dtype=float)
-    located_all = by_village["households_located"].to_numpy()
-    covered_all = by_village["households_covered"].to_numpy()
-    waste_all = by_village["waste_kg_per_cycle"].to_numpy(dtype=float)
-    capacity_all = by_village["usable_capacity_kg"].to_numpy()
+    share = np.asarray(by_village["covered_share"], dtype=float)
+    households = np.asarray(by_village["households"], dtype=float)
+    ratio = np.asarray(by_village["capacity_ratio"], dtype=float)
+    located_all = np.asarray(by_village["households_located"])
+    covered_all = np.asarray(by_village["households_covered"])
+    waste_all = np.asarray(by_village["waste_kg_per_cycle"], dtype=float)
+    capacity_all = np.asarray(by_village["usable_capacity_kg"])
     rows = []
     for code, stream in enumerate(streams):
         group = np.flatnonzero(codes == code)
@@ -596,9 +614,9 @@ def _stream_summary(by_village: pd.DataFrame) -> pd.DataFrame:
                 "households_covered": covered,
                 "covered_share": covered / located if located else np.nan,
                 "gini_covered_share": gini(share[known]),
-                "worst_village_id": village_id.iloc[worst[0]] if len(worst) else None,
+                "worst_village_id": village_id[worst[0]] if len(worst) else None,
                 "worst_covered_share": share[worst[0]] if len(worst) else np.nan,
-                "lowest_capacity_village_id": village_id.iloc[cap[0]] if len(cap) else None,
+                "lowest_capacity_village_id": village_id[cap[0]] if len(cap) else None,
                 "lowest_capacity_ratio": ratio[cap[0]] if len(cap) else np.nan,
                 # as pandas sums (NaN counted as 0; none known: NaN)
                 "waste_kg_per_cycle": np.where(np.isnan(waste), 0.0, waste).sum()

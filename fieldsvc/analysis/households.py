@@ -179,12 +179,17 @@ def demand_households(
     frame = households.copy(deep=False)
     if "source" not in frame.columns:
         frame["source"] = SURVEY
+    # columns already as they must be (the storage bridge's) are left as they are: each
+    # assignment to a GeoDataFrame costs more than the rest of a subdistrict's checks
     source = frame["source"]
-    frame["source"] = (source.fillna(SURVEY) if source.hasnans else source).astype(str)
+    if source.hasnans or source.dtype != "str":
+        frame["source"] = (source.fillna(SURVEY) if source.hasnans else source).astype(str)
     if "weight" not in frame.columns:
         frame["weight"] = 1.0
-    weight = pd.to_numeric(frame["weight"], errors="coerce")
-    frame["weight"] = (weight.fillna(1.0) if weight.hasnans else weight).astype(float)
+    weight = frame["weight"]
+    if weight.hasnans or weight.dtype != np.float64:
+        weight = pd.to_numeric(weight, errors="coerce")
+        frame["weight"] = (weight.fillna(1.0) if weight.hasnans else weight).astype(float)
     is_building = (frame["source"] == BUILDING).to_numpy()
     if not is_building.any():
         return frame

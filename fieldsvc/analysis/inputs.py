@@ -87,7 +87,12 @@ def village_positions(
     village_ids: pd.Index, referring: pd.Series, name: str
 ) -> npt.NDArray[np.intp]:
     """Row position in ``village_ids`` of each value of ``referring``; raise on unknown ids."""
-    pos = village_ids.get_indexer(referring)
+    values = referring.array
+    if values.dtype.kind in "iu" and not referring.hasnans:
+        # a nullable integer column without nulls: its numpy values take the index's fast
+        # path (as an extension array it is looked up as objects)
+        values = referring.to_numpy(dtype=np.int64)
+    pos = village_ids.get_indexer(values)
     if (pos < 0).any():
         examples = referring[pos < 0].astype(str).unique()[:10].tolist()
         raise AnalysisInputError.of(
@@ -96,14 +101,23 @@ def village_positions(
     return np.asarray(pos, dtype=np.intp)
 
 
+def float_values(values: pd.Series) -> npt.NDArray[np.float64]:
+    """``values`` as floats, NaN where missing or not a number (``pd.to_numeric`` with
+    ``errors="coerce"``, skipped for a column already numeric): checks and sums on numpy,
+    as pandas' nullable comparisons cost more than the rest of a subdistrict's check."""
+    if values.dtype.kind not in "biuf":
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
 def check_bins(bins: pd.DataFrame) -> None:
     """Validate the columns and values of a bins frame."""
     require_columns(bins, "bins", BIN_COLUMNS)
     require_unique(bins["bin_id"], "bins.bin_id")
     require_allowed(bins["stream"], "bins.stream", STREAMS)
     require_allowed(bins["condition"], "bins.condition", CONDITIONS)
-    cap = pd.to_numeric(bins["capacity_l"], errors="coerce")
-    bad = cap.isna() | (cap <= 0)
+    cap = float_values(bins["capacity_l"])
+    bad = ~(cap > 0)  # missing (NaN) too
     if bad.any():
         raise AnalysisInputError.of(
             "bin_capacity_invalid",
@@ -117,8 +131,7 @@ def check_villages(villages: pd.DataFrame) -> None:
     require_columns(villages, "villages", VILLAGE_COLUMNS)
     require_unique(villages["village_id"], "villages.village_id")
     for col in ("households", "population"):
-        values = pd.to_numeric(villages[col], errors="coerce")
-        if (values < 0).any():
+        if (float_values(villages[col]) < 0).any():
             raise AnalysisInputError.of("count_negative", field=col, name=f"villages.{col}")
 
 
@@ -126,8 +139,7 @@ def check_households(households: pd.DataFrame) -> None:
     """Validate the columns of a households frame."""
     require_columns(households, "households", HOUSEHOLD_COLUMNS)
     require_unique(households["household_id"], "households.household_id")
-    persons = pd.to_numeric(households["persons"], errors="coerce")
-    if (persons < 0).any():
+    if (float_values(households["persons"]) < 0).any():
         raise AnalysisInputError.of(
             "count_negative", field="households.persons", name="households.persons"
         )

@@ -11,10 +11,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fieldsvc.analysis.allocation import AllocationPlan
+from fieldsvc.analysis.inputs import float_values
 from fieldsvc.analysis.stats import gini
+
+FloatArray = npt.NDArray[np.float64]
 
 #: Columns of the coverage row, in order (the allocation row adds ``ALLOCATION_COLUMNS``).
 COVERAGE_COLUMNS = (
@@ -57,12 +62,6 @@ def _number(value: Any) -> float:
         return math.nan
 
 
-def _sum(frame: pd.DataFrame, column: str) -> float:
-    if column not in frame.columns or frame.empty:
-        return 0.0
-    return _number(pd.to_numeric(frame[column], errors="coerce").sum())
-
-
 def coverage_summary(by_village: pd.DataFrame, *, stream: str = "general") -> dict[str, Any]:
     """A subdistrict's coverage in one row: reach and capacity of ``stream``, bins of all.
 
@@ -95,36 +94,61 @@ def coverage_summary(by_village: pd.DataFrame, *, stream: str = "general") -> di
     >>> row["covered_share"], row["capacity_ratio"], row["worst_village_number"]
     (0.875, 1.0, 1.0)
     """
-    own = by_village[by_village["stream"] == stream]
-    known = own[pd.to_numeric(own["covered_share"], errors="coerce").notna()]
-    located = _sum(known, "households_located")
-    covered = _sum(known, "households_covered")
-    waste = _sum(own, "waste_kg_per_cycle")
-    capacity = _sum(own, "usable_capacity_kg")
-    shares = pd.to_numeric(known["covered_share"], errors="coerce")
-    worst = known.assign(_share=shares).sort_values(["_share", "number"]).head(1)
+    # On numpy columns: a national run summarises every subdistrict, and pandas' boolean
+    # masks, sorts and sums cost far more than the arithmetic on ~10 rows.
+    own = by_village["stream"].to_numpy() == stream
+    share = float_values(by_village["covered_share"])
+    known = own & ~np.isnan(share)
+    located = _total(by_village, "households_located", known)
+    covered = _total(by_village, "households_covered", known)
+    waste = _total(by_village, "waste_kg_per_cycle", own)
+    capacity = _total(by_village, "usable_capacity_kg", own)
+    worst = _worst_village(by_village, share, known)
+    everywhere = np.ones(len(by_village), dtype=bool)
     return {
         "villages": int(by_village["village_id"].nunique()),
-        "households": _sum(own, "households"),
+        "households": _total(by_village, "households", own),
         "households_located": located,
         "households_within_reach": covered,
         "covered_share": covered / located if located else math.nan,
-        "gini_covered_share": _gini(shares),
-        "worst_village_number": _number(worst["number"].iloc[0]) if len(worst) else math.nan,
-        "worst_village_covered_share": _number(worst["_share"].iloc[0]) if len(worst) else math.nan,
+        "gini_covered_share": _number(gini(share[known])) if known.any() else math.nan,
+        "worst_village_number": _number(by_village["number"].iloc[worst])
+        if worst is not None
+        else math.nan,
+        "worst_village_covered_share": _number(share[worst]) if worst is not None else math.nan,
         "waste_kg_per_cycle": waste,
         "usable_capacity_kg": capacity,
         "capacity_ratio": capacity / waste if waste else math.nan,
-        "bins_total": _sum(by_village, "bins_total"),
-        "bins_usable": _sum(by_village, "bins_usable"),
-        "bins_damaged": _sum(by_village, "bins_damaged"),
-        "bins_missing": _sum(by_village, "bins_missing"),
-        "additional_bins_needed": _sum(own, "additional_bins_needed"),
+        "bins_total": _total(by_village, "bins_total", everywhere),
+        "bins_usable": _total(by_village, "bins_usable", everywhere),
+        "bins_damaged": _total(by_village, "bins_damaged", everywhere),
+        "bins_missing": _total(by_village, "bins_missing", everywhere),
+        "additional_bins_needed": _total(by_village, "additional_bins_needed", own),
     }
 
 
-def _gini(values: pd.Series) -> float:
-    return _number(gini(values)) if len(values) else math.nan
+def _total(frame: pd.DataFrame, column: str, rows: npt.NDArray[np.bool_]) -> float:
+    """Sum of ``column`` over ``rows`` as pandas sums (missing counted as 0); 0 without it."""
+    if column not in frame.columns:
+        return 0.0
+    values = float_values(frame[column])[rows]
+    return float(np.where(np.isnan(values), 0.0, values).sum())
+
+
+def _worst_village(
+    frame: pd.DataFrame, share: FloatArray, known: npt.NDArray[np.bool_]
+) -> int | None:
+    """Row of the lowest covered share among ``known`` rows, ties to the lowest ``number``
+    (then the first row), as a stable sort by (share, number) would; None without rows."""
+    rows = np.flatnonzero(known)
+    if len(rows) == 0:
+        return None
+    number = frame["number"]
+    if number.dtype.kind in "biuf":
+        order = np.lexsort((number.to_numpy(dtype=float, na_value=np.nan)[rows], share[rows]))
+        return int(rows[order[0]])
+    ranked = pd.DataFrame({"share": share[rows], "number": number.to_numpy()[rows]})
+    return int(rows[ranked.sort_values(["share", "number"]).index[0]])
 
 
 def allocation_summary(plan: AllocationPlan) -> dict[str, Any]:
@@ -143,12 +167,14 @@ def allocation_summary(plan: AllocationPlan) -> dict[str, Any]:
         the funded items (the ``equity_floor`` scenario, the rule the list follows).
     """
     funded = plan.recommendations
-    counts = pd.to_numeric(funded["count"], errors="coerce").fillna(0)
+    counts = float_values(funded["count"])
+    counts = np.where(np.isnan(counts), 0.0, counts)
+    reasons = funded["reason"].to_numpy()
 
     def bins_for(reason: str) -> float:
-        return float(counts[funded["reason"] == reason].sum())
+        return float(counts[reasons == reason].sum())
 
-    after = plan.summary[plan.summary["scenario"] == "equity_floor"]
+    after = np.flatnonzero(plan.summary["scenario"].to_numpy() == "equity_floor")[:1]
     return {
         "budget_baht": _number(plan.budget_baht),
         "recommended_bins": float(counts.sum()),
@@ -156,8 +182,10 @@ def allocation_summary(plan: AllocationPlan) -> dict[str, Any]:
         "capacity_bins": bins_for("capacity"),
         "coverage_sites": bins_for("coverage"),
         "cost_baht": float(plan.spent_baht),
-        "households_within_reach_after": _number(after["households_covered"].iloc[0])
+        "households_within_reach_after": _number(plan.summary["households_covered"].iloc[after[0]])
         if len(after)
         else math.nan,
-        "covered_share_after": _number(after["covered_share"].iloc[0]) if len(after) else math.nan,
+        "covered_share_after": _number(plan.summary["covered_share"].iloc[after[0]])
+        if len(after)
+        else math.nan,
     }
