@@ -177,12 +177,7 @@ def households_frame(
         selected.append(col(Household.house_no))
     query = rows_select(*selected).order_by(col(Household.id))
     if village_ids is not None:
-        # the ids from the village index (no table rows read), then the rows by id in id
-        # order: the database reads the table in order and sorts ids, not whole rows
-        of_villages = rows_select(col(Household.id)).where(
-            col(Household.village_id).in_(village_ids)
-        )
-        query = query.where(col(Household.id).in_(of_villages))
+        query = query.where(col(Household.village_id).in_(village_ids))
     rows = _column_rows(session, query)
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
     if not rows:
