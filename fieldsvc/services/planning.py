@@ -56,7 +56,8 @@ def analysis_inputs(
     bins = bins_frame(session=session, village_ids=ids)
     # A bin registered outside every known village (a survey with an unknown village number and
     # a point outside the polygons) counts for no village: coverage is per village.
-    bins = bins[bins["village_id"].notna()]
+    if bins["village_id"].hasnans:  # never in one subdistrict's slice (read by village)
+        bins = bins[bins["village_id"].notna()]
     households = households_frame(session=session, village_ids=ids)
     return villages, bins, (households if len(households) else None)
 

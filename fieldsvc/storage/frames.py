@@ -14,7 +14,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from geopandas.array import from_shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Executable, delete, func, insert
@@ -32,6 +34,8 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 
 WGS84 = "EPSG:4326"
+#: Parsed once: every frame read here shares it (a CRS is immutable).
+_WGS84_CRS = pyproj.CRS.from_user_input(WGS84)
 
 VILLAGE_COLUMNS = [
     "village_id",
@@ -58,10 +62,10 @@ BIN_COLUMNS = [
 HOUSEHOLD_COLUMNS = ["household_id", "ref", "village_id", "persons", "source", "weight"]
 
 
-def _columns(rows: Sequence[Any], width: int) -> list[tuple[Any, ...]]:
-    """The values of ``rows`` column by column: one tuple per selected column (a frame built
-    from columns skips pandas' row-by-row conversion)."""
-    return list(zip(*rows, strict=True)) if rows else [()] * width
+def _columns(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The values of ``rows`` (at least one) column by column: one tuple per selected column
+    (a frame built from columns skips pandas' row-by-row conversion)."""
+    return list(zip(*rows, strict=True))
 
 
 def _column_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]:
@@ -71,6 +75,25 @@ def _column_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]
     if session.autoflush:
         session.flush()
     return session.connection().execute(query).all()
+
+
+def _geo_frame(data: dict[str, Any], geometry: Sequence[Any]) -> gpd.GeoDataFrame:
+    """The columns ``data`` and then ``geometry`` (Shapely geometries or None, EPSG:4326).
+
+    Built as one pandas frame with its geometry column already typed, then made the active
+    geometry: ``GeoDataFrame(data, geometry=…, crs=…)`` spends about a millisecond looking
+    for a CRS among the (text) columns of a frame that has no geometry yet."""
+    frame = pd.DataFrame({**data, "geometry": from_shapely(geometry, crs=_WGS84_CRS)})
+    return gpd.GeoDataFrame(frame, geometry="geometry", copy=False)
+
+
+def _empty_frame(columns: list[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:
+    """A frame of no rows, as pandas makes one from no records (no values to type the
+    columns by), with the ``dtypes`` the analysis expects."""
+    frame = pd.DataFrame.from_records([], columns=columns)
+    for name, dtype in dtypes.items():
+        frame[name] = frame[name].astype(dtype)
+    return gpd.GeoDataFrame(frame, geometry=[], crs=WGS84)
 
 
 def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
@@ -91,14 +114,18 @@ def villages_frame(*, session: Session, subdistrict_id: int | None = None) -> gp
     if subdistrict_id is not None:
         query = query.where(col(Village.subdistrict_id) == subdistrict_id)
     rows = _column_rows(session, query)
-    # a boundary source only where there is a boundary; pandas infers each column's dtype
-    # from the values exactly as it did from one dictionary per village
-    frame = pd.DataFrame.from_records(
-        [(*v[:8], v[8] if v[9] is not None else None) for v in rows], columns=VILLAGE_COLUMNS
-    )
+    if not rows:
+        return _empty_frame(VILLAGE_COLUMNS, {"households": "Int64", "population": "Int64"})
+    *values, source, boundary = _columns(rows)
+    # a boundary source only where there is a boundary; pandas infers each other column's
+    # dtype from its values exactly as it did from one dictionary per village
+    data: dict[str, Any] = dict(zip(VILLAGE_COLUMNS[:-1], values, strict=True))
     for column in ("households", "population"):
-        frame[column] = frame[column].astype("Int64")
-    return gpd.GeoDataFrame(frame, geometry=[v[9] for v in rows], crs=WGS84)
+        data[column] = pd.array(data[column], dtype="Int64")
+    data["boundary_source"] = [
+        s if b is not None else None for s, b in zip(source, boundary, strict=True)
+    ]
+    return _geo_frame(data, boundary)
 
 
 def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd.GeoDataFrame:
@@ -119,12 +146,14 @@ def bins_frame(*, session: Session, village_ids: list[int] | None = None) -> gpd
     if village_ids is not None:
         query = query.where(col(Bin.village_id).in_(village_ids))
     rows = _column_rows(session, query)
-    frame = pd.DataFrame.from_records(
-        [(*b[:4], str(b[4]), str(b[5]), *b[6:9]) for b in rows], columns=BIN_COLUMNS
-    )
-    frame["village_id"] = frame["village_id"].astype("Int64")
-    lon, lat = _columns(rows, 11)[9:]
-    return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=WGS84)
+    if not rows:
+        return _empty_frame(BIN_COLUMNS, {"village_id": "Int64"})
+    *values, lon, lat = _columns(rows)
+    # pandas infers each column's dtype from its values as it did from one row per bin;
+    # ``stream`` and ``condition`` are plain text columns (str values)
+    data: dict[str, Any] = dict(zip(BIN_COLUMNS, values, strict=True))
+    data["village_id"] = pd.array(data["village_id"], dtype="Int64")
+    return _geo_frame(data, shapely.points(lon, lat))
 
 
 def households_frame(
@@ -151,31 +180,24 @@ def households_frame(
         query = query.where(col(Household.village_id).in_(village_ids))
     rows = _column_rows(session, query)
     columns = HOUSEHOLD_COLUMNS + (["house_no"] if include_personal else [])
-    if not rows:  # no values to type the columns by: as pandas makes an empty frame
-        frame = pd.DataFrame.from_records([], columns=columns)
-        lon: tuple[Any, ...] = ()
-        lat: tuple[Any, ...] = ()
-    else:
-        ids, refs, village, persons, source, weight, lon, lat, *personal = _columns(
-            rows, len(selected)
+    if not rows:
+        return _empty_frame(
+            columns, {"village_id": "Int64", "persons": "float64", "weight": "float64"}
         )
-        # column by column, each with the dtype the analysis expects (a missing village or
-        # persons count becomes <NA> / NaN); ``source`` is a plain string column
-        data: dict[str, Any] = {
-            "household_id": np.array(ids, dtype=np.int64),
-            "ref": refs,
-            "village_id": pd.array(village, dtype="Int64"),
-            "persons": np.array(persons, dtype=np.float64),
-            "source": [str(v) for v in source],
-            "weight": np.array(weight, dtype=np.float64),
-        }
-        if include_personal:
-            data["house_no"] = personal[0]
-        frame = pd.DataFrame(data, columns=columns)
-    frame["village_id"] = frame["village_id"].astype("Int64")
-    frame["persons"] = frame["persons"].astype("float64")
-    frame["weight"] = frame["weight"].astype("float64")
-    return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=WGS84)
+    ids, refs, village, persons, source, weight, lon, lat, *personal = _columns(rows)
+    # column by column, each with the dtype the analysis expects (a missing village or
+    # persons count becomes <NA> / NaN); ``ref`` and ``source`` are plain text columns
+    data: dict[str, Any] = {
+        "household_id": np.array(ids, dtype=np.int64),
+        "ref": refs,
+        "village_id": pd.array(village, dtype="Int64"),
+        "persons": np.array(persons, dtype=np.float64),
+        "source": source,
+        "weight": np.array(weight, dtype=np.float64),
+    }
+    if include_personal:
+        data["house_no"] = personal[0]
+    return _geo_frame(data, shapely.points(lon, lat))
 
 
 @dataclass
