@@ -160,6 +160,15 @@ class Settings(BaseSettings):
     citizen_bin_suggest_radius_m: float = Field(
         default=100.0, gt=0, description="Registered bins this close are suggested in triage"
     )
+    province_table_max_subdistricts: int = Field(
+        default=500,
+        gt=0,
+        description=(
+            "The provincial overview lists provinces instead of subdistricts when no province "
+            "is chosen and more subdistricts than this are in scope (a national install: the "
+            "full table sums every household of the country)"
+        ),
+    )
     citizen_many_open_reports: int = Field(
         default=5, gt=0, description="A village with this many open reports stands out"
     )

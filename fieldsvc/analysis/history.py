@@ -254,7 +254,11 @@ def bins_at_dates(
     queries = (np.arange(n_bins, dtype=np.int64)[None, :] << _TIME_BITS) + (cut_s[:, None] - base)
     found = np.searchsorted(key, queries.ravel(), side="left") - 1
     bins_of_query = np.tile(np.arange(n_bins), len(days))
-    observed = (found >= 0) & (sorted_bin[np.maximum(found, 0)] == bins_of_query)
+    observed = (found >= 0) & (
+        sorted_bin[np.maximum(found, 0)] == bins_of_query
+        if len(sorted_bin)
+        else np.zeros(len(found), dtype=bool)  # no history yet: bins stand as installed
+    )
     installed_day = _installed_days(bins)
     day_numbers = np.array([_day_number(d) for d in days], dtype=np.int64)
     installed = (installed_day[None, :] <= day_numbers[:, None]).ravel()
@@ -263,7 +267,7 @@ def bins_at_dates(
     row = np.where(observed[q], found[q], -1)
 
     def pick(values: npt.NDArray, via: npt.NDArray[np.intp] | None, missing: object) -> npt.NDArray:
-        at = row if via is None else np.where(row >= 0, via[np.maximum(row, 0)], -1)
+        at = row if via is None or not len(via) else np.where(row >= 0, via[np.maximum(row, 0)], -1)
         out = values[np.maximum(at, 0)].copy() if len(values) else np.full(len(at), missing)
         out[at < 0] = missing
         return out

@@ -38,6 +38,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "run": ("ครั้งที่ {n}", "run {n}"),
     "no_subdistricts": ("ไม่มีตำบลในขอบเขตนี้", "No subdistricts in this scope"),
     "download": ("ดาวน์โหลด", "Download"),
+    "choose_province": (
+        "มีตำบล {n} แห่งใน {p} จังหวัด เลือกจังหวัดเพื่อดูตารางรายตำบล",
+        "{n} subdistricts in {p} provinces: choose a province to see its table",
+    ),
+    "province_code": ("จังหวัด (รหัส)", "Province (code)"),
+    "province_subdistricts": ("จำนวนตำบล", "Subdistricts"),
     "sort_by": ("เรียงตาม", "Sort by"),
     "recompute": ("คำนวณความครอบคลุมทุกตำบลใหม่", "Recompute coverage for every subdistrict"),
     "recompute_help": (

@@ -1,4 +1,5 @@
-"""Errors of the provincial overview: a province code or a sort column it does not know."""
+"""Errors of the provincial overview: a province code or a sort column it does not know, a
+national table asked for without a province."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ PROBLEMS = [
         "รหัสจังหวัด {value} ไม่ถูกต้อง (ต้องเป็นตัวเลข 2 หลักตามรหัสกรมการปกครอง เช่น 34)",
         "Province code {value} is not valid (two digits of the DOPA code, e.g. 34)",
         params="value",
+        code="invalid_input",
+    ),
+    entry(
+        "province_required",
+        "error",
+        "มีตำบล {count} แห่งใน {provinces} จังหวัด: ระบุรหัสจังหวัด (เช่น province={example})",
+        "{count} subdistricts in {provinces} provinces: give a province code "
+        "(e.g. province={example})",
+        params="count provinces example",
         code="invalid_input",
     ),
     entry(

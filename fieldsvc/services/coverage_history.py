@@ -209,7 +209,9 @@ def year_charts(
     kind = f"coverage_year:{year_be}:{today.isoformat()}"
     if subdistrict_id is not None:
         kind = f"{kind}:{subdistrict_id}"
-    return public_data.cached(kind, session=session, settings=settings, build=build)
+    return public_data.cached(
+        kind, session=session, settings=settings, build=build, subdistrict_id=subdistrict_id
+    )
 
 
 def year_table(

@@ -229,7 +229,9 @@ def _village_features(
         return out
 
     kind = "ogc-villages" if subdistrict_id is None else f"ogc-villages@{subdistrict_id}"
-    return public_data.cached(kind, session=session, settings=settings, build=build)
+    return public_data.cached(
+        kind, session=session, settings=settings, build=build, subdistrict_id=subdistrict_id
+    )
 
 
 def _site_features(
@@ -257,8 +259,11 @@ def _site_features(
             out.append((feature, shape))
         return out
 
-    kind = "ogc-sites" if subdistrict is None else f"ogc-sites@{subdistrict.id}"
-    return public_data.cached(kind, session=session, settings=settings, build=build)
+    scope = None if subdistrict is None else subdistrict.id
+    kind = "ogc-sites" if scope is None else f"ogc-sites@{scope}"
+    return public_data.cached(
+        kind, session=session, settings=settings, build=build, subdistrict_id=scope
+    )
 
 
 def _filtered(built: list[tuple[Feature, Any]], query: ItemsQuery) -> list[Feature]:

@@ -30,7 +30,7 @@ from fieldsvc.services.citizen_triage import VillageCount, open_reports_on_map, 
 from fieldsvc.services.public_reports import public_reports_map_frame
 from fieldsvc.storage.frames import bins_frame, villages_frame
 from fieldsvc.storage.plan_items import only_subdistrict_id
-from fieldsvc.storage.tenancy import village_ids_in
+from fieldsvc.storage.tenancy import village_ids_in, village_numbers
 from fieldsvc.storage.traffy import traffy_frame
 from fieldsvc.thai import THAI_TZ
 
@@ -133,24 +133,34 @@ def village_report_counts(
     """The dashboard's open residents' reports per village: of one subdistrict's villages when
     ``subdistrict_id`` is given (reports outside every village are then counted only in an
     install of that one subdistrict)."""
-    counts = village_counts(session=session)
     if subdistrict_id is None or only_subdistrict_id(session=session) == subdistrict_id:
-        return counts
-    mine = set(village_ids_in(session=session, subdistrict_ids=[subdistrict_id]))
-    return [c for c in counts if c.village_id in mine]
+        return village_counts(session=session)
+    # its villages and their reports only: a national install holds ~75,000 villages
+    counts = village_counts(session=session, subdistrict_id=subdistrict_id)
+    return [c for c in counts if c.village_id is not None]
 
 
 def public_villages(overview: pd.DataFrame) -> pd.DataFrame:
     return overview[[c for c in PUBLIC_VILLAGE_COLUMNS if c in overview.columns]].copy()
 
 
-def public_bins(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
+def public_bins(
+    *,
+    session: Session,
+    subdistrict_id: int | None = None,
+    village_ids: list[int] | None = None,
+) -> gpd.GeoDataFrame:
     """The bin register for open data: code, village, stream, condition, size, last date (of
-    one subdistrict's villages when ``subdistrict_id`` is given)."""
-    bins = bins_frame(session=session, village_ids=_village_ids(session, subdistrict_id))
-    numbers = villages_frame(session=session, subdistrict_id=subdistrict_id).set_index(
-        "village_id"
-    )["number"]
+    one subdistrict's villages when ``subdistrict_id`` is given, of ``village_ids`` when
+    given)."""
+    if village_ids is None:
+        village_ids = _village_ids(session, subdistrict_id)
+    bins = bins_frame(session=session, village_ids=village_ids)
+    numbers: pd.Series[Any] | dict[int, int]
+    if village_ids is None:
+        numbers = villages_frame(session=session).set_index("village_id")["number"]
+    else:
+        numbers = village_numbers(session=session, village_ids=village_ids)
     bins["village_number"] = bins["village_id"].map(numbers).astype("Int64")
     inspected = pd.to_datetime(bins["last_inspected_at"], utc=True)
     bins["last_inspected"] = inspected.dt.tz_convert(THAI_TZ).dt.strftime("%Y-%m-%d")

@@ -29,6 +29,7 @@ from fieldsvc.services.mobile import month_start
 from fieldsvc.storage.province import (
     bin_counts,
     latest_results,
+    province_counts,
     subdistricts_with_prefix,
     surveys_between,
     village_households,
@@ -169,6 +170,38 @@ def sorted_overview(table: pd.DataFrame, *, by: str, descending: bool = False) -
         [by, "code"], ascending=[not descending, True], na_position="last", kind="stable"
     )
     return ordered.reset_index(drop=True)
+
+
+def provinces_to_choose(
+    *,
+    session: Session,
+    province: str | None,
+    most: int,
+    subdistrict_ids: list[int] | None = None,
+) -> list[tuple[str, int]] | None:
+    """The provinces in scope, (code, subdistricts), when a table without ``province`` would
+    hold more than ``most`` subdistricts of more than one province (a national install: the
+    table sums every household of the country, tens of seconds); None when the table can be
+    shown (a province given, or a scope that small)."""
+    if province_prefix(province) is not None:
+        return None
+    counts = province_counts(session=session, subdistrict_ids=subdistrict_ids)
+    if len(counts) <= 1 or sum(n for _, n in counts) <= most:
+        return None
+    return counts
+
+
+def require_province(*, session: Session, province: str | None, most: int) -> None:
+    """Refuse (422, naming ``province``) a whole-install table that would need a province."""
+    counts = provinces_to_choose(session=session, province=province, most=most)
+    if counts is not None:
+        raise InvalidInput.of(
+            "province_required",
+            field="province",
+            count=sum(n for _, n in counts),
+            provinces=len(counts),
+            example=counts[0][0],
+        )
 
 
 def provincial_overview(

@@ -10,7 +10,10 @@ The version is read from the database, so changes made by another process (the c
 second server worker) are seen too. Edits of a village or household row in place that leave
 every counted figure equal (a renamed village of the same name length, a redrawn boundary) are
 caught within this process by :func:`_note_public_changes`, which bumps a generation number
-after each commit that touched those tables.
+after each commit that touched those tables (of the subdistricts the rows belong to, when the
+session can tell without a query). A subdistrict's own answers (``/public/<code>/…``) are
+versioned by its rows only, read through indexes: a survey in one subdistrict does not rebuild
+another's answers, and a national install does not aggregate every household per request.
 """
 
 from __future__ import annotations
@@ -50,11 +53,13 @@ from fieldsvc.reports.open_data import csv_bytes, frame_to_geojson, json_bytes
 from fieldsvc.services import basemap, overview, planning, public_reports
 from fieldsvc.services.offices import office_settings_for
 from fieldsvc.storage.frames import villages_frame
+from fieldsvc.storage.plan_items import plans_of_subdistrict
 from fieldsvc.storage.public_scope import (
     all_subdistricts,
     bin_codes_of_subdistrict,
+    villages_of_subdistrict_bins,
 )
-from fieldsvc.storage.tenancy import subdistrict_count
+from fieldsvc.storage.tenancy import subdistrict_count, village_ids_in
 
 T = TypeVar("T")
 
@@ -97,51 +102,122 @@ class PublicFile:
 
 
 # --- the data version --------------------------------------------------------------------------
-def data_version(*, session: Session) -> str:
+def data_version(*, session: Session, subdistrict_id: int | None = None) -> str:
     """A short digest that changes whenever the data shown on the public pages changes.
 
     One query of aggregates: bins (count, last id, last update), inspections (count, last id),
     the published plan (id, publication time), villages and households (count, last id and the
-    sums of the figures coverage is computed from).
+    sums of the figures coverage is computed from), the office's names, the public reports.
+
+    With ``subdistrict_id`` only that subdistrict's rows are read (its villages, their
+    households and bins, the bins carrying its id and their inspections, its plans and
+    reports), each through an index: a subdistrict's pages in a national install must not
+    aggregate 25 million households on every request.
     """
     published = AllocationPlanRecord.status == "published"
     shown = col(CitizenReport.visibility) == ReportVisibility.public.value
+    bins: Any = None
+    inspections: Any = None
+    plans: Any = None
+    villages: Any = None
+    households: Any = None
+    subdistricts: Any = None
+    reports: Any = None
+    if subdistrict_id is not None:
+        village_ids = select(col(Village.id)).where(col(Village.subdistrict_id) == subdistrict_id)
+        bins = (col(Bin.subdistrict_id) == subdistrict_id) | col(Bin.village_id).in_(village_ids)
+        inspections = col(Inspection.bin_id).in_(select(col(Bin.id)).where(bins))
+        plans = plans_of_subdistrict(session=session, subdistrict_id=subdistrict_id)
+        villages = col(Village.subdistrict_id) == subdistrict_id
+        households = col(Household.village_id).in_(village_ids)
+        subdistricts = col(Subdistrict.id) == subdistrict_id
+        reports = col(CitizenReport.subdistrict_id) == subdistrict_id
     figures: list[Any] = [
-        select(func.count(col(Bin.id))),
-        select(func.max(col(Bin.id))),
-        select(func.max(col(Bin.updated_at))),
-        select(func.count(col(Inspection.id))),
-        select(func.max(col(Inspection.id))),
-        select(func.max(col(AllocationPlanRecord.id))).where(published),
-        select(func.max(col(AllocationPlanRecord.published_at))).where(published),
-        select(func.count(col(Village.id))),
-        select(func.max(col(Village.id))),
-        select(func.sum(col(Village.households))),
-        select(func.sum(col(Village.population))),
-        select(func.sum(func.length(col(Village.name)))),
-        select(func.sum(col(Village.collection_interval_days))),
-        select(func.sum(col(Village.waste_kg_per_person_day))),
-        select(func.count(col(Village.id))).where(col(Village.boundary_source) == "approximate"),
-        select(func.count(col(Household.id))),
-        select(func.max(col(Household.id))),
-        select(func.sum(col(Household.persons))),
-        select(func.sum(col(Household.weight))),
-        select(func.sum(col(Household.lon) + col(Household.lat))),
-        select(func.count(col(Subdistrict.id))),
-        select(func.sum(func.length(col(Subdistrict.office_name)))),
+        _of(select(func.count(col(Bin.id))), bins),
+        _of(select(func.max(col(Bin.id))), bins),
+        _of(select(func.max(col(Bin.updated_at))), bins),
+        _of(select(func.count(col(Inspection.id))), inspections),
+        _of(select(func.max(col(Inspection.id))), inspections),
+        _of(select(func.max(col(AllocationPlanRecord.id))), published, plans),
+        _of(select(func.max(col(AllocationPlanRecord.published_at))), published, plans),
+        _of(select(func.count(col(Village.id))), villages),
+        _of(select(func.max(col(Village.id))), villages),
+        _of(select(func.sum(col(Village.households))), villages),
+        _of(select(func.sum(col(Village.population))), villages),
+        _of(select(func.sum(func.length(col(Village.name)))), villages),
+        _of(select(func.sum(col(Village.collection_interval_days))), villages),
+        _of(select(func.sum(col(Village.waste_kg_per_person_day))), villages),
+        _of(
+            select(func.count(col(Village.id))),
+            villages,
+            col(Village.boundary_source) == "approximate",
+        ),
+        _of(select(func.count(col(Household.id))), households),
+        _of(select(func.max(col(Household.id))), households),
+        _of(select(func.sum(col(Household.persons))), households),
+        _of(select(func.sum(col(Household.weight))), households),
+        _of(select(func.sum(col(Household.lon) + col(Household.lat))), households),
+        _of(select(func.count(col(Subdistrict.id))), subdistricts),
+        _of(select(func.sum(func.length(col(Subdistrict.office_name)))), subdistricts),
         # residents' reports, the public ones only: a report waiting for moderation (which
         # anyone may send) must not make the public answers rebuild
-        select(func.count(col(CitizenReport.id))).where(shown),
-        select(func.max(col(CitizenReport.id))).where(shown),
-        select(func.max(col(CitizenReport.updated_at))).where(shown),
+        _of(select(func.count(col(CitizenReport.id))), shown, reports),
+        _of(select(func.max(col(CitizenReport.id))), shown, reports),
+        _of(select(func.max(col(CitizenReport.updated_at))), shown, reports),
     ]
+    if subdistrict_id is not None:
+        # one row: its names themselves, so a rename of the same length is seen too
+        figures += [
+            _of(select(func.max(col(Subdistrict.office_name))), subdistricts),
+            _of(select(func.max(col(Subdistrict.office_name_en))), subdistricts),
+            _of(select(func.max(col(Subdistrict.name))), subdistricts),
+        ]
     row = session.exec(select(*(f.scalar_subquery() for f in figures))).one()
-    text = "|".join(str(value) for value in row) + f"|g{_generation}"
+    text = "|".join(str(value) for value in row) + f"|{_generation_of(subdistrict_id)}"
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def subdistricts_version(*, session: Session) -> str:
+    """A short digest of the subdistrict table (codes, names, office names): what the index
+    of an install with several subdistricts shows. Read in full (a few small strings a
+    subdistrict, ~8,000 rows nationally), so a rename of the same length is seen too."""
+    rows = session.exec(
+        select(
+            col(Subdistrict.code),
+            col(Subdistrict.name),
+            col(Subdistrict.office_name),
+            col(Subdistrict.office_name_en),
+        ).order_by(col(Subdistrict.id))
+    )
+    digest = hashlib.sha256(f"s{_subdistrict_rows}".encode())
+    for row in rows:
+        digest.update("|".join(str(value) for value in row).encode())
+    return digest.hexdigest()[:20]
+
+
+def _of(query: Any, *conditions: Any) -> Any:
+    """``query`` with the ``conditions`` that are not None."""
+    kept = [c for c in conditions if c is not None]
+    return query.where(*kept) if kept else query
+
+
+#: Changes seen by this process since it started: all of them (what the install-wide answers
+#: are versioned by), those that concern every subdistrict (a row whose subdistrict the
+#: session cannot tell without a query), and those of each subdistrict.
 _generation = 0
+_every_subdistrict = 0
+_of_subdistrict: Counter[int] = Counter()
+_subdistrict_rows = 0  # changes of the subdistrict table itself (the index of subdistricts)
 _generation_lock = threading.Lock()
+#: ``session.info`` key: the subdistricts touched by the transaction (None: possibly any).
+_TOUCHED = "public_data_touched"
+_SUBDISTRICT_ROWS = "public_data_subdistrict_rows"
+
+
+def _generation_of(subdistrict_id: int | None) -> str:
+    if subdistrict_id is None:
+        return f"g{_generation}"
+    return f"g{_every_subdistrict}.{_of_subdistrict[subdistrict_id]}"
 
 
 def _shows_publicly(row: Any) -> bool:
@@ -156,25 +232,63 @@ def _shows_publicly(row: Any) -> bool:
     return isinstance(row, PUBLIC_TABLES)
 
 
+def _held(session: OrmSession, model: Any, key: int | None) -> Any:
+    """The row of ``model`` with primary key ``key`` if the session holds it (no query)."""
+    if key is None:
+        return None
+    return session.identity_map.get(sa_inspect(model).identity_key_from_primary_key((key,)))
+
+
+def _subdistricts_of(session: OrmSession, row: Any) -> set[int | None]:
+    """The subdistricts whose public answers show ``row``, as far as the row (and the bin or
+    village it belongs to, when the session holds them) tells; None stands for "possibly
+    any" where telling would take a query."""
+    if isinstance(row, Subdistrict):
+        return {row.id}
+    if isinstance(row, Inspection):
+        held = _held(session, Bin, row.bin_id)
+        return _subdistricts_of(session, held) if held is not None else {None}
+    if isinstance(row, Bin | Household) and row.village_id is not None:
+        # shown with its village's subdistrict (and a bin also with the one it carries)
+        village = _held(session, Village, row.village_id)
+        found: set[int | None] = {village.subdistrict_id if village is not None else None}
+        if isinstance(row, Bin) and row.subdistrict_id is not None:
+            found.add(row.subdistrict_id)
+        return found
+    if isinstance(row, Bin | Village | AllocationPlanRecord | CitizenReport):
+        return {row.subdistrict_id}
+    return {None}
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _note_public_changes(session: OrmSession, _context: Any) -> None:
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(_shows_publicly(row) for row in touched):
-        session.info["public_data_changed"] = True
+    touched = [r for r in (*session.new, *session.dirty, *session.deleted) if _shows_publicly(r)]
+    if touched:
+        scopes: set[int | None] = session.info.setdefault(_TOUCHED, set())
+        for row in touched:
+            scopes |= _subdistricts_of(session, row)
+        if any(isinstance(row, Subdistrict) for row in touched):
+            session.info[_SUBDISTRICT_ROWS] = True
 
 
 @event.listens_for(OrmSession, "after_commit")
 def _bump_generation(session: OrmSession) -> None:
     # After the commit, not the flush: a request that reads the new generation reads the new rows.
-    global _generation
-    if session.info.pop("public_data_changed", False):
+    global _generation, _every_subdistrict, _subdistrict_rows
+    scopes: set[int | None] = session.info.pop(_TOUCHED, set())
+    if scopes:
         with _generation_lock:
             _generation += 1
+            _subdistrict_rows += int(session.info.pop(_SUBDISTRICT_ROWS, False))
+            if None in scopes:
+                _every_subdistrict += 1
+            _of_subdistrict.update(s for s in scopes if s is not None)
 
 
 @event.listens_for(OrmSession, "after_rollback")
 def _forget_changes(session: OrmSession) -> None:
-    session.info.pop("public_data_changed", None)
+    session.info.pop(_TOUCHED, None)
+    session.info.pop(_SUBDISTRICT_ROWS, None)
 
 
 # --- the cache ---------------------------------------------------------------------------------
@@ -190,14 +304,27 @@ def _settings_digest(settings: Settings) -> str:
     return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:12]
 
 
-def cached(kind: str, *, session: Session, settings: Settings, build: Callable[[str], T]) -> T:
+def cached(
+    kind: str,
+    *,
+    session: Session,
+    settings: Settings,
+    build: Callable[[str], T],
+    subdistrict_id: int | None = None,
+    version_of: Callable[[], str] | None = None,
+) -> T:
     """``build(version)``'s result for the current data version, built at most once per version.
 
     The key holds the database (tests and tools may open several), the settings (office name,
-    service radius) and the data version; a concurrent first request may build twice, which is
-    harmless.
+    service radius) and the data version — of subdistrict ``subdistrict_id``'s rows when the
+    answer shows only those, or what ``version_of()`` gives for an answer that shows less; a
+    concurrent first request may build twice, which is harmless.
     """
-    version = data_version(session=session)
+    version = (
+        version_of()
+        if version_of is not None
+        else data_version(session=session, subdistrict_id=subdistrict_id)
+    )
     key = (kind, str(session.get_bind().engine.url), _settings_digest(settings), version)
     with _LOCK:
         if key in _CACHE:
@@ -288,9 +415,19 @@ def published_plan(
 
 def public_bins(*, session: Session, subdistrict_id: int | None = None) -> gpd.GeoDataFrame:
     """The open-data bin register, of one subdistrict when ``subdistrict_id`` is given."""
-    frame = overview.public_bins(session=session)
     if subdistrict_id is None:
-        return frame
+        return overview.public_bins(session=session)
+    # the bins carrying its id; read through their villages (and its own), the whole
+    # register only when one of them lies outside every village
+    villages = villages_of_subdistrict_bins(session=session, subdistrict_id=subdistrict_id)
+    own = village_ids_in(session=session, subdistrict_ids=[subdistrict_id])
+    frame = (
+        overview.public_bins(session=session)
+        if None in villages
+        else overview.public_bins(
+            session=session, village_ids=sorted({*own, *(v for v in villages if v is not None)})
+        )
+    )
     codes = bin_codes_of_subdistrict(session=session, subdistrict_id=subdistrict_id)
     return frame[frame["code"].isin(codes)].reset_index(drop=True)
 
@@ -301,7 +438,9 @@ def public_villages_frame(
 ) -> gpd.GeoDataFrame:
     """The per-village overview from the public column list, with the village shapes."""
     coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
-    table = overview.village_overview(session=session, settings=settings, coverage=coverage)
+    table = overview.village_overview(
+        session=session, settings=settings, coverage=coverage, subdistrict_id=subdistrict_id
+    )
     shapes = villages_frame(session=session, subdistrict_id=subdistrict_id)
     # by village id: village numbers repeat from one subdistrict to the next
     shape_of = shapes.set_index("village_id")["geometry"]
@@ -314,14 +453,18 @@ def public_villages_frame(
 
 
 def _metadata(
-    *, session: Session, settings: Settings, subdistrict: Subdistrict | None
+    *, session: Session, settings: Settings, subdistrict: Subdistrict | None, dated: bool = True
 ) -> dict[str, Any]:
+    """The open data's description; without ``modified`` unless ``dated`` (the date of the
+    latest inspection or plan takes reading every bin)."""
     subdistrict_id = _scope_id(session, subdistrict)
-    plan = published_plan(session=session, subdistrict=subdistrict)
-    bins = public_bins(session=session, subdistrict_id=subdistrict_id)
-    dates = [d for d in bins["last_inspected"].dropna()]
-    if plan is not None and plan.published_at is not None:
-        dates.append(plan.published_at.date().isoformat())
+    dates: list[str] = []
+    if dated:
+        plan = published_plan(session=session, subdistrict=subdistrict)
+        bins = public_bins(session=session, subdistrict_id=subdistrict_id)
+        dates = [d for d in bins["last_inspected"].dropna()]
+        if plan is not None and plan.published_at is not None:
+            dates.append(plan.published_at.date().isoformat())
     prefix = data_prefix(subdistrict)
     office = office_settings_for(
         session=session,
@@ -331,12 +474,11 @@ def _metadata(
     place_th, place_en = office.office_name, office.office_name_en
     if subdistrict_id is not None and subdistrict is not None:
         place_th = place_en = f"{subdistrict.name} ({subdistrict.code})"
-    meta = {
+    meta: dict[str, Any] = {
         "title": f"ข้อมูลถังขยะ {place_th}",
         "title_en": f"Waste-bin data, {place_en}",
         "publisher": office.office_name,
         "licence": settings.open_data_licence,
-        "modified": max(dates) if dates else None,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "spatial_reference": "EPSG:4326 (WGS 84)",
         "personal_data": "ไม่มีข้อมูลส่วนบุคคล (no personal data)",
@@ -351,6 +493,8 @@ def _metadata(
             for name, (th, en) in DATASETS.items()
         ],
     }
+    if dated:
+        meta["modified"] = max(dates) if dates else None
     if subdistrict is not None and subdistrict_id is not None:
         meta["subdistrict_code"] = subdistrict.code
     elif several_subdistricts(session=session):
@@ -367,11 +511,13 @@ def metadata(
     """A DCAT-style description of the open data (of one subdistrict when given): title,
     publisher, licence, update date; ``generated_at`` is when the data version it describes
     was first asked for."""
+    scope = _scope_id(session, subdistrict)
     return cached(
-        _key("metadata", _scope_id(session, subdistrict), data_prefix(subdistrict)),
+        _key("metadata", scope, data_prefix(subdistrict)),
         session=session,
         settings=settings,
         build=lambda _v: _metadata(session=session, settings=settings, subdistrict=subdistrict),
+        subdistrict_id=scope,
     )
 
 
@@ -384,8 +530,9 @@ def metadata_file(
         body = json_bytes(metadata(session=session, settings=settings, subdistrict=subdistrict))
         return PublicFile(body, "application/json", _etag("metadata", version))
 
-    kind = _key("metadata.json", _scope_id(session, subdistrict), data_prefix(subdistrict))
-    return cached(kind, session=session, settings=settings, build=build)
+    scope = _scope_id(session, subdistrict)
+    kind = _key("metadata.json", scope, data_prefix(subdistrict))
+    return cached(kind, session=session, settings=settings, build=build, subdistrict_id=scope)
 
 
 def page_context(
@@ -398,7 +545,12 @@ def page_context(
     def build(_version: str) -> dict[str, Any]:
         coverage = coverage_of(session=session, settings=settings, subdistrict_id=subdistrict_id)
         villages = overview.public_villages(
-            overview.village_overview(session=session, settings=settings, coverage=coverage)
+            overview.village_overview(
+                session=session,
+                settings=settings,
+                coverage=coverage,
+                subdistrict_id=subdistrict_id,
+            )
         )
         return {
             "villages": villages.to_dict("records"),
@@ -409,11 +561,17 @@ def page_context(
         }
 
     kind = _key("page", subdistrict_id, data_prefix(subdistrict))
-    return cached(kind, session=session, settings=settings, build=build)
+    return cached(
+        kind, session=session, settings=settings, build=build, subdistrict_id=subdistrict_id
+    )
 
 
 def index_context(*, session: Session, settings: Settings) -> dict[str, Any]:
-    """The index of an install with several subdistricts: each one with its page."""
+    """The index of an install with several subdistricts: each one with its page.
+
+    It lists the subdistricts only (each page carries its own update date), so it is
+    versioned by the subdistrict table alone: in a national install the index must not
+    aggregate every bin and household of the country per request."""
 
     def build(_version: str) -> dict[str, Any]:
         return {
@@ -421,10 +579,16 @@ def index_context(*, session: Session, settings: Settings) -> dict[str, Any]:
                 {"code": s.code, "name": s.name, "href": f"/public/{s.code}"}
                 for s in all_subdistricts(session=session)
             ],
-            "meta": metadata(session=session, settings=settings),
+            "meta": _metadata(session=session, settings=settings, subdistrict=None, dated=False),
         }
 
-    return cached("index", session=session, settings=settings, build=build)
+    return cached(
+        "index",
+        session=session,
+        settings=settings,
+        build=build,
+        version_of=lambda: subdistricts_version(session=session),
+    )
 
 
 def _public_map(
@@ -466,8 +630,9 @@ def map_file(
         body = render_map_html(m, asset_base="/vendor").encode("utf-8")
         return PublicFile(body, "text/html; charset=utf-8", _etag("map", version))
 
-    kind = _key("map", _scope_id(session, subdistrict))
-    return cached(kind, session=session, settings=settings, build=build)
+    scope = _scope_id(session, subdistrict)
+    kind = _key("map", scope)
+    return cached(kind, session=session, settings=settings, build=build, subdistrict_id=scope)
 
 
 def _open_frame(
@@ -522,8 +687,9 @@ def csv_file(
         etag = _etag(f"{name}-csv", version)
         return PublicFile(csv_bytes(frame), CSV_MEDIA_TYPE, etag, f"{name}.csv")
 
-    kind = _key(f"{name}.csv", _scope_id(session, subdistrict))
-    return cached(kind, session=session, settings=settings, build=build)
+    scope = _scope_id(session, subdistrict)
+    kind = _key(f"{name}.csv", scope)
+    return cached(kind, session=session, settings=settings, build=build, subdistrict_id=scope)
 
 
 def geojson_file(
@@ -544,5 +710,6 @@ def geojson_file(
             json_bytes(collection), GEOJSON_MEDIA_TYPE, _etag(f"{name}-geojson", version)
         )
 
-    kind = _key(f"{name}.geojson", _scope_id(session, subdistrict), data_prefix(subdistrict))
-    return cached(kind, session=session, settings=settings, build=build)
+    scope = _scope_id(session, subdistrict)
+    kind = _key(f"{name}.geojson", scope, data_prefix(subdistrict))
+    return cached(kind, session=session, settings=settings, build=build, subdistrict_id=scope)

@@ -118,8 +118,7 @@ def village_rounds(
     villages = pd.DataFrame(
         [
             {"village_id": v.id, "number": v.number, "name": v.name}
-            for v in list_villages(session=session)
-            if subdistrict_id is None or v.subdistrict_id == subdistrict_id
+            for v in list_villages(session=session, subdistrict_id=subdistrict_id)
         ],
         columns=["village_id", "number", "name"],
     )

@@ -34,6 +34,18 @@ def subdistricts_with_prefix(*, session: Session, prefix: str | None) -> Sequenc
     return session.exec(query).all()
 
 
+def province_counts(
+    *, session: Session, subdistrict_ids: Sequence[int] | None = None
+) -> list[tuple[str, int]]:
+    """(two-digit province code, number of subdistricts) of every province with a subdistrict
+    (of ``subdistrict_ids`` only when given), by code."""
+    province = func.substr(col(Subdistrict.code), 1, 2)
+    query = select(province, func.count(col(Subdistrict.id))).group_by(province).order_by(province)
+    if subdistrict_ids is not None:
+        query = query.where(col(Subdistrict.id).in_(list(subdistrict_ids)))
+    return [(str(code), int(n)) for code, n in session.exec(query)]
+
+
 def village_households(
     *, session: Session, subdistrict_ids: Sequence[int]
 ) -> list[tuple[int, int, int | None, float]]:

@@ -23,3 +23,9 @@ def bin_codes_of_subdistrict(*, session: Session, subdistrict_id: int) -> set[st
     """The codes of the subdistrict's bins."""
     query = select(Bin.code).where(Bin.subdistrict_id == subdistrict_id)
     return {str(code) for code in session.exec(query)}
+
+
+def villages_of_subdistrict_bins(*, session: Session, subdistrict_id: int) -> set[int | None]:
+    """The villages the subdistrict's bins lie in (None for a bin outside every village)."""
+    query = select(Bin.village_id).where(Bin.subdistrict_id == subdistrict_id).distinct()
+    return {None if v is None else int(v) for v in session.exec(query)}

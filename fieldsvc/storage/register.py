@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 
 import shapely
@@ -71,10 +71,18 @@ def bin_ids_in_subdistrict(*, session: Session, subdistrict_id: int) -> set[int]
     return {int(i) for i in session.exec(query) if i is not None}
 
 
-def list_villages(*, session: Session, subdistrict_id: int | None = None) -> Sequence[Village]:
+def list_villages(
+    *,
+    session: Session,
+    subdistrict_id: int | None = None,
+    ids: Collection[int] | None = None,
+) -> Sequence[Village]:
+    """Villages by subdistrict and number: of one subdistrict, of ``ids``, or all."""
     query = select(Village).order_by(col(Village.subdistrict_id), col(Village.number))
     if subdistrict_id is not None:
         query = query.where(Village.subdistrict_id == subdistrict_id)
+    if ids is not None:
+        query = query.where(col(Village.id).in_(list(ids)))
     return session.exec(query).all()
 
 

@@ -91,6 +91,12 @@ def village_ids_in(*, session: Session, subdistrict_ids: Sequence[int]) -> list[
     return sorted(int(i) for i in session.exec(query) if i is not None)
 
 
+def village_numbers(*, session: Session, village_ids: Sequence[int]) -> dict[int, int]:
+    """Village id → its number (หมู่ที่), of these villages."""
+    query = select(Village.id, Village.number).where(col(Village.id).in_(list(village_ids)))
+    return {int(i): int(n) for i, n in session.exec(query) if i is not None}
+
+
 def subdistrict_at_point(*, session: Session, lon: float, lat: float) -> int | None:
     """The id of the subdistrict whose boundary holds (lon, lat), lowest id first; None if none."""
     point = shapely.Point(lon, lat)

@@ -301,3 +301,21 @@ def test_months_before_any_bin_report_no_bins_and_no_coverage(
     assert (general["bins_total"] == 0).all()
     assert (general["households_covered"] == 0).all()
     assert general["usable_bin_share"].isna().all()
+
+
+def test_bins_with_no_history_yet_stand_as_registered(
+    register: gpd.GeoDataFrame, history: pd.DataFrame
+) -> None:
+    """A register loaded in bulk (an inventory, a national register) may hold bins with no
+    inspection yet: each stands from its installation day as the register has it (a bin with
+    neither an inspection nor an installation day is not known to have stood then)."""
+    empty = history.iloc[0:0]
+    days = fiscal_month_ends(2570)
+    one_pass = bins_at_dates(register, empty, days, tz=THAI_TZ)
+    for day in days:
+        mine = one_pass[one_pass["as_of"] == day].drop(columns="as_of").reset_index(drop=True)
+        reference = bins_as_of(register, empty, day, tz=THAI_TZ)
+        assert_frame_equal(pd.DataFrame(mine), pd.DataFrame(reference))
+    last = one_pass[one_pass["as_of"] == days[-1]]
+    assert last["code"].tolist() == ["B"]  # the one bin with an installation day
+    assert last["condition"].tolist() == ["usable"]

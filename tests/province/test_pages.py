@@ -90,3 +90,40 @@ def test_bad_province_code_is_a_422_naming_the_field(
     error = answer.json()["error"]
     assert error["field"] == "province" and error["message_th"].startswith("รหัสจังหวัด 3x")
     assert client.get("/staff/province").status_code == 401
+
+
+@pytest.fixture
+def national_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """As if the install held more subdistricts than one table should sum per request."""
+    small = settings.model_copy(update={"province_table_max_subdistricts": 2})
+    with TestClient(create_app(small, engine=engine)) as test_client:
+        yield test_client
+
+
+def test_a_national_scope_lists_provinces_instead_of_summing_every_household(
+    national_client: TestClient, staff_token: str, province: dict[str, int]
+) -> None:
+    """3 subdistricts in provinces 30 (1) and 34 (2) over a limit of 2: the pages list the
+    provinces, each linking to its table; a province's table is as before."""
+    page = national_client.get("/public/province")
+    assert page.status_code == 200
+    assert "มีตำบล 3 แห่งใน 2 จังหวัด" in page.text and 'data-code="340101"' not in page.text
+    rows = re.findall(r'<tr data-province="(\d\d)">.*?<td class="num">(\d+)</td>', page.text, re.S)
+    assert rows == [("30", "1"), ("34", "2")]
+    assert 'href="/public/province?province=34"' in page.text
+    assert 'href="/public/province.csv?province=34"' in page.text
+    table = national_client.get("/public/province?province=34")
+    assert 'data-code="340101"' in table.text and 'data-code="340102"' in table.text
+    english = national_client.get("/public/province?lang=en").text
+    assert "3 subdistricts in 2 provinces" in english
+    auth = {"Authorization": f"Bearer {staff_token}"}
+    staff = national_client.get("/staff/province", headers=auth)
+    assert staff.status_code == 200 and 'href="/staff/province?province=30"' in staff.text
+    # the public files need a province: a 422 naming the field, with an example
+    refused = national_client.get("/public/province.csv")
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["field"] == "province" and "province=30" in error["message"]
+    assert national_client.get("/public/province.csv?province=30").status_code == 200
+    # the staff file (signed in) may still be the whole table
+    assert national_client.get("/staff/province.csv", headers=auth).status_code == 200

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from fieldsvc.api.conditional import page_with_etag
-from fieldsvc.api.deps import OptionalUser, SessionDep, StaffUser
+from fieldsvc.api.deps import OptionalUser, SessionDep, SettingsDep, StaffUser
 from fieldsvc.api.i18n import language
 from fieldsvc.api.pages import render
 from fieldsvc.api.province_words import words_for
@@ -23,7 +23,9 @@ from fieldsvc.services.province import (
     ProvinceOverview,
     month_label,
     overview_file,
+    provinces_to_choose,
     provincial_overview,
+    require_province,
 )
 from fieldsvc.storage.tenancy import subdistrict_ids_of
 
@@ -73,6 +75,21 @@ def _page(
     )
 
 
+def _province_list(
+    request: Request, provinces: list[tuple[str, int]], *, user: User | None, base: str
+) -> HTMLResponse:
+    """The provinces in scope, each linking to its table (instead of a national table)."""
+    return render(
+        request,
+        "province_list.html",
+        user=user,
+        w=words_for(language(request)),
+        provinces=provinces,
+        total=sum(n for _, n in provinces),
+        base=base,
+    )
+
+
 def _file(overview: ProvinceOverview, kind: str) -> Response:
     item = overview_file(overview, kind=kind)
     disposition = {"Content-Disposition": f'attachment; filename="{item.filename}"'}
@@ -83,17 +100,23 @@ def _file(overview: ProvinceOverview, kind: str) -> Response:
 def staff_province(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: StaffUser,
     province: Province = None,
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Any:
-    overview = provincial_overview(
+    mine = subdistrict_ids_of(session=session, user=user)
+    provinces = provinces_to_choose(
         session=session,
         province=province,
-        sort=sort,
-        descending=desc,
-        subdistrict_ids=subdistrict_ids_of(session=session, user=user),
+        most=settings.province_table_max_subdistricts,
+        subdistrict_ids=mine,
+    )
+    if provinces is not None:
+        return _province_list(request, provinces, user=user, base="/staff/province")
+    overview = provincial_overview(
+        session=session, province=province, sort=sort, descending=desc, subdistrict_ids=mine
     )
     return _page(
         request, overview, user=user, base="/staff/province", sort=sort, desc=desc, staff=True
@@ -123,11 +146,18 @@ def staff_province_file(
 def public_province(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: OptionalUser,
     province: Province = None,
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Response:
+    provinces = provinces_to_choose(
+        session=session, province=province, most=settings.province_table_max_subdistricts
+    )
+    if provinces is not None:
+        listed = _province_list(request, provinces, user=user, base="/public/province")
+        return page_with_etag(request, listed)
     overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
     page = _page(
         request, overview, user=user, base="/public/province", sort=sort, desc=desc, staff=False
@@ -139,9 +169,14 @@ def public_province(
 def public_province_file(
     kind: Literal["csv", "xlsx"],
     session: SessionDep,
+    settings: SettingsDep,
     province: Province = None,
     sort: Sort = "code",
     desc: Descending = False,
 ) -> Response:
+    # anyone may ask: a national table (tens of seconds) only by province
+    require_province(
+        session=session, province=province, most=settings.province_table_max_subdistricts
+    )
     overview = provincial_overview(session=session, province=province, sort=sort, descending=desc)
     return _file(overview, kind)
