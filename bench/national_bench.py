@@ -30,12 +30,16 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from bench.national_register import FULL_SUBDISTRICTS, build_national_register, register_counts
 from fieldsvc.config import Settings
 from fieldsvc.services.national import NationalReport, national_parameters, run_national
 from fieldsvc.services.national_task import peak_rss_mb
 from fieldsvc.storage.engine import make_engine
 from fieldsvc.storage.migrate import upgrade_database
+from fieldsvc.storage.national import results_of_run
 
 PROJECTED_WORKERS = (1, 2, 4, 8, 16, 32, 64, 128)
 TARGET_MINUTES = 15
@@ -123,6 +127,35 @@ def _national_summary(
     )
 
 
+def _allocation_carries_the_coverage(engine: Engine, coverage_run: int, allocate_run: int) -> None:
+    """Check what ``allocate --all alone`` stands for: its stored per-village rows and the
+    coverage figures of its national table row equal the coverage run's, subdistrict by
+    subdistrict."""
+    with Session(engine) as session:
+        coverage = {s.id: r for r, s in results_of_run(session=session, run_id=coverage_run)}
+        allocate = {s.id: r for r, s in results_of_run(session=session, run_id=allocate_run)}
+    same = rows = 0
+    differing: list[int] = []
+    for sid, mine in coverage.items():
+        theirs = allocate.get(sid)
+        if mine is None or theirs is None:
+            differing.append(sid or 0)
+            continue
+        keys = mine.summary.keys()
+        if mine.villages == theirs.villages and all(
+            theirs.summary.get(k) == mine.summary[k] for k in keys
+        ):
+            same += 1
+            rows += len(mine.villages)
+        else:
+            differing.append(sid or 0)
+    print(
+        f"  allocation run's coverage = coverage run's: {same:,} of {len(coverage):,} "
+        f"subdistricts ({rows:,} village rows and every coverage figure equal)"
+        + (f"; DIFFERENT: {differing[:10]}" if differing else "")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.01, help="1 = national (7,850)")
@@ -161,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         settings = Settings(data_dir=Path(folder), database_url=url)
         measured: dict[tuple[str, int], dict[str, float]] = {}
+        runs: dict[str, int] = {}
         for kind, budget in (("coverage", None), ("allocate", args.budget_baht)):
             for workers in args.workers:
                 report = run_national(
@@ -171,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                     processes=True,
                 )
                 measured[(kind, workers)] = _describe(report, workers)
+                runs[kind] = report.run_id
         print()
         for kind in ("coverage", "allocate"):
             walls = {w: measured[(kind, w)]["wall"] for w in args.workers}
@@ -179,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             base = measured[(kind, min(args.workers))]
             _projection(kind, base, counts.subdistricts)
         _national_summary(measured, min(args.workers), counts.subdistricts)
+        _allocation_carries_the_coverage(engine, runs["coverage"], runs["allocate"])
         both = sum(measured[(k, max(args.workers))]["wall"] for k in ("coverage", "allocate"))
         peak = max(m["peak_mb"] for m in measured.values())
         client_mb = peak_rss_mb()
