@@ -186,18 +186,17 @@ def run_national(
             )
             run_id = run.id or 0
         params = replace(parameters, run_id=run_id)
-        futures = {
-            client.submit(
-                task,
-                database_url,
-                sid,
-                params,
-                key=f"{params.kind}-{code}-run{run_id}",
-                retries=retries,
-                pure=False,
-            ): (sid, code, name)
-            for sid, code, name in subdistricts
-        }
+        # one graph of all the tasks, sent to the scheduler at once
+        submitted = client.map(
+            task,
+            [database_url] * len(subdistricts),
+            [sid for sid, _, _ in subdistricts],
+            [params] * len(subdistricts),
+            key=[f"{params.kind}-{code}-run{run_id}" for _, code, _ in subdistricts],
+            retries=retries,
+            pure=False,
+        )
+        futures = dict(zip(submitted, subdistricts, strict=True))
         failures, outcomes = _follow(engine, run_id, futures, progress)
     with session_scope(engine) as session:
         stored = get_run(session=session, run_id=run_id)
@@ -232,11 +231,14 @@ def _follow(
 
     failures: list[Failure] = []
     outcomes: list[SubdistrictOutcome] = []
-    for done, future in enumerate(as_completed(list(futures)), start=1):
+    # results fetched by the client's event loop as tasks finish, not one blocking
+    # ``future.result()`` round trip from this thread per task
+    finished = as_completed(list(futures), with_results=True, raise_errors=False)
+    for done, (future, result) in enumerate(finished, start=1):
         sid, code, name = futures[future]
         failed: str | None = None
         if future.status == "finished":
-            outcome: SubdistrictOutcome = future.result()
+            outcome: SubdistrictOutcome = result
             outcomes.append(outcome)
             failed = outcome.error if outcome.status == "failed" else None
         else:
