@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli.console import say
 from fieldsvc.cli.db import database_session
-from fieldsvc.cli.scope import add_village_subdistrict_argument, named_subdistrict
+from fieldsvc.cli.scope import OF_VILLAGE, add_subdistrict_argument, named_subdistrict
 from fieldsvc.cli.users import village_number
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def register(sub: Any) -> None:
     cmd.add_argument(
         "--village", type=village_number, required=True, metavar="N", help="หมู่ที่ (1–99)"
     )
-    add_village_subdistrict_argument(cmd)
+    add_subdistrict_argument(cmd, help=OF_VILLAGE)
     what = cmd.add_mutually_exclusive_group()
     what.add_argument("--fresh", type=int, metavar="COUNT", help="reserve COUNT new codes (1–240)")
     what.add_argument(

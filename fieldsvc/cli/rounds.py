@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldsvc.cli.console import say
 from fieldsvc.cli.db import database_session
-from fieldsvc.cli.scope import add_village_subdistrict_argument, named_subdistrict
+from fieldsvc.cli.scope import OF_VILLAGE, add_subdistrict_argument, named_subdistrict
 from fieldsvc.cli.users import village_number
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def register(sub: Any) -> None:
         "(a village, a stream or both; unset numbers fall back to FIELDSVC_ROUNDS_*)",
     )
     policy.add_argument("--village", type=village_number, help="village number (หมู่ที่)")
-    add_village_subdistrict_argument(policy)
+    add_subdistrict_argument(policy, help=OF_VILLAGE)
     policy.add_argument("--stream", choices=STREAMS)
     policy.add_argument("--usable-days", type=int, help="usable bins: at most this many days")
     policy.add_argument("--attention-days", type=int, help="damaged or overflowing bins")

@@ -10,14 +10,18 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-def add_subdistrict_argument(parser: Any) -> None:
-    """Add ``--subdistrict CODE`` (needed when the install serves several subdistricts)."""
-    parser.add_argument(
-        "--subdistrict",
-        metavar="CODE",
-        help="the subdistrict (6-digit DOPA code) to work on; needed when the install serves "
-        "several",
-    )
+#: The help of ``--subdistrict`` for commands that work on one subdistrict's register.
+WORK_ON = "the subdistrict (6-digit DOPA code) to work on; needed when the install serves several"
+#: … and for commands that name a village by its number.
+OF_VILLAGE = (
+    "the subdistrict (6-digit DOPA code) of the village number; needed when villages of "
+    "several subdistricts have that number"
+)
+
+
+def add_subdistrict_argument(parser: Any, *, help: str = WORK_ON) -> None:  # noqa: A002
+    """Add ``--subdistrict CODE`` with ``help`` (:data:`WORK_ON` or :data:`OF_VILLAGE`)."""
+    parser.add_argument("--subdistrict", metavar="CODE", help=help)
 
 
 def command_subdistrict(*, session: Session, code: str | None) -> int | None:
@@ -40,16 +44,6 @@ def command_subdistrict(*, session: Session, code: str | None) -> int | None:
     if count > 1:
         raise InvalidInput.of("subdistrict_required", field="subdistrict", count=count)
     return None
-
-
-def add_village_subdistrict_argument(parser: Any) -> None:
-    """Add ``--subdistrict CODE``: the subdistrict of a ``--village`` number."""
-    parser.add_argument(
-        "--subdistrict",
-        metavar="CODE",
-        help="the subdistrict (6-digit DOPA code) of the village number; needed when villages "
-        "of several subdistricts have that number",
-    )
 
 
 def named_subdistrict(*, session: Session, code: str | None) -> int | None:
