@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     )
     office_name: str = "องค์การบริหารส่วนตำบลตัวอย่าง"
     office_name_en: str = "Sample Subdistrict Administrative Organization"
+    mark_documents_synthetic: bool = Field(
+        default=False,
+        description=(
+            "Documents say their data are synthetic (a training or demonstration install); "
+            "always so for the sample office, including its subdistricts' own office names"
+        ),
+    )
 
     # --- printed reports (letterhead and signatures; public, so no personal data) ---------
     office_address: str = Field(

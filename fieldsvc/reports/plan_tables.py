@@ -68,8 +68,12 @@ def signatory_position(settings: Settings) -> str:
 
 
 def is_sample_office(settings: Settings) -> bool:
-    """True for the sample office of the demo data, whose reports must say they are synthetic."""
-    return settings.office_name == Settings.model_fields["office_name"].default
+    """True for the sample office of the demo data (or an install marked so), whose documents
+    must say they are synthetic."""
+    return (
+        settings.mark_documents_synthetic
+        or settings.office_name == Settings.model_fields["office_name"].default
+    )
 
 
 def _number(value: Any) -> float:

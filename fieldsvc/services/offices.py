@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from fieldsvc.config import Settings
 from fieldsvc.errors import InvalidInput
 from fieldsvc.models import Subdistrict, User
+from fieldsvc.reports.plan_tables import is_sample_office
 from fieldsvc.storage.tenancy import subdistrict_by_code, subdistrict_count, subdistrict_ids_of
 
 #: The longest office name the ``subdistrict`` table holds.
@@ -28,7 +29,10 @@ def office_settings(settings: Settings, subdistrict: Subdistrict | None) -> Sett
         "office_name": subdistrict.office_name,
         "office_name_en": subdistrict.office_name_en,
     }
-    update = {key: value for key, value in own.items() if value}
+    update: dict[str, object] = {key: value for key, value in own.items() if value}
+    if update and is_sample_office(settings):
+        # the sample install's subdistricts stay marked synthetic under their own names
+        update["mark_documents_synthetic"] = True
     return settings.model_copy(update=update) if update else settings
 
 

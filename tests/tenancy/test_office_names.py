@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from fieldsvc.api.app import create_app
 from fieldsvc.cli.main import main
 from fieldsvc.config import Settings
 from fieldsvc.models import Subdistrict
@@ -256,3 +257,26 @@ def test_the_phone_setup_qr_names_the_users_subdistrict(
     assert main(["users", "token", "head_b2"], settings=settings) == 0
     out = capsys.readouterr().out
     assert qr_of(out, f"{settings.office_name} · ตำบลโนนสูง") in out
+
+
+@pytest.mark.parametrize("install_office", [None, "องค์การบริหารส่วนจังหวัดทดสอบ"])
+def test_a_subdistrict_of_the_sample_install_stays_marked_synthetic_under_its_own_name(
+    session: Session,
+    settings: Settings,
+    world: TwoSubdistricts,
+    engine: Engine,
+    install_office: str | None,
+) -> None:
+    """The sample install (the default FIELDSVC_OFFICE_NAME) marks its documents as synthetic,
+    also those of a subdistrict with an office name of its own; a real install does not."""
+    real = (
+        settings
+        if install_office is None
+        else settings.model_copy(update={"office_name": install_office})
+    )
+    with TestClient(create_app(real, engine=engine)) as client:
+        coverage = client.get("/staff/export/coverage.xlsx", headers=auth(world.a.tokens["staff"]))
+    assert coverage.status_code == 200
+    text = _xlsx_text(coverage.content)
+    assert A_OFFICE in text
+    assert ("ข้อมูลสมมุติ" in text) is (install_office is None)
