@@ -165,7 +165,13 @@ def data_version(*, session: Session, subdistrict_id: int | None = None) -> str:
         _of(select(func.max(col(CitizenReport.id))), shown, reports),
         _of(select(func.max(col(CitizenReport.updated_at))), shown, reports),
     ]
-    if subdistrict_id is not None:
+    if subdistrict_id is None:
+        # an install of one subdistrict: its office names themselves (same-length renames)
+        figures += [
+            select(func.max(col(Subdistrict.office_name))),
+            select(func.max(col(Subdistrict.office_name_en))),
+        ]
+    else:
         # one row: its names themselves, so a rename of the same length is seen too
         figures += [
             _of(select(func.max(col(Subdistrict.office_name))), subdistricts),

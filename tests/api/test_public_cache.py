@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from fieldsvc.config import Settings
@@ -108,6 +108,25 @@ def test_a_village_renamed_in_place_rebuilds_the_page(
     page = client.get("/public").text
     assert "บ้านหนึ้ง" in page and "บ้านหนึ่ง" not in page
     assert "บ้านหนึ้ง" in client.get("/public/data/villages.csv").text
+
+
+def test_an_office_rename_of_the_same_length_by_another_process_is_seen(
+    seeded: dict[str, str],  # noqa: F811
+    engine: Engine,
+) -> None:
+    """``fieldsvc subdistrict set-office`` run while the server runs: this process's
+    generation does not move, the names themselves are in the version."""
+
+    def rename(name: str) -> str:
+        with Session(engine) as session:
+            session.connection().execute(
+                text("UPDATE subdistrict SET office_name = :n"), {"n": name}
+            )
+            session.commit()
+            return public_data.data_version(session=session)
+
+    first, second = rename("อบต.หนองก"), rename("อบต.หนองข")
+    assert first != second
 
 
 def test_unchanged_files_answer_304_to_their_etag_and_changed_ones_200(
