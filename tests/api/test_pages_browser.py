@@ -88,7 +88,7 @@ def test_staff_map_and_public_page_work_offline_in_chromium(
             if name == "staff-map":  # the thumbnail, linking to the full photo
                 photos.wait_for()
                 page.wait_for_function(
-                    "document.querySelector('.fs-popup img').naturalWidth > 0", timeout=10_000
+                    "() => document.querySelector('.fs-popup img').naturalWidth > 0", timeout=10_000
                 )
                 assert photos.get_attribute("src") == f"/api/v1/media/{digest}/thumbnail"
                 assert page.evaluate(

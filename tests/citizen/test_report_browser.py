@@ -88,7 +88,7 @@ def _shot(page: Any, name: str) -> None:
 def _open(v: Visitor, live: Live) -> Any:  # noqa: F811
     page = v.page
     page.goto(f"{live.base}/report")
-    page.wait_for_function("document.querySelectorAll('#map path').length > 0")  # outlines
+    page.wait_for_function("() => document.querySelectorAll('#map path').length > 0")  # outlines
     return page
 
 
@@ -120,7 +120,7 @@ def test_report_by_gps_with_a_photo_shrunk_on_the_phone(
     assert page.locator("h1").inner_text() == "แจ้งปัญหาถังขยะ"
     assert "ลบทิ้งเมื่อครบ 365 วัน" in page.locator("#privacy").inner_text()
     page.click("#gps")
-    page.wait_for_function("document.getElementById('where').textContent.includes('±6')")
+    page.wait_for_function("() => document.getElementById('where').textContent.includes('±6')")
     assert page.locator("#where").inner_text() == "ได้ตำแหน่งแล้ว แม่นยำประมาณ ±6 ม."
     _choose(page, "ถังชำรุด")
     page.set_input_files(
@@ -164,7 +164,7 @@ def test_report_by_a_tap_on_the_offline_map(visitor: VisitorMaker, live: Live) -
     assert page.locator("h1").inner_text() == "Report a bin problem"
     assert "erased after 365 days" in page.locator("#privacy").inner_text()
     page.reload()
-    page.wait_for_function("document.querySelectorAll('#map path').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#map path').length > 0")
     assert page.locator("#send").inner_text() == "Send"
     page.click("#lang")
     box = page.locator("#map").bounding_box()
@@ -201,7 +201,7 @@ def test_a_nearby_open_report_is_offered_and_joined(visitor: VisitorMaker, live:
     v = visitor()
     page = _open(v, live)
     page.click("#gps")
-    page.wait_for_function("document.getElementById('where').textContent.includes('±')")
+    page.wait_for_function("() => document.getElementById('where').textContent.includes('±')")
     _choose(page, "ถังเต็ม / ขยะล้น")
     page.locator("#dups").wait_for(state="visible")
     item = page.locator("#dup-list li").first.inner_text()
@@ -230,9 +230,9 @@ def test_a_report_made_offline_is_sent_later_exactly_once(
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     v.context.set_offline(True)
     page.reload()  # the page itself now comes from the service worker
-    page.wait_for_function("document.querySelectorAll('#kinds input').length === 5")
+    page.wait_for_function("() => document.querySelectorAll('#kinds input').length === 5")
     page.click("#gps")
-    page.wait_for_function("document.getElementById('where').textContent.includes('±')")
+    page.wait_for_function("() => document.getElementById('where').textContent.includes('±')")
     _choose(page, "ถังหาย")
     page.fill("#description", "ถังหายไปจากหน้าบ้านเลขที่ 12")
     page.click("#send")
@@ -253,7 +253,7 @@ def test_a_report_made_offline_is_sent_later_exactly_once(
 
     page.route("**/report/send", lose_answers)
     v.context.set_offline(False)
-    page.wait_for_function("window.navigator.onLine")
+    page.wait_for_function("() => window.navigator.onLine")
     page.evaluate("window.dispatchEvent(new Event('online'))")
     for _ in range(50):
         if lost:
@@ -265,7 +265,7 @@ def test_a_report_made_offline_is_sent_later_exactly_once(
     assert page.locator("#outbox").is_visible()  # not answered: still kept
     page.unroute("**/report/send")
     page.reload()  # opening the page again sends what is waiting
-    page.wait_for_function("document.getElementById('outbox').hidden")
+    page.wait_for_function("() => document.getElementById('outbox').hidden")
     rows = _reports(live)
     assert len(rows) == 1 and rows[0].description == "ถังหายไปจากหน้าบ้านเลขที่ 12"
     assert page.evaluate("localStorage.getItem('fieldsvc_report_outbox')") == "[]"

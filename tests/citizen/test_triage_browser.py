@@ -48,7 +48,8 @@ def test_triage_in_chromium(
         first_full = page.locator(f'#report-queue tr[data-ticket="{ticket}"]')
         assert "A-0001" in first_full.inner_text() and "A-0002" in first_full.inner_text()
         page.wait_for_function(
-            "document.querySelector('#report-queue img.thumb').naturalWidth > 0", timeout=10_000
+            "() => document.querySelector('#report-queue img.thumb').naturalWidth > 0",
+            timeout=10_000,
         )
         page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
 
@@ -68,7 +69,7 @@ def test_triage_in_chromium(
         assert page.locator("#events tbody tr").count() == 5
         assert "เก็บขยะเพิ่ม" in page.locator("#events").inner_text()
         page.wait_for_function(
-            "document.querySelector('#report-photo').naturalWidth > 0", timeout=10_000
+            "() => document.querySelector('#report-photo').naturalWidth > 0", timeout=10_000
         )
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
 

@@ -39,12 +39,12 @@ def _sticker_photo(live: Live, path: str, index: int, code: str) -> dict[str, An
 
 def _scan(page: Any, photo: dict[str, Any]) -> None:
     screen(page, "bin")
-    page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
+    page.wait_for_function("() => document.getElementById('near-intro').textContent !== '…'")
     page.click("#btn-scan")
     page.locator("#s-scan").wait_for(state="visible")
     # jsQR loaded (no BarcodeDetector here) and the fake camera running: use a photo instead
     page.wait_for_function(
-        "window.jsQR && document.getElementById('scan-status').textContent === ''"
+        "() => window.jsQR && document.getElementById('scan-status').textContent === ''"
     )
     assert page.evaluate("'BarcodeDetector' in window") is False
     page.set_input_files("#scan-input", files=[photo])
@@ -115,7 +115,7 @@ def test_scanning_printed_stickers_finds_the_bin_or_starts_a_new_one(
     screen(page, "saved")
     phone.context.set_offline(False)
     page.wait_for_function(
-        "document.getElementById('queue-count').textContent === '0'", timeout=30_000
+        "() => document.getElementById('queue-count').textContent === '0'", timeout=30_000
     )
 
     with Session(live.engine) as db:

@@ -118,7 +118,7 @@ def test_due_list_first_in_walking_order_offline_and_a_tap_inspects(
     page.locator("#due-head").filter(has_text="3 ถัง").wait_for()
     page.click("#btn-due")
     screen(page, "due")
-    page.wait_for_function("document.querySelectorAll('#due-list button').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#due-list button').length === 3")
     assert listed(page) == ["D-01", "NB-0001", "NB-0002"]
 
     phone.context.set_offline(False)

@@ -39,7 +39,7 @@ def to_bin_screen(page: Any) -> None:
     if page.evaluate("document.documentElement.dataset.screen") == "gps":
         page.click("#btn-gps-use")  # a poor fix: the first tap shows the warning
     screen(page, "bin")
-    page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
+    page.wait_for_function("() => document.getElementById('near-intro').textContent !== '…'")
 
 
 def bin_screen_at(make_phone: PhoneMaker, live: Live, **position: float) -> Phone:

@@ -97,7 +97,7 @@ def record_bin(
     page.locator("#btn-gps-use[data-ready='yes']").wait_for()
     page.click("#btn-gps-use")
     screen(page, "bin")
-    page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
+    page.wait_for_function("() => document.getElementById('near-intro').textContent !== '…'")
     if existing:
         page.click(f"#near-list button[data-code='{existing}']")
     elif code:
@@ -162,7 +162,7 @@ def test_record_a_new_bin_online_arrives_with_its_photo(make_phone: PhoneMaker, 
         assert image.size == (1024, 768)
     assert photo.size_bytes and photo.size_bytes < len(PHOTO["buffer"])
     back_home(page)
-    page.wait_for_function("document.getElementById('progress-total').textContent === '3'")
+    page.wait_for_function("() => document.getElementById('progress-total').textContent === '3'")
     assert page.locator("#progress-done").inner_text() == "1"
     assert phone.foreign_requests() == [] and phone.errors == []
 
@@ -207,10 +207,10 @@ def test_five_bins_saved_offline_arrive_exactly_once(make_phone: PhoneMaker, liv
 
     page.route("**/api/v1/submissions", lose_first_answer)
     phone.context.set_offline(False)
-    page.wait_for_function("document.getElementById('net').hidden")
+    page.wait_for_function("() => document.getElementById('net').hidden")
     page.click("#btn-queue")
     screen(page, "queue")
-    page.wait_for_function("document.querySelector('#queue-list li .why') !== null")
+    page.wait_for_function("() => document.querySelector('#queue-list li .why') !== null")
     assert lost == [201]
     page.click("#btn-send-now")  # or wait for the automatic retry (5 s, then doubling)
     wait_queue(page, waiting=0)
@@ -479,7 +479,7 @@ def test_every_screen_at_360x640_big_targets_and_no_other_hosts(
     screen(page, "saved")
     page.click("#btn-saved-home")
     screen(page, "home")
-    page.wait_for_function("document.getElementById('progress-done').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('progress-done').textContent === '1'")
     check_screen(page, "16-home-progress")
 
     assert phone.foreign_requests() == []

@@ -206,7 +206,9 @@ class Walker:
         if name == "gps":
             page.locator("#gps-box:not([data-quality='none'])").wait_for()
         if name == "bin":
-            page.wait_for_function("document.getElementById('near-intro').textContent !== '…'")
+            page.wait_for_function(
+                "() => document.getElementById('near-intro').textContent !== '…'"
+            )
         self.at = name
         self.opened_scroll = float(page.evaluate("window.scrollY"))
         if self.on_screen:
